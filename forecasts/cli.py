@@ -1,0 +1,245 @@
+"""The ``forecasts`` command. Every subcommand calls the service layer; bad input exits
+non-zero with a one-line message naming the field and the rule."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+
+import click
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from forecasts import migrate, queries, serialize, services
+from forecasts.db import describe, make_engine, make_session_factory, resolve_database_url
+from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from forecasts.models import Question, Role
+
+
+class _Context:
+    def __init__(self, database_url: str | None):
+        self.url = resolve_database_url(database_url)
+        self._engine = None
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    def session(self, require_schema: bool = True) -> Session:
+        if require_schema:
+            self.require_schema()
+        return make_session_factory(self.engine)()
+
+    def require_schema(self) -> None:
+        current = migrate.current_revision(self.engine)
+        head = migrate.head_revision()
+        if current is None:
+            raise click.ClickException(
+                f"the database {describe(self.url)} has no registry yet; "
+                "run `forecasts db upgrade` first"
+            )
+        if current != head:
+            raise click.ClickException(
+                f"the database {describe(self.url)} is at revision {current}, the code needs "
+                f"{head}; run `forecasts db upgrade`"
+            )
+
+
+def _fail_cleanly(function: Callable) -> Callable:
+    """Turn the domain's errors into click's one-line 'Error: ...' and exit status 1."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (ValidationError, NotFoundError, ConflictError, PermissionDenied) as error:
+            raise click.ClickException(str(error)) from error
+
+    wrapper.__name__ = function.__name__
+    wrapper.__doc__ = function.__doc__
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--database-url",
+    envvar="DATABASE_URL",
+    default=None,
+    metavar="URL",
+    help="sqlite:///path or postgresql+psycopg://user:pass@host/db "
+    "(default: $DATABASE_URL, else a SQLite file in $FORECASTS_HOME).",
+)
+@click.version_option(package_name="forecasts")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None) -> None:
+    """A registry of pundits' forecasts, scored."""
+    ctx.obj = _Context(database_url)
+
+
+# ------------------------------------------------------------------------------- db
+
+
+@cli.group()
+def db() -> None:
+    """Create or change the database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@click.pass_obj
+def db_upgrade(obj: _Context, revision: str) -> None:
+    """Migrate the database up to REVISION (default: the latest)."""
+    _run_migration(lambda: migrate.upgrade(obj.url, revision))
+    click.echo(f"{describe(obj.url)} is at revision {migrate.current_revision(obj.engine)}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@click.pass_obj
+def db_downgrade(obj: _Context, revision: str) -> None:
+    """Migrate the database down to REVISION ('base' removes every table)."""
+    _run_migration(lambda: migrate.downgrade(obj.url, revision))
+    current = migrate.current_revision(obj.engine) or "base"
+    click.echo(f"{describe(obj.url)} is at revision {current}")
+
+
+@db.command("current")
+@click.pass_obj
+def db_current(obj: _Context) -> None:
+    """Print the database's schema revision and whether it is the latest."""
+    current = migrate.current_revision(obj.engine)
+    head = migrate.head_revision()
+    state = "up to date" if current == head else f"behind (latest is {head})"
+    click.echo(f"{describe(obj.url)}: revision {current or 'none'}, {state}")
+
+
+def _run_migration(step: Callable[[], None]) -> None:
+    from alembic.util import CommandError
+
+    try:
+        step()
+    except CommandError as error:
+        raise click.ClickException(f"revision: {error}") from error
+
+
+# ----------------------------------------------------------------------------- seed
+
+
+@cli.command()
+@click.pass_obj
+@_fail_cleanly
+def seed(obj: _Context) -> None:
+    """Load the seed registry from seeds/ (safe to run again: adds only what is missing)."""
+    from forecasts.seeding import load_seeds
+
+    with obj.session() as session:
+        report = load_seeds(session)
+    click.echo(report.summary())
+
+
+# ----------------------------------------------------------------------------- list
+
+_LISTS = {
+    "pundits": (queries.list_pundits, serialize.pundit_dict,
+                ["id", "slug", "name", "affiliation"]),
+    "sources": (queries.list_sources, serialize.source_dict,
+                ["id", "published_on", "title", "outlet", "url"]),
+    "questions": (queries.list_questions, serialize.question_dict,
+                  ["id", "slug", "resolve_by", "kind", "outcome", "statement"]),
+    "predictions": (queries.list_predictions, serialize.prediction_dict,
+                    ["id", "made_at", "pundit_slug", "question_slug", "probability",
+                     "hedge_phrase", "look_ahead"]),
+}
+
+
+@cli.command("list")
+@click.argument("kind", type=click.Choice(list(_LISTS)))
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]),
+              default="table", show_default=True)
+@click.pass_obj
+def list_rows(obj: _Context, kind: str, output_format: str) -> None:
+    """List pundits, sources, questions or predictions."""
+    from forecasts.tables import format_table
+
+    query, as_dict, columns = _LISTS[kind]
+    with obj.session() as session:
+        rows = [as_dict(row) for row in query(session)]
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif rows:
+        click.echo(format_table(rows, columns))
+    else:
+        click.echo(f"no {kind} yet")
+
+
+# ---------------------------------------------------------------------------- users
+
+
+@cli.group()
+def users() -> None:
+    """Manage the people who can sign in."""
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--email", default=None)
+@click.pass_obj
+@_fail_cleanly
+def users_create(obj: _Context, name: str, role: str, email: str | None) -> None:
+    """Create a user. The password is asked for (or read from the first line of stdin)."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    with obj.session() as session:
+        user = services.create_user(
+            session, services.Actor.system(), name=name, role=role, password=password,
+            email=email,
+        )
+    click.echo(f"created {user.role} {user.name!r}")
+
+
+# ---------------------------------------------------------------------------- serve
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_obj
+@_fail_cleanly
+def serve(obj: _Context, host: str, port: int) -> None:
+    """Serve the web app (development server). Migrates the database and loads the seeds
+    into an empty registry first. In production run gunicorn: see the README."""
+    from forecasts.seeding import load_seeds
+    from web import create_app
+
+    migrate.upgrade(obj.url)
+    with obj.session() as session:
+        if session.scalar(select(func.count(Question.id))) == 0:
+            click.echo(load_seeds(session).summary())
+    app = create_app({"DATABASE_URL": obj.url})
+    shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+    click.echo(f"Serving the registry at {describe(obj.url)}")
+    click.echo(f"Open http://{shown_host}:{port}/  (Ctrl+C to stop)", err=False)
+    sys.stdout.flush()
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+def _register_optional_commands() -> None:
+    # Commands that live in their own modules register here.
+    try:
+        from forecasts.score_command import score
+    except ImportError:  # pragma: no cover - the scoring command is part of the package
+        return
+    cli.add_command(score)
+
+
+_register_optional_commands()
+
+
+def main() -> None:
+    cli(prog_name="forecasts")
+

@@ -1,0 +1,351 @@
+"""The registry's nouns as SQLAlchemy 2.0 typed models.
+
+Rules the database can hold live here (CHECK, UNIQUE, foreign keys); rules that need
+several rows or a clock live in ``forecasts.services``. Every time is stored in UTC.
+Alembic revisions in ``migrations/`` are the only way this schema reaches a database;
+a test checks that they agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints let Alembic's batch mode rebuild SQLite tables and drop them by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware datetime stored in UTC; naive input is refused, output is aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give a timezone (times are stored in UTC)")
+        value = value.astimezone(dt.UTC)
+        # SQLite has no time zones: store the UTC wall time.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Role(StrEnum):
+    READER = "reader"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+class QuestionKind(StrEnum):
+    BINARY = "binary"
+    MULTIPLE_CHOICE = "multiple_choice"
+
+
+class ProbabilityOrigin(StrEnum):
+    STATED = "stated"  # the pundit gave the number
+    MAPPED = "mapped"  # mapped from the hedge phrase with a named scale version
+    ESTIMATED = "estimated"  # the editor's estimate
+
+
+class Outcome(StrEnum):
+    YES = "yes"
+    NO = "no"
+    OPTION = "option"  # one of a multiple-choice question's options
+    ANNULLED = "annulled"
+
+
+def _in(column: str, enum: type[StrEnum]) -> str:
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return f"{column} IN ({values})"
+
+
+def _probability_check(column: str) -> str:
+    return f"{column} IS NULL OR ({column} >= 0 AND {column} <= 1)"
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", Role), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Pundit(Base):
+    __tablename__ = "pundits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    bio: Mapped[str] = mapped_column(Text, default="")
+    affiliation: Mapped[str] = mapped_column(String(200), default="")
+    links: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer)
+
+    predictions: Mapped[list[Prediction]] = relationship(back_populates="pundit")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    outlet: Mapped[str] = mapped_column(String(200), default="")
+    url: Mapped[str | None] = mapped_column(String(2000), unique=True)
+    published_on: Mapped[dt.date] = mapped_column(Date)
+    full_text: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+question_tags = Table(
+    "question_tags",
+    Base.metadata,
+    Column("question_id", ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+
+
+class Question(Base):
+    __tablename__ = "questions"
+    __table_args__ = (
+        CheckConstraint(_in("kind", QuestionKind), name="kind"),
+        CheckConstraint(
+            "(condition_question_id IS NULL) = (condition_outcome IS NULL)",
+            name="condition_complete",
+        ),
+        CheckConstraint("condition_question_id IS NULL OR condition_question_id <> id",
+                        name="condition_not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    statement: Mapped[str] = mapped_column(String(500), unique=True)
+    resolution_criteria: Mapped[str] = mapped_column(Text)
+    # No deadline means the question can never be scored; it is kept and flagged.
+    resolve_by: Mapped[dt.date | None] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20), default=QuestionKind.BINARY.value)
+    condition_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="RESTRICT")
+    )
+    # "yes" / "no" for a binary condition, an option label for a multiple-choice one.
+    condition_outcome: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer)
+
+    options: Mapped[list[QuestionOption]] = relationship(
+        back_populates="question",
+        order_by="QuestionOption.position",
+        cascade="all, delete-orphan",
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=question_tags, order_by=Tag.slug)
+    condition_question: Mapped[Question | None] = relationship(remote_side=[id])
+    predictions: Mapped[list[Prediction]] = relationship(back_populates="question")
+    resolutions: Mapped[list[Resolution]] = relationship(
+        back_populates="question", order_by="Resolution.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def standing_resolution(self) -> Resolution | None:
+        """The latest resolution: re-resolution appends, and the latest stands."""
+        return self.resolutions[-1] if self.resolutions else None
+
+    def option_labels(self) -> list[str]:
+        return [option.label for option in self.options]
+
+
+class QuestionOption(Base):
+    __tablename__ = "question_options"
+    __table_args__ = (
+        UniqueConstraint("question_id", "label", name="uq_question_options_label"),
+        UniqueConstraint("question_id", "position", name="uq_question_options_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200))
+
+    question: Mapped[Question] = relationship(back_populates="options")
+
+
+class Prediction(Base):
+    __tablename__ = "predictions"
+    __table_args__ = (
+        CheckConstraint(_probability_check("probability"), name="probability_range"),
+        CheckConstraint(_in("probability_origin", ProbabilityOrigin), name="probability_origin"),
+        CheckConstraint(
+            "probability_origin <> 'mapped' "
+            "OR (scale_name IS NOT NULL AND scale_version IS NOT NULL)",
+            name="mapped_names_scale",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="RESTRICT"), index=True
+    )
+    pundit_id: Mapped[int] = mapped_column(
+        ForeignKey("pundits.id", ondelete="RESTRICT"), index=True
+    )
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"))
+    # P(yes) for a binary question; NULL for a multiple-choice one (see distribution).
+    probability: Mapped[float | None] = mapped_column(Float)
+    quote: Mapped[str] = mapped_column(Text, default="")
+    hedge_phrase: Mapped[str] = mapped_column(String(200), default="")
+    probability_origin: Mapped[str] = mapped_column(String(16))
+    scale_name: Mapped[str | None] = mapped_column(String(80))
+    scale_version: Mapped[str | None] = mapped_column(String(40))
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    logged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer)
+
+    question: Mapped[Question] = relationship(back_populates="predictions")
+    pundit: Mapped[Pundit] = relationship(back_populates="predictions")
+    source: Mapped[Source | None] = relationship()
+    logged_by: Mapped[User | None] = relationship()
+    distribution: Mapped[list[PredictionOption]] = relationship(
+        back_populates="prediction", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PredictionOption(Base):
+    """One option's probability in a multiple-choice prediction."""
+
+    __tablename__ = "prediction_options"
+    __table_args__ = (
+        CheckConstraint(_probability_check("probability"), name="probability_range"),
+    )
+
+    prediction_id: Mapped[int] = mapped_column(
+        ForeignKey("predictions.id", ondelete="CASCADE"), primary_key=True
+    )
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("question_options.id", ondelete="RESTRICT"), primary_key=True
+    )
+    probability: Mapped[float] = mapped_column(Float)
+
+    prediction: Mapped[Prediction] = relationship(back_populates="distribution")
+    option: Mapped[QuestionOption] = relationship()
+
+
+class Resolution(Base):
+    """What happened. Append-only: a re-resolution is a new row and the latest stands."""
+
+    __tablename__ = "resolutions"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", Outcome), name="outcome"),
+        CheckConstraint("(outcome = 'option') = (option_id IS NOT NULL)", name="option_outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="RESTRICT"), index=True
+    )
+    outcome: Mapped[str] = mapped_column(String(16))
+    option_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_options.id", ondelete="RESTRICT")
+    )
+    known_at: Mapped[dt.date] = mapped_column(Date)
+    evidence_url: Mapped[str | None] = mapped_column(String(2000))
+    note: Mapped[str] = mapped_column(Text, default="")
+    # True when the registry annulled it because the question's condition failed.
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+    resolved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    question: Mapped[Question] = relationship(back_populates="resolutions")
+    option: Mapped[QuestionOption | None] = relationship()
+    resolved_by: Mapped[User | None] = relationship()
+
+    @property
+    def outcome_label(self) -> str:
+        """'yes', 'no', 'annulled', or the option's label."""
+        return self.option.label if self.option is not None else self.outcome
+
+
+class AuditEvent(Base):
+    """Append-only record of every change (the migrations add triggers refusing edits)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Kept even if the user is later removed; "cli" or "seed" when no user acted.
+    actor_name: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(60))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)

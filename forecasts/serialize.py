@@ -1,0 +1,153 @@
+"""Rows as plain, JSON-ready dicts: one shape for the CLI, the audit trail and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from forecasts.models import (
+    AuditEvent,
+    Prediction,
+    Pundit,
+    Question,
+    Resolution,
+    Source,
+    User,
+)
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return value.isoformat()
+
+
+def is_look_ahead(made_at: dt.datetime, known_at: dt.date | None) -> bool:
+    """A prediction made on or after the day its outcome became known (never scored)."""
+    return known_at is not None and made_at.astimezone(dt.UTC).date() >= known_at
+
+
+def pundit_dict(pundit: Pundit) -> dict:
+    return {
+        "id": pundit.id,
+        "slug": pundit.slug,
+        "name": pundit.name,
+        "bio": pundit.bio,
+        "affiliation": pundit.affiliation,
+        "links": list(pundit.links or []),
+        "version": pundit.version,
+    }
+
+
+def source_dict(source: Source, with_text: bool = False) -> dict:
+    data = {
+        "id": source.id,
+        "title": source.title,
+        "outlet": source.outlet,
+        "url": source.url,
+        "published_on": _iso(source.published_on),
+        "note": source.note,
+        "has_full_text": bool(source.full_text),
+        "version": source.version,
+    }
+    if with_text:
+        data["full_text"] = source.full_text
+    return data
+
+
+def resolution_dict(resolution: Resolution) -> dict:
+    return {
+        "id": resolution.id,
+        "question_id": resolution.question_id,
+        "outcome": resolution.outcome_label,
+        "known_at": _iso(resolution.known_at),
+        "evidence_url": resolution.evidence_url,
+        "note": resolution.note,
+        "automatic": resolution.automatic,
+        "resolved_at": _iso(resolution.resolved_at),
+        "resolved_by": resolution.resolved_by.name if resolution.resolved_by else None,
+    }
+
+
+def question_dict(question: Question) -> dict:
+    standing = question.standing_resolution
+    return {
+        "id": question.id,
+        "slug": question.slug,
+        "statement": question.statement,
+        "resolution_criteria": question.resolution_criteria,
+        "resolve_by": _iso(question.resolve_by),
+        "kind": question.kind,
+        "options": question.option_labels(),
+        "tags": [tag.slug for tag in question.tags],
+        "condition": (
+            {
+                "question_id": question.condition_question_id,
+                "question_slug": question.condition_question.slug,
+                "outcome": question.condition_outcome,
+            }
+            if question.condition_question_id is not None
+            else None
+        ),
+        "note": question.note,
+        "scorable": question.resolve_by is not None,
+        "outcome": standing.outcome_label if standing else None,
+        "known_at": _iso(standing.known_at) if standing else None,
+        "resolution": resolution_dict(standing) if standing else None,
+        "version": question.version,
+    }
+
+
+def prediction_dict(prediction: Prediction) -> dict:
+    standing = prediction.question.standing_resolution
+    return {
+        "id": prediction.id,
+        "question_id": prediction.question_id,
+        "question_slug": prediction.question.slug,
+        "pundit_id": prediction.pundit_id,
+        "pundit_slug": prediction.pundit.slug,
+        "source_id": prediction.source_id,
+        "probability": prediction.probability,
+        "distribution": (
+            {entry.option.label: entry.probability for entry in prediction.distribution}
+            if prediction.distribution
+            else None
+        ),
+        "quote": prediction.quote,
+        "hedge_phrase": prediction.hedge_phrase,
+        "probability_origin": prediction.probability_origin,
+        "scale_name": prediction.scale_name,
+        "scale_version": prediction.scale_version,
+        "made_at": _iso(prediction.made_at),
+        "logged_at": _iso(prediction.logged_at),
+        "logged_by": prediction.logged_by.name if prediction.logged_by else None,
+        "note": prediction.note,
+        "look_ahead": bool(standing) and is_look_ahead(prediction.made_at, standing.known_at),
+        "version": prediction.version,
+    }
+
+
+def user_dict(user: User) -> dict:
+    """Public-safe: never the password hash."""
+    return {
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "role": user.role,
+        "is_active": user.is_active,
+        "version": user.version,
+    }
+
+
+def audit_dict(event: AuditEvent) -> dict:
+    return {
+        "id": event.id,
+        "at": _iso(event.at),
+        "actor": event.actor_name,
+        "action": event.action,
+        "entity_type": event.entity_type,
+        "entity_id": event.entity_id,
+        "before": event.before,
+        "after": event.after,
+    }

@@ -1,0 +1,152 @@
+"""Parsers for values typed by people (forms, CSV cells, command-line arguments).
+
+Each returns the clean value or raises ``ValidationError`` naming the field and the rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from forecasts.errors import ValidationError
+
+PERCENT_RULE = (
+    "must be a probability: 0.05, 5% or 5 (a bare number above 1 is read as a percent)"
+)
+
+
+def parse_probability(value: object, field: str = "probability") -> float:
+    """Read a probability written as ``0.05``, ``5%`` or ``5``.
+
+    The rule: a value with ``%`` is a percent; a bare number from 0 to 1 is a fraction;
+    a bare number above 1 (up to 100) is a percent. So ``1`` means certainty, and one
+    percent is written ``1%`` or ``0.01``. The result must lie in [0, 1].
+    """
+    if isinstance(value, bool):
+        raise ValidationError(field, PERCENT_RULE + f" (got {value!r})")
+    percent = False
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip()
+        if not text:
+            raise ValidationError(field, "is required")
+        if text.endswith("%"):
+            percent = True
+            text = text[:-1].strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValidationError(field, PERCENT_RULE + f" (got {value!r})") from None
+    if math.isnan(number) or math.isinf(number):
+        raise ValidationError(field, f"must be a finite number (got {value!r})")
+    if percent or number > 1:
+        if not 0 <= number <= 100:
+            raise ValidationError(field, f"must be between 0% and 100% (got {value!r})")
+        number /= 100
+    if not 0 <= number <= 1:
+        raise ValidationError(field, f"must be between 0 and 1 (got {value!r})")
+    return number
+
+
+def check_probability(value: object, field: str = "probability") -> float:
+    """A probability already given as a number: must be a finite number in [0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(field, f"must be a number between 0 and 1 (got {value!r})")
+    number = float(value)
+    if math.isnan(number) or not 0 <= number <= 1:
+        raise ValidationError(field, f"must be between 0 and 1 (got {value!r})")
+    return number
+
+
+def parse_date(value: object, field: str) -> dt.date:
+    """A calendar date, ISO 8601 (``2020-01-01``)."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).date() if value.tzinfo else value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        raise ValidationError(field, "is required")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, f"must be a date as YYYY-MM-DD (got {text!r})") from None
+
+
+def parse_datetime(value: object, field: str) -> dt.datetime:
+    """A moment in time, returned in UTC.
+
+    Accepts an aware datetime, an ISO 8601 timestamp (a timestamp without an offset is
+    taken as UTC) or a bare date (midnight UTC that day).
+    """
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    else:
+        text = str(value or "").strip()
+        if not text:
+            raise ValidationError(field, "is required")
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(
+                field, f"must be an ISO 8601 date or timestamp (got {text!r})"
+            ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def check_url(value: str | None, field: str) -> str | None:
+    """An optional web link: http or https with a host; empty means none."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValidationError(field, f"must be an http:// or https:// link (got {text!r})")
+    if len(text) > 2000:
+        raise ValidationError(field, "must be at most 2000 characters")
+    return text
+
+
+def require_text(value: str | None, field: str, max_length: int | None = None) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(field, "is required")
+    return limit_text(text, field, max_length)
+
+
+def limit_text(value: str | None, field: str, max_length: int | None) -> str:
+    text = (value or "").strip()
+    if max_length is not None and len(text) > max_length:
+        raise ValidationError(field, f"must be at most {max_length} characters (got {len(text)})")
+    return text
+
+
+SLUG_RULE = "must be lowercase letters, digits and single hyphens (like 'jane-doe')"
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug
+
+
+def check_slug(value: str, field: str = "slug") -> str:
+    slug = (value or "").strip()
+    if not slug:
+        raise ValidationError(field, "is required")
+    if len(slug) > 80:
+        raise ValidationError(field, "must be at most 80 characters")
+    if not _SLUG_RE.match(slug):
+        raise ValidationError(field, f"{SLUG_RULE} (got {slug!r})")
+    return slug
