@@ -12,13 +12,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forecasts import services
 from forecasts.errors import ValidationError
 from forecasts.migrate import PROJECT_ROOT
-from forecasts.models import Outcome, Prediction, Pundit, Question, Source
+from forecasts.models import Outcome, Prediction, Pundit, Question, Resolution, Source
 from forecasts.validation import parse_datetime
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
@@ -85,10 +85,15 @@ def load_seeds(session: Session, path: Path = SEED_FILE) -> SeedReport:
         question = _ensure_question(session, record, questions, report)
         questions[question.slug] = question
         _ensure_prediction(session, record, question, pundit, source, report)
-    # Resolve after every question exists, so conditions cascade as in real use.
+    # Resolve after every question exists, so conditions cascade as in real use; count
+    # rows rather than calls, since a resolution can annul dependent questions too.
+    resolutions_before = session.scalar(select(func.count(Resolution.id)))
     for record in data["forecast"]:
         if "resolution" in record:
-            _ensure_resolution(session, questions[record["slug"]], record["resolution"], report)
+            _ensure_resolution(session, questions[record["slug"]], record["resolution"])
+    added = session.scalar(select(func.count(Resolution.id))) - resolutions_before
+    if added:
+        report.added["resolutions"] = added
     return report
 
 
@@ -156,8 +161,7 @@ def _ensure_prediction(session: Session, record: dict, question: Question, pundi
         report.count("predictions")
 
 
-def _ensure_resolution(session: Session, question: Question, data: dict,
-                       report: SeedReport) -> None:
+def _ensure_resolution(session: Session, question: Question, data: dict) -> None:
     session.refresh(question, ["resolutions"])
     standing = question.standing_resolution
     if standing is not None and standing.outcome_label == data["outcome"] and (
@@ -165,4 +169,3 @@ def _ensure_resolution(session: Session, question: Question, data: dict,
     ):
         return
     services.resolve_question(session, SEED_ACTOR, question.id, **data)
-    report.count("resolutions")

@@ -545,7 +545,7 @@ def _check_tags(tags: Iterable[str] | None, errors: _Errors) -> list[str]:
             errors.add("tags", f"a tag needs letters or digits (got {tag!r})")
         elif slug not in slugs:
             slugs.append(slug)
-    return slugs
+    return sorted(slugs)
 
 
 def _tag_rows(session: Session, slugs: list[str]) -> list[Tag]:

@@ -1,0 +1,148 @@
+"""Fixtures: real databases (a SQLite file, and PostgreSQL when one is configured).
+
+PostgreSQL tests use the server named by ``FORECASTS_TEST_POSTGRES_URL`` (a role with
+CREATEDB). Without it they are skipped with the reason; with
+``FORECASTS_REQUIRE_POSTGRES=1`` (CI sets it) a missing server is a failure instead.
+Each test gets a fresh, migrated database: a copy of a SQLite file migrated once per
+run, or a PostgreSQL database cloned from a migrated template.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from forecasts import migrate
+from forecasts.db import make_engine, make_session_factory, resolve_database_url
+
+POSTGRES_URL = os.environ.get("FORECASTS_TEST_POSTGRES_URL")
+REQUIRE_POSTGRES = os.environ.get("FORECASTS_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_or_skip() -> str:
+    if POSTGRES_URL:
+        return resolve_database_url(POSTGRES_URL)
+    message = "PostgreSQL tests need FORECASTS_TEST_POSTGRES_URL (a role with CREATEDB)"
+    if REQUIRE_POSTGRES:
+        pytest.fail(message + "; FORECASTS_REQUIRE_POSTGRES=1 makes this a failure")
+    pytest.skip(message)
+
+
+class PostgresServer:
+    """Creates and drops scratch databases on the configured server."""
+
+    def __init__(self, url: str):
+        self.url = make_url(url)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+
+    def url_for(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, name: str, template: str | None = None) -> str:
+        clause = f' TEMPLATE "{template}"' if template else ""
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+        return self.url_for(name)
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer(_postgres_or_skip())
+    try:
+        with server.admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # the server named is not reachable: say so plainly
+        message = f"PostgreSQL at {server.url.render_as_string()} is not reachable: {error}"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message)
+        pytest.skip(message)
+    yield server
+    server.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "registry.sqlite3"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server) -> Iterator[str]:
+    name = f"forecasts_tmpl_{uuid.uuid4().hex[:10]}"
+    url = postgres_server.create(name)
+    migrate.upgrade(url)
+    yield name
+    postgres_server.drop(name)
+
+
+@pytest.fixture
+def empty_database_url(request, tmp_path) -> Iterator[str]:
+    """A database with no schema at all, on the backend named by the test's parameter."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"forecasts_t_{uuid.uuid4().hex[:12]}"
+    yield server.create(name)
+    server.drop(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> Iterator[str]:
+    """A fresh database migrated to the latest revision, on SQLite then PostgreSQL."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "registry.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    name = f"forecasts_t_{uuid.uuid4().hex[:12]}"
+    yield server.create(name, template=template)
+    server.drop(name)
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine):
+    with make_session_factory(engine)() as session:
+        yield session
+
+
+def snapshot(engine) -> dict[str, list[tuple]]:
+    """Every row of every registry table, to prove a refused action changed nothing."""
+    from forecasts.models import Base
+
+    with engine.connect() as connection:
+        return {
+            table.name: sorted(
+                (tuple(map(repr, row)) for row in connection.execute(table.select())),
+            )
+            for table in Base.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def snapshot_of():
+    return snapshot

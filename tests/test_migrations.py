@@ -1,0 +1,87 @@
+"""Migrations are the schema: on SQLite and PostgreSQL, `upgrade head` builds exactly the
+models, downgrade to base and upgrade again work, and append-only tables stay so."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+
+from forecasts import migrate
+from forecasts.db import make_engine, make_session_factory
+from forecasts.models import Base, Question
+from forecasts.seeding import load_seeds
+
+pytestmark = pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"],
+                                     indirect=True)
+
+
+def _diff(engine) -> list:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+
+def test_upgrade_head_matches_the_models(empty_database_url):
+    migrate.upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        assert migrate.current_revision(engine) == migrate.head_revision()
+        assert _diff(engine) == []
+        tables = set(inspect(engine).get_table_names())
+        assert {table.name for table in Base.metadata.sorted_tables} <= tables
+    finally:
+        engine.dispose()
+
+
+def test_downgrade_to_base_then_upgrade_again(empty_database_url):
+    migrate.upgrade(empty_database_url)
+    migrate.downgrade(empty_database_url, "base")
+    engine = make_engine(empty_database_url)
+    try:
+        assert migrate.current_revision(engine) is None
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        migrate.upgrade(empty_database_url)
+        assert _diff(engine) == []
+        with make_session_factory(engine)() as session:
+            load_seeds(session)
+            assert session.scalar(select(Question).limit(1)) is not None
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_at_head_keeps_the_data(empty_database_url):
+    migrate.upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            load_seeds(session)
+        with engine.connect() as connection:
+            before = connection.execute(text("SELECT id, slug FROM questions ORDER BY id")).all()
+        migrate.upgrade(empty_database_url)
+        with engine.connect() as connection:
+            after = connection.execute(text("SELECT id, slug FROM questions ORDER BY id")).all()
+        assert after == before and len(after) == 7
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE resolutions SET note = 'rewritten'",
+    "DELETE FROM resolutions",
+    "UPDATE audit_events SET actor_name = 'someone else'",
+    "DELETE FROM audit_events",
+])
+def test_history_tables_are_append_only(empty_database_url, statement):
+    migrate.upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            load_seeds(session)
+        with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
+            connection.execute(text(statement))
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM resolutions")).scalar() == 6
+    finally:
+        engine.dispose()
