@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import click
 from sqlalchemy import func, select
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
 from forecasts import migrate, queries, serialize, services
@@ -48,21 +49,23 @@ class _Context:
             )
 
 
-def _fail_cleanly(function: Callable) -> Callable:
-    """Turn the domain's errors into click's one-line 'Error: ...' and exit status 1."""
+class _Group(click.Group):
+    """Turns the domain's errors, and a database that cannot be reached, into click's
+    one-line ``Error: ...`` with exit status 1 for every subcommand."""
 
-    def wrapper(*args, **kwargs):
+    def invoke(self, ctx: click.Context):
         try:
-            return function(*args, **kwargs)
+            return super().invoke(ctx)
         except (ValidationError, NotFoundError, ConflictError, PermissionDenied) as error:
             raise click.ClickException(str(error)) from error
+        except ArgumentError as error:
+            raise click.ClickException(f"database-url: not a database URL ({error})") from error
+        except OperationalError as error:
+            first_line = str(error.orig or error).strip().splitlines()[0]
+            raise click.ClickException(f"cannot use the database: {first_line}") from error
 
-    wrapper.__name__ = function.__name__
-    wrapper.__doc__ = function.__doc__
-    return wrapper
 
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--database-url",
     envvar="DATABASE_URL",
@@ -129,7 +132,6 @@ def _run_migration(step: Callable[[], None]) -> None:
 
 @cli.command()
 @click.pass_obj
-@_fail_cleanly
 def seed(obj: _Context) -> None:
     """Load the seed registry from seeds/ (safe to run again: adds only what is missing)."""
     from forecasts.seeding import load_seeds
@@ -187,7 +189,6 @@ def users() -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--email", default=None)
 @click.pass_obj
-@_fail_cleanly
 def users_create(obj: _Context, name: str, role: str, email: str | None) -> None:
     """Create a user. The password is asked for (or read from the first line of stdin)."""
     if sys.stdin.isatty():
@@ -209,7 +210,6 @@ def users_create(obj: _Context, name: str, role: str, email: str | None) -> None
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.pass_obj
-@_fail_cleanly
 def serve(obj: _Context, host: str, port: int) -> None:
     """Serve the web app (development server). Migrates the database and loads the seeds
     into an empty registry first. In production run gunicorn: see the README."""

@@ -86,12 +86,18 @@ class Actor:
 
 
 @contextlib.contextmanager
-def _unit_of_work(session: Session) -> Iterator[None]:
-    """Commit once at the end; roll back everything on any error."""
+def unit_of_work(session: Session) -> Iterator[None]:
+    """One user action: commit once at the end; roll back everything on any error.
+
+    Inside ``batch(session)`` it only flushes, so many actions (an import) commit or
+    roll back together.
+    """
+    nested = session.info.get(_BATCH_KEY, False)
     try:
         yield
         session.flush()
-        session.commit()
+        if not nested:
+            session.commit()
     except StaleDataError as error:
         session.rollback()
         raise ConflictError("row", str(error)) from error
@@ -99,8 +105,28 @@ def _unit_of_work(session: Session) -> Iterator[None]:
         session.rollback()
         raise _integrity_to_validation(error) from error
     except BaseException:
+        if not nested:
+            session.rollback()
+        raise
+
+
+_BATCH_KEY = "forecasts.batch"
+
+
+@contextlib.contextmanager
+def batch(session: Session) -> Iterator[None]:
+    """Run several actions as one transaction: all are written, or none is."""
+    if session.info.get(_BATCH_KEY):
+        raise RuntimeError("batches do not nest")
+    session.info[_BATCH_KEY] = True
+    try:
+        yield
+        session.commit()
+    except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info.pop(_BATCH_KEY, None)
 
 
 def _integrity_to_validation(error: IntegrityError) -> ValidationError:
@@ -112,7 +138,7 @@ def _integrity_to_validation(error: IntegrityError) -> ValidationError:
     return ValidationError("database", f"refused the change ({error.orig})")
 
 
-def _audit(
+def record_audit(
     session: Session,
     actor: Actor,
     action: str,
@@ -199,7 +225,7 @@ def create_user(
     if email is not None and "@" not in email:
         errors.add("email", f"must be an email address (got {email!r})")
     errors.raise_any()
-    with _unit_of_work(session):
+    with unit_of_work(session):
         user = User(
             name=name,
             role=role,
@@ -209,7 +235,8 @@ def create_user(
         )
         session.add(user)
         session.flush()
-        _audit(session, actor, "user.create", "user", user.id, None, serialize.user_dict(user))
+        record_audit(session, actor, "user.create", "user", user.id, None,
+                     serialize.user_dict(user))
     return user
 
 
@@ -236,13 +263,14 @@ def update_user(
     if role is not None:
         role = _check_role(role)
     before = serialize.user_dict(user)
-    with _unit_of_work(session):
+    with unit_of_work(session):
         if role is not None:
             user.role = role
         if is_active is not None:
             user.is_active = bool(is_active)
         session.flush()
-        _audit(session, actor, "user.update", "user", user.id, before, serialize.user_dict(user))
+        record_audit(session, actor, "user.update", "user", user.id, before,
+                     serialize.user_dict(user))
     return user
 
 
@@ -316,14 +344,14 @@ def add_pundit(
         affiliation = limit_text(affiliation, "affiliation", 200)
     clean_links = _check_links(links, errors)
     errors.raise_any()
-    with _unit_of_work(session):
+    with unit_of_work(session):
         pundit = Pundit(
             name=name, slug=slug, bio=(bio or "").strip(), affiliation=affiliation,
             links=clean_links,
         )
         session.add(pundit)
         session.flush()
-        _audit(session, actor, "pundit.create", "pundit", pundit.id, None,
+        record_audit(session, actor, "pundit.create", "pundit", pundit.id, None,
                serialize.pundit_dict(pundit))
     return pundit
 
@@ -363,13 +391,13 @@ def edit_pundit(
 
 def _apply_edit(session: Session, actor: Actor, row, kind: str, changes: dict, as_dict):
     before = as_dict(row)
-    with _unit_of_work(session):
+    with unit_of_work(session):
         for key, value in changes.items():
             setattr(row, key, value)
         session.flush()
         after = as_dict(row)
         if after != before:
-            _audit(session, actor, f"{kind}.update", kind, row.id, before, after)
+            record_audit(session, actor, f"{kind}.update", kind, row.id, before, after)
     return row
 
 
@@ -415,11 +443,11 @@ def add_source(
         session, errors, title=title, url=url, published_on=published_on, outlet=outlet
     )
     errors.raise_any()
-    with _unit_of_work(session):
+    with unit_of_work(session):
         source = Source(**clean, full_text=full_text or "", note=(note or "").strip())
         session.add(source)
         session.flush()
-        _audit(session, actor, "source.create", "source", source.id, None,
+        record_audit(session, actor, "source.create", "source", source.id, None,
                serialize.source_dict(source))
     return source
 
@@ -593,7 +621,7 @@ def add_question(
     )
     slug = _check_new_slug(session, Question, slug, clean.get("statement") or "", errors)
     errors.raise_any()
-    with _unit_of_work(session):
+    with unit_of_work(session):
         question = Question(
             **clean,
             slug=slug,
@@ -607,7 +635,7 @@ def add_question(
         )
         session.add(question)
         session.flush()
-        _audit(session, actor, "question.create", "question", question.id, None,
+        record_audit(session, actor, "question.create", "question", question.id, None,
                serialize.question_dict(question))
         if condition is not None:
             # A question added after its condition already failed starts annulled.
@@ -655,7 +683,7 @@ def edit_question(
     )
     errors.raise_any()
     before = serialize.question_dict(question)
-    with _unit_of_work(session):
+    with unit_of_work(session):
         for key, value in changes.items():
             setattr(question, key, value)
         question.condition_question = condition
@@ -667,7 +695,7 @@ def edit_question(
         session.flush()
         after = serialize.question_dict(question)
         if after != before:
-            _audit(session, actor, "question.update", "question", question.id, before, after)
+            record_audit(session, actor, "question.update", "question", question.id, before, after)
         if condition is not None:
             _cascade_condition(session, actor, condition)
     return question
@@ -780,7 +808,7 @@ def log_prediction(
     with errors.field():
         hedge_phrase = limit_text(hedge_phrase, "hedge_phrase", 200)
     errors.raise_any()
-    with _unit_of_work(session):
+    with unit_of_work(session):
         prediction = Prediction(
             question=question,
             pundit=pundit,
@@ -803,7 +831,7 @@ def log_prediction(
         ]
         session.add(prediction)
         session.flush()
-        _audit(session, actor, "prediction.create", "prediction", prediction.id, None,
+        record_audit(session, actor, "prediction.create", "prediction", prediction.id, None,
                serialize.prediction_dict(prediction))
     return prediction
 
@@ -861,7 +889,7 @@ def resolve_question(
         errors.add("outcome", f"the question's condition failed ({failed}); it can only be "
                               "annulled")
     errors.raise_any()
-    with _unit_of_work(session):
+    with unit_of_work(session):
         resolution = _append_resolution(
             session, actor, question,
             outcome=Outcome.OPTION.value if option is not None else outcome,
@@ -908,7 +936,7 @@ def _append_resolution(session: Session, actor: Actor, question: Question, *, ou
     action = "question.annul" if outcome == Outcome.ANNULLED else "question.resolve"
     if before["resolution"] is not None:
         action = "question.re_resolve"
-    _audit(session, actor, action, "question", question.id, before,
+    record_audit(session, actor, action, "question", question.id, before,
            serialize.question_dict(question))
     return resolution
 

@@ -109,3 +109,13 @@ def test_db_current_reports_the_revision(tmp_path):
     assert "up to date" in run(url, "db", "current").output
     run(url, "db", "downgrade", "base")
     assert "revision none" in run(url, "db", "current").output
+
+
+@pytest.mark.parametrize("url, message", [
+    ("nonsense", "Error: database-url: not a database URL"),
+    ("postgresql+psycopg://nobody:secret@127.0.0.1:1/none", "Error: cannot use the database"),
+])
+def test_unusable_database_url_is_one_line(url, message):
+    result = run(url, "list", "questions")
+    assert result.exit_code == 1
+    assert result.output.startswith(message) and len(result.output.strip().splitlines()) == 1

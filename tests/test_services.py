@@ -364,3 +364,34 @@ def test_refuses_short_password_and_bad_role(session, engine, snapshot_of):
                      "role", "must be one of reader, editor, admin")
     assert "password" in {e.field for e in error.errors}
     assert session.scalar(select(User).where(User.name == "x")) is None
+
+
+def test_edit_source_and_question_are_audited(session, registry):
+    source, question = registry["source"], registry["binary"]
+    services.edit_source(session, ADMIN, source.id, expected_version=1, title="Column, revised",
+                         published_on="2020-01-02", url=source.url, outlet="The Daily")
+    services.edit_question(
+        session, ADMIN, question.id, expected_version=1, statement=question.statement,
+        resolution_criteria="Yes if Météo-France records at least 1 mm.",
+        resolve_by="2020-06-05", tags=["weather"],
+    )
+    assert (source.version, question.version) == (2, 2)
+    (source_event,) = _events(session, "source.update")
+    assert source_event.before["published_on"] == "2020-01-01"
+    assert source_event.after["published_on"] == "2020-01-02"
+    (question_event,) = _events(session, "question.update")
+    assert question_event.before["tags"] == ["france", "weather"]
+    assert question_event.after["tags"] == ["weather"]
+    assert question_event.after["resolve_by"] == "2020-06-05"
+
+
+def test_batch_writes_all_or_nothing(session, engine, snapshot_of, registry):
+    before = snapshot_of(engine)
+    with pytest.raises(ValidationError), services.batch(session):
+        services.add_pundit(session, ADMIN, name="First of two")
+        services.add_pundit(session, ADMIN, name="Second", slug="first-of-two")
+    assert snapshot_of(engine) == before
+    with services.batch(session):
+        services.add_pundit(session, ADMIN, name="Kept one")
+        services.add_pundit(session, ADMIN, name="Kept two")
+    assert len(_events(session, "pundit.create")) == 3
