@@ -262,6 +262,14 @@ def update_user(
     _check_version(user, expected_version, "user", serialize.user_dict)
     if role is not None:
         role = _check_role(role)
+    demoted = role is not None and role != Role.ADMIN.value
+    if user.role == Role.ADMIN.value and (demoted or is_active is False):
+        other_admins = session.scalar(
+            select(func.count(User.id)).where(
+                User.role == Role.ADMIN.value, User.is_active.is_(True), User.id != user.id))
+        if not other_admins:
+            field = "role" if demoted else "is_active"
+            raise ValidationError(field, "the last active admin must stay an active admin")
     before = serialize.user_dict(user)
     with unit_of_work(session):
         if role is not None:
@@ -809,6 +817,7 @@ def log_prediction(
         hedge_phrase = limit_text(hedge_phrase, "hedge_phrase", 200)
     errors.raise_any()
     with unit_of_work(session):
+        by_label = {option.label: option for option in question.options}
         prediction = Prediction(
             question=question,
             pundit=pundit,
@@ -824,7 +833,6 @@ def log_prediction(
             logged_by_id=actor.user_id,
             note=(note or "").strip(),
         )
-        by_label = {option.label: option for option in question.options}
         prediction.distribution = [
             PredictionOption(option=by_label[label], probability=value)
             for label, value in clean_distribution.items()
@@ -978,14 +986,17 @@ def _cascade_condition(session: Session, actor: Actor, condition: Question) -> N
 # ------------------------------------------------------------------------- queries
 
 
+def _due_condition(today: dt.date | None):
+    return (Question.resolve_by < (today or _today()),
+            Question.id.not_in(select(Resolution.question_id)))
+
+
 def due_questions(session: Session, today: dt.date | None = None) -> list[Question]:
     """Questions past their resolve-by date with no standing resolution, oldest first."""
-    today = today or _today()
-    resolved = select(Resolution.question_id)
-    return list(
-        session.scalars(
-            select(Question)
-            .where(Question.resolve_by < today, Question.id.not_in(resolved))
-            .order_by(Question.resolve_by, Question.id)
-        )
-    )
+    return list(session.scalars(
+        select(Question).where(*_due_condition(today)).order_by(Question.resolve_by, Question.id)
+    ))
+
+
+def count_due_questions(session: Session, today: dt.date | None = None) -> int:
+    return session.scalar(select(func.count(Question.id)).where(*_due_condition(today)))

@@ -150,3 +150,35 @@ def check_slug(value: str, field: str = "slug") -> str:
     if not _SLUG_RE.match(slug):
         raise ValidationError(field, f"{SLUG_RULE} (got {slug!r})")
     return slug
+
+
+def parse_distribution(text: str | None, field: str = "distribution") -> dict[str, float]:
+    """Lines of ``Option: probability`` (``Red: 50%``) into {option: probability}.
+
+    Each probability follows ``parse_probability``'s rule; whether the options match the
+    question and sum to 1 is the service's check.
+    """
+    result: dict[str, float] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        label, sep, value = line.rpartition(":")
+        label = label.strip()
+        if not sep or not label:
+            raise ValidationError(field, f"line {number} must look like 'Option: 30%' "
+                                         f"(got {line.strip()!r})")
+        if label in result:
+            raise ValidationError(field, f"line {number} repeats the option {label!r}")
+        result[label] = parse_probability(value, f"{field} line {number}")
+    return result
+
+
+def parse_scale_reference(text: str | None, field: str = "scale") -> tuple[str, str] | None:
+    """``NAME@VERSION`` (``icd-203@2015``) into (name, version); empty means none."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    name, sep, version = value.partition("@")
+    if not sep or not name.strip() or not version.strip():
+        raise ValidationError(field, f"must be NAME@VERSION, like icd-203@2015 (got {value!r})")
+    return name.strip(), version.strip()

@@ -10,19 +10,31 @@ import os
 import secrets
 from collections.abc import Mapping
 
-from flask import Flask
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
 
 from forecasts.db import make_engine, make_session_factory, resolve_database_url
+from forecasts.serialize import is_look_ahead
+from web.extensions import csrf, limiter, login_manager
 
 
 def create_app(config: Mapping | None = None) -> Flask:
     app = Flask(__name__)
+    secure = os.environ.get("FORECASTS_SECURE_COOKIES") == "1"
     app.config.update(
         DATABASE_URL=None,
         SECRET_KEY=os.environ.get("FORECASTS_SECRET_KEY") or secrets.token_hex(32),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("FORECASTS_SECURE_COOKIES") == "1",
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        # Failed sign-ins allowed per client address (successful ones are not counted).
+        LOGIN_RATE_LIMIT=os.environ.get("FORECASTS_LOGIN_RATE_LIMIT", "10 per 15 minutes"),
+        RATELIMIT_STORAGE_URI=os.environ.get("FORECASTS_RATELIMIT_STORAGE", "memory://"),
+        PAGE_SIZE=50,
     )
     if config:
         app.config.update(config)
@@ -32,12 +44,19 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.extensions["forecasts.engine"] = engine
     app.extensions["forecasts.sessions"] = make_session_factory(engine)
 
-    from web import database
-    from web.questions import blueprint as questions
+    from web import admin, auth, database, predictions, pundits, questions, resolutions, sources
 
     database.init_app(app)
-    app.register_blueprint(questions)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    for module in (auth, questions, pundits, sources, predictions, resolutions, admin):
+        app.register_blueprint(module.blueprint)
+
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.globals["is_look_ahead"] = is_look_ahead
+    app.context_processor(auth.navigation_context)
+    _register_error_pages(app)
     return app
 
 
@@ -47,3 +66,22 @@ def percent(value: float | None) -> str:
         return "-"
     text = f"{value * 100:.1f}".rstrip("0").rstrip(".")
     return f"{text}%"
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: "The request could not be understood.",
+        403: "Your account may not do this.",
+        404: "There is nothing at this address.",
+        405: "This address does not accept that method.",
+        429: "Too many attempts. Wait a few minutes and try again.",
+    }
+
+    def render(error):
+        code = getattr(error, "code", 500) or 500
+        text = error.description if isinstance(error, CSRFError) else messages.get(code)
+        return render_template("error.html", code=code, message=text), code
+
+    for code in messages:
+        app.register_error_handler(code, render)
+    app.register_error_handler(CSRFError, render)

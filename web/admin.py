@@ -1,0 +1,63 @@
+"""Administration: users and roles, and the audit log of every change."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from forecasts import queries, services
+from forecasts.models import User
+from web.auth import admin_required, current_actor
+from web.database import get_session
+from web.forms import UserCreateForm, UserEditForm
+from web.formtools import submit, version_of
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@blueprint.route("/users", methods=["GET", "POST"])
+@admin_required
+def users():
+    form = UserCreateForm()
+
+    def saved(user):
+        flash(f"User {user.name} created as {user.role}.", "success")
+        return redirect(url_for("admin.users"))
+
+    return submit(form, lambda: services.create_user(
+        get_session(), current_actor(), name=form.name.data, role=form.role.data,
+        password=form.password.data, email=form.email.data), saved, "admin/users.html",
+        users=queries.list_users(get_session()))
+
+
+@blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user(user_id: int):
+    account = get_session().get(User, user_id) or abort(404)
+    form = UserEditForm(obj=SimpleNamespace(role=account.role, is_active=account.is_active,
+                                            version=str(account.version)))
+
+    def saved(user):
+        flash(f"User {user.name} saved.", "success")
+        return redirect(url_for("admin.users"))
+
+    return submit(form, lambda: services.update_user(
+        get_session(), current_actor(), account.id, expected_version=version_of(form),
+        role=form.role.data, is_active=form.is_active.data), saved, "admin/user.html",
+        account=account)
+
+
+@blueprint.get("/audit")
+@admin_required
+def audit():
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    size = current_app.config["PAGE_SIZE"]
+    events, total = queries.audit_page(get_session(), page, size)
+    if page > 1 and not events:
+        abort(404)
+    pages = max(1, -(-total // size))
+    return render_template("admin/audit.html", events=events, page=page, pages=pages,
+                           total=total)

@@ -1,0 +1,127 @@
+"""Signing in and out, the current user's role, and who may do what."""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+
+from forecasts import services
+from forecasts.models import Role, User
+from web.database import get_session
+from web.extensions import limiter, login_manager
+from web.forms import LoginForm
+
+blueprint = Blueprint("auth", __name__)
+
+_RANK = {Role.READER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
+
+
+class SignedIn(UserMixin):
+    """The signed-in user as Flask-Login sees it: a snapshot, not a live ORM row."""
+
+    def __init__(self, user: User):
+        self.id = user.id
+        self.name = user.name
+        self.role = Role(user.role)
+
+    def can(self, role: Role) -> bool:
+        return _RANK[self.role] >= _RANK[role]
+
+    @property
+    def actor(self) -> services.Actor:
+        return services.Actor(name=self.name, role=self.role, user_id=self.id)
+
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Sign in to continue."
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> SignedIn | None:
+    user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
+    return SignedIn(user) if user is not None and user.is_active else None
+
+
+def current_actor() -> services.Actor:
+    return current_user.actor
+
+
+def role_required(role: Role):
+    """Anonymous users are sent to sign in; signed-in users without the role get 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if not current_user.can(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+editor_required = role_required(Role.EDITOR)
+admin_required = role_required(Role.ADMIN)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no '//' or backslash tricks."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def _failed_login(response) -> bool:
+    return response.status_code != 302
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               deduct_when=_failed_login)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(get_session(), form.name.data, form.password.data)
+        if user is not None:
+            login_user(SignedIn(user), remember=form.remember.data)
+            flash(f"Signed in as {user.name}.", "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("questions.index"))
+        form.password.errors.append("Name or password is wrong (or the account is inactive).")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@blueprint.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("Signed out.", "success")
+    return redirect(url_for("questions.index"))
+
+
+def navigation_context() -> dict:
+    """Values every page needs: the due-queue count for editors."""
+    due = None
+    if current_user.is_authenticated and current_user.can(Role.EDITOR):
+        due = services.count_due_questions(get_session())
+    return {"due_count": due, "Role": Role}

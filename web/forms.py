@@ -1,0 +1,139 @@
+"""WTForms classes. Fields carry the service layer's names, so a ValidationError from a
+service lands next to the field it names; the rules themselves live in forecasts/."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+DATE = {"type": "date"}
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+KINDS = [("binary", "Binary (yes / no)"), ("multiple_choice", "Multiple choice")]
+ROLES = [("reader", "Reader"), ("editor", "Editor"), ("admin", "Admin")]
+
+
+class LoginForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired("is required")],
+                       render_kw={"autocomplete": "username", "autofocus": True})
+    password = PasswordField("Password", validators=[InputRequired("is required")],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField("Keep me signed in")
+
+
+class PunditForm(FlaskForm):
+    name = StringField("Name")
+    slug = StringField("Slug", description="In the pundit's address; made from the name if empty.")
+    affiliation = StringField("Affiliation")
+    bio = TextAreaField("Short bio")
+    links = TextAreaField("Links", description="One http(s) link per line.")
+    version = HiddenField()
+
+
+class SourceForm(FlaskForm):
+    title = StringField("Title")
+    outlet = StringField("Outlet")
+    url = StringField("Link", description="http or https.", render_kw={"type": "url"})
+    published_on = StringField("Published on", render_kw=DATE)
+    full_text = TextAreaField("Full text", description="Optional: kept for extraction.")
+    note = TextAreaField("Note")
+    version = HiddenField()
+
+
+class QuestionForm(FlaskForm):
+    statement = StringField("Statement", description="A question two careful people would "
+                                                     "resolve the same way.")
+    resolution_criteria = TextAreaField("Resolution criteria")
+    resolve_by = StringField("Resolve by", render_kw=DATE,
+                             description="Leave empty if no deadline was given: the question "
+                                         "is kept but never scored.")
+    kind = SelectField("Kind", choices=choices(KINDS),
+                       validate_choice=False)
+    options = TextAreaField("Options", description="Multiple choice only: one option per line.")
+    tags = StringField("Tags", description="Comma-separated.")
+    condition_question_id = SelectField("Condition", validate_choice=False,
+                                        description="Only if another question resolves a "
+                                                    "given way; otherwise it is annulled.")
+    condition_outcome = StringField("Condition outcome",
+                                    description="yes, no, or one of its options.")
+    note = TextAreaField("Note")
+    version = HiddenField()
+
+
+class PredictionForm(FlaskForm):
+    pundit = SelectField("Pundit", validate_choice=False)
+    new_pundit_name = StringField("New pundit's name")
+    source = SelectField("Source", validate_choice=False)
+    new_source_title = StringField("New source's title")
+    new_source_outlet = StringField("Outlet")
+    new_source_url = StringField("Link", render_kw={"type": "url"})
+    new_source_published_on = StringField("Published on", render_kw=DATE)
+    question = SelectField("Question", validate_choice=False)
+    new_question_statement = StringField("New question")
+    new_question_resolution_criteria = TextAreaField("Resolution criteria")
+    new_question_resolve_by = StringField("Resolve by", render_kw=DATE)
+    new_question_kind = SelectField("Kind", choices=choices(KINDS),
+                                    validate_choice=False)
+    new_question_options = TextAreaField("Options", description="One per line.")
+    new_question_tags = StringField("Tags", description="Comma-separated.")
+    quote = TextAreaField("Verbatim quote")
+    hedge_phrase = StringField("Hedge phrase", description='The words that carry the '
+                                                          'confidence: "tiny possibility".')
+    probability = StringField("Probability", description="5%, 0.05 or 5 (a bare number above "
+                                                         "1 is a percent).",
+                              render_kw={"inputmode": "decimal"})
+    distribution = TextAreaField("Distribution", description="Multiple choice: one "
+                                                             "'Option: 30%' per line.")
+    made_at = StringField("Made on", render_kw=DATE,
+                          description="Defaults to the source's publication date.")
+    probability_origin = SelectField(
+        "Where the number came from",
+        choices=choices([("mapped", "Mapped from the phrase with a scale"),
+                         ("stated", "Stated by the pundit"),
+                         ("estimated", "Editor's estimate")]),
+        validate_choice=False,
+    )
+    scale = StringField("Scale", description="NAME@VERSION, e.g. icd-203@2015; needed when "
+                                             "mapped.")
+    note = TextAreaField("Note")
+
+
+class ResolveForm(FlaskForm):
+    outcome = SelectField("Outcome", validate_choice=False)
+    known_at = StringField("Became known on", render_kw=DATE)
+    evidence_url = StringField("Evidence link", render_kw={"type": "url"},
+                               description="http or https.")
+    note = TextAreaField("Note", description="Required when annulling: the reason.")
+    expected_resolution_id = HiddenField()
+
+
+class UserCreateForm(FlaskForm):
+    name = StringField("Name", render_kw={"autocomplete": "off"})
+    email = StringField("Email", render_kw={"type": "email"})
+    role = SelectField("Role", choices=choices(ROLES), validate_choice=False)
+    password = PasswordField("Password", description="At least 8 characters.",
+                             render_kw={"autocomplete": "new-password"})
+
+
+class UserEditForm(FlaskForm):
+    role = SelectField("Role", choices=choices(ROLES), validate_choice=False)
+    is_active = BooleanField("Active (may sign in)")
+    version = HiddenField()
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with nothing but its CSRF token (sign out)."""

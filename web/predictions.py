@@ -1,0 +1,134 @@
+"""Log a prediction: one page to pick or create the pundit, source and question, paste the
+quote and phrase, and give the probability."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+
+from forecasts import queries, services
+from forecasts.errors import FieldError, ValidationError
+from forecasts.models import Source
+from forecasts.validation import parse_distribution, parse_probability, parse_scale_reference
+from web.auth import current_actor, editor_required
+from web.database import get_session
+from web.forms import PredictionForm, choices
+from web.formtools import comma_list, lines, prefixed, submit
+
+blueprint = Blueprint("predictions", __name__, url_prefix="/predictions")
+
+NEW = "new"
+
+
+def _choices(form: PredictionForm) -> None:
+    session = get_session()
+    form.pundit.choices = choices([(NEW, "— new pundit —")] + [
+        (p.id, p.name) for p in queries.list_pundits(session)])
+    form.source.choices = choices([("", "— no source —"), (NEW, "— new source —")] + [
+        (str(s.id), f"{s.published_on} · {s.title}") for s in queries.list_sources(session)])
+    form.question.choices = choices([(NEW, "— new question —")] + [
+        (q.id, q.statement) for q in queries.list_questions(session)])
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@editor_required
+def create():
+    form = PredictionForm(data=_prefill())
+    _choices(form)
+
+    def saved(prediction):
+        flash("Prediction logged.", "success")
+        return redirect(url_for("questions.show", slug=prediction.question.slug))
+
+    return submit(form, lambda: _log(form), saved, "predictions/form.html")
+
+
+def _prefill() -> dict | None:
+    """GET parameters pre-fill the form (from a pundit's, source's or question's page)."""
+    if request.method != "GET":
+        return None
+    keys = ("pundit", "source", "question", "quote", "hedge_phrase", "probability",
+            "probability_origin", "scale", "made_at")
+    return {key: request.args[key] for key in keys if key in request.args}
+
+
+def _log(form: PredictionForm):
+    """Create what is new and log the prediction in one transaction; report every field."""
+    session, actor = get_session(), current_actor()
+    errors: list[FieldError] = []
+
+    def attempt(step):
+        try:
+            return step()
+        except ValidationError as error:
+            errors.extend(error.errors)
+            return None
+
+    probability = distribution = scale = None
+    if (form.probability.data or "").strip():
+        probability = attempt(lambda: parse_probability(form.probability.data))
+    if (form.distribution.data or "").strip():
+        distribution = attempt(lambda: parse_distribution(form.distribution.data))
+    scale = attempt(lambda: parse_scale_reference(form.scale.data)) or (None, None)
+
+    with services.batch(session):
+        pundit_id = _pick(form.pundit.data, errors, "pundit", lambda: attempt(
+            lambda: _new_pundit(form)))
+        source_id = None
+        if form.source.data:
+            source_id = _pick(form.source.data, errors, "source", lambda: attempt(
+                lambda: _new_source(form)))
+        question_id = _pick(form.question.data, errors, "question", lambda: attempt(
+            lambda: _new_question(form)))
+        made_at = form.made_at.data or _source_date(session, source_id)
+        if made_at is None:
+            errors.append(FieldError("made_at", "is required when there is no source"))
+        prediction = None
+        if not errors:
+            prediction = attempt(lambda: services.log_prediction(
+                session, actor, question_id=question_id, pundit_id=pundit_id,
+                source_id=source_id, made_at=made_at, probability=probability,
+                distribution=distribution, quote=form.quote.data,
+                hedge_phrase=form.hedge_phrase.data,
+                probability_origin=form.probability_origin.data,
+                scale_name=scale[0], scale_version=scale[1], note=form.note.data))
+        if errors:
+            raise ValidationError(errors)  # rolls back whatever was created
+    return prediction
+
+
+def _pick(value: str | None, errors: list[FieldError], field: str, create) -> int | None:
+    if value == NEW:
+        row = create()
+        return row.id if row is not None else None
+    if value and value.isdigit():
+        return int(value)
+    errors.append(FieldError(field, "choose one from the list, or 'new'"))
+    return None
+
+
+def _source_date(session, source_id: int | None):
+    source = session.get(Source, source_id) if source_id else None
+    return source.published_on if source else None
+
+
+def _new_pundit(form: PredictionForm):
+    with prefixed("new_pundit_"):
+        return services.add_pundit(get_session(), current_actor(), name=form.new_pundit_name.data)
+
+
+def _new_source(form: PredictionForm):
+    with prefixed("new_source_"):
+        return services.add_source(
+            get_session(), current_actor(), title=form.new_source_title.data,
+            outlet=form.new_source_outlet.data, url=form.new_source_url.data,
+            published_on=form.new_source_published_on.data)
+
+
+def _new_question(form: PredictionForm):
+    with prefixed("new_question_"):
+        return services.add_question(
+            get_session(), current_actor(), statement=form.new_question_statement.data,
+            resolution_criteria=form.new_question_resolution_criteria.data,
+            resolve_by=form.new_question_resolve_by.data or None,
+            kind=form.new_question_kind.data, options=lines(form.new_question_options.data),
+            tags=comma_list(form.new_question_tags.data))
