@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -397,12 +398,23 @@ def edit_pundit(
     return _apply_edit(session, actor, pundit, "pundit", changes, serialize.pundit_dict)
 
 
+def _bump_version_if_changed(session: Session, row, before: dict, as_dict) -> None:
+    """Flush, making sure any change bumps the row's version, even one that touches only
+    related rows (a question's tags): otherwise a concurrent edit would not conflict."""
+    if as_dict(row) != before and not session.is_modified(row, include_collections=False):
+        # Re-writing any plain column makes the UPDATE that increments the version.
+        column = next(attr.key for attr in row.__mapper__.column_attrs
+                      if attr.key not in ("id", "version"))
+        flag_modified(row, column)
+    session.flush()
+
+
 def _apply_edit(session: Session, actor: Actor, row, kind: str, changes: dict, as_dict):
     before = as_dict(row)
     with unit_of_work(session):
         for key, value in changes.items():
             setattr(row, key, value)
-        session.flush()
+        _bump_version_if_changed(session, row, before, as_dict)
         after = as_dict(row)
         if after != before:
             record_audit(session, actor, f"{kind}.update", kind, row.id, before, after)
@@ -700,7 +712,7 @@ def edit_question(
             question.tags = _tag_rows(session, tag_slugs)
         if note is not None:
             question.note = note.strip()
-        session.flush()
+        _bump_version_if_changed(session, question, before, serialize.question_dict)
         after = serialize.question_dict(question)
         if after != before:
             record_audit(session, actor, "question.update", "question", question.id, before, after)

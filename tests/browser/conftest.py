@@ -7,13 +7,17 @@ failure. Playwright's own browser download is never used.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
+from browser_support import PASSWORD
 from werkzeug.serving import make_server
 
+from forecasts import services
 from forecasts.db import make_engine, make_session_factory
 from forecasts.seeding import load_seeds
 from web import create_app
@@ -53,19 +57,40 @@ def page(browser):
     context.close()
 
 
+EDITORS = ("erin", "ed")
+SCREENSHOTS = Path(os.environ.get("FORECASTS_SCREENSHOTS", "test-artifacts/screenshots"))
+
+
 @pytest.fixture
 def seeded_url(database_url):
     engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         load_seeds(session)
+        for name in EDITORS:
+            services.create_user(session, services.Actor.system(), name=name, role="editor",
+                                 password=PASSWORD)
     engine.dispose()
     return database_url
+
+
+@pytest.fixture
+def shoot(request):
+    """Save a full-page screenshot per page a flow visits, numbered in visiting order."""
+    folder = SCREENSHOTS / request.node.name.split("[")[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    counter = iter(range(1, 1000))
+
+    def take(page, name: str) -> None:
+        page.screenshot(path=str(folder / f"{next(counter):02d}-{name}.png"), full_page=True)
+
+    return take
 
 
 @pytest.fixture
 def live_server(seeded_url):
     """The app on a free localhost port, in a thread, for one test."""
     app = create_app({"DATABASE_URL": seeded_url, "TESTING": True})
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
