@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from webapp_support import PASSWORD
 
-from forecasts.models import AuditEvent, Prediction, Pundit, Question, Resolution, User
+from forecasts.models import AuditEvent, Prediction, Pundit, Question, Resolution, Source, User
 
 WAR = "us-iran-war-by-end-2020"
 
@@ -229,3 +229,19 @@ def test_look_ahead_flag_on_pages(as_role, engine):
         html = as_role(None).get(path).get_data(as_text=True)
         assert "made after the outcome was known: not scored" in html, path
     assert len(rows(engine, Resolution)) == 6
+
+
+def test_source_edit_and_sign_out(as_role, engine):
+    client = as_role("editor")
+    page = client.get("/sources/1/edit").get_data(as_text=True)
+    assert 'value="Untitled op-ed on the Iran-US confrontation in Iraq"' in page
+    response = client.post("/sources/1/edit", data={
+        "title": "Untitled op-ed (Iran, US, Iraq)", "published_on": "2020-01-01",
+        "full_text": "kept", "version": "1"})
+    assert response.status_code == 302
+    with Session(engine) as session:
+        source = session.get(Source, 1)
+        assert (source.title, source.version) == ("Untitled op-ed (Iran, US, Iraq)", 2)
+    assert client.get("/logout").status_code == 405  # signing out is a POST
+    assert client.post("/logout").status_code == 302
+    assert client.get("/due").status_code == 302  # back to anonymous: sent to sign in
