@@ -234,10 +234,7 @@ def create_user(
             password_hash=generate_password_hash(password),
             is_active=True,
         )
-        session.add(user)
-        session.flush()
-        record_audit(session, actor, "user.create", "user", user.id, None,
-                     serialize.user_dict(user))
+        _insert(session, actor, user, "user", serialize.user_dict)
     return user
 
 
@@ -358,10 +355,7 @@ def add_pundit(
             name=name, slug=slug, bio=(bio or "").strip(), affiliation=affiliation,
             links=clean_links,
         )
-        session.add(pundit)
-        session.flush()
-        record_audit(session, actor, "pundit.create", "pundit", pundit.id, None,
-               serialize.pundit_dict(pundit))
+        _insert(session, actor, pundit, "pundit", serialize.pundit_dict)
     return pundit
 
 
@@ -407,6 +401,13 @@ def _bump_version_if_changed(session: Session, row, before: dict, as_dict) -> No
                       if attr.key not in ("id", "version"))
         flag_modified(row, column)
     session.flush()
+
+
+def _insert(session: Session, actor: Actor, row, kind: str, as_dict) -> None:
+    """Write a new row and its ``KIND.create`` audit event."""
+    session.add(row)
+    session.flush()
+    record_audit(session, actor, f"{kind}.create", kind, row.id, None, as_dict(row))
 
 
 def _apply_edit(session: Session, actor: Actor, row, kind: str, changes: dict, as_dict):
@@ -465,10 +466,7 @@ def add_source(
     errors.raise_any()
     with unit_of_work(session):
         source = Source(**clean, full_text=full_text or "", note=(note or "").strip())
-        session.add(source)
-        session.flush()
-        record_audit(session, actor, "source.create", "source", source.id, None,
-               serialize.source_dict(source))
+        _insert(session, actor, source, "source", serialize.source_dict)
     return source
 
 
@@ -653,10 +651,7 @@ def add_question(
             options=[QuestionOption(position=i, label=label) for i, label in enumerate(labels)],
             tags=_tag_rows(session, tag_slugs),
         )
-        session.add(question)
-        session.flush()
-        record_audit(session, actor, "question.create", "question", question.id, None,
-               serialize.question_dict(question))
+        _insert(session, actor, question, "question", serialize.question_dict)
         if condition is not None:
             # A question added after its condition already failed starts annulled.
             _cascade_condition(session, actor, condition)
@@ -704,12 +699,15 @@ def edit_question(
     errors.raise_any()
     before = serialize.question_dict(question)
     with unit_of_work(session):
+        # Look up the tags first: a query would flush the column changes on its own and
+        # give the row two version increments for one edit.
+        tags = _tag_rows(session, tag_slugs) if tag_slugs is not None else None
         for key, value in changes.items():
             setattr(question, key, value)
         question.condition_question = condition
         question.condition_outcome = outcome
-        if tag_slugs is not None:
-            question.tags = _tag_rows(session, tag_slugs)
+        if tags is not None:
+            question.tags = tags
         if note is not None:
             question.note = note.strip()
         _bump_version_if_changed(session, question, before, serialize.question_dict)
@@ -849,10 +847,7 @@ def log_prediction(
             PredictionOption(option=by_label[label], probability=value)
             for label, value in clean_distribution.items()
         ]
-        session.add(prediction)
-        session.flush()
-        record_audit(session, actor, "prediction.create", "prediction", prediction.id, None,
-               serialize.prediction_dict(prediction))
+        _insert(session, actor, prediction, "prediction", serialize.prediction_dict)
     return prediction
 
 
