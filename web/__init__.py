@@ -44,13 +44,24 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.extensions["forecasts.engine"] = engine
     app.extensions["forecasts.sessions"] = make_session_factory(engine)
 
-    from web import admin, auth, database, predictions, pundits, questions, resolutions, sources
+    from web import (
+        admin,
+        auth,
+        database,
+        leaderboards,
+        predictions,
+        pundits,
+        questions,
+        resolutions,
+        sources,
+    )
 
     database.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    for module in (auth, questions, pundits, sources, predictions, resolutions, admin):
+    for module in (auth, questions, leaderboards, pundits, sources, predictions, resolutions,
+                   admin):
         app.register_blueprint(module.blueprint)
 
     app.jinja_env.filters["percent"] = percent

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
-from forecasts import queries, services
+from forecasts import charts, queries, scores, services
 from web.auth import current_actor, editor_required
 from web.database import get_session
 from web.forms import PunditForm
@@ -22,9 +22,21 @@ def index():
 
 @blueprint.get("/<slug>")
 def show(slug: str):
-    pundit = queries.pundit_by_slug(get_session(), slug) or abort(404)
+    session = get_session()
+    pundit = queries.pundit_by_slug(session, slug) or abort(404)
     predictions = sorted(pundit.predictions, key=lambda p: (p.made_at, p.id))
-    return render_template("pundits/show.html", pundit=pundit, predictions=predictions)
+    frame = scores.prediction_frame(session, pundit_id=pundit.id)
+    board = scores.leaderboard_from(frame, current_app.config.get("LEADERBOARD_MIN_N",
+                                                                  scores.DEFAULT_MIN_N))
+    result = scores.calibration(frame)
+    return render_template(
+        "pundits/show.html", pundit=pundit, predictions=predictions,
+        summary=board.iloc[0].to_dict() if len(board) else None,
+        scored=frame.set_index("prediction_id")[["status", "brier", "log_score", "final"]]
+        .to_dict("index"),
+        chart=charts.calibration_svg(result["table"] if result else None),
+        words=scores.calibration_words(result),
+        calibration=result, phrases=scores.phrase_table(frame).to_dict("records"))
 
 
 def _fields(form: PunditForm) -> dict:

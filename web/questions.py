@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
-from forecasts import queries, services
+from forecasts import charts, queries, scores, services
 from web.auth import current_actor, editor_required
 from web.database import get_session
 from web.forms import QuestionForm, choices
@@ -28,8 +28,18 @@ def health():
 
 @blueprint.get("/questions/<slug>")
 def show(slug: str):
-    question = queries.question_by_slug(get_session(), slug) or abort(404)
-    return render_template("questions/show.html", question=question)
+    session = get_session()
+    question = queries.question_by_slug(session, slug) or abort(404)
+    frame = scores.prediction_frame(session, question_id=question.id)
+    standing = question.standing_resolution
+    chart = None
+    if question.kind == "binary" and len(frame):
+        chart = charts.forecasts_over_time_svg(
+            frame, standing.known_at if standing and standing.outcome != "annulled" else None)
+    return render_template(
+        "questions/show.html", question=question, chart=chart,
+        scored=frame.set_index("prediction_id")[["status", "brier", "log_score", "final"]]
+        .to_dict("index"))
 
 
 def _condition_choices(form: QuestionForm, exclude_id: int | None = None) -> None:

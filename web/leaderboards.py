@@ -1,0 +1,79 @@
+"""Accuracy in public: the leaderboard and the phrase page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+
+from forecasts import scores
+from forecasts.errors import ValidationError
+from forecasts.validation import parse_date
+from web.database import get_session
+
+blueprint = Blueprint("leaderboards", __name__)
+
+SORTABLE = {"rank", "pundit", "n", "brier", "log_score", "peer_brier", "time_averaged_brier"}
+HIGHER_IS_BETTER = {"log_score", "n"}
+
+
+def read_filters(args) -> tuple[scores.Filters, int, list[str]]:
+    """Filters from the query string; a bad value is reported, not guessed."""
+    errors = []
+    values: dict = {"tag": (args.get("tag") or "").strip() or None,
+                    "kind": (args.get("kind") or "").strip() or None}
+    for name in ("since", "until"):
+        if args.get(name):
+            try:
+                values[name] = parse_date(args[name], name)
+            except ValidationError as error:
+                errors.append(str(error))
+    if values["kind"] not in (None, "binary", "multiple_choice"):
+        errors.append(f"kind: must be binary or multiple_choice (got {values['kind']!r})")
+        values["kind"] = None
+    min_n = current_app.config.get("LEADERBOARD_MIN_N", scores.DEFAULT_MIN_N)
+    if args.get("min_n"):
+        try:
+            min_n = int(args["min_n"])
+            if min_n < 1:
+                raise ValueError
+        except ValueError:
+            errors.append(f"min_n: must be a whole number of at least 1 (got {args['min_n']!r})")
+            min_n = scores.DEFAULT_MIN_N
+    return scores.Filters(**values), min_n, errors
+
+
+@blueprint.get("/leaderboard")
+def leaderboard():
+    filters, min_n, errors = read_filters(request.args)
+    sort = request.args.get("sort", "rank")
+    if sort not in SORTABLE:
+        errors.append(f"sort: must be one of {', '.join(sorted(SORTABLE))} (got {sort!r})")
+        sort = "rank"
+    descending = request.args.get("order") == "desc"
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    session = get_session()
+    frame = scores.prediction_frame(session, filters)
+    board = scores.leaderboard_from(frame, min_n)
+    ranked = board[board["rank"].notna()]
+    unranked = board[board["rank"].isna()].sort_values(["n", "pundit"], ascending=[False, True])
+    ranked = ranked.sort_values([sort, "pundit"], ascending=[not descending, True],
+                                na_position="last")
+    size = current_app.config["PAGE_SIZE"]
+    pages = max(1, -(-len(ranked) // size))
+    page = min(page, pages)
+    shown = ranked.iloc[(page - 1) * size: page * size]
+    glyphs = {slug: scores.calibration(frame[frame["pundit_slug"] == slug])
+              for slug in list(shown["pundit"]) + list(unranked["pundit"])}
+    status = 400 if errors else 200
+    return render_template(
+        "leaderboards/leaderboard.html", ranked=shown.to_dict("records"),
+        unranked=unranked.to_dict("records"), filters=filters, min_n=min_n, sort=sort,
+        descending=descending, page=page, pages=pages, errors=errors, glyphs=glyphs,
+        tags=scores.tags_in_use(session), args=request.args,
+    ), status
+
+
+@blueprint.get("/phrases")
+def phrases():
+    frame = scores.prediction_frame(get_session())
+    return render_template("leaderboards/phrases.html",
+                           phrases=scores.phrase_table(frame).to_dict("records"))
