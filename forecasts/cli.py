@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
-from forecasts import migrate, queries, serialize, services
+from forecasts import migrate, queries, scores, serialize, services
 from forecasts.db import describe, make_engine, make_session_factory, resolve_database_url
 from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from forecasts.models import Question, Role
+from forecasts.validation import parse_date
 
 
 class _Context:
@@ -174,6 +175,46 @@ def list_rows(obj: _Context, kind: str, output_format: str) -> None:
         click.echo(format_table(rows, columns))
     else:
         click.echo(f"no {kind} yet")
+
+
+# ---------------------------------------------------------------------- leaderboard
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]),
+              default="table", show_default=True)
+@click.option("--tag", default=None, help="Only questions with this tag.")
+@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only forecasts made on or "
+              "after this day.")
+@click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only forecasts made on or "
+              "before this day.")
+@click.option("--kind", type=click.Choice(["binary", "multiple_choice"]), default=None)
+@click.option("--min-n", type=click.IntRange(min=1), default=scores.DEFAULT_MIN_N,
+              show_default=True, help="Scored forecasts needed to be ranked.")
+@click.pass_obj
+def leaderboard(obj: _Context, output_format: str, tag: str | None, since: str | None,
+                until: str | None, kind: str | None, min_n: int) -> None:
+    """Rank pundits by mean Brier score (lower is better), with 95% intervals."""
+    filters = scores.Filters(
+        tag=tag, kind=kind,
+        since=parse_date(since, "since") if since else None,
+        until=parse_date(until, "until") if until else None,
+    )
+    with obj.session() as session:
+        board = scores.leaderboard(session, filters, min_n)
+    if output_format == "csv":
+        click.echo(board.to_csv(index=False), nl=False)
+        return
+    rows = scores.records(board)
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif rows:
+        from forecasts.tables import format_table
+
+        click.echo(format_table(rows, ["rank", "pundit", "n", "brier", "brier_ci_low",
+                                       "brier_ci_high", "log_score", "peer_brier"]))
+    else:
+        click.echo("no scored forecasts yet")
 
 
 # ---------------------------------------------------------------------------- users

@@ -158,11 +158,11 @@ def _status(frame: pd.DataFrame) -> pd.Series:
         [
             frame["resolution"].isna() & frame["resolve_by"].isna(),
             frame["resolution"].isna(),
+            has_condition & ~condition_met,  # before "annulled": the more telling reason
             frame["resolution"] == "annulled",
-            has_condition & ~condition_met,
             made_day >= known.where(known.notna(), dt.date.max),
         ],
-        [NO_DEADLINE, UNRESOLVED, ANNULLED, CONDITION_NOT_MET, LOOK_AHEAD],
+        [NO_DEADLINE, UNRESOLVED, CONDITION_NOT_MET, ANNULLED, LOOK_AHEAD],
         default=SCORED,
     )
     return pd.Series(status, index=frame.index)
@@ -349,3 +349,19 @@ def tags_in_use(session: Session) -> list[str]:
     return list(session.scalars(
         select(Tag.slug).join(question_tags, question_tags.c.tag_id == Tag.id)
         .distinct().order_by(Tag.slug)))
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain Python values for JSON: full float precision, NaN and NA as None."""
+    rows = []
+    for row in frame.astype(object).to_dict("records"):
+        rows.append({key: _plain(value) for key, value in row.items()})
+    return rows
+
+
+def _plain(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -1,0 +1,187 @@
+"""Scores from the registry on SQLite and PostgreSQL: what counts, and that the numbers are
+the scoring module's (checked here against sums written out by hand)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from forecasts import scores, services
+from forecasts.cli import cli
+from forecasts.seeding import load_seeds
+
+ADMIN = services.Actor.system("test")
+
+
+def _question(session, statement, **extra):
+    fields = dict(resolution_criteria="Clear criteria.", resolve_by="2021-12-31")
+    fields.update(extra)
+    return services.add_question(session, ADMIN, statement=statement, **fields)
+
+
+@pytest.fixture
+def registry(session):
+    """Two pundits, ann and bob, on shared questions, with every kind of exclusion."""
+    ann = services.add_pundit(session, ADMIN, name="Ann")
+    bob = services.add_pundit(session, ADMIN, name="Bob")
+    q = {name: _question(session, f"Will {name} happen?", tags=tags)
+         for name, tags in [("rain", ["weather"]), ("snow", ["weather"]), ("war", ["politics"]),
+                            ("peace", ["politics"])]}
+    q["spread"] = _question(session, "If war, will it spread?",
+                            condition_question_id=q["war"].id, condition_outcome="yes")
+    q["vague"] = _question(session, "Will the vague thing happen?")
+    q["cup"] = _question(session, "Who wins the cup?", kind="multiple_choice",
+                         options=["Red", "Blue", "Draw"])
+
+    def log(pundit, question, p, made="2020-01-01", **extra):
+        if isinstance(p, dict):
+            extra["distribution"] = p
+            p = None
+        return services.log_prediction(session, ADMIN, question_id=question.id,
+                                       pundit_id=pundit.id, made_at=made, probability=p,
+                                       **extra)
+
+    log(ann, q["rain"], 0.8)
+    log(ann, q["rain"], 0.9, made="2020-03-01")          # a revision: the final one counts
+    log(bob, q["rain"], 0.4)
+    log(ann, q["snow"], 0.3)
+    log(bob, q["snow"], 0.1)
+    log(ann, q["war"], 0.2)
+    log(ann, q["spread"], 0.7)                            # condition fails: not scored
+    log(ann, q["vague"], 0.6)                             # annulled: not scored
+    log(bob, q["peace"], 0.5, made="2020-07-01")          # made after the outcome: look-ahead
+    log(bob, q["peace"], 0.7)
+    log(ann, q["cup"], {"Red": 0.5, "Blue": 0.3, "Draw": 0.2})
+
+    def resolve(name, outcome, known="2020-06-30"):
+        services.resolve_question(session, ADMIN, q[name].id, outcome=outcome, known_at=known)
+
+    resolve("rain", "yes")
+    resolve("snow", "no")
+    resolve("war", "no")          # annuls "spread" automatically
+    resolve("peace", "yes", known="2020-06-30")
+    resolve("cup", "Blue")
+    services.annul_question(session, ADMIN, q["vague"].id, reason="Unclear.",
+                            known_at="2020-06-30")
+    return {"ann": ann, "bob": bob, "q": q}
+
+
+def test_what_counts_and_why(session, registry):
+    frame = scores.prediction_frame(session)
+    by_question = frame.groupby("question_slug")["status"].agg(set).to_dict()
+    assert by_question["if-war-will-it-spread"] == {scores.CONDITION_NOT_MET}
+    assert by_question["will-the-vague-thing-happen"] == {scores.ANNULLED}
+    peace = frame[frame["question_slug"] == "will-peace-happen"].set_index("probability")
+    assert peace.loc[0.5, "status"] == scores.LOOK_AHEAD
+    assert peace.loc[0.7, "status"] == scores.SCORED
+    rain = frame[(frame["question_slug"] == "will-rain-happen") & (frame["pundit_slug"] == "ann")]
+    assert rain.set_index("probability")["final"].to_dict() == {0.8: False, 0.9: True}
+
+
+def test_leaderboard_numbers_match_hand_worked_sums(session, registry):
+    board = scores.leaderboard(session, min_n=1).set_index("pundit")
+    # ann's final forecasts: rain 0.9 (yes), snow 0.3 (no), war 0.2 (no), cup Blue 0.3.
+    # Brier: (0.1^2, 0.3^2, 0.2^2, multi-category (0.25 + 0.49 + 0.04) / 2 = 0.39)
+    ann_brier = [0.01, 0.09, 0.04, 0.39]
+    assert board.loc["ann", "n"] == 4
+    assert board.loc["ann", "brier"] == pytest.approx(np.mean(ann_brier), abs=1e-12)
+    ann_log = [math.log(0.9), math.log(0.7), math.log(0.8), math.log(0.3)]
+    assert board.loc["ann", "log_score"] == pytest.approx(np.mean(ann_log), abs=1e-12)
+    # bob: rain 0.4 (yes) 0.36, snow 0.1 (no) 0.01, peace 0.7 (yes) 0.09; the look-ahead 0.5
+    # on peace is out.
+    assert board.loc["bob", "brier"] == pytest.approx((0.36 + 0.01 + 0.09) / 3, abs=1e-12)
+    # Peer Brier on the two shared questions: ann - bob on rain and snow, and the reverse.
+    ann_peer = ((0.01 - 0.36) + (0.09 - 0.01)) / 2
+    assert board.loc["ann", "peer_brier"] == pytest.approx(ann_peer, abs=1e-12)
+    assert board.loc["bob", "peer_brier"] == pytest.approx(-ann_peer, abs=1e-12)
+    assert board.loc["ann", "n_peer"] == 2
+    # Ranks by Brier, lower first (ann 0.1325, bob 0.1533); intervals contain the mean.
+    assert list(board.sort_values("rank").index) == ["ann", "bob"]
+    for row in board.itertuples():
+        assert row.brier_ci_low <= row.brier <= row.brier_ci_high
+
+
+def test_time_averaged_brier_of_a_revision(session, registry):
+    board = scores.leaderboard(session, min_n=1).set_index("pundit")
+    # ann on rain: 0.8 from 2020-01-01 (60 days to 2020-03-01), then 0.9 until the outcome
+    # was known on 2020-06-30 (121 days); snow and war: one forecast each, standing all along.
+    rain = (60 * 0.04 + 121 * 0.01) / 181
+    assert board.loc["ann", "time_averaged_brier"] == pytest.approx(
+        (rain + 0.09 + 0.04) / 3, abs=1e-12)
+
+
+def test_min_n_filters_and_unranked(session, registry):
+    board = scores.leaderboard(session, min_n=4).set_index("pundit")
+    assert board.loc["ann", "rank"] == 1 and board["rank"].isna()["bob"]
+    weather = scores.leaderboard(session, scores.Filters(tag="weather"), min_n=1)
+    assert weather.set_index("pundit")["n"].to_dict() == {"ann": 2, "bob": 2}
+    binary = scores.leaderboard(session, scores.Filters(kind="binary"), min_n=1)
+    assert binary.set_index("pundit").loc["ann", "n"] == 3
+    import datetime as dt
+    early = scores.leaderboard(session, scores.Filters(until=dt.date(2020, 2, 1)), min_n=1)
+    # ann's revision of 2020-03-01 is outside the range: her 0.8 on rain is final there.
+    frame = scores.prediction_frame(session, scores.Filters(until=dt.date(2020, 2, 1)))
+    assert frame[frame["final"] & (frame["question_slug"] == "will-rain-happen")
+                 & (frame["pundit_slug"] == "ann")]["probability"].tolist() == [0.8]
+    assert early.set_index("pundit").loc["ann", "n"] == 4
+
+
+def test_re_resolution_changes_the_board(session, registry):
+    before = scores.leaderboard(session, min_n=1).set_index("pundit")
+    services.resolve_question(session, ADMIN, registry["q"]["rain"].id, outcome="no",
+                              known_at="2020-07-01", note="Corrected: it was fog.")
+    after = scores.leaderboard(session, min_n=1).set_index("pundit")
+    # ann's rain forecast 0.9 now scores 0.81 instead of 0.01.
+    assert after.loc["ann", "brier"] - before.loc["ann", "brier"] == pytest.approx(0.8 / 4)
+    assert list(after.sort_values("rank").index) == ["bob", "ann"]  # the order flips
+    # bob's 0.4 scores 0.16 instead of 0.36
+    assert after.loc["bob", "brier"] == pytest.approx((0.16 + 0.01 + 0.09) / 3)
+
+
+def test_phrase_table_and_calibration(session, registry):
+    services.log_prediction(session, ADMIN, question_id=registry["q"]["war"].id,
+                            pundit_id=registry["bob"].id, made_at="2020-02-01",
+                            probability=0.05, hedge_phrase="Tiny possibility",
+                            probability_origin="mapped", scale_name="icd-203",
+                            scale_version="2015")
+    frame = scores.prediction_frame(session)
+    table = scores.phrase_table(frame).set_index("hedge_phrase")
+    assert table.loc["tiny possibility", "n"] == 1
+    assert table.loc["tiny possibility", "came_true"] == 0
+    result = scores.calibration(frame[frame["pundit_slug"] == "ann"])
+    assert result["table"]["n"].sum() == 3  # ann's final binary forecasts
+    assert result["decomposition"].brier == pytest.approx((0.01 + 0.09 + 0.04) / 3)
+
+
+def test_seed_registry_author_is_scored_but_unranked(session):
+    load_seeds(session)
+    board = scores.leaderboard(session)
+    (row,) = scores.records(board)
+    assert row["pundit"] == "op-ed-author-iran-us-iraq-2020"
+    assert row["n"] == 4 and row["rank"] is None  # below the minimum of 5: not ranked
+    # 0.05 no, 0.5 no, 0.9 no, 0.9 yes
+    assert row["brier"] == pytest.approx((0.0025 + 0.25 + 0.81 + 0.01) / 4)
+    phrases = scores.phrase_table(scores.prediction_frame(session))
+    assert "tiny possibility" in set(phrases["hedge_phrase"])
+
+
+def test_leaderboard_command_outputs(database_url, session):
+    load_seeds(session)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--database-url", database_url, "leaderboard", "--format",
+                                 "json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    (row,) = json.loads(result.output)
+    assert row["rank"] is None and row["n"] == 4
+    assert set(row) >= {"pundit", "rank", "n", "brier", "brier_ci_low", "brier_ci_high",
+                        "log_score", "peer_brier"}
+    csv = runner.invoke(cli, ["--database-url", database_url, "leaderboard", "--format", "csv",
+                              "--min-n", "1"])
+    assert csv.output.splitlines()[1].startswith("1,op-ed-author-iran-us-iraq-2020,")
+    bad = runner.invoke(cli, ["--database-url", database_url, "leaderboard", "--since", "May"])
+    assert bad.exit_code == 1 and "since: must be a date as YYYY-MM-DD" in bad.output
