@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 from sqlalchemy import func, select
@@ -267,6 +268,28 @@ def serve(obj: _Context, host: str, port: int) -> None:
     click.echo(f"Open http://{shown_host}:{port}/  (Ctrl+C to stop)", err=False)
     sys.stdout.flush()
     app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@cli.command()
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def publish(obj: _Context, outdir: Path) -> None:
+    """Write a static copy of the public site, its data (CSV, JSON) and an Atom feed."""
+    from web.publish import publish as publish_site
+
+    obj.require_schema()
+    if outdir.exists() and any(outdir.iterdir()) and not (outdir / "feed.xml").exists():
+        raise click.ClickException(
+            f"outdir: {outdir} is not empty and holds no earlier copy; choose an empty folder")
+
+    def progress(items, length):
+        with click.progressbar(items, length=length, label="Writing pages",
+                               file=sys.stderr) as bar:
+            yield from bar
+
+    counts = publish_site(obj.url, outdir, progress)
+    click.echo(f"published {counts['pages']} pages, {counts['predictions']} predictions, "
+               f"{counts['resolutions']} resolutions to {outdir}")
 
 
 def _register_optional_commands() -> None:

@@ -1,0 +1,112 @@
+"""`forecasts publish`: a static copy whose links all resolve, a valid Atom feed, and data
+files that load with pandas and match the database; only public data; the same twice."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from forecasts import scores, services
+from forecasts.cli import cli
+from forecasts.seeding import load_seeds
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+LINK = re.compile(r'(?:href|src)="([^"]*)"')
+
+
+@pytest.fixture
+def published(database_url, session, tmp_path):
+    load_seeds(session)
+    services.create_user(session, services.Actor.system(), name="secret-editor",
+                         role="editor", password="correct horse", email="hidden@example.org")
+    runner = CliRunner()
+    outdir = tmp_path / "site"
+    result = runner.invoke(cli, ["--database-url", database_url, "publish", str(outdir)])
+    assert result.exit_code == 0, result.output
+    assert "published 14 pages" in result.output
+    return database_url, outdir
+
+
+def test_every_internal_link_resolves(published):
+    _, outdir = published
+    pages = list(outdir.rglob("*.html"))
+    assert len(pages) == 14
+    checked = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for link in LINK.findall(html):
+            if link.startswith(("http://", "https://", "#", "mailto:")):
+                continue
+            assert not link.startswith("/"), f"{page}: absolute link {link}"
+            target = (page.parent / link.split("#")[0]).resolve()
+            assert target.is_file(), f"{page.relative_to(outdir)} links to missing {link}"
+            checked += 1
+    assert checked > 100
+
+
+def test_only_public_data(published):
+    _, outdir = published
+    everything = "".join(p.read_text(encoding="utf-8") for p in outdir.rglob("*")
+                         if p.is_file() and p.suffix != ".css")
+    for secret in ("secret-editor", "hidden@example.org", "password", "pbkdf2", "scrypt",
+                   "csrf_token", "Sign in", "/login"):
+        assert secret not in everything
+
+
+def test_feed_is_valid_atom(published):
+    _, outdir = published
+    root = ET.parse(outdir / "feed.xml").getroot()
+    assert root.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{required}") is not None, required
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 6  # four seed resolutions and two automatic annulments
+    ids = [entry.findtext(f"{ATOM}id") for entry in entries]
+    assert len(set(ids)) == len(ids)
+    for entry in entries:
+        for required in ("id", "title", "updated", "author/" + ATOM + "name", "summary"):
+            assert entry.find(f"{ATOM}{required}") is not None, required
+        updated = entry.findtext(f"{ATOM}updated")
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", updated)
+        href = entry.find(f"{ATOM}link").get("href")
+        assert (outdir / href).is_file()
+
+
+def test_data_files_match_the_database(published, session):
+    _, outdir = published
+    frame = scores.prediction_frame(session)
+    csv = pd.read_csv(outdir / "data" / "predictions.csv")
+    data = pd.read_json(outdir / "data" / "predictions.json")
+    for table in (csv, data):
+        assert len(table) == len(frame) == 7
+        assert sorted(table["prediction_id"]) == sorted(frame["prediction_id"])
+        merged = table.merge(frame, on="prediction_id", suffixes=("", "_db"))
+        assert (merged["status"] == merged["status_db"]).all()
+        scored = merged[merged["status"] == scores.SCORED]
+        assert len(scored) == 4
+        assert (scored["brier"] - scored["brier_db"]).abs().max() < 1e-12
+    board = scores.records(scores.leaderboard(session))
+    assert json.loads((outdir / "data" / "leaderboard.json").read_text()) == board
+    assert pd.read_csv(outdir / "data" / "leaderboard.csv")["brier"].tolist() == [
+        row["brier"] for row in board]
+
+
+def test_publishing_twice_gives_the_same_files(published, tmp_path):
+    url, outdir = published
+    again = tmp_path / "again"
+    assert CliRunner().invoke(cli, ["--database-url", url, "publish", str(again)]).exit_code == 0
+    comparison = filecmp.dircmp(outdir, again)
+    assert not comparison.diff_files and not comparison.left_only and not comparison.right_only
+    for sub in ("data", "questions", "pundits", "sources", "static"):
+        nested = filecmp.dircmp(outdir / sub, again / sub)
+        assert not nested.diff_files and not nested.left_only, sub
+    refused = CliRunner().invoke(cli, ["--database-url", url, "publish",
+                                       str(Path(__file__).parent)])
+    assert refused.exit_code == 1 and "outdir:" in refused.output
