@@ -17,6 +17,7 @@ from forecasts import migrate, queries, scores, serialize, services
 from forecasts.db import describe, make_engine, make_session_factory, resolve_database_url
 from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from forecasts.models import Question, Role
+from forecasts.score_command import score
 from forecasts.validation import parse_date
 
 
@@ -292,16 +293,7 @@ def publish(obj: _Context, outdir: Path) -> None:
                f"{counts['resolutions']} resolutions to {outdir}")
 
 
-def _register_optional_commands() -> None:
-    # Commands that live in their own modules register here.
-    try:
-        from forecasts.score_command import score
-    except ImportError:  # pragma: no cover - the scoring command is part of the package
-        return
-    cli.add_command(score)
-
-
-_register_optional_commands()
+cli.add_command(score)
 
 
 def main() -> None:

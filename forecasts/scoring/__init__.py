@@ -1,0 +1,79 @@
+"""Scoring of probabilistic forecasts: numbers in, numbers out.
+
+A pure package (numpy and pandas only; no database, no web framework) with one
+function per score, each validating its inputs and then computing without a
+Python loop over forecasts.
+
+* Per-forecast scores: :func:`brier_score`, :func:`multi_brier_score`
+  (Brier 1950), :func:`log_score`, :func:`multi_log_score` (Gneiting &
+  Raftery 2007).
+* Summaries of a set: :func:`brier_skill_score`, :func:`murphy_decomposition`
+  (Murphy 1973; Stephenson, Coelho & Jolliffe 2008), :func:`calibration_table`
+  with :func:`wilson_interval` (Wilson 1927), :func:`bootstrap_mean_interval`
+  (Efron 1979).
+* Comparisons and revisions: :func:`peer_scores`, :func:`time_averaged_brier`.
+* :func:`score_table`: the full report printed by ``forecasts score``.
+
+Bad input raises :class:`InvalidInput` (a ``ValueError``) whose message names
+the argument, the rule and the first offending position.
+"""
+
+from .bootstrap import (
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    NORMAL_ABOVE,
+    bootstrap_mean_interval,
+    bootstrap_mean_intervals,
+)
+from .calibration import (
+    CALIBRATION_COLUMNS,
+    DEFAULT_BINS,
+    Z95,
+    MurphyDecomposition,
+    bin_edges,
+    bin_index,
+    calibration_table,
+    murphy_decomposition,
+    wilson_interval,
+)
+from .metrics import (
+    DEFAULT_EPS,
+    brier_score,
+    brier_skill_score,
+    log_score,
+    multi_brier_score,
+    multi_log_score,
+)
+from .peer import peer_scores, peer_scores_by_question
+from .report import score_table
+from .timeavg import time_averaged_brier, time_averaged_brier_by_group
+from .validate import InvalidInput
+
+__all__ = [
+    "CALIBRATION_COLUMNS",
+    "DEFAULT_BINS",
+    "DEFAULT_EPS",
+    "DEFAULT_RESAMPLES",
+    "DEFAULT_SEED",
+    "NORMAL_ABOVE",
+    "Z95",
+    "InvalidInput",
+    "MurphyDecomposition",
+    "bin_edges",
+    "bin_index",
+    "bootstrap_mean_interval",
+    "bootstrap_mean_intervals",
+    "brier_score",
+    "brier_skill_score",
+    "calibration_table",
+    "log_score",
+    "multi_brier_score",
+    "multi_log_score",
+    "murphy_decomposition",
+    "peer_scores",
+    "peer_scores_by_question",
+    "score_table",
+    "time_averaged_brier",
+    "time_averaged_brier_by_group",
+    "wilson_interval",
+]

@@ -1,0 +1,278 @@
+"""Uncertainty of a mean score: percentile bootstrap with a fixed seed (Efron 1979).
+
+Method
+------
+For a set of n scores the interval is the percentile bootstrap: draw
+``n_resamples`` (B, default 1000) resamples of size n with replacement, take
+the mean of each, and report the 2.5% and 97.5% quantiles of those B means
+(linear interpolation, as ``numpy.quantile``) for a 95% interval.
+
+Reproducibility: the resamples come from ``numpy.random.Generator(PCG64(seed))``
+with ``seed = DEFAULT_SEED = 1979`` unless told otherwise. The generator draws
+one matrix ``U`` of uniforms of shape (n, B) (row-major, so its first m rows
+are the same whatever n is), and resample b of a set of size n takes element
+``floor(U[j, b] * n)`` for draw j = 0 .. n-1. A set's interval therefore
+depends only on its own scores (in their order), the seed and B: the same
+input always gives the same interval, and a forecaster's interval does not
+change when another forecaster's forecasts are added.
+
+Speed: a resample is a vector of counts c (how often each score was drawn), so
+the B resample means of every set of size n are one matrix product
+``scores (sets x n) @ counts (n x B) / n``, done for all the sets of that size
+at once by the BLAS.
+
+Large sets: above ``NORMAL_ABOVE = 1000`` scores the bootstrap distribution of
+a mean is indistinguishable from the normal distribution with the bootstrap
+standard error ``sd / sqrt(n)`` (``sd`` the plug-in standard deviation, ddof=0,
+which is exactly the standard error of the ideal bootstrap), so the interval
+is ``mean +- z sd / sqrt(n)`` (z = 1.96 for 95%), clipped to the range of the
+values given (for grouped values, the range of all groups together), as every
+bootstrap mean lies within it. This keeps a 1,000,000-row file, or 200
+forecasters with 5,000 forecasts each, to a few milliseconds; the exact
+bootstrap costs about B operations per score in the smaller sets.
+
+Reference: Efron, B. (1979), Bootstrap methods: another look at the jackknife,
+Annals of Statistics 7(1), 1-26.
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .groups import factorize
+from .validate import InvalidInput, as_numeric_array
+
+DEFAULT_SEED = 1979
+DEFAULT_RESAMPLES = 1000
+#: Sets with more scores than this use the normal approximation.
+NORMAL_ABOVE = 1000
+DEFAULT_CONFIDENCE = 0.95
+
+# Upper bound on the number of floats in one block of resample means.
+_BLOCK_FLOATS = 4_000_000
+
+
+def _check_settings(confidence: float, n_resamples: int, normal_above: int) -> float:
+    if not 0.0 < float(confidence) < 1.0:
+        raise InvalidInput("confidence", "must be between 0 and 1, exclusive", confidence)
+    if (
+        isinstance(n_resamples, bool)
+        or not isinstance(n_resamples, int | np.integer)
+        or (n_resamples < 1)
+    ):
+        raise InvalidInput("n_resamples", "must be an integer of at least 1", n_resamples)
+    if (
+        isinstance(normal_above, bool)
+        or not isinstance(normal_above, int | np.integer)
+        or (normal_above < 0)
+    ):
+        raise InvalidInput("normal_above", "must be an integer of at least 0", normal_above)
+    return NormalDist().inv_cdf(0.5 + float(confidence) / 2.0)
+
+
+def _finite(values: Any, name: str) -> np.ndarray:
+    x = as_numeric_array(values, name)
+    if x.ndim != 1:
+        raise InvalidInput(name, "must be a one-dimensional array", x.shape)
+    bad = ~np.isfinite(x)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise InvalidInput(name, "must be a finite number", x[i], i)
+    return x
+
+
+def _resample_counts(size: int, uniforms: np.ndarray) -> np.ndarray:
+    """(size x B) matrix: how often each of *size* elements is drawn in each resample."""
+    n_resamples = uniforms.shape[1]
+    drawn = (uniforms[:size] * size).astype(np.intp)
+    np.minimum(drawn, size - 1, out=drawn)  # u * size can round up to size
+    flat = drawn * n_resamples + np.arange(n_resamples)
+    counts = np.bincount(flat.ravel(), minlength=size * n_resamples)
+    return counts.reshape(size, n_resamples).astype(np.float64)
+
+
+def grouped_mean_intervals(
+    values: np.ndarray,
+    codes: np.ndarray | None,
+    n_groups: int,
+    *,
+    confidence: float = DEFAULT_CONFIDENCE,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+    normal_above: int = NORMAL_ABOVE,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Count, mean and interval bounds of *values* in each group 0 .. n_groups-1.
+
+    Low-level form of :func:`bootstrap_mean_intervals` for callers that already
+    have validated finite float values and integer codes; ``codes=None`` means
+    one group of all the values. Empty groups get NaN.
+    """
+    z = _check_settings(confidence, n_resamples, normal_above)
+    if codes is None:
+        n_groups = 1
+        count = np.array([len(values)])
+        total = np.array([values.sum()])
+    else:
+        count = np.bincount(codes, minlength=n_groups)
+        total = np.bincount(codes, weights=values, minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+    low = np.full(n_groups, np.nan)
+    high = np.full(n_groups, np.nan)
+
+    large = count > normal_above
+    if large.any():
+        if codes is None:  # one set: plain reductions beat grouped ones
+            deviation = values - mean[0]
+            spread = np.array([np.dot(deviation, deviation)])
+        else:
+            deviation = mean[codes]  # in place from here: fewer fresh arrays
+            np.subtract(values, deviation, out=deviation)
+            np.square(deviation, out=deviation)
+            spread = np.bincount(codes, weights=deviation, minlength=n_groups)
+        # Clipped to the range of all the values (for one set, its own range).
+        smallest = values.min()
+        largest = values.max()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            half = z * np.sqrt(spread / count) / np.sqrt(count)
+        low[large] = np.maximum(mean - half, smallest)[large]
+        high[large] = np.minimum(mean + half, largest)[large]
+
+    small = (count > 0) & ~large
+    if small.any():
+        if codes is None:
+            codes = np.zeros(len(values), dtype=np.intp)
+        _exact_bootstrap(values, codes, count, small, low, high, confidence, n_resamples, seed)
+    return count, mean, low, high
+
+
+def _percentiles(means: np.ndarray, levels: tuple[float, float]) -> list[np.ndarray]:
+    """Row-wise quantiles of *means*, as ``numpy.quantile(..., method="linear")``.
+
+    Sorting the rows (SIMD sort) and interpolating is several times faster
+    than ``numpy.quantile`` on many short rows.
+    """
+    ordered = np.sort(means, axis=1)
+    last = ordered.shape[1] - 1
+    result = []
+    for level in levels:
+        h = last * level
+        below = int(np.floor(h))
+        above = min(below + 1, last)
+        t = h - below
+        a, b = ordered[:, below], ordered[:, above]
+        # numpy's _lerp: a + (b - a) t, or b - (b - a)(1 - t) from t = 0.5 on
+        result.append(b - (b - a) * (1.0 - t) if t >= 0.5 else a + (b - a) * t)
+    return result
+
+
+def _exact_bootstrap(
+    values: np.ndarray,
+    codes: np.ndarray,
+    count: np.ndarray,
+    small: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    confidence: float,
+    n_resamples: int,
+    seed: int,
+) -> None:
+    n_groups = len(count)
+    rows = np.flatnonzero(small[codes])
+    # Rows of the bootstrapped groups, ordered by (group size, group), input
+    # order kept within a group: each size's groups form one (groups x size) block.
+    group_order = np.lexsort((np.arange(n_groups), count))
+    rank = np.empty(n_groups, dtype=np.int64)
+    rank[group_order] = np.arange(n_groups)
+    key = rank[codes[rows]]
+    if n_groups <= np.iinfo(np.uint16).max + 1:
+        key = key.astype(np.uint16)  # a stable sort of 16-bit keys is a radix sort
+    ordered = values[rows[np.argsort(key, kind="stable")]]
+    sizes = np.unique(count[small])
+    uniforms = np.random.Generator(np.random.PCG64(seed)).random((int(sizes[-1]), n_resamples))
+    alpha = (1.0 - float(confidence)) / 2.0
+    start = 0
+    step = max(1, _BLOCK_FLOATS // n_resamples)
+    for size in sizes.tolist():
+        groups = np.flatnonzero(small & (count == size))
+        block = ordered[start : start + len(groups) * size].reshape(len(groups), size)
+        start += len(groups) * size
+        counts = _resample_counts(size, uniforms)
+        for first in range(0, len(groups), step):
+            means = block[first : first + step] @ counts
+            means /= size
+            lower, upper = _percentiles(means, (alpha, 1.0 - alpha))
+            low[groups[first : first + step]] = lower
+            high[groups[first : first + step]] = upper
+
+
+def bootstrap_mean_interval(
+    values: Any,
+    *,
+    confidence: float = DEFAULT_CONFIDENCE,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+    normal_above: int = NORMAL_ABOVE,
+) -> tuple[float, float]:
+    """Percentile-bootstrap interval (default 95%) of the mean of *values*.
+
+    See the module docstring for the method, the seed and the normal
+    approximation used above ``normal_above`` (default 1000) values; pass
+    ``normal_above=len(values)`` to force the exact bootstrap. The interval
+    always lies within the range of the values. Empty input gives
+    ``(nan, nan)``.
+
+    Reference: Efron (1979), Annals of Statistics 7(1), 1-26.
+    """
+    x = _finite(values, "values")
+    if len(x) == 0:
+        _check_settings(confidence, n_resamples, normal_above)
+        return float("nan"), float("nan")
+    _, _, low, high = grouped_mean_intervals(
+        x,
+        None,
+        1,
+        confidence=confidence,
+        n_resamples=n_resamples,
+        seed=seed,
+        normal_above=normal_above,
+    )
+    return float(low[0]), float(high[0])
+
+
+def bootstrap_mean_intervals(
+    values: Any,
+    groups: Any,
+    *,
+    confidence: float = DEFAULT_CONFIDENCE,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+    normal_above: int = NORMAL_ABOVE,
+) -> pd.DataFrame:
+    """:func:`bootstrap_mean_interval` for each group of *values* at once.
+
+    Returns a DataFrame indexed by group label (in order of first appearance)
+    with columns ``n``, ``mean``, ``ci_low``, ``ci_high``. Each group's interval
+    is exactly what :func:`bootstrap_mean_interval` gives for that group alone.
+    """
+    x = _finite(values, "values")
+    codes, labels = factorize(groups, "groups")
+    if len(codes) != len(x):
+        raise InvalidInput("groups", f"must have the same length as values ({len(x)})", len(codes))
+    count, mean, low, high = grouped_mean_intervals(
+        x,
+        codes,
+        len(labels),
+        confidence=confidence,
+        n_resamples=n_resamples,
+        seed=seed,
+        normal_above=normal_above,
+    )
+    return pd.DataFrame(
+        {"n": count.astype(np.int64), "mean": mean, "ci_low": low, "ci_high": high},
+        index=pd.Index(labels, name="group"),
+    )
