@@ -334,6 +334,42 @@ class Resolution(Base):
         return self.option.label if self.option is not None else self.outcome
 
 
+class Decision(StrEnum):
+    ACCEPTED = "accepted"
+    DISMISSED = "dismissed"
+
+
+class CandidateReview(Base):
+    """An editor's decision on a forecast candidate extracted from a source's text.
+
+    The candidate is named by its sentence's offsets in ``Source.full_text``, so the
+    decision is remembered however often the text is extracted again.
+    """
+
+    __tablename__ = "candidate_reviews"
+    __table_args__ = (
+        UniqueConstraint("source_id", "start", "end", name="uq_candidate_reviews_span"),
+        CheckConstraint(_in("decision", Decision), name="decision"),
+        CheckConstraint('start >= 0 AND "end" > start', name="span"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"),
+                                           index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    sentence: Mapped[str] = mapped_column(Text)
+    hedge_phrase: Mapped[str] = mapped_column(String(200), default="")
+    decision: Mapped[str] = mapped_column(String(16))
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer)
+
+    decided_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 class AuditEvent(Base):
     """Append-only record of every change (the migrations add triggers refusing edits)."""
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from forecasts.models import (
     AuditEvent,
+    CandidateReview,
     Prediction,
     Pundit,
     Question,
@@ -150,4 +151,18 @@ def audit_dict(event: AuditEvent) -> dict:
         "entity_id": event.entity_id,
         "before": event.before,
         "after": event.after,
+    }
+
+
+def candidate_dict(review: CandidateReview) -> dict:
+    return {
+        "id": review.id,
+        "source_id": review.source_id,
+        "start": review.start,
+        "end": review.end,
+        "sentence": review.sentence,
+        "hedge_phrase": review.hedge_phrase,
+        "decision": review.decision,
+        "decided_at": _iso(review.decided_at),
+        "version": review.version,
     }

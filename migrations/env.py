@@ -7,10 +7,18 @@ The URL comes from the caller (``forecasts db upgrade`` passes it), else from
 from alembic import context
 
 from forecasts.db import make_engine, resolve_database_url
-from forecasts.models import Base
+from forecasts.models import Base, UTCDateTime
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _render_item(type_, obj, autogen_context):
+    """Write the UTC datetime column as the plain type it stores, so revisions do not
+    import the models (a later model change must not change an old revision)."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _configure(connection) -> None:
@@ -19,6 +27,7 @@ def _configure(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        render_item=_render_item,
     )
 
 

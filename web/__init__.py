@@ -53,6 +53,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         pundits,
         questions,
         resolutions,
+        reviews,
         sources,
     )
 
@@ -61,7 +62,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     for module in (auth, questions, leaderboards, pundits, sources, predictions, resolutions,
-                   admin):
+                   reviews, admin):
         app.register_blueprint(module.blueprint)
 
     app.jinja_env.filters["percent"] = percent

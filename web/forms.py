@@ -137,3 +137,15 @@ class UserEditForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A POST with nothing but its CSRF token (sign out)."""
+
+
+class ExtractForm(FlaskForm):
+    source = SelectField("Source", validate_choice=False)
+    title = StringField("Title", description="For a pasted text: the new source's title.")
+    outlet = StringField("Outlet")
+    url = StringField("Link", render_kw={"type": "url"})
+    published_on = StringField("Published on", render_kw=DATE,
+                               description="Deadlines like 'by the end of the year' are read "
+                                           "against this date.")
+    full_text = TextAreaField("Text", description="Paste the column, transcript or post.",
+                              render_kw={"rows": 12})

@@ -47,7 +47,8 @@ def _prefill() -> dict | None:
     if request.method != "GET":
         return None
     keys = ("pundit", "source", "question", "quote", "hedge_phrase", "probability",
-            "probability_origin", "scale", "made_at")
+            "probability_origin", "scale", "made_at", "new_question_statement",
+            "new_question_resolve_by")
     return {key: request.args[key] for key in keys if key in request.args}
 
 
