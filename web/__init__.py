@@ -11,7 +11,6 @@ import secrets
 from collections.abc import Mapping
 
 from flask import Flask, render_template
-from flask_wtf.csrf import CSRFError
 
 from forecasts.db import make_engine, make_session_factory, resolve_database_url
 from forecasts.serialize import is_look_ahead
@@ -91,9 +90,11 @@ def _register_error_pages(app: Flask) -> None:
 
     def render(error):
         code = getattr(error, "code", 500) or 500
-        text = error.description if isinstance(error, CSRFError) else messages.get(code)
+        # A description given with abort() is specific: show it; else a plain sentence.
+        specific = getattr(error, "description", None) != getattr(type(error), "description",
+                                                                  None)
+        text = error.description if specific else messages.get(code)
         return render_template("error.html", code=code, message=text), code
 
     for code in messages:
         app.register_error_handler(code, render)
-    app.register_error_handler(CSRFError, render)

@@ -90,8 +90,11 @@ def decide(source_id: int, start: int, end: int):
                   if (c.start, c.end) == (start, end)), None)
     if match is None:
         abort(404)
-    reviews.review_candidate(session, current_actor(), source_id=source.id, start=start,
-                             end=end, decision=decision, hedge_phrase=match.hedge_phrase)
+    try:
+        reviews.review_candidate(session, current_actor(), source_id=source.id, start=start,
+                                 end=end, decision=decision, hedge_phrase=match.hedge_phrase)
+    except ValidationError as error:
+        abort(400, description=str(error))
     if decision == "dismissed":
         flash("Candidate dismissed.", "success")
         return redirect(url_for("reviews.candidates", source_id=source.id))
