@@ -17,6 +17,7 @@ from forecasts import migrate, queries, scores, serialize, services
 from forecasts.db import describe, make_engine, make_session_factory, resolve_database_url
 from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from forecasts.models import Question, Role
+from forecasts.phrases.commands import extract, scale
 from forecasts.score_command import score
 from forecasts.validation import parse_date
 
@@ -294,6 +295,8 @@ def publish(obj: _Context, outdir: Path) -> None:
 
 
 cli.add_command(score)
+cli.add_command(scale)
+cli.add_command(extract)
 
 
 def main() -> None:

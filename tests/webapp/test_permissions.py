@@ -11,6 +11,7 @@ SAMPLE_VALUES = {
     "resolutions": {"slug": "us-iran-war-by-end-2020"},
     "sources": {"source_id": 1},
     "admin": {"user_id": 1},
+    "reviews": {"source_id": 1, "start": 0, "end": 10},
 }
 # A sign-in is the one POST open to everyone; signing out needs a session but no role.
 OPEN_POSTS = {"auth.login"}
@@ -32,7 +33,7 @@ def test_the_walk_covers_every_write_route(app):
     endpoints = {endpoint for endpoint, _ in post_routes(app)}
     assert {"predictions.create", "resolutions.resolve", "questions.create", "questions.edit",
             "pundits.create", "pundits.edit", "sources.create", "sources.edit", "admin.users",
-            "admin.user", "auth.logout"} <= endpoints
+            "admin.user", "auth.logout", "reviews.extract", "reviews.decide"} <= endpoints
 
 
 def test_anonymous_posts_go_to_sign_in_and_write_nothing(app, engine, snapshot_of):
