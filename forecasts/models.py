@@ -385,3 +385,7 @@ class AuditEvent(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+# Models kept in their own modules join the metadata here (Alembic and tests see them).
+import forecasts.tokens  # noqa: E402, F401

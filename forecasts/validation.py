@@ -99,7 +99,11 @@ def parse_datetime(value: object, field: str) -> dt.datetime:
             ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+01:00 falls before year 1 in UTC
+        raise ValidationError(field, f"must be a time between years 1 and 9999 in UTC "
+                                     f"(got {value!s})") from None
 
 
 def check_url(value: str | None, field: str) -> str | None:

@@ -10,7 +10,7 @@ import os
 import secrets
 from collections.abc import Mapping
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 
 from forecasts.db import make_engine, make_session_factory, resolve_database_url
 from forecasts.serialize import is_look_ahead
@@ -44,7 +44,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.extensions["forecasts.sessions"] = make_session_factory(engine)
 
     from web import (
+        account,
         admin,
+        api,
         auth,
         database,
         leaderboards,
@@ -61,8 +63,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     for module in (auth, questions, leaderboards, pundits, sources, predictions, resolutions,
-                   reviews, admin):
+                   reviews, account, admin):
         app.register_blueprint(module.blueprint)
+    api.init_app(app)
 
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["is_look_ahead"] = is_look_ahead
@@ -90,6 +93,9 @@ def _register_error_pages(app: Flask) -> None:
 
     def render(error):
         code = getattr(error, "code", 500) or 500
+        if request.path.startswith("/api/"):  # machines get JSON, even for unknown URLs
+            message = messages.get(code, "Error.")
+            return {"errors": [], "message": message}, code
         # A description given with abort() is specific: show it; else a plain sentence.
         specific = getattr(error, "description", None) != getattr(type(error), "description",
                                                                   None)

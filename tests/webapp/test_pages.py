@@ -54,3 +54,9 @@ def test_session_cookie_settings():
                                           (0.0, "0%"), (None, "-")])
 def test_percent_filter(value, shown):
     assert percent(value) == shown
+
+
+def test_unknown_api_url_answers_json(as_role):
+    response = as_role(None).get("/api/v1/no-such-thing")
+    assert response.status_code == 404 and response.is_json
+    assert response.get_json()["message"] == "There is nothing at this address."

@@ -1,0 +1,342 @@
+"""The JSON API, ``/api/v1``: public reads, and writes for editors' tokens.
+
+Each route is a few lines: read the arguments, call one query or service function,
+answer with the shape from ``forecasts.serialize``. Errors are JSON (``web.api.errors``);
+tokens and rate limits are in ``web.api.auth``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import pandas as pd
+from flask import jsonify, request, url_for
+from flask_smorest import Blueprint
+from werkzeug.exceptions import NotFound
+
+from forecasts import scores, serialize, services
+from forecasts.errors import ConflictError, FieldError, ValidationError
+from forecasts.models import Role
+from web.api import listing
+from web.api.auth import (
+    authenticate_request,
+    current_actor,
+    read_limit,
+    record_use,
+    token_required,
+    write_limit,
+)
+from web.api.errors import ArgumentsParser, error_response
+from web.api.errors import register as register_error_handlers
+from web.api.schemas import (
+    AnnulIn,
+    ErrorOut,
+    LeaderboardArgs,
+    LeaderboardPage,
+    PageArgs,
+    PredictionArgs,
+    PredictionIn,
+    PredictionOut,
+    PredictionPage,
+    PunditOut,
+    PunditPage,
+    QuestionArgs,
+    QuestionIn,
+    QuestionOut,
+    QuestionPage,
+    ResolutionArgs,
+    ResolutionOut,
+    ResolutionPage,
+    ResolveIn,
+)
+from web.database import get_session
+from web.extensions import csrf
+from web.leaderboards import read_filters
+
+PREFIX = "/api/v1"
+BEARER = "bearerAuth"
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = ArgumentsParser()
+
+
+blueprint = ApiBlueprint("api", __name__, url_prefix=PREFIX,
+                         description="The forecast registry's data, and editors' writes.")
+csrf.exempt(blueprint)  # tokens, not cookies, authenticate here: nothing to forge
+blueprint.before_request(authenticate_request)
+blueprint.after_request(record_use)
+register_error_handlers(blueprint)
+
+
+# Examples in the description name rows of the seed registry (seeds/), so they work on a
+# freshly seeded site (and the schemathesis test sends them).
+SEED_PUNDIT = "op-ed-author-iran-us-iraq-2020"
+SEED_QUESTION = "iran-us-contest-over-iraq-resolved"  # unresolved, no deadline
+PUNDIT_SLUG = [{"in": "path", "name": "slug", "example": SEED_PUNDIT,
+                "description": "The pundit's slug."}]
+QUESTION_SLUG = [{"in": "path", "name": "slug", "example": SEED_QUESTION,
+                  "description": "The question's slug."}]
+PREDICTION_EXAMPLE = {"question_id": 7, "pundit_id": 1, "made_at": "2020-01-02",
+                      "probability": 0.3, "quote": "I doubt it will be settled soon.",
+                      "hedge_phrase": "I doubt", "probability_origin": "estimated"}
+QUESTION_EXAMPLE = {"statement": "Will Iraq hold a parliamentary election by the end of "
+                                 "2021?",
+                    "resolution_criteria": "Iraq's electoral commission reports the vote.",
+                    "resolve_by": "2021-12-31", "tags": ["iraq", "elections"]}
+RESOLVE_EXAMPLE = {"outcome": "no", "known_at": "2022-01-01", "expected_resolution_id": None,
+                   "evidence_url": "https://example.org/report",
+                   "note": "Neither side withdrew from Iraq in the period."}
+ANNUL_EXAMPLE = {"reason": "Too vague to resolve: 'resolved' was never defined.",
+                 "known_at": "2022-01-01", "expected_resolution_id": None}
+
+
+def _errors(*statuses: int):
+    """Document the error answers a route can give (each in the one error shape)."""
+    text = {
+        400: "The request could not be read: malformed JSON, a value of the wrong type, an "
+             "unknown field, or a bad query parameter. Each error names the field.",
+        401: "No token where one is needed, or a token that is unknown, revoked, or whose "
+             "user is deactivated (also on public reads when a bad token is sent).",
+        403: "The token's user does not have the editor role now.",
+        404: "No such question or pundit.",
+        409: "expected_resolution_id is not the question's standing resolution: nothing "
+             "was written; `current` holds the question as it now is.",
+        422: "The service refused the input: each error names the field and the rule; "
+             "nothing was written.",
+        429: "Rate limit exceeded (see Retry-After).",
+    }
+
+    def decorator(view):
+        for status in statuses:
+            view = blueprint.alt_response(status, schema=ErrorOut,
+                                          description=text[status])(view)
+        return view
+
+    return decorator
+
+
+def read(view):
+    """A public read: no token needed (a bad one is refused), rate-limited per client."""
+    view = read_limit(view)
+    view = _errors(401, 429)(view)
+    return blueprint.doc(security=[{}, {BEARER: []}])(view)
+
+
+def listing_read(view):
+    """A public read of a list: ``read``, with query parameters that can be wrong."""
+    return read(_errors(400)(view))
+
+
+def write(view):
+    """An editor's write: a token whose user is an editor or admin now, rate-limited per
+    token."""
+    view = write_limit(view)
+    view = token_required(Role.EDITOR)(view)
+    view = _errors(400, 401, 403, 422, 429)(view)
+    return blueprint.doc(security=[{BEARER: []}])(view)
+
+
+def _page(page: listing.Page, as_dict) -> dict:
+    return {"items": [as_dict(item) for item in page.items], "page": page.page,
+            "per_page": page.per_page, "total": page.total, "pages": page.pages}
+
+
+def _slug_or_404(slug: str) -> str:
+    if "\x00" in slug:
+        raise NotFound()
+    return slug
+
+
+@contextlib.contextmanager
+def _required(data: dict, *names: str):
+    """Name the missing ids plainly ('is required', not 'no question with id None')."""
+    missing = [name for name in names if data.get(name) is None]
+    try:
+        yield
+    except ValidationError as error:
+        errors = [FieldError(name, "is required") for name in missing]
+        errors += [e for e in error.errors if e.field not in missing]
+        raise ValidationError(errors) from error
+
+
+def _created(body: dict, location: str | None = None):
+    response = jsonify(body)
+    response.status_code = 201
+    if location:
+        response.headers["Location"] = location
+    return response
+
+
+# ------------------------------------------------------------------------- pundits
+
+
+@blueprint.route("/pundits")
+@listing_read
+@blueprint.arguments(PageArgs, location="query", as_kwargs=True)
+@blueprint.response(200, PunditPage)
+def list_pundits(page: int, per_page: int):
+    """Pundits, by slug"""
+    return jsonify(_page(listing.paginate(get_session(), listing.pundits(), page, per_page),
+                         serialize.pundit_dict))
+
+
+@blueprint.route("/pundits/<slug>", parameters=PUNDIT_SLUG)
+@read
+@_errors(404)
+@blueprint.response(200, PunditOut)
+def show_pundit(slug: str):
+    """One pundit"""
+    pundit = listing.pundit_by_slug(get_session(), _slug_or_404(slug))
+    if pundit is None:
+        raise NotFound(f"No pundit with slug {slug!r}.")
+    return jsonify(serialize.pundit_dict(pundit))
+
+
+# ------------------------------------------------------------------------ questions
+
+
+@blueprint.route("/questions")
+@listing_read
+@blueprint.arguments(QuestionArgs, location="query", as_kwargs=True)
+@blueprint.response(200, QuestionPage)
+def list_questions(page: int, per_page: int, tag=None, kind=None, status=None):
+    """Questions, oldest first, by tag, kind and status"""
+    query = listing.questions(tag=tag, kind=kind, status=status)
+    return jsonify(_page(listing.paginate(get_session(), query, page, per_page),
+                         serialize.question_dict))
+
+
+@blueprint.route("/questions/<slug>", parameters=QUESTION_SLUG)
+@read
+@_errors(404)
+@blueprint.response(200, QuestionOut)
+def show_question(slug: str):
+    """One question, with its standing resolution"""
+    return jsonify(serialize.question_dict(_question(slug)))
+
+
+def _question(slug: str):
+    question = listing.question_by_slug(get_session(), _slug_or_404(slug))
+    if question is None:
+        raise NotFound(f"No question with slug {slug!r}.")
+    return question
+
+
+@blueprint.route("/questions", methods=["POST"])
+@write
+@blueprint.arguments(QuestionIn, example=QUESTION_EXAMPLE)
+@blueprint.response(201, QuestionOut)
+def create_question(data: dict):
+    """Add a question"""
+    question = services.add_question(get_session(), current_actor(), **{
+        "statement": None, "resolution_criteria": None, **data})
+    return _created(serialize.question_dict(question),
+                    url_for("api.show_question", slug=question.slug))
+
+
+# ---------------------------------------------------------------------- predictions
+
+
+@blueprint.route("/predictions")
+@listing_read
+@blueprint.arguments(PredictionArgs, location="query", as_kwargs=True)
+@blueprint.response(200, PredictionPage)
+def list_predictions(page: int, per_page: int, pundit=None, question=None):
+    """Predictions in the order they were made, by pundit and question"""
+    query = listing.predictions(pundit=pundit, question=question)
+    return jsonify(_page(listing.paginate(get_session(), query, page, per_page),
+                         serialize.prediction_dict))
+
+
+@blueprint.route("/predictions", methods=["POST"])
+@write
+@blueprint.arguments(PredictionIn, example=PREDICTION_EXAMPLE)
+@blueprint.response(201, PredictionOut)
+def log_prediction(data: dict):
+    """Log a prediction (a revision is a new prediction)"""
+    fields = {"question_id": None, "pundit_id": None, "made_at": None, **data}
+    with _required(data, "question_id", "pundit_id"):
+        prediction = services.log_prediction(get_session(), current_actor(), **fields)
+    return _created(serialize.prediction_dict(prediction))
+
+
+# ---------------------------------------------------------------------- resolutions
+
+
+@blueprint.route("/resolutions")
+@listing_read
+@blueprint.arguments(ResolutionArgs, location="query", as_kwargs=True)
+@blueprint.response(200, ResolutionPage)
+def list_resolutions(page: int, per_page: int, question=None):
+    """Every resolution recorded, oldest first (a question's latest stands)"""
+    query = listing.resolutions(question=question)
+    return jsonify(_page(listing.paginate(get_session(), query, page, per_page),
+                         serialize.resolution_dict))
+
+
+@blueprint.route("/questions/<slug>/resolve", methods=["POST"], parameters=QUESTION_SLUG)
+@write
+@_errors(404, 409)
+@blueprint.arguments(ResolveIn, example=RESOLVE_EXAMPLE)
+@blueprint.response(201, ResolutionOut)
+def resolve_question(data: dict, slug: str):
+    """Resolve a question (again: re-resolution appends and the latest stands)"""
+    question = _question(slug)
+    return _resolved(lambda: services.resolve_question(
+        get_session(), current_actor(), question.id,
+        **{"outcome": None, "known_at": None, **data}))
+
+
+@blueprint.route("/questions/<slug>/annul", methods=["POST"], parameters=QUESTION_SLUG)
+@write
+@_errors(404, 409)
+@blueprint.arguments(AnnulIn, example=ANNUL_EXAMPLE)
+@blueprint.response(201, ResolutionOut)
+def annul_question(data: dict, slug: str):
+    """Annul a question: it will not be scored"""
+    question = _question(slug)
+    return _resolved(lambda: services.annul_question(
+        get_session(), current_actor(), question.id,
+        **{"reason": None, "known_at": None, **data}))
+
+
+def _resolved(action):
+    try:
+        resolution = action()
+    except ConflictError as error:
+        standing = (error.current.get("resolution") or {}).get("id")
+        return error_response(409, str(error), [FieldError(
+            "expected_resolution_id", f"is stale: the standing resolution is now {standing}")],
+            current=error.current)
+    return _created(serialize.resolution_dict(resolution))
+
+
+# ---------------------------------------------------------------------- leaderboard
+
+
+@blueprint.route("/leaderboard")
+@listing_read
+@blueprint.arguments(LeaderboardArgs, location="query", as_kwargs=True)
+@blueprint.response(200, LeaderboardPage)
+def leaderboard(page: int, per_page: int, **_filters):
+    """The leaderboard: mean Brier with its 95% interval, by the web page's filters"""
+    filters, min_n, problems = read_filters(request.args)
+    if problems:
+        errors = [FieldError(*problem.split(": ", 1)) for problem in problems]
+        return error_response(400, "The request could not be read: " + "; ".join(problems),
+                              errors)
+    board = scores.leaderboard(get_session(), filters, min_n)
+    ranked = board[board["rank"].notna()].sort_values(["rank", "pundit"])
+    unranked = board[board["rank"].isna()].sort_values(["n", "pundit"], ascending=[False, True])
+    parts = [part for part in (ranked, unranked) if len(part)]
+    rows = scores.records(pd.concat(parts)) if len(parts) > 1 else scores.records(
+        parts[0] if parts else board)
+    start = (page - 1) * per_page
+    return jsonify({
+        "items": rows[start:start + per_page], "page": page, "per_page": per_page,
+        "total": len(rows), "pages": max(1, -(-len(rows) // per_page)),
+        "filters": {"tag": filters.tag, "kind": filters.kind, "min_n": min_n,
+                    "since": filters.since.isoformat() if filters.since else None,
+                    "until": filters.until.isoformat() if filters.until else None},
+    })

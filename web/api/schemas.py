@@ -1,0 +1,297 @@
+"""marshmallow schemas: what the API reads (types only) and what it answers (the shapes
+of ``forecasts.serialize``, for the OpenAPI description).
+
+Request schemas check only that each value has the right JSON type (a wrong one is a
+400). Whether the value is acceptable - a probability in [0, 1], a known question, a
+date not in the future - is the service's rule (a 422), written once in
+``forecasts.services`` for the forms, the importer and the API alike.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from forecasts.models import ProbabilityOrigin, QuestionKind
+from web.api.listing import QUESTION_STATUSES
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+MAX_PAGE = 1_000_000
+MAX_ID = 2**31 - 1  # the databases' INTEGER
+KINDS = [kind.value for kind in QuestionKind]
+ORIGINS = [origin.value for origin in ProbabilityOrigin]
+
+
+class Text(fields.String):
+    """A string without NUL characters (PostgreSQL cannot store them)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ma.ValidationError("must not contain NUL characters")
+        return text
+
+
+def _range(low: int, high: int) -> validate.Range:
+    return validate.Range(low, high, error="must be between {min} and {max} (got {input})")
+
+
+def _one_of(choices) -> validate.OneOf:
+    return validate.OneOf(choices, error="must be one of {choices} (got {input!r})")
+
+
+def _id(description: str, **kwargs) -> fields.Integer:
+    return fields.Integer(strict=True, validate=_range(1, MAX_ID),
+                          metadata={"description": description}, **kwargs)
+
+
+# --------------------------------------------------------------------- query strings
+
+
+class PageArgs(ma.Schema):
+    page = fields.Integer(load_default=1, validate=_range(1, MAX_PAGE),
+                          metadata={"description": "Page number, from 1."})
+    per_page = fields.Integer(
+        load_default=DEFAULT_PER_PAGE, validate=_range(1, MAX_PER_PAGE),
+        metadata={"description": f"Items per page (at most {MAX_PER_PAGE})."})
+
+
+class QuestionArgs(PageArgs):
+    tag = Text(metadata={"description": "Only questions with this tag (its slug)."})
+    kind = Text(validate=_one_of(KINDS), metadata={"description": "Question kind."})
+    status = Text(
+        validate=_one_of(QUESTION_STATUSES),
+        metadata={"description": "open: unresolved, resolve-by date not passed (or none); "
+                                 "due: unresolved, resolve-by date passed; resolved: the "
+                                 "standing resolution is an outcome; annulled: it is an "
+                                 "annulment."})
+
+
+class PredictionArgs(PageArgs):
+    pundit = Text(metadata={"description": "Only this pundit's predictions (slug)."})
+    question = Text(metadata={"description": "Only predictions on this question (slug)."})
+
+
+class ResolutionArgs(PageArgs):
+    question = Text(metadata={"description": "Only this question's resolutions (slug)."})
+
+
+class LeaderboardArgs(PageArgs):
+    """The leaderboard page's filters, read by the same function (``read_filters``)."""
+
+    tag = Text(metadata={"description": "Only questions with this tag."})
+    since = Text(metadata={"format": "date",
+                           "description": "Only predictions made on or after this day."})
+    until = Text(metadata={"format": "date",
+                           "description": "Only predictions made on or before this day."})
+    kind = Text(metadata={"enum": KINDS, "description": "Only questions of this kind."})
+    min_n = Text(metadata={"type": "integer", "minimum": 1,
+                           "description": "Scored forecasts needed to be ranked "
+                                          "(default: the site's setting, 5)."})
+
+
+# ---------------------------------------------------------------------- request bodies
+
+
+class _Body(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class PredictionIn(_Body):
+    question_id = _id("The question forecast.", required=False)
+    pundit_id = _id("Who made the forecast.", required=False)
+    made_at = Text(metadata={"description": "When the forecast was made: ISO 8601 date or "
+                                            "timestamp (no offset means UTC)."})
+    probability = fields.Float(allow_none=True, metadata={
+        "description": "P(yes), 0 to 1; binary questions only."})
+    distribution = fields.Dict(keys=Text(), values=fields.Float(), allow_none=True, metadata={
+        "description": "Option label -> probability, summing to 1; multiple-choice only."})
+    source_id = _id("The commentary it came from.", allow_none=True)
+    quote = Text(metadata={"description": "The pundit's words, verbatim."})
+    hedge_phrase = Text(metadata={"description": "The hedge phrase, e.g. 'tiny possibility'."})
+    probability_origin = Text(metadata={
+        "enum": ORIGINS, "description": "Where the number came from (default stated)."})
+    scale_name = Text(allow_none=True, metadata={"description": "Scale used when mapped."})
+    scale_version = Text(allow_none=True, metadata={"description": "Its version."})
+    note = Text()
+
+
+class QuestionIn(_Body):
+    statement = Text(metadata={"description": "The thing forecast (unique)."})
+    resolution_criteria = Text(metadata={"description": "How it will be resolved."})
+    resolve_by = Text(allow_none=True, metadata={
+        "format": "date", "description": "Deadline, YYYY-MM-DD; none means never scorable."})
+    kind = Text(metadata={"enum": KINDS, "description": "Default binary."})
+    options = fields.List(Text(), metadata={"description": "Multiple-choice option labels."})
+    tags = fields.List(Text(), metadata={"description": "Tag slugs."})
+    condition_question_id = _id("Only if this question...", allow_none=True)
+    condition_outcome = Text(allow_none=True, metadata={"description": "...resolves this way."})
+    slug = Text(allow_none=True, metadata={"description": "Made from the statement if empty."})
+    note = Text()
+
+
+class _Expected(_Body):
+    expected_resolution_id = _id(
+        "Optimistic locking: the standing resolution you saw (null: none). If it is no "
+        "longer the standing one, nothing is written and the answer is 409.", allow_none=True)
+
+
+class ResolveIn(_Expected):
+    outcome = Text(metadata={"description": "yes / no, an option's label, or annulled."})
+    known_at = Text(metadata={"format": "date", "description": "When it became known."})
+    evidence_url = Text(allow_none=True, metadata={"description": "http(s) link."})
+    note = Text(metadata={"description": "Required when annulling: the reason."})
+
+
+class AnnulIn(_Expected):
+    reason = Text(metadata={"description": "Why the question will not be scored."})
+    known_at = Text(metadata={"format": "date", "description": "When it became known."})
+    evidence_url = Text(allow_none=True, metadata={"description": "http(s) link."})
+
+
+# ---------------------------------------------------------------------------- answers
+
+
+def _nullable_string(**metadata):
+    return fields.String(allow_none=True, required=True, metadata=metadata)
+
+
+class PunditOut(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    bio = fields.String(required=True)
+    affiliation = fields.String(required=True)
+    links = fields.List(fields.String(), required=True)
+    version = fields.Integer(required=True)
+
+
+class ResolutionOut(ma.Schema):
+    id = fields.Integer(required=True)
+    question_id = fields.Integer(required=True)
+    outcome = fields.String(required=True, metadata={
+        "description": "yes, no, annulled, or the option's label."})
+    known_at = fields.Date(required=True)
+    evidence_url = _nullable_string()
+    note = fields.String(required=True)
+    automatic = fields.Boolean(required=True, metadata={
+        "description": "Annulled by the registry because the question's condition failed."})
+    resolved_at = fields.DateTime(required=True)
+    resolved_by = _nullable_string()
+
+
+class ConditionOut(ma.Schema):
+    question_id = fields.Integer(required=True)
+    question_slug = fields.String(required=True)
+    outcome = fields.String(required=True)
+
+
+class QuestionOut(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    statement = fields.String(required=True)
+    resolution_criteria = fields.String(required=True)
+    resolve_by = fields.Date(allow_none=True, required=True)
+    kind = fields.String(required=True, metadata={"enum": KINDS})
+    options = fields.List(fields.String(), required=True)
+    tags = fields.List(fields.String(), required=True)
+    condition = fields.Nested(ConditionOut, allow_none=True, required=True)
+    note = fields.String(required=True)
+    scorable = fields.Boolean(required=True)
+    outcome = _nullable_string(description="The standing outcome's label.")
+    known_at = fields.Date(allow_none=True, required=True)
+    resolution = fields.Nested(ResolutionOut, allow_none=True, required=True)
+    version = fields.Integer(required=True)
+
+
+class PredictionOut(ma.Schema):
+    id = fields.Integer(required=True)
+    question_id = fields.Integer(required=True)
+    question_slug = fields.String(required=True)
+    pundit_id = fields.Integer(required=True)
+    pundit_slug = fields.String(required=True)
+    source_id = fields.Integer(allow_none=True, required=True)
+    probability = fields.Float(allow_none=True, required=True)
+    distribution = fields.Dict(keys=fields.String(), values=fields.Float(), allow_none=True,
+                               required=True)
+    quote = fields.String(required=True)
+    hedge_phrase = fields.String(required=True)
+    probability_origin = fields.String(required=True, metadata={"enum": ORIGINS})
+    scale_name = _nullable_string()
+    scale_version = _nullable_string()
+    made_at = fields.DateTime(required=True)
+    logged_at = fields.DateTime(required=True)
+    logged_by = _nullable_string()
+    note = fields.String(required=True)
+    look_ahead = fields.Boolean(required=True, metadata={
+        "description": "Made on or after the day the outcome became known: never scored."})
+    version = fields.Integer(required=True)
+
+
+class LeaderboardRowOut(ma.Schema):
+    rank = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "None when the pundit has fewer than min_n scored forecasts."})
+    pundit = fields.String(required=True, metadata={"description": "The pundit's slug."})
+    name = fields.String(required=True)
+    n = fields.Integer(required=True)
+    brier = fields.Float(allow_none=True, required=True)
+    brier_ci_low = fields.Float(allow_none=True, required=True)
+    brier_ci_high = fields.Float(allow_none=True, required=True)
+    log_score = fields.Float(allow_none=True, required=True)
+    peer_brier = fields.Float(allow_none=True, required=True)
+    peer_log = fields.Float(allow_none=True, required=True)
+    n_peer = fields.Integer(allow_none=True, required=True)
+    time_averaged_brier = fields.Float(allow_none=True, required=True)
+
+
+class _PageOut(ma.Schema):
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Items on all pages."})
+    pages = fields.Integer(required=True)
+
+
+class PunditPage(_PageOut):
+    items = fields.List(fields.Nested(PunditOut), required=True)
+
+
+class QuestionPage(_PageOut):
+    items = fields.List(fields.Nested(QuestionOut), required=True)
+
+
+class PredictionPage(_PageOut):
+    items = fields.List(fields.Nested(PredictionOut), required=True)
+
+
+class ResolutionPage(_PageOut):
+    items = fields.List(fields.Nested(ResolutionOut), required=True)
+
+
+class FiltersOut(ma.Schema):
+    tag = _nullable_string()
+    since = fields.Date(allow_none=True, required=True)
+    until = fields.Date(allow_none=True, required=True)
+    kind = _nullable_string()
+    min_n = fields.Integer(required=True)
+
+
+class LeaderboardPage(_PageOut):
+    filters = fields.Nested(FiltersOut, required=True)
+    items = fields.List(fields.Nested(LeaderboardRowOut), required=True, metadata={
+        "description": "Ranked pundits by rank, then the unranked by number of forecasts."})
+
+
+class FieldErrorOut(ma.Schema):
+    field = fields.String(required=True, metadata={"description": "The field refused "
+                                                   "(body, query or path for the whole)."})
+    rule = fields.String(required=True, metadata={"description": "The rule it broke."})
+
+
+class ErrorOut(ma.Schema):
+    errors = fields.List(fields.Nested(FieldErrorOut), required=True)
+    message = fields.String(required=True)
+    current = fields.Dict(metadata={
+        "description": "409 only: the row's current values (a question for a stale "
+                       "expected_resolution_id)."})
