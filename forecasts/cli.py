@@ -19,6 +19,7 @@ from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, Val
 from forecasts.models import Question, Role
 from forecasts.phrases.commands import extract, scale
 from forecasts.score_command import score
+from forecasts.transfer.commands import export, import_command
 from forecasts.validation import parse_date
 
 
@@ -297,6 +298,8 @@ def publish(obj: _Context, outdir: Path) -> None:
 cli.add_command(score)
 cli.add_command(scale)
 cli.add_command(extract)
+cli.add_command(import_command, "import")
+cli.add_command(export)
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ def review_candidate(
     ``full_text[start:end]`` of a source; deciding again replaces the decision."""
     actor.require(Role.EDITOR, "reviewing a candidate")
     source = services._get(session, Source, source_id, "source")
-    errors = services._Errors()
+    errors = services.FieldErrors()
     if decision not in {d.value for d in Decision}:
         errors.add("decision", f"must be accepted or dismissed (got {decision!r})")
     text = source.full_text or ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -175,18 +175,27 @@ def _check_version(row, expected_version: int | None, kind: str, as_dict) -> Non
         raise ConflictError(kind, row.id, as_dict(row))
 
 
-class _Errors:
-    """Collects every field error of one input so a form can show them all at once."""
+class FieldErrors:
+    """Collects every field error of one input so a form (or an import row) can show them
+    all at once. ``with errors.field(): ...`` keeps a ``ValidationError`` raised inside."""
+
+    __slots__ = ("items",)
 
     def __init__(self) -> None:
         self.items: list[FieldError] = []
 
-    @contextlib.contextmanager
-    def field(self) -> Iterator[None]:
-        try:
-            yield
-        except ValidationError as error:
+    def field(self) -> FieldErrors:
+        # A plain context manager (not a generator): the importer enters it per cell.
+        return self
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        if kind is not None and issubclass(kind, ValidationError):
             self.items.extend(error.errors)
+            return True
+        return False
 
     def add(self, field: str, rule: str) -> None:
         self.items.append(FieldError(field, rule))
@@ -194,6 +203,9 @@ class _Errors:
     def raise_any(self) -> None:
         if self.items:
             raise ValidationError(self.items)
+
+
+_Errors = FieldErrors
 
 
 def _today() -> dt.date:
@@ -213,7 +225,7 @@ def create_user(
     email: str | None = None,
 ) -> User:
     actor.require(Role.ADMIN, "creating a user")
-    errors = _Errors()
+    errors = FieldErrors()
     with errors.field():
         name = require_text(name, "name", 80)
         if session.scalar(select(User.id).where(User.name == name)) is not None:
@@ -291,13 +303,9 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
 # --------------------------------------------------------------------------- pundits
 
 
-def _unique_slug(session: Session, model, base: str, field: str = "slug") -> str:
+def unique_slug(base: str, taken: Container[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... : the first not in ``taken``."""
     base = base or "item"
-    taken = set(
-        session.scalars(
-            select(model.slug).where((model.slug == base) | model.slug.like(f"{base}-%"))
-        )
-    )
     if base not in taken:
         return base
     n = 2
@@ -306,7 +314,22 @@ def _unique_slug(session: Session, model, base: str, field: str = "slug") -> str
     return f"{base}-{n}"
 
 
-def _check_new_slug(session: Session, model, slug: str | None, fallback: str, errors: _Errors,
+def slug_taken_rule(slug: str) -> str:
+    return f"must be unique; {slug!r} is taken"
+
+
+def _unique_slug(session: Session, model, base: str, field: str = "slug") -> str:
+    base = base or "item"
+    taken = set(
+        session.scalars(
+            select(model.slug).where((model.slug == base) | model.slug.like(f"{base}-%"))
+        )
+    )
+    return unique_slug(base, taken)
+
+
+def _check_new_slug(session: Session, model, slug: str | None, fallback: str,
+                    errors: FieldErrors,
                     exclude_id: int | None = None) -> str | None:
     if slug is None or not str(slug).strip():
         return _unique_slug(session, model, slugify(fallback))
@@ -316,12 +339,12 @@ def _check_new_slug(session: Session, model, slug: str | None, fallback: str, er
         if exclude_id is not None:
             query = query.where(model.id != exclude_id)
         if session.scalar(query) is not None:
-            errors.add("slug", f"must be unique; {slug!r} is taken")
+            errors.add("slug", slug_taken_rule(slug))
         return slug
     return None
 
 
-def _check_links(links: Iterable[str] | None, errors: _Errors) -> list[str]:
+def _check_links(links: Iterable[str] | None, errors: FieldErrors) -> list[str]:
     clean = []
     for index, link in enumerate(links or ()):
         with errors.field():
@@ -342,21 +365,27 @@ def add_pundit(
     links: Iterable[str] | None = None,
 ) -> Pundit:
     actor.require(Role.EDITOR, "adding a pundit")
-    errors = _Errors()
-    with errors.field():
-        name = require_text(name, "name", 200)
-    slug = _check_new_slug(session, Pundit, slug, name or "", errors)
-    with errors.field():
-        affiliation = limit_text(affiliation, "affiliation", 200)
-    clean_links = _check_links(links, errors)
+    errors = FieldErrors()
+    clean = check_pundit_fields(errors, name=name, bio=bio, affiliation=affiliation, links=links)
+    slug = _check_new_slug(session, Pundit, slug, clean.get("name") or name or "", errors)
     errors.raise_any()
     with unit_of_work(session):
-        pundit = Pundit(
-            name=name, slug=slug, bio=(bio or "").strip(), affiliation=affiliation,
-            links=clean_links,
-        )
+        pundit = Pundit(**clean, slug=slug)
         _insert(session, actor, pundit, "pundit", serialize.pundit_dict)
     return pundit
+
+
+def check_pundit_fields(errors: FieldErrors, *, name: str, bio: str = "", affiliation: str = "",
+                        links: Iterable[str] | None = None) -> dict:
+    """A new pundit's own fields, cleaned (the slug's uniqueness needs the database)."""
+    clean: dict = {}
+    with errors.field():
+        clean["name"] = require_text(name, "name", 200)
+    clean["bio"] = (bio or "").strip()
+    with errors.field():
+        clean["affiliation"] = limit_text(affiliation, "affiliation", 200)
+    clean["links"] = _check_links(links, errors)
+    return clean
 
 
 def edit_pundit(
@@ -374,7 +403,7 @@ def edit_pundit(
     actor.require(Role.EDITOR, "editing a pundit")
     pundit = _get(session, Pundit, pundit_id, "pundit")
     _check_version(pundit, expected_version, "pundit", serialize.pundit_dict)
-    errors = _Errors()
+    errors = FieldErrors()
     changes: dict = {}
     if name is not None:
         with errors.field():
@@ -425,8 +454,22 @@ def _apply_edit(session: Session, actor: Actor, row, kind: str, changes: dict, a
 # --------------------------------------------------------------------------- sources
 
 
-def _check_source_fields(session: Session, errors: _Errors, *, title, url, published_on, outlet,
-                         exclude_id: int | None = None) -> dict:
+def _check_source_fields(session: Session, errors: FieldErrors, *, title, url, published_on,
+                         outlet, exclude_id: int | None = None) -> dict:
+    def url_taken(clean_url: str) -> bool:
+        query = select(Source.id).where(Source.url == clean_url)
+        if exclude_id is not None:
+            query = query.where(Source.id != exclude_id)
+        return session.scalar(query) is not None
+
+    return check_source_fields(errors, title=title, url=url, published_on=published_on,
+                               outlet=outlet, url_taken=url_taken)
+
+
+def check_source_fields(errors: FieldErrors, *, title, url, published_on, outlet,
+                        url_taken: Callable[[str], bool] | None = None,
+                        today: dt.date | None = None) -> dict:
+    """A source's fields, cleaned; ``url_taken(url)`` says whether another source has it."""
     clean: dict = {}
     with errors.field():
         clean["title"] = require_text(title, "title", 300)
@@ -434,15 +477,11 @@ def _check_source_fields(session: Session, errors: _Errors, *, title, url, publi
         clean["outlet"] = limit_text(outlet, "outlet", 200)
     with errors.field():
         clean["url"] = check_url(url, "url")
-        if clean["url"]:
-            query = select(Source.id).where(Source.url == clean["url"])
-            if exclude_id is not None:
-                query = query.where(Source.id != exclude_id)
-            if session.scalar(query) is not None:
-                errors.add("url", "must be unique; another source has this link")
+        if clean["url"] and url_taken is not None and url_taken(clean["url"]):
+            errors.add("url", "must be unique; another source has this link")
     with errors.field():
         clean["published_on"] = parse_date(published_on, "published_on")
-        if clean["published_on"] > _today():
+        if clean["published_on"] > (today or _today()):
             errors.add("published_on", "must not be in the future")
     return clean
 
@@ -459,7 +498,7 @@ def add_source(
     note: str = "",
 ) -> Source:
     actor.require(Role.EDITOR, "adding a source")
-    errors = _Errors()
+    errors = FieldErrors()
     clean = _check_source_fields(
         session, errors, title=title, url=url, published_on=published_on, outlet=outlet
     )
@@ -486,7 +525,7 @@ def edit_source(
     actor.require(Role.EDITOR, "editing a source")
     source = _get(session, Source, source_id, "source")
     _check_version(source, expected_version, "source", serialize.source_dict)
-    errors = _Errors()
+    errors = FieldErrors()
     changes = _check_source_fields(
         session, errors, title=title, url=url, published_on=published_on, outlet=outlet,
         exclude_id=source.id,
@@ -502,29 +541,42 @@ def edit_source(
 # ------------------------------------------------------------------------- questions
 
 
-def _check_condition(session: Session, errors: _Errors, condition_question_id, condition_outcome,
-                     self_id: int | None = None) -> tuple[Question | None, str | None]:
+CONDITION_REQUIRED = "is required when a condition outcome is given"
+CONDITION_CYCLE = "must not make a cycle of conditions"
+
+
+def _check_condition(session: Session, errors: FieldErrors, condition_question_id,
+                     condition_outcome, self_id: int | None = None
+                     ) -> tuple[Question | None, str | None]:
     if condition_question_id in (None, "") and not (condition_outcome or "").strip():
         return None, None
     if condition_question_id in (None, ""):
-        errors.add("condition_question_id", "is required when a condition outcome is given")
+        errors.add("condition_question_id", CONDITION_REQUIRED)
         return None, None
     condition = session.get(Question, condition_question_id)
     if condition is None:
         errors.add("condition_question_id", f"no question with id {condition_question_id!r}")
         return None, None
     if self_id is not None and _depends_on(condition, self_id):
-        errors.add("condition_question_id", "must not make a cycle of conditions")
+        errors.add("condition_question_id", CONDITION_CYCLE)
         return None, None
+    outcome = check_condition_outcome(errors, _outcome_labels(condition), condition_outcome)
+    if outcome is None:
+        return None, None
+    return condition, outcome
+
+
+def check_condition_outcome(errors: FieldErrors, allowed: Sequence[str],
+                            condition_outcome: str | None) -> str | None:
+    """The outcome a condition question must have: one of its outcomes (``allowed``)."""
     outcome = (condition_outcome or "").strip()
-    allowed = _outcome_labels(condition)
     if outcome not in allowed:
         errors.add(
             "condition_outcome",
             f"must be one of {', '.join(allowed)} for the condition question (got {outcome!r})",
         )
-        return None, None
-    return condition, outcome
+        return None
+    return outcome
 
 
 def _depends_on(question: Question, target_id: int) -> bool:
@@ -538,21 +590,38 @@ def _depends_on(question: Question, target_id: int) -> bool:
     return False
 
 
-def _outcome_labels(question: Question) -> list[str]:
-    if question.kind == QuestionKind.BINARY:
+def outcome_labels(kind: str, option_labels: Sequence[str]) -> list[str]:
+    """What a question of this kind can resolve to (besides annulled)."""
+    if kind == QuestionKind.BINARY:
         return [Outcome.YES.value, Outcome.NO.value]
-    return question.option_labels()
+    return list(option_labels)
 
 
-def _check_question_fields(session: Session, errors: _Errors, *, statement, resolution_criteria,
-                           resolve_by, exclude_id: int | None = None) -> dict:
+def _outcome_labels(question: Question) -> list[str]:
+    return outcome_labels(question.kind, question.option_labels())
+
+
+def _check_question_fields(session: Session, errors: FieldErrors, *, statement,
+                           resolution_criteria, resolve_by, exclude_id: int | None = None) -> dict:
+    def statement_taken(clean_statement: str) -> bool:
+        query = select(Question.id).where(Question.statement == clean_statement)
+        if exclude_id is not None:
+            query = query.where(Question.id != exclude_id)
+        return session.scalar(query) is not None
+
+    return check_question_fields(errors, statement=statement,
+                                 resolution_criteria=resolution_criteria, resolve_by=resolve_by,
+                                 statement_taken=statement_taken)
+
+
+def check_question_fields(errors: FieldErrors, *, statement, resolution_criteria, resolve_by,
+                          statement_taken: Callable[[str], bool] | None = None) -> dict:
+    """A question's wording and deadline, cleaned; ``statement_taken(statement)`` says
+    whether another question has this statement."""
     clean: dict = {}
     with errors.field():
         clean["statement"] = require_text(statement, "statement", 500)
-        query = select(Question.id).where(Question.statement == clean["statement"])
-        if exclude_id is not None:
-            query = query.where(Question.id != exclude_id)
-        if session.scalar(query) is not None:
+        if statement_taken is not None and statement_taken(clean["statement"]):
             errors.add("statement", "must be unique; a question with this statement exists")
     with errors.field():
         clean["resolution_criteria"] = require_text(resolution_criteria, "resolution_criteria")
@@ -563,7 +632,16 @@ def _check_question_fields(session: Session, errors: _Errors, *, statement, reso
     return clean
 
 
-def _check_options(kind: str, options: Iterable[str] | None, errors: _Errors) -> list[str]:
+def check_kind_and_options(errors: FieldErrors, kind: str,
+                           options: Iterable[str] | None) -> list[str]:
+    """The kind must be known; the option labels, cleaned, must suit it."""
+    if kind not in {k.value for k in QuestionKind}:
+        errors.add("kind", f"must be binary or multiple_choice (got {kind!r})")
+        return []
+    return _check_options(kind, options, errors)
+
+
+def _check_options(kind: str, options: Iterable[str] | None, errors: FieldErrors) -> list[str]:
     labels = [str(label).strip() for label in (options or ())]
     if kind == QuestionKind.BINARY:
         if labels:
@@ -583,7 +661,8 @@ def _check_options(kind: str, options: Iterable[str] | None, errors: _Errors) ->
     return labels
 
 
-def _check_tags(tags: Iterable[str] | None, errors: _Errors) -> list[str]:
+def check_tags(errors: FieldErrors, tags: Iterable[str] | None) -> list[str]:
+    """Tags as sorted, distinct slugs."""
     slugs = []
     for tag in tags or ():
         slug = slugify(str(tag), 60)
@@ -592,6 +671,10 @@ def _check_tags(tags: Iterable[str] | None, errors: _Errors) -> list[str]:
         elif slug not in slugs:
             slugs.append(slug)
     return sorted(slugs)
+
+
+def _check_tags(tags: Iterable[str] | None, errors: FieldErrors) -> list[str]:
+    return check_tags(errors, tags)
 
 
 def _tag_rows(session: Session, slugs: list[str]) -> list[Tag]:
@@ -623,16 +706,12 @@ def add_question(
 ) -> Question:
     """A question; ``resolve_by=None`` keeps it but flags it as never scorable."""
     actor.require(Role.EDITOR, "adding a question")
-    errors = _Errors()
+    errors = FieldErrors()
     clean = _check_question_fields(
         session, errors, statement=statement, resolution_criteria=resolution_criteria,
         resolve_by=resolve_by,
     )
-    if kind not in {k.value for k in QuestionKind}:
-        errors.add("kind", f"must be binary or multiple_choice (got {kind!r})")
-        labels: list[str] = []
-    else:
-        labels = _check_options(kind, options, errors)
+    labels = check_kind_and_options(errors, kind, options)
     tag_slugs = _check_tags(tags, errors)
     condition, condition_outcome = _check_condition(
         session, errors, condition_question_id, condition_outcome
@@ -677,7 +756,7 @@ def edit_question(
     actor.require(Role.EDITOR, "editing a question")
     question = _get(session, Question, question_id, "question")
     _check_version(question, expected_version, "question", serialize.question_dict)
-    errors = _Errors()
+    errors = FieldErrors()
     changes = _check_question_fields(
         session, errors, statement=statement, resolution_criteria=resolution_criteria,
         resolve_by=resolve_by, exclude_id=question.id,
@@ -726,12 +805,14 @@ def _as_utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
-def _check_distribution(question: Question, distribution, errors: _Errors) -> dict[str, float]:
+def check_distribution(errors: FieldErrors, option_labels: Sequence[str],
+                       distribution) -> dict[str, float]:
+    """A multiple-choice forecast: a probability for each of the options, summing to 1."""
     if not isinstance(distribution, Mapping) or not distribution:
         errors.add("distribution", "is required for a multiple-choice question: "
                                    "a probability for each option")
         return {}
-    labels = question.option_labels()
+    labels = option_labels
     unknown = [key for key in distribution if key not in labels]
     if unknown:
         errors.add("distribution", f"unknown option {unknown[0]!r}; the options are "
@@ -748,6 +829,116 @@ def _check_distribution(question: Question, distribution, errors: _Errors) -> di
         if abs(total - 1) > DISTRIBUTION_TOLERANCE:
             errors.add("distribution", f"must sum to 1 (got {total:.6g})")
     return clean
+
+
+_ORIGINS = frozenset(o.value for o in ProbabilityOrigin)
+_FUTURE_SLACK = dt.timedelta(minutes=5)
+
+
+def check_prediction_fields(
+    errors: FieldErrors,
+    *,
+    kind: str | None,
+    resolve_by: dt.date | None,
+    option_labels: Sequence[str],
+    source_published_on: dt.date | None,
+    made_at,
+    probability=None,
+    distribution=None,
+    probability_origin: str = ProbabilityOrigin.STATED.value,
+    scale_name: str | None = None,
+    scale_version: str | None = None,
+    hedge_phrase: str = "",
+    quote: str = "",
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> dict:
+    """A prediction's own fields, cleaned, given the facts of its question (``kind`` None
+    when there is no valid question) and of its source. Used by ``log_prediction``; the
+    importer calls its two halves, so a rule is written once."""
+    moment = check_prediction_moment(errors, made_at=made_at, kind=kind, resolve_by=resolve_by,
+                                     source_published_on=source_published_on, now=now)
+    forecast = check_prediction_forecast(
+        errors, kind=kind, option_labels=option_labels, probability=probability,
+        distribution=distribution, probability_origin=probability_origin,
+        scale_name=scale_name, scale_version=scale_version, hedge_phrase=hedge_phrase)
+    return {"made_at": moment, **forecast, "quote": (quote or "").strip(),
+            "note": (note or "").strip()}
+
+
+def check_prediction_moment(errors: FieldErrors, *, made_at, kind: str | None,
+                            resolve_by: dt.date | None, source_published_on: dt.date | None,
+                            now: dt.datetime | None = None) -> dt.datetime | None:
+    """When a prediction was made (UTC): not in the future, not after its question's
+    deadline, not before its source was published."""
+    moment = None
+    with errors.field():
+        moment = parse_datetime(made_at, "made_at")
+        if moment > (now or utcnow()) + _FUTURE_SLACK:
+            errors.add("made_at", "must not be in the future")
+        elif kind is not None and resolve_by and moment.date() > resolve_by:
+            errors.add(
+                "made_at",
+                f"must be on or before the question's resolve-by date ({resolve_by})",
+            )
+        elif source_published_on is not None and moment.date() < source_published_on:
+            errors.add("made_at", f"must not be before the source's publication date "
+                                  f"({source_published_on})")
+    return moment
+
+
+def check_prediction_forecast(
+    errors: FieldErrors,
+    *,
+    kind: str | None,
+    option_labels: Sequence[str],
+    probability=None,
+    distribution=None,
+    probability_origin: str = ProbabilityOrigin.STATED.value,
+    scale_name: str | None = None,
+    scale_version: str | None = None,
+    hedge_phrase: str = "",
+) -> dict:
+    """The forecast itself: a probability (binary) or a distribution over the options
+    (multiple choice), where the number came from, and the phrase and scale."""
+    clean_probability = None
+    clean_distribution: dict[str, float] = {}
+    if kind is not None:
+        if kind == QuestionKind.BINARY:
+            if distribution:
+                errors.add("distribution", "must be empty for a binary question; give probability")
+            if probability is None or probability == "":
+                errors.add("probability", "is required for a binary question")
+            else:
+                with errors.field():
+                    clean_probability = check_probability(probability)
+        else:
+            if probability not in (None, ""):
+                errors.add("probability", "must be empty for a multiple-choice question; "
+                                          "give distribution")
+            clean_distribution = check_distribution(errors, option_labels, distribution)
+    if probability_origin not in _ORIGINS:
+        errors.add("probability_origin", "must be stated, mapped or estimated "
+                                         f"(got {probability_origin!r})")
+    scale_name = (scale_name or "").strip() or None
+    scale_version = (scale_version or "").strip() or None
+    if probability_origin == ProbabilityOrigin.MAPPED:
+        if not scale_name:
+            errors.add("scale_name", "is required when the probability is mapped from a phrase")
+        if not scale_version:
+            errors.add("scale_version", "is required when the probability is mapped from a phrase")
+        if not (hedge_phrase or "").strip():
+            errors.add("hedge_phrase", "is required when the probability is mapped from a phrase")
+    with errors.field():
+        hedge_phrase = limit_text(hedge_phrase, "hedge_phrase", 200)
+    return {
+        "probability": clean_probability,
+        "distribution": clean_distribution,
+        "probability_origin": probability_origin,
+        "scale_name": scale_name,
+        "scale_version": scale_version,
+        "hedge_phrase": hedge_phrase,
+    }
 
 
 def log_prediction(
@@ -773,7 +964,7 @@ def log_prediction(
     accepted but flagged (``look_ahead``) and never scored.
     """
     actor.require(Role.EDITOR, "logging a prediction")
-    errors = _Errors()
+    errors = FieldErrors()
     question = pundit = source = None
     with errors.field():
         question = _get(session, Question, question_id, "question", "question_id")
@@ -782,49 +973,16 @@ def log_prediction(
     if source_id not in (None, ""):
         with errors.field():
             source = _get(session, Source, source_id, "source", "source_id")
-    moment = None
-    with errors.field():
-        moment = parse_datetime(made_at, "made_at")
-        if moment > utcnow() + dt.timedelta(minutes=5):
-            errors.add("made_at", "must not be in the future")
-        elif question is not None and question.resolve_by and moment.date() > question.resolve_by:
-            errors.add(
-                "made_at",
-                f"must be on or before the question's resolve-by date ({question.resolve_by})",
-            )
-        elif source is not None and moment.date() < source.published_on:
-            errors.add("made_at", f"must not be before the source's publication date "
-                                  f"({source.published_on})")
-    clean_probability = None
-    clean_distribution: dict[str, float] = {}
-    if question is not None:
-        if question.kind == QuestionKind.BINARY:
-            if distribution:
-                errors.add("distribution", "must be empty for a binary question; give probability")
-            if probability is None or probability == "":
-                errors.add("probability", "is required for a binary question")
-            else:
-                with errors.field():
-                    clean_probability = check_probability(probability)
-        else:
-            if probability not in (None, ""):
-                errors.add("probability", "must be empty for a multiple-choice question; "
-                                          "give distribution")
-            clean_distribution = _check_distribution(question, distribution, errors)
-    if probability_origin not in {o.value for o in ProbabilityOrigin}:
-        errors.add("probability_origin", "must be stated, mapped or estimated "
-                                         f"(got {probability_origin!r})")
-    scale_name = (scale_name or "").strip() or None
-    scale_version = (scale_version or "").strip() or None
-    if probability_origin == ProbabilityOrigin.MAPPED:
-        if not scale_name:
-            errors.add("scale_name", "is required when the probability is mapped from a phrase")
-        if not scale_version:
-            errors.add("scale_version", "is required when the probability is mapped from a phrase")
-        if not (hedge_phrase or "").strip():
-            errors.add("hedge_phrase", "is required when the probability is mapped from a phrase")
-    with errors.field():
-        hedge_phrase = limit_text(hedge_phrase, "hedge_phrase", 200)
+    clean = check_prediction_fields(
+        errors,
+        kind=question.kind if question is not None else None,
+        resolve_by=question.resolve_by if question is not None else None,
+        option_labels=question.option_labels() if question is not None else (),
+        source_published_on=source.published_on if source is not None else None,
+        made_at=made_at, probability=probability, distribution=distribution,
+        probability_origin=probability_origin, scale_name=scale_name,
+        scale_version=scale_version, hedge_phrase=hedge_phrase, quote=quote, note=note,
+    )
     errors.raise_any()
     with unit_of_work(session):
         by_label = {option.label: option for option in question.options}
@@ -832,20 +990,20 @@ def log_prediction(
             question=question,
             pundit=pundit,
             source=source,
-            probability=clean_probability,
-            quote=(quote or "").strip(),
-            hedge_phrase=hedge_phrase,
-            probability_origin=probability_origin,
-            scale_name=scale_name,
-            scale_version=scale_version,
-            made_at=moment,
+            probability=clean["probability"],
+            quote=clean["quote"],
+            hedge_phrase=clean["hedge_phrase"],
+            probability_origin=clean["probability_origin"],
+            scale_name=clean["scale_name"],
+            scale_version=clean["scale_version"],
+            made_at=clean["made_at"],
             logged_at=utcnow(),
             logged_by_id=actor.user_id,
-            note=(note or "").strip(),
+            note=clean["note"],
         )
         prediction.distribution = [
             PredictionOption(option=by_label[label], probability=value)
-            for label, value in clean_distribution.items()
+            for label, value in clean["distribution"].items()
         ]
         _insert(session, actor, prediction, "prediction", serialize.prediction_dict)
     return prediction
@@ -882,36 +1040,72 @@ def resolve_question(
         standing_id = standing.id if standing else None
         if standing_id != expected_resolution_id:
             raise ConflictError("question", question.id, serialize.question_dict(question))
-    errors = _Errors()
-    outcome = (outcome or "").strip()
+    errors = FieldErrors()
+    clean = check_resolution_fields(
+        errors, kind=question.kind, option_labels=question.option_labels(), outcome=outcome,
+        known_at=known_at, evidence_url=evidence_url, note=note,
+        failed_condition=_failed_condition(question),
+    )
+    errors.raise_any()
     option = None
-    allowed = _outcome_labels(question) + [Outcome.ANNULLED.value]
+    if clean["option_label"] is not None:
+        option = next(o for o in question.options if o.label == clean["option_label"])
+    with unit_of_work(session):
+        resolution = _append_resolution(
+            session, actor, question, outcome=clean["outcome"], option=option,
+            known_at=clean["known_at"], evidence_url=clean["evidence_url"], note=clean["note"],
+        )
+        _cascade_condition(session, actor, question)
+    return resolution
+
+
+def check_resolution_fields(
+    errors: FieldErrors,
+    *,
+    kind: str,
+    option_labels: Sequence[str],
+    outcome: str,
+    known_at,
+    evidence_url: str | None = None,
+    note: str = "",
+    failed_condition: str | None = None,
+    today: dt.date | None = None,
+) -> dict:
+    """A resolution of a question of this kind, cleaned: ``outcome`` is yes / no / option /
+    annulled as stored, ``option_label`` the option's label (else None).
+    ``failed_condition`` is why the question's condition failed, if it did."""
+    outcome = (outcome or "").strip()
+    option_label = None
+    allowed = outcome_labels(kind, option_labels) + [Outcome.ANNULLED.value]
     if outcome not in allowed:
         errors.add("outcome", f"must be one of {', '.join(allowed)} (got {outcome!r})")
-    elif question.kind == QuestionKind.MULTIPLE_CHOICE and outcome != Outcome.ANNULLED:
-        option = next(o for o in question.options if o.label == outcome)
+    elif kind == QuestionKind.MULTIPLE_CHOICE and outcome != Outcome.ANNULLED:
+        option_label = outcome
     note = (note or "").strip()
     if outcome == Outcome.ANNULLED and not note:
         errors.add("note", "is required when annulling: give the reason")
     with errors.field():
         known_at = parse_date(known_at, "known_at")
-        if known_at > _today():
+        if known_at > (today or _today()):
             errors.add("known_at", "must not be in the future")
     with errors.field():
         evidence_url = check_url(evidence_url, "evidence_url")
-    failed = _failed_condition(question)
-    if failed and outcome not in (Outcome.ANNULLED.value, ""):
-        errors.add("outcome", f"the question's condition failed ({failed}); it can only be "
-                              "annulled")
-    errors.raise_any()
-    with unit_of_work(session):
-        resolution = _append_resolution(
-            session, actor, question,
-            outcome=Outcome.OPTION.value if option is not None else outcome,
-            option=option, known_at=known_at, evidence_url=evidence_url, note=note,
-        )
-        _cascade_condition(session, actor, question)
-    return resolution
+    check_condition_allows(errors, failed_condition, outcome)
+    return {
+        "outcome": Outcome.OPTION.value if option_label is not None else outcome,
+        "option_label": option_label,
+        "known_at": known_at,
+        "evidence_url": evidence_url,
+        "note": note,
+    }
+
+
+def check_condition_allows(errors: FieldErrors, failed_condition: str | None,
+                           outcome: str) -> None:
+    """A question whose condition failed can only be annulled."""
+    if failed_condition and outcome not in (Outcome.ANNULLED.value, ""):
+        errors.add("outcome", f"the question's condition failed ({failed_condition}); it can "
+                              "only be annulled")
 
 
 def annul_question(
@@ -948,12 +1142,17 @@ def _append_resolution(session: Session, actor: Actor, question: Question, *, ou
     session.add(resolution)
     session.flush()
     session.refresh(question, ["resolutions"])
-    action = "question.annul" if outcome == Outcome.ANNULLED else "question.resolve"
-    if before["resolution"] is not None:
-        action = "question.re_resolve"
+    action = resolution_action(outcome, before["resolution"] is not None)
     record_audit(session, actor, action, "question", question.id, before,
            serialize.question_dict(question))
     return resolution
+
+
+def resolution_action(outcome: str, had_resolution: bool) -> str:
+    """The audit action of appending a resolution with this stored outcome."""
+    if had_resolution:
+        return "question.re_resolve"
+    return "question.annul" if outcome == Outcome.ANNULLED else "question.resolve"
 
 
 def _failed_condition(question: Question) -> str | None:
@@ -964,12 +1163,26 @@ def _failed_condition(question: Question) -> str | None:
     standing = condition.standing_resolution
     if standing is None:
         return None
-    if standing.outcome == Outcome.ANNULLED:
-        return f"condition question {condition.slug!r} was annulled"
-    if standing.outcome_label != question.condition_outcome:
-        return (f"condition not met: {condition.slug!r} resolved {standing.outcome_label!r}, "
-                f"needed {question.condition_outcome!r}")
+    return condition_failure(condition.slug, standing.outcome, standing.outcome_label,
+                             question.condition_outcome)
+
+
+def condition_failure(condition_slug: str, standing_outcome: str | None,
+                      standing_label: str | None, needed: str | None) -> str | None:
+    """Why a condition failed, given its question's standing resolution (stored outcome
+    and label), or None if it holds or is not yet known."""
+    if standing_outcome is None:
+        return None
+    if standing_outcome == Outcome.ANNULLED:
+        return f"condition question {condition_slug!r} was annulled"
+    if standing_label != needed:
+        return (f"condition not met: {condition_slug!r} resolved {standing_label!r}, "
+                f"needed {needed!r}")
     return None
+
+
+def automatic_annulment_note(reason: str) -> str:
+    return f"Annulled automatically: {reason}."
 
 
 def _cascade_condition(session: Session, actor: Actor, condition: Question) -> None:
@@ -985,7 +1198,7 @@ def _cascade_condition(session: Session, actor: Actor, condition: Question) -> N
         _append_resolution(
             session, actor, dependent, outcome=Outcome.ANNULLED.value, option=None,
             known_at=condition.standing_resolution.known_at, evidence_url=None,
-            note=f"Annulled automatically: {reason}.", automatic=True,
+            note=automatic_annulment_note(reason), automatic=True,
         )
         _cascade_condition(session, actor, dependent)
 
