@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from forecasts import migrate, queries, scores, serialize, services
 from forecasts.db import describe, make_engine, make_session_factory, resolve_database_url
+from forecasts.demo_command import demo
 from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from forecasts.models import Question, Role
 from forecasts.phrases.commands import extract, scale
@@ -300,6 +301,7 @@ cli.add_command(scale)
 cli.add_command(extract)
 cli.add_command(import_command, "import")
 cli.add_command(export)
+cli.add_command(demo)
 
 
 def main() -> None:

@@ -10,29 +10,29 @@ scores of multiple-choice forecasts are the multi-category Brier score halved, s
 every Brier here lies on the binary 0-1 scale (for two options the two agree exactly).
 For a pundit who revised, the leaderboard scores the final forecast (the last one made
 before the outcome was known) and also reports the time-averaged Brier score.
+
+How the rows are read: a registry of a million predictions is read with plain SQL on the
+session's DB-API connection (no ORM objects and no per-value type conversion), one
+query per table: the predictions, then the questions, pundits and standing resolutions
+they refer to, then the distributions of the scored multiple-choice forecasts. The
+tables are joined with numpy, and dates and times are converted column-wise. A pundit's
+or a question's frame reads its predictions through the indexes on
+``predictions.pundit_id`` and ``predictions.question_id`` and the rest by id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from forecasts import scoring
-from forecasts.models import (
-    Prediction,
-    PredictionOption,
-    Pundit,
-    Question,
-    QuestionOption,
-    Resolution,
-    Tag,
-    question_tags,
-)
+from forecasts.models import Tag, UTCDateTime, question_tags
 from forecasts.scoring.groups import factorize
 from forecasts.scoring.peer import forecaster_peer_means
 
@@ -55,70 +55,6 @@ class Filters:
     kind: str | None = None
 
 
-def _standing():
-    """Each question's standing (latest) resolution id."""
-    return (
-        select(Resolution.question_id, func.max(Resolution.id).label("resolution_id"))
-        .group_by(Resolution.question_id)
-        .subquery()
-    )
-
-
-def prediction_frame(session: Session, filters: Filters = Filters(),
-                     pundit_id: int | None = None, question_id: int | None = None) -> pd.DataFrame:
-    """One row per prediction: who, what, when, the standing outcome, its status and, for
-    scored rows, its Brier and log scores and whether it is the pair's final forecast."""
-    standing, condition_standing = _standing(), _standing()
-    resolution, condition_resolution = aliased(Resolution), aliased(Resolution)
-    resolution_option, condition_option = aliased(QuestionOption), aliased(QuestionOption)
-    query = (
-        select(
-            Prediction.id.label("prediction_id"),
-            Prediction.pundit_id,
-            Pundit.slug.label("pundit_slug"),
-            Pundit.name.label("pundit_name"),
-            Prediction.question_id,
-            Question.slug.label("question_slug"),
-            Question.statement,
-            Question.kind,
-            Question.resolve_by,
-            Question.condition_question_id,
-            Question.condition_outcome,
-            Prediction.made_at,
-            Prediction.probability,
-            Prediction.hedge_phrase,
-            Prediction.probability_origin,
-            Prediction.scale_name,
-            Prediction.scale_version,
-            Prediction.quote,
-            resolution.outcome.label("resolution"),
-            resolution_option.label.label("outcome_option"),
-            resolution_option.position.label("outcome_position"),
-            resolution.known_at,
-            condition_resolution.outcome.label("condition_resolution"),
-            condition_option.label.label("condition_option"),
-        )
-        .join(Pundit, Pundit.id == Prediction.pundit_id)
-        .join(Question, Question.id == Prediction.question_id)
-        .outerjoin(standing, standing.c.question_id == Question.id)
-        .outerjoin(resolution, resolution.id == standing.c.resolution_id)
-        .outerjoin(resolution_option, resolution_option.id == resolution.option_id)
-        .outerjoin(condition_standing,
-                   condition_standing.c.question_id == Question.condition_question_id)
-        .outerjoin(condition_resolution,
-                   condition_resolution.id == condition_standing.c.resolution_id)
-        .outerjoin(condition_option, condition_option.id == condition_resolution.option_id)
-        .order_by(Prediction.id)
-    )
-    query = _filtered(query, filters)
-    if pundit_id is not None:
-        query = query.where(Prediction.pundit_id == pundit_id)
-    if question_id is not None:
-        query = query.where(Prediction.question_id == question_id)
-    frame = pd.DataFrame(session.execute(query).mappings().all(), columns=_COLUMNS)
-    return _score(session, frame)
-
-
 _COLUMNS = [
     "prediction_id", "pundit_id", "pundit_slug", "pundit_name", "question_id",
     "question_slug", "statement", "kind", "resolve_by", "condition_question_id",
@@ -127,93 +63,349 @@ _COLUMNS = [
     "outcome_position", "known_at", "condition_resolution", "condition_option",
 ]
 
+# Status codes, in the order the reasons are tested (the first that applies wins).
+_STATUSES = np.array([NO_DEADLINE, UNRESOLVED, CONDITION_NOT_MET, ANNULLED, LOOK_AHEAD,
+                      SCORED], dtype=object)
+_NO_DEADLINE, _UNRESOLVED, _CONDITION_NOT_MET, _ANNULLED, _LOOK_AHEAD, _SCORED = range(6)
 
-def _filtered(query, filters: Filters):
+# Up to this many ids, rows are read by id (IN lists of _ID_CHUNK); beyond, whole tables.
+_BY_ID_LIMIT = 50_000
+_ID_CHUNK = 500
+
+_PREDICTIONS_SQL = (
+    "SELECT p.id, p.pundit_id, p.question_id, p.made_at, p.probability, p.hedge_phrase, "
+    "p.probability_origin, p.scale_name, p.scale_version, p.quote FROM predictions p")
+_QUESTIONS_SQL = ("SELECT id, slug, statement, kind, resolve_by, condition_question_id, "
+                  "condition_outcome FROM questions")
+_PUNDITS_SQL = "SELECT id, slug, name FROM pundits"
+_STANDING_SQL = (
+    "SELECT r.question_id, r.outcome, r.known_at, o.label, o.position "
+    "FROM resolutions r LEFT JOIN question_options o ON o.id = r.option_id "
+    "WHERE r.id IN (SELECT max(s.id) FROM resolutions s{where} GROUP BY s.question_id)")
+_DISTRIBUTIONS_SQL = (
+    "SELECT po.prediction_id, o.position, po.probability FROM prediction_options po "
+    "JOIN question_options o ON o.id = po.option_id")
+
+
+class _Reader:
+    """Plain SQL on the session's DB-API connection, in the session's transaction."""
+
+    def __init__(self, session: Session):
+        if session.autoflush:  # as a query through the session would: see pending changes
+            session.flush()
+        connection = session.connection()
+        self.dialect = connection.dialect
+        self.dbapi = connection.connection  # the pool's proxy of the DB-API connection
+        self.sqlite = self.dialect.name == "sqlite"
+        self.mark = "?" if self.dialect.paramstyle == "qmark" else "%s"
+
+    def rows(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        if self.mark != "?":
+            sql = sql.replace("?", self.mark)
+        cursor = self.dbapi.cursor()
+        try:
+            cursor.execute(sql, tuple(params))
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def by_ids(self, sql: str, column: str, ids: np.ndarray, where: str = " WHERE ",
+               order: str = "") -> list[tuple]:
+        """The rows of ``sql`` whose ``column`` is one of ``ids``: by id when there are
+        few, else all of them (the caller picks what it needs)."""
+        if len(ids) > _BY_ID_LIMIT:
+            return self.rows(sql.format(where="") + order)
+        rows: list[tuple] = []
+        for start in range(0, len(ids), _ID_CHUNK):
+            chunk = [int(i) for i in ids[start:start + _ID_CHUNK]]
+            clause = f"{where}{column} IN ({', '.join(['?'] * len(chunk))})"
+            rows.extend(self.rows(sql.format(where=clause) + order, chunk))
+        return rows
+
+    def moment(self, value: dt.datetime):
+        """A time as the driver stores it (what SQLAlchemy's column type would bind)."""
+        process = UTCDateTime().bind_processor(self.dialect)
+        return process(value) if process else value
+
+
+def prediction_frame(session: Session, filters: Filters = Filters(),
+                     pundit_id: int | None = None, question_id: int | None = None) -> pd.DataFrame:
+    """One row per prediction: who, what, when, the standing outcome, its status and, for
+    scored rows, its Brier and log scores and whether it is the pair's final forecast."""
+    reader = _Reader(session)
+    conditions, params = _conditions(reader, filters, pundit_id, question_id)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = reader.rows(f"{_PREDICTIONS_SQL}{where} ORDER BY p.id", params)
+    if not rows:
+        return _score_empty(pd.DataFrame([], columns=_COLUMNS))
+    table = np.array(rows, dtype=object)
+    del rows
+    frame, status, made_us = _assemble(reader, table)
+    return _score(reader, frame, status, made_us)
+
+
+def _conditions(reader: _Reader, filters: Filters, pundit_id: int | None,
+                question_id: int | None) -> tuple[list[str], list]:
+    conditions: list[str] = []
+    params: list = []
     if filters.tag:
-        tagged = (select(question_tags.c.question_id)
-                  .join(Tag, Tag.id == question_tags.c.tag_id)
-                  .where(Tag.slug == filters.tag))
-        query = query.where(Prediction.question_id.in_(tagged))
+        conditions.append("p.question_id IN (SELECT qt.question_id FROM question_tags qt "
+                          "JOIN tags t ON t.id = qt.tag_id WHERE t.slug = ?)")
+        params.append(filters.tag)
     if filters.since:
-        query = query.where(Prediction.made_at >= _midnight(filters.since))
-    if filters.until:
-        query = query.where(Prediction.made_at < _midnight(filters.until + dt.timedelta(days=1)))
+        conditions.append("p.made_at >= ?")
+        params.append(reader.moment(_midnight(filters.since)))
+    if filters.until and filters.until < dt.date.max:  # the last day bounds nothing
+        conditions.append("p.made_at < ?")
+        params.append(reader.moment(_midnight(filters.until + dt.timedelta(days=1))))
     if filters.kind:
-        query = query.where(Question.kind == filters.kind)
-    return query
+        conditions.append("p.question_id IN (SELECT q.id FROM questions q WHERE q.kind = ?)")
+        params.append(filters.kind)
+    if pundit_id is not None:
+        conditions.append("p.pundit_id = ?")
+        params.append(int(pundit_id))
+    if question_id is not None:
+        conditions.append("p.question_id = ?")
+        params.append(int(question_id))
+    return conditions, params
 
 
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def _status(frame: pd.DataFrame) -> pd.Series:
-    made_day = pd.to_datetime(frame["made_at"], utc=True).dt.date
-    known = frame["known_at"]
-    condition_label = frame["condition_option"].where(
-        frame["condition_option"].notna(), frame["condition_resolution"])
-    has_condition = frame["condition_question_id"].notna()
-    condition_met = condition_label == frame["condition_outcome"]
-    status = np.select(
-        [
-            frame["resolution"].isna() & frame["resolve_by"].isna(),
-            frame["resolution"].isna(),
-            has_condition & ~condition_met,  # before "annulled": the more telling reason
-            frame["resolution"] == "annulled",
-            made_day >= known.where(known.notna(), dt.date.max),
-        ],
-        [NO_DEADLINE, UNRESOLVED, CONDITION_NOT_MET, ANNULLED, LOOK_AHEAD],
-        default=SCORED,
-    )
-    return pd.Series(status, index=frame.index)
+# ------------------------------------------------------------------ joining in numpy
 
 
-def _score(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
-    frame["status"] = _status(frame) if len(frame) else pd.Series(dtype=object)
+def _ints(column: np.ndarray) -> np.ndarray:
+    return column.astype(np.int64)
+
+
+def _missing(column: np.ndarray) -> np.ndarray:
+    return np.equal(column, None)
+
+
+def _numbers(column: np.ndarray, integer: bool = False) -> np.ndarray:
+    """Numbers as pandas infers them from rows: int64 (whole numbers, none missing),
+    float64 with NaN for missing, or object when every value is missing."""
+    missing = _missing(column)
+    if missing.all():
+        return column
+    if not missing.any():
+        return column.astype(np.int64 if integer else np.float64)
+    values = np.full(len(column), np.nan)
+    values[~missing] = column[~missing].astype(np.float64)
+    return values
+
+
+# The dtype pandas infers for a column of text (``str`` from pandas 3, object before).
+_TEXT = pd.Series(np.array(["text"], dtype=object)).dtype
+
+
+def _texts(values: np.ndarray, at: np.ndarray) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """``values[at]`` (None where at is -1) typed as pandas infers text from rows: the
+    text dtype, or object when every value is missing. The text array is built once
+    from the distinct values and then taken, instead of checking every row's string."""
+    padded = np.empty(len(values) + 1, dtype=object)
+    padded[:-1] = values
+    padded[-1] = None
+    missing = _missing(padded)
+    if missing[at].all():
+        return padded[at]
+    if isinstance(_TEXT, pd.StringDtype):
+        return pd.array(padded, dtype=_TEXT).take(at)
+    return padded[at]
+
+
+def _dates(column: Sequence) -> tuple[np.ndarray, np.ndarray]:
+    """Dates as the driver gives them (date objects, or ISO text from SQLite) as
+    ``datetime.date`` objects (None when missing) and as datetime64[D] (NaT)."""
+    try:
+        days = np.array(column, dtype="datetime64[D]")
+    except ValueError:  # text written by another tool ("2020-01-31 00:00:00"): its day
+        days = np.array([None if value is None else str(value)[:10] for value in column],
+                        dtype="datetime64[D]")
+    return days.astype(object), days
+
+
+def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Position of each wanted key in the sorted ``keys``, or -1 if absent."""
+    if not len(keys):
+        return np.full(len(wanted), -1, dtype=np.intp)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, at, -1)
+
+
+def _take(values: np.ndarray, at: np.ndarray, fill=None) -> np.ndarray:
+    """values[at], with ``fill`` where at is -1."""
+    padded = np.empty(len(values) + 1, dtype=values.dtype)
+    padded[:-1] = values
+    padded[-1] = fill
+    return padded[at]
+
+
+def _sorted_by_first(table: np.ndarray) -> np.ndarray:
+    if not len(table):
+        return table
+    keys = table[:, 0].astype(np.int64)
+    order = np.argsort(keys, kind="stable")
+    return table if (order == np.arange(len(order))).all() else table[order]
+
+
+def _table(rows: list[tuple], width: int) -> np.ndarray:
+    table = np.array(rows, dtype=object) if rows else np.empty((0, width), dtype=object)
+    return _sorted_by_first(table.reshape(len(rows), width))
+
+
+def _assemble(reader: _Reader, table: np.ndarray) -> tuple[pd.DataFrame, np.ndarray,
+                                                            np.ndarray]:
+    """The frame's columns from the prediction rows and the rows they refer to; also each
+    row's status code and its made-at time in microseconds."""
+    prediction_id = _ints(table[:, 0])
+    pundit_id = _ints(table[:, 1])
+    question_id = _ints(table[:, 2])
+
+    questions = _table(reader.by_ids(_QUESTIONS_SQL + "{where}", "id", np.unique(question_id),
+                                     order=" ORDER BY id"), 7)
+    pundits = _table(reader.by_ids(_PUNDITS_SQL + "{where}", "id", np.unique(pundit_id),
+                                   order=" ORDER BY id"), 3)
+    q_ids = _ints(questions[:, 0])
+    q_at = _lookup(q_ids, question_id)
+    p_at = _lookup(_ints(pundits[:, 0]), pundit_id)
+    present = (q_at >= 0) & (p_at >= 0)
+    if not present.all():  # written after this read began: left for the next read
+        table, prediction_id, pundit_id, question_id, q_at, p_at = (
+            table[present], prediction_id[present], pundit_id[present],
+            question_id[present], q_at[present], p_at[present])
+
+    # The standing resolution of each question and of each question's condition.
+    q_condition = questions[:, 5]
+    has_condition = ~_missing(q_condition)
+    needed = np.unique(np.concatenate([q_ids, _ints(q_condition[has_condition])]))
+    standing = _table(reader.by_ids(_STANDING_SQL, "s.question_id", needed), 5)
+    r_ids = _ints(standing[:, 0])
+    q_res = _lookup(r_ids, q_ids)
+    q_cond_res = np.full(len(q_ids), -1, dtype=np.intp)
+    q_cond_res[has_condition] = _lookup(r_ids, _ints(q_condition[has_condition]))
+    res_outcome, res_label = standing[:, 1], standing[:, 3]
+    res_known, res_days = _dates(standing[:, 2])
+    resolve_by, resolve_days = _dates(questions[:, 4])
+
+    # Why a question's forecasts are not scored (before the look-ahead test per row).
+    outcome = _take(res_outcome, q_res)
+    resolved = ~_missing(outcome)
+    condition_label = _take(res_label, q_cond_res)
+    unlabelled = _missing(condition_label)
+    condition_label[unlabelled] = _take(res_outcome, q_cond_res)[unlabelled]
+    condition_met = ~_missing(condition_label) & (condition_label == questions[:, 6])
+    question_status = np.select(
+        [~resolved & np.isnat(resolve_days), ~resolved, has_condition & ~condition_met,
+         outcome == "annulled"],
+        [_NO_DEADLINE, _UNRESOLVED, _CONDITION_NOT_MET, _ANNULLED], default=_SCORED)
+
+    made_at = pd.to_datetime(table[:, 3], utc=True,
+                             format="ISO8601" if reader.sqlite else None).as_unit("us")
+    made_us = made_at.asi8
+    row_res = q_res[q_at]
+    row_cond = q_cond_res[q_at]
+    status = question_status[q_at]
+    made_day = made_us // 86_400_000_000
+    known_day = _take(res_days, row_res, np.datetime64("NaT")).astype(np.int64)
+    late = (status == _SCORED) & (row_res >= 0) & (made_day >= known_day)
+    status[late] = _LOOK_AHEAD
+
+    frame = pd.DataFrame({
+        "prediction_id": prediction_id,
+        "pundit_id": pundit_id,
+        "pundit_slug": _texts(pundits[:, 1], p_at),
+        "pundit_name": _texts(pundits[:, 2], p_at),
+        "question_id": question_id,
+        "question_slug": _texts(questions[:, 1], q_at),
+        "statement": _texts(questions[:, 2], q_at),
+        "kind": _texts(questions[:, 3], q_at),
+        "resolve_by": resolve_by[q_at],
+        "condition_question_id": _numbers(q_condition[q_at], integer=True),
+        "condition_outcome": _texts(questions[:, 6], q_at),
+        "made_at": made_at,
+        "probability": _numbers(table[:, 4]),
+        "hedge_phrase": table[:, 5],
+        "probability_origin": table[:, 6],
+        "scale_name": table[:, 7],
+        "scale_version": table[:, 8],
+        "quote": table[:, 9],
+        "resolution": _texts(res_outcome, row_res),
+        "outcome_option": _texts(res_label, row_res),
+        "outcome_position": _numbers(_take(standing[:, 4], row_res), integer=True),
+        "known_at": _take(res_known, row_res),
+        "condition_resolution": _texts(res_outcome, row_cond),
+        "condition_option": _texts(res_label, row_cond),
+    }, columns=_COLUMNS, copy=False)
+    return frame, status, made_us
+
+
+def _score_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["status"] = pd.Series(dtype=object)
     frame["outcome"] = np.nan
     frame["brier"] = np.nan
     frame["log_score"] = np.nan
-    scored = frame["status"] == SCORED
-    binary = scored & (frame["kind"] == "binary")
-    if binary.any():
-        p = frame.loc[binary, "probability"].to_numpy(dtype=float)
-        o = (frame.loc[binary, "resolution"] == "yes").to_numpy(dtype=float)
-        frame.loc[binary, "outcome"] = o
-        frame.loc[binary, "brier"] = scoring.brier_score(p, o)
-        frame.loc[binary, "log_score"] = scoring.log_score(p, o)
-    choice = scored & (frame["kind"] == "multiple_choice")
-    if choice.any():
-        _score_multiple_choice(session, frame, choice)
     frame["final"] = False
-    if scored.any():
-        last = (frame[scored].sort_values(["made_at", "prediction_id"])
-                .groupby(["pundit_id", "question_id"]).tail(1).index)
-        frame.loc[last, "final"] = True
     return frame
 
 
-def _score_multiple_choice(session: Session, frame: pd.DataFrame, rows: pd.Series) -> None:
-    ids = frame.loc[rows, "prediction_id"].tolist()
-    entries = pd.DataFrame(
-        session.execute(
-            select(PredictionOption.prediction_id, QuestionOption.position,
-                   PredictionOption.probability)
-            .join(QuestionOption, QuestionOption.id == PredictionOption.option_id)
-            .where(PredictionOption.prediction_id.in_(ids))
-        ).all(),
-        columns=["prediction_id", "position", "probability"],
-    )
-    width = int(entries["position"].max()) + 1
+def _score(reader: _Reader, frame: pd.DataFrame, status: np.ndarray,
+           made_us: np.ndarray) -> pd.DataFrame:
+    frame["status"] = (pd.array(_STATUSES, dtype=_TEXT).take(status)
+                       if isinstance(_TEXT, pd.StringDtype) else _STATUSES[status])
+    n = len(frame)
+    outcome, brier, log_score = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    scored = status == _SCORED
+    kind = frame["kind"].to_numpy(dtype=object)
+    binary = scored & (kind == "binary")
+    if binary.any():
+        p = frame["probability"].to_numpy()[binary].astype(float)
+        o = (frame["resolution"].to_numpy(dtype=object)[binary] == "yes").astype(float)
+        outcome[binary] = o
+        brier[binary] = scoring.brier_score(p, o)
+        log_score[binary] = scoring.log_score(p, o)
+    choice = scored & (kind == "multiple_choice")
+    if choice.any():
+        _score_multiple_choice(reader, frame, choice, brier, log_score)
+        outcome[choice] = 1.0
+    frame["outcome"] = outcome
+    frame["brier"] = brier
+    frame["log_score"] = log_score
+    final = np.zeros(n, dtype=bool)
+    if scored.any():
+        # The last scored forecast of each (pundit, question), by time then id: the rows
+        # are in id order, so stable sorts by time and then by pair keep that tie-break.
+        rows = np.flatnonzero(scored)
+        question = frame["question_id"].to_numpy()[rows]
+        pair = frame["pundit_id"].to_numpy()[rows] * (int(question.max()) + 1) + question
+        order = np.argsort(made_us[rows], kind="stable")
+        order = order[np.argsort(pair[order], kind="stable")]
+        pair = pair[order]
+        last = np.ones(len(order), dtype=bool)
+        last[:-1] = pair[1:] != pair[:-1]
+        final[rows[order[last]]] = True
+    frame["final"] = final
+    return frame
+
+
+def _score_multiple_choice(reader: _Reader, frame: pd.DataFrame, rows: np.ndarray,
+                           brier: np.ndarray, log_score: np.ndarray) -> None:
+    ids = frame["prediction_id"].to_numpy()[rows]  # ascending: the frame is in id order
+    entries = _table(reader.by_ids(_DISTRIBUTIONS_SQL + "{where}", "po.prediction_id", ids), 3)
+    at = _lookup(ids, _ints(entries[:, 0]))
+    mine = at >= 0
+    at, position = at[mine], _ints(entries[mine, 1])
+    happened = frame["outcome_position"].to_numpy()[rows].astype(np.int64)
+    width = int(max(position.max(initial=-1), happened.max(initial=-1))) + 1
     # Options a question lacks (fewer than `width`) get probability 0: no effect on scores.
     matrix = np.zeros((len(ids), width))
-    row_of = {pid: i for i, pid in enumerate(ids)}
-    matrix[entries["prediction_id"].map(row_of).to_numpy(), entries["position"].to_numpy()] = (
-        entries["probability"].to_numpy())
-    happened = frame.loc[rows, "outcome_position"].to_numpy(dtype=int)
-    frame.loc[rows, "brier"] = scoring.multi_brier_score(matrix, happened) / 2
-    frame.loc[rows, "log_score"] = scoring.multi_log_score(matrix, happened)
+    matrix[at, position] = entries[mine, 2].astype(float)
+    brier[rows] = scoring.multi_brier_score(matrix, happened) / 2
+    log_score[rows] = scoring.multi_log_score(matrix, happened)
     frame.loc[rows, "probability"] = matrix[np.arange(len(ids)), happened]
-    frame.loc[rows, "outcome"] = 1.0
 
 
 # ------------------------------------------------------------------------ summaries
@@ -234,10 +426,19 @@ LEADERBOARD_COLUMNS = [
 
 
 def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
-    final = frame[frame["final"]] if len(frame) else frame
-    if final.empty:
+    if not len(frame) or not frame["final"].any():
         return pd.DataFrame(columns=LEADERBOARD_COLUMNS)
-    intervals = scoring.bootstrap_mean_intervals(final["brier"].to_numpy(), final["pundit_slug"])
+    final = frame.loc[frame["final"].to_numpy(dtype=bool),
+                      ["pundit_id", "pundit_slug", "pundit_name", "question_id", "brier",
+                       "log_score"]]
+    # One code per pundit, in order of first appearance (hashing ids, not slugs); the
+    # intervals are grouped by the same codes, labelled with the slugs.
+    codes, _ = factorize(final["pundit_id"], "pundit")
+    first = np.full(codes.max() + 1, len(codes), dtype=np.intp)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    names = final["pundit_slug"].to_numpy(dtype=object)[first]
+    intervals = scoring.bootstrap_mean_intervals(
+        final["brier"].to_numpy(), pd.Categorical.from_codes(codes, categories=names))
     board = pd.DataFrame({
         "pundit": intervals.index,
         "n": intervals["n"].to_numpy(),
@@ -245,9 +446,8 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
         "brier_ci_low": intervals["ci_low"].to_numpy(),
         "brier_ci_high": intervals["ci_high"].to_numpy(),
     })
-    board["name"] = board["pundit"].map(final.groupby("pundit_slug")["pundit_name"].first())
-    board["log_score"] = board["pundit"].map(final.groupby("pundit_slug")["log_score"].mean())
-    codes, names = factorize(final["pundit_slug"], "pundit")
+    board["name"] = final["pundit_name"].to_numpy()[first]
+    board["log_score"] = final["log_score"].groupby(codes).mean().to_numpy()
     q_codes, q_names = factorize(final["question_id"], "question")
     n_peer, peer_brier, peer_log = forecaster_peer_means(
         codes, len(names), q_codes, len(q_names), final["brier"].to_numpy(),
@@ -256,7 +456,6 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
                          index=names)
     board = board.join(peers, on="pundit")
     board["time_averaged_brier"] = board["pundit"].map(_time_averaged(frame))
-    ranked = board["n"] >= min_n
     board = board.sort_values(["brier", "pundit"]).reset_index(drop=True)
     ranked = board["n"] >= min_n
     board["rank"] = pd.array([None] * len(board), dtype="Int64")
@@ -267,13 +466,31 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
 def _time_averaged(frame: pd.DataFrame) -> pd.Series:
     """Mean over each pundit's questions of the time-averaged Brier of the binary forecasts
     standing before the outcome became known."""
-    rows = frame[(frame["status"] == SCORED) & (frame["kind"] == "binary")]
-    if rows.empty:
+    mask = ((frame["status"] == SCORED) & (frame["kind"] == "binary")).to_numpy(dtype=bool)
+    if not mask.any():
         return pd.Series(dtype=float)
+    pundit = frame["pundit_id"].to_numpy()[mask]
+    question = frame["question_id"].to_numpy()[mask]
+    # known_at is the same on every row of a question: convert each question's once.
+    codes, _ = pd.factorize(question)
+    first = np.full(codes.max() + 1, len(codes), dtype=np.intp)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    known_days = np.array(frame["known_at"].to_numpy()[mask][first], dtype="datetime64[D]")
     per_pair = scoring.time_averaged_brier_by_group(
-        rows.assign(known_at=pd.to_datetime(rows["known_at"], utc=True)),
-        by=["pundit_slug", "question_id"])
-    return per_pair.groupby("pundit_slug")["time_averaged_brier"].mean()
+        pd.DataFrame({"pundit_id": pundit,
+                      "question_id": question,
+                      "made_at": frame["made_at"].array[mask],
+                      "probability": frame["probability"].to_numpy(dtype=float)[mask],
+                      "outcome": frame["outcome"].to_numpy()[mask],
+                      "known_at": pd.DatetimeIndex(known_days[codes]).tz_localize("UTC")}),
+        by=["pundit_id", "question_id"])
+    by_pundit = per_pair.groupby("pundit_id", sort=False)["time_averaged_brier"].mean()
+    pundit_codes, pundit_ids = pd.factorize(pundit)
+    first = np.full(len(pundit_ids), len(pundit_codes), dtype=np.intp)
+    np.minimum.at(first, pundit_codes, np.arange(len(pundit_codes)))
+    slug_of = pd.Series(frame["pundit_slug"].to_numpy(dtype=object)[mask][first],
+                        index=pundit_ids)
+    return pd.Series(by_pundit.to_numpy(), index=slug_of.loc[by_pundit.index].to_numpy())
 
 
 def calibration(frame: pd.DataFrame, bins: int = scoring.DEFAULT_BINS) -> dict | None:
@@ -287,6 +504,27 @@ def calibration(frame: pd.DataFrame, bins: int = scoring.DEFAULT_BINS) -> dict |
         "table": scoring.calibration_table(p, o, bins),
         "decomposition": scoring.murphy_decomposition(p, o, bins),
     }
+
+
+def calibration_by_pundit(frame: pd.DataFrame, slugs: Iterable[str],
+                          bins: int = scoring.DEFAULT_BINS) -> dict[str, dict | None]:
+    """``calibration`` of each named pundit's rows, reading the frame once: for each slug,
+    the same as ``calibration(frame[frame["pundit_slug"] == slug])`` (None when the
+    pundit has no final binary forecast), without a pass over the frame per pundit."""
+    result: dict[str, dict | None] = dict.fromkeys(slugs)
+    if not len(frame) or not result:
+        return result
+    mask = (frame["final"] & (frame["kind"] == "binary")).to_numpy(dtype=bool)
+    rows = frame.loc[mask, ["pundit_slug", "probability", "outcome"]]
+    rows = rows[rows["pundit_slug"].isin(list(result))]
+    for slug, group in rows.groupby("pundit_slug", sort=False):
+        p = group["probability"].to_numpy(dtype=float)
+        o = group["outcome"].to_numpy(dtype=float)
+        result[slug] = {
+            "table": scoring.calibration_table(p, o, bins),
+            "decomposition": scoring.murphy_decomposition(p, o, bins),
+        }
+    return result
 
 
 PHRASE_COLUMNS = ["hedge_phrase", "n", "n_scored", "mean_probability", "came_true",
@@ -343,6 +581,16 @@ def calibration_words(result: dict | None) -> list[str]:
         f"{terms.within_bin:.3f}."
     )
     return words
+
+
+def registry_stamp(session: Session) -> tuple:
+    """A cheap value that changes whenever a score can: the latest audit event (every
+    change through the services, an import or a demo writes one in its transaction) and
+    the latest prediction and resolution. Three primary-key lookups; a cache of pages or
+    boards keyed on it is never stale after a change made through the registry."""
+    return tuple(session.execute(text(
+        "SELECT (SELECT max(id) FROM audit_events), (SELECT max(id) FROM predictions), "
+        "(SELECT max(id) FROM resolutions)")).one())
 
 
 def tags_in_use(session: Session) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from flask import Flask, render_template, request
 
 from forecasts.db import make_engine, make_session_factory, resolve_database_url
+from forecasts.demo import has_demo_data
 from forecasts.serialize import is_look_ahead
 from web.extensions import csrf, limiter, login_manager
 
@@ -70,6 +71,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["is_look_ahead"] = is_look_ahead
     app.context_processor(auth.navigation_context)
+    app.context_processor(lambda: {"synthetic_data": has_demo_data(database.get_session())})
     _register_error_pages(app)
     return app
 

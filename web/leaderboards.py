@@ -61,8 +61,8 @@ def leaderboard():
     pages = max(1, -(-len(ranked) // size))
     page = min(page, pages)
     shown = ranked.iloc[(page - 1) * size: page * size]
-    glyphs = {slug: scores.calibration(frame[frame["pundit_slug"] == slug])
-              for slug in list(shown["pundit"]) + list(unranked["pundit"])}
+    glyphs = scores.calibration_by_pundit(frame, list(shown["pundit"]) +
+                                          list(unranked["pundit"]))
     status = 400 if errors else 200
     return render_template(
         "leaderboards/leaderboard.html", ranked=shown.to_dict("records"),

@@ -51,3 +51,15 @@ def test_pundit_and_phrase_pages(as_role):
     assert "“tiny possibility”" in phrases and "0 of 1" in phrases
     question = client.get("/questions/us-iran-war-by-end-2020").get_data(as_text=True)
     assert "Brier 0.003" in question and "<svg" in question
+
+
+def test_far_dates_and_the_synthetic_banner(as_role, engine):
+    from forecasts.demo import generate_demo
+
+    client = as_role(None)
+    assert client.get("/leaderboard?until=9999-12-31&since=0001-01-01").status_code == 200
+    assert "Synthetic demo data" not in client.get("/").get_data(as_text=True)
+    with Session(engine) as session:
+        generate_demo(session, pundits=4, questions=12, seed=3, allow_mixed=True)
+    for path in ("/", "/leaderboard", "/pundits/"):
+        assert "Synthetic demo data" in client.get(path).get_data(as_text=True), path
