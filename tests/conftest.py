@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from forecasts import migrate
 from forecasts.db import make_engine, make_session_factory, resolve_database_url
@@ -53,8 +55,17 @@ class PostgresServer:
         return self.url_for(name)
 
     def drop(self, name: str) -> None:
-        with self.admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        # FORCE may not end a server process of another role (an autovacuum worker that
+        # happens to be in the scratch database): wait for it and try again.
+        for attempt in range(20):
+            try:
+                with self.admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except DBAPIError:
+                if attempt == 19:
+                    raise
+                time.sleep(0.25)
 
 
 @pytest.fixture(scope="session")
