@@ -157,3 +157,23 @@ def snapshot(engine) -> dict[str, list[tuple]]:
 @pytest.fixture
 def snapshot_of():
     return snapshot
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory, sqlite_template):
+    """The seed registry and one user per role on SQLite, built once; tests copy it."""
+    from seeded_users import PASSWORD, ROLES
+
+    from forecasts import services
+    from forecasts.seeding import load_seeds
+
+    path = tmp_path_factory.mktemp("seeded") / "registry.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with make_session_factory(engine)() as session:
+        load_seeds(session)
+        for role in ROLES:
+            services.create_user(session, services.Actor.system(), name=role, role=role,
+                                 password=PASSWORD)
+    engine.dispose()
+    return path

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import re
+from seeded_users import PASSWORD, ROLES, csrf_token, sign_in
 
 from web import create_app
 
-PASSWORD = "correct horse battery"
-ROLES = ("reader", "editor", "admin")
+__all__ = ["PASSWORD", "ROLES", "csrf_token", "sign_in"]
+
 
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-def sign_in(client, role: str):
-    response = client.post("/login", data={"name": role, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
-
-
-def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
 def field_rules(response) -> dict[str, str]:

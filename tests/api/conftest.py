@@ -6,35 +6,19 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from api_support import PASSWORD, ROLES, make_api_app, sign_in
+from api_support import make_api_app, sign_in
 from sqlalchemy import select
 
 import forecasts.tokens  # noqa: F401  (the api_tokens table in the models' metadata)
 from forecasts import services, tokens
 from forecasts.db import make_engine, make_session_factory
 from forecasts.models import User
-from forecasts.seeding import load_seeds
-
-
-@pytest.fixture(scope="session")
-def api_seeded_template(tmp_path_factory, sqlite_template):
-    """Seeds and one user per role, built once; each test works on a copy."""
-    path = tmp_path_factory.mktemp("api-seeded") / "registry.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    engine = make_engine(f"sqlite:///{path}")
-    with make_session_factory(engine)() as session:
-        load_seeds(session)
-        for role in ROLES:
-            services.create_user(session, services.Actor.system(), name=role, role=role,
-                                 password=PASSWORD)
-    engine.dispose()
-    return path
 
 
 @pytest.fixture
-def database_url(tmp_path, api_seeded_template):
+def database_url(tmp_path, seeded_template):
     path = tmp_path / "registry.sqlite3"
-    shutil.copyfile(api_seeded_template, path)
+    shutil.copyfile(seeded_template, path)
     return f"sqlite:///{path}"
 
 

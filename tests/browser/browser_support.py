@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-PASSWORD = "correct horse battery"
+from seeded_users import PASSWORD
+
+__all__ = ["PASSWORD", "sign_in"]
 
 
 def sign_in(page, base_url: str, name: str) -> None:

@@ -5,29 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from webapp_support import PASSWORD, sign_in
+from webapp_support import sign_in
 
-from forecasts import services
-from forecasts.db import make_engine, make_session_factory
-from forecasts.seeding import load_seeds
+from forecasts.db import make_engine
 from web import create_app
-
-ROLES = ("reader", "editor", "admin")
-
-
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory, sqlite_template):
-    """Seeds and one user per role, built once; each test works on a copy."""
-    path = tmp_path_factory.mktemp("seeded") / "registry.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    engine = make_engine(f"sqlite:///{path}")
-    with make_session_factory(engine)() as session:
-        load_seeds(session)
-        for role in ROLES:
-            services.create_user(session, services.Actor.system(), name=role, role=role,
-                                 password=PASSWORD)
-    engine.dispose()
-    return path
 
 
 @pytest.fixture
