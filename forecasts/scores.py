@@ -583,14 +583,17 @@ def calibration_words(result: dict | None) -> list[str]:
     return words
 
 
+REGISTRY_STAMP_SQL = ("SELECT (SELECT max(id) FROM audit_events), "
+                      "(SELECT max(id) FROM predictions), (SELECT max(id) FROM resolutions)")
+
+
 def registry_stamp(session: Session) -> tuple:
     """A cheap value that changes whenever a score can: the latest audit event (every
     change through the services, an import or a demo writes one in its transaction) and
     the latest prediction and resolution. Three primary-key lookups; a cache of pages or
-    boards keyed on it is never stale after a change made through the registry."""
-    return tuple(session.execute(text(
-        "SELECT (SELECT max(id) FROM audit_events), (SELECT max(id) FROM predictions), "
-        "(SELECT max(id) FROM resolutions)")).one())
+    boards keyed on it is never stale after a change made through the registry. (The
+    same query, ``REGISTRY_STAMP_SQL``, runs on a bare DB-API cursor too.)"""
+    return tuple(session.execute(text(REGISTRY_STAMP_SQL)).one())
 
 
 def tags_in_use(session: Session) -> list[str]:

@@ -51,6 +51,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         auth,
         database,
         leaderboards,
+        pagecache,
         predictions,
         pundits,
         questions,
@@ -60,6 +61,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     )
 
     database.init_app(app)
+    pagecache.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

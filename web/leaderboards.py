@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, render_template, request
 from forecasts import scores
 from forecasts.errors import ValidationError
 from forecasts.validation import parse_date
+from web import pagecache
 from web.database import get_session
 
 blueprint = Blueprint("leaderboards", __name__)
@@ -41,7 +42,29 @@ def read_filters(args) -> tuple[scores.Filters, int, list[str]]:
     return scores.Filters(**values), min_n, errors
 
 
+def _board(filters: scores.Filters, min_n: int):
+    """The board and the rows its calibration glyphs are drawn from, computed once per
+    state of the registry for each filter."""
+
+    def compute():
+        frame = scores.prediction_frame(get_session(), filters)
+        board = scores.leaderboard_from(frame, min_n)
+        calibrated = frame.loc[(frame["final"] & (frame["kind"] == "binary"))
+                               .to_numpy(dtype=bool),
+                               ["pundit_slug", "kind", "final", "probability", "outcome"]]
+        return board, calibrated.astype({"pundit_slug": "category", "kind": "category"})
+
+    return pagecache.remember("leaderboard", (filters, min_n), compute)
+
+
+def _page_of(rows, page: int, size: int) -> tuple:
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(1, page), pages)
+    return rows.iloc[(page - 1) * size: page * size], page, pages
+
+
 @blueprint.get("/leaderboard")
+@pagecache.reader_page
 def leaderboard():
     filters, min_n, errors = read_filters(request.args)
     sort = request.args.get("sort", "rank")
@@ -49,31 +72,32 @@ def leaderboard():
         errors.append(f"sort: must be one of {', '.join(sorted(SORTABLE))} (got {sort!r})")
         sort = "rank"
     descending = request.args.get("order") == "desc"
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    session = get_session()
-    frame = scores.prediction_frame(session, filters)
-    board = scores.leaderboard_from(frame, min_n)
+    board, calibrated = _board(filters, min_n)
     ranked = board[board["rank"].notna()]
     unranked = board[board["rank"].isna()].sort_values(["n", "pundit"], ascending=[False, True])
     ranked = ranked.sort_values([sort, "pundit"], ascending=[not descending, True],
                                 na_position="last")
     size = current_app.config["PAGE_SIZE"]
-    pages = max(1, -(-len(ranked) // size))
-    page = min(page, pages)
-    shown = ranked.iloc[(page - 1) * size: page * size]
-    glyphs = scores.calibration_by_pundit(frame, list(shown["pundit"]) +
-                                          list(unranked["pundit"]))
+    shown, page, pages = _page_of(ranked, request.args.get("page", 1, type=int) or 1, size)
+    unranked_shown, unranked_page, unranked_pages = _page_of(
+        unranked, request.args.get("unranked_page", 1, type=int) or 1, size)
+    glyphs = scores.calibration_by_pundit(calibrated, list(shown["pundit"]) +
+                                          list(unranked_shown["pundit"]))
     status = 400 if errors else 200
     return render_template(
         "leaderboards/leaderboard.html", ranked=shown.to_dict("records"),
-        unranked=unranked.to_dict("records"), filters=filters, min_n=min_n, sort=sort,
+        unranked=unranked_shown.to_dict("records"), unranked_total=len(unranked),
+        unranked_page=unranked_page, unranked_pages=unranked_pages,
+        filters=filters, min_n=min_n, sort=sort,
         descending=descending, page=page, pages=pages, errors=errors, glyphs=glyphs,
-        tags=scores.tags_in_use(session), args=request.args,
+        tags=pagecache.remember("tags", (), lambda: scores.tags_in_use(get_session())),
+        args=request.args,
     ), status
 
 
 @blueprint.get("/phrases")
+@pagecache.reader_page
 def phrases():
-    frame = scores.prediction_frame(get_session())
-    return render_template("leaderboards/phrases.html",
-                           phrases=scores.phrase_table(frame).to_dict("records"))
+    table = pagecache.remember(
+        "phrases", (), lambda: scores.phrase_table(scores.prediction_frame(get_session())))
+    return render_template("leaderboards/phrases.html", phrases=table.to_dict("records"))

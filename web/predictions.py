@@ -25,8 +25,8 @@ def _choices(form: PredictionForm) -> None:
         (p.id, p.name) for p in queries.list_pundits(session)])
     form.source.choices = choices([("", "— no source —"), (NEW, "— new source —")] + [
         (str(s.id), f"{s.published_on} · {s.title}") for s in queries.list_sources(session)])
-    form.question.choices = choices([(NEW, "— new question —")] + [
-        (q.id, q.statement) for q in queries.list_questions(session)])
+    form.question.choices = choices([(NEW, "— new question —"),
+                                     *queries.question_choices(session)])
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

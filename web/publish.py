@@ -78,7 +78,8 @@ def publish(database_url: str, outdir: Path,
             progress: Callable[[Iterable, int], Iterable] | None = None) -> dict[str, int]:
     """Write the static site, data files and feed to ``outdir``; returns counts."""
     app = create_app({"DATABASE_URL": database_url, "STATIC_SITE": True, "TESTING": True,
-                      "SECRET_KEY": "static-site", "PAGE_SIZE": 10**9})
+                      "SECRET_KEY": "static-site", "PAGE_SIZE": 10**9,
+                      "PAGE_CACHE": False})
     engine = app.extensions["forecasts.engine"]
     try:
         with app.extensions["forecasts.sessions"]() as session:

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from forecasts import charts, queries, scores, services
+from web import pagecache
 from web.auth import current_actor, editor_required
 from web.database import get_session
 from web.forms import PunditForm
@@ -16,23 +26,33 @@ blueprint = Blueprint("pundits", __name__, url_prefix="/pundits")
 
 
 @blueprint.get("/")
+@pagecache.reader_page
 def index():
-    return render_template("pundits/index.html", pundits=queries.list_pundits(get_session()))
+    return render_template("pundits/index.html",
+                           pundits=queries.pundits_with_counts(get_session()))
 
 
 @blueprint.get("/<slug>")
+@pagecache.reader_page
 def show(slug: str):
     session = get_session()
     pundit = queries.pundit_by_slug(session, slug) or abort(404)
-    predictions = sorted(pundit.predictions, key=lambda p: (p.made_at, p.id))
+    size = current_app.config["PAGE_SIZE"]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    predictions, total = queries.pundit_predictions(session, pundit.id, page, size)
+    pages = max(1, -(-total // size))
+    if page > pages:
+        abort(404)
     frame = scores.prediction_frame(session, pundit_id=pundit.id)
     board = scores.leaderboard_from(frame, current_app.config.get("LEADERBOARD_MIN_N",
                                                                   scores.DEFAULT_MIN_N))
     result = scores.calibration(frame)
+    on_page = frame[frame["prediction_id"].isin([p.id for p in predictions])]
     return render_template(
-        "pundits/show.html", pundit=pundit, predictions=predictions,
+        "pundits/show.html", pundit=pundit, predictions=predictions, total=total,
+        page=page, pages=pages,
         summary=board.iloc[0].to_dict() if len(board) else None,
-        scored=frame.set_index("prediction_id")[["status", "brier", "log_score", "final"]]
+        scored=on_page.set_index("prediction_id")[["status", "brier", "log_score", "final"]]
         .to_dict("index"),
         chart=charts.calibration_svg(result["table"] if result else None),
         words=scores.calibration_words(result),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from forecasts import charts, queries, scores, services
+from web import pagecache
 from web.auth import current_actor, editor_required
 from web.database import get_session
 from web.forms import QuestionForm, choices
@@ -16,9 +17,16 @@ blueprint = Blueprint("questions", __name__)
 
 
 @blueprint.get("/")
+@pagecache.reader_page
 def index():
-    questions = queries.list_questions(get_session())
-    return render_template("questions/index.html", questions=questions)
+    size = current_app.config["PAGE_SIZE"]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    questions, total = queries.question_page(get_session(), page, size)
+    pages = max(1, -(-total // size))
+    if page > pages:
+        abort(404)
+    return render_template("questions/index.html", questions=questions, total=total,
+                           page=page, pages=pages)
 
 
 @blueprint.get("/healthz")
@@ -27,6 +35,7 @@ def health():
 
 
 @blueprint.get("/questions/<slug>")
+@pagecache.reader_page
 def show(slug: str):
     session = get_session()
     question = queries.question_by_slug(session, slug) or abort(404)
@@ -43,9 +52,9 @@ def show(slug: str):
 
 
 def _condition_choices(form: QuestionForm, exclude_id: int | None = None) -> None:
-    pairs = [("", "— none —")] + [(q.id, q.statement)
-                                  for q in queries.list_questions(get_session())
-                                  if q.id != exclude_id]
+    pairs = [("", "— none —")] + [(id_, statement) for id_, statement
+                                  in queries.question_choices(get_session())
+                                  if id_ != exclude_id]
     form.condition_question_id.choices = choices(pairs)
 
 

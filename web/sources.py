@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from forecasts import queries, services
 from forecasts.models import Source
+from web import pagecache
 from web.auth import current_actor, editor_required
 from web.database import get_session
 from web.forms import SourceForm
@@ -17,11 +18,13 @@ blueprint = Blueprint("sources", __name__, url_prefix="/sources")
 
 
 @blueprint.get("/")
+@pagecache.reader_page
 def index():
     return render_template("sources/index.html", sources=queries.list_sources(get_session()))
 
 
 @blueprint.get("/<int:source_id>")
+@pagecache.reader_page
 def show(source_id: int):
     session = get_session()
     source = session.get(Source, source_id) or abort(404)

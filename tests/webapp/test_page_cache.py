@@ -1,0 +1,112 @@
+"""Public pages are stored for anonymous readers and never outlive a change to the registry;
+long lists come a page at a time."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from forecasts import scores, services
+from forecasts.models import Pundit, Question
+from web.pagecache import HEADER
+
+AUTHOR = "op-ed-author-iran-us-iraq-2020"
+WAR = "us-iran-war-by-end-2020"
+ADMIN = services.Actor.system("test")
+
+
+def _brier_of_author(engine) -> float:
+    with Session(engine) as session:
+        board = scores.leaderboard(session, min_n=1).set_index("pundit")
+    return float(board.loc[AUTHOR, "brier"])
+
+
+def test_a_stored_page_lasts_until_a_resolution_changes_the_board(as_role, engine):
+    client = as_role(None)
+    first = client.get("/leaderboard?min_n=1")
+    again = client.get("/leaderboard?min_n=1")
+    assert (first.headers[HEADER], again.headers[HEADER]) == ("miss", "hit")
+    assert again.data == first.data
+    before = _brier_of_author(engine)
+    assert f"{before:.3f}" in first.get_data(as_text=True)
+
+    with Session(engine) as session:  # the war did break out, after all
+        war = session.scalar(select(Question).where(Question.slug == WAR))
+        services.resolve_question(session, ADMIN, war.id, outcome="yes",
+                                  known_at="2020-12-31", note="Corrected.")
+    after = _brier_of_author(engine)
+    assert after != before
+    changed = client.get("/leaderboard?min_n=1")
+    assert changed.headers[HEADER] == "miss"
+    html = changed.get_data(as_text=True)
+    assert f"{after:.3f}" in html and f"{before:.3f}" not in html
+    question = client.get(f"/questions/{WAR}").get_data(as_text=True)
+    assert "Corrected." in question
+
+
+def test_an_edit_shows_at_once_and_signed_in_users_are_never_served_a_stored_page(
+        as_role, engine):
+    reader = as_role(None)
+    assert reader.get(f"/pundits/{AUTHOR}").headers[HEADER] == "miss"
+    assert reader.get(f"/pundits/{AUTHOR}").headers[HEADER] == "hit"
+    with Session(engine) as session:
+        pundit = session.scalar(select(Pundit).where(Pundit.slug == AUTHOR))
+        services.edit_pundit(session, ADMIN, pundit.id, expected_version=pundit.version,
+                             name="The op-ed's author, renamed")
+    for path in (f"/pundits/{AUTHOR}", "/pundits/", "/leaderboard"):
+        response = reader.get(path)
+        assert response.headers[HEADER] == "miss", path
+        assert "The op-ed&#39;s author, renamed" in response.get_data(as_text=True), path
+
+    editor = as_role("editor")
+    for _ in range(2):
+        response = editor.get(f"/pundits/{AUTHOR}")
+        assert HEADER not in response.headers
+        html = response.get_data(as_text=True)
+        assert "Sign out" in html and "Log a prediction by" in html
+
+
+def test_a_page_carrying_a_message_is_neither_served_from_nor_put_in_the_store(as_role):
+    client = as_role(None)
+    client.get("/phrases")  # stored
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "A message for this reader only.")]
+    shown = client.get("/phrases")
+    assert HEADER not in shown.headers
+    assert "A message for this reader only." in shown.get_data(as_text=True)
+    later = client.get("/phrases")
+    assert later.headers[HEADER] == "hit"
+    assert "A message for this reader only." not in later.get_data(as_text=True)
+
+
+def test_turned_off_every_request_renders_afresh(make_app):
+    client = make_app(PAGE_CACHE=False).test_client()
+    for _ in range(2):
+        response = client.get("/leaderboard")
+        assert response.status_code == 200 and HEADER not in response.headers
+
+
+def test_a_pundits_predictions_come_a_page_at_a_time(make_app, engine):
+    client = make_app(PAGE_SIZE=2).test_client()
+    with Session(engine) as session:
+        pundit = session.scalar(select(Pundit).where(Pundit.slug == AUTHOR))
+        frame = scores.prediction_frame(session, pundit_id=pundit.id)
+    total = len(frame)
+    assert total > 4
+    pages = -(-total // 2)
+    seen = []
+    for page in range(1, pages + 1):
+        html = client.get(f"/pundits/{AUTHOR}?page={page}").get_data(as_text=True)
+        assert f"Page {page} of {pages}" in html
+        assert f"Predictions <small class=\"muted\">({total})</small>" in html
+        seen += re.findall(r'<li class="prediction">.*?<time datetime="([^"]+)"', html,
+                           flags=re.S)
+        # the whole record's accuracy is on every page, not only this page's
+        assert f"{_brier_of_author(engine):.3f}" in html
+    assert len(seen) == total
+    assert seen == sorted(seen)  # oldest first, across the pages
+    assert client.get(f"/pundits/{AUTHOR}?page={pages + 1}").status_code == 404
+    questions = client.get("/?page=2").get_data(as_text=True)
+    assert "Page 2 of" in questions
