@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from forecasts.models import (
@@ -15,6 +15,16 @@ from forecasts.models import (
     Source,
     User,
 )
+
+
+def paged(session: Session, statement: Select, page: int, size: int) -> tuple[list, int]:
+    """Page ``page`` (from 1) of ``size`` rows of an ordered select, and how many rows
+    the select has in all."""
+    total = session.scalar(select(func.count()).select_from(
+        statement.order_by(None).subquery()))
+    rows = session.execute(statement.offset((page - 1) * size).limit(size))
+    single = len(statement.column_descriptions) == 1
+    return [row[0] if single else tuple(row) for row in rows], total
 
 
 def list_pundits(session: Session) -> list[Pundit]:
@@ -46,11 +56,8 @@ def list_questions(session: Session) -> list[Question]:
 
 def question_page(session: Session, page: int, size: int) -> tuple[list[Question], int]:
     """One page of questions (by id) with what the list shows loaded, and the total."""
-    total = session.scalar(select(func.count(Question.id)))
-    questions = session.scalars(
-        select(Question).options(*_question_page_options()).order_by(Question.id)
-        .offset((page - 1) * size).limit(size))
-    return list(questions), total
+    return paged(session, select(Question).options(*_question_page_options())
+                 .order_by(Question.id), page, size)
 
 
 def question_choices(session: Session) -> list[tuple[int, str]]:
@@ -59,14 +66,20 @@ def question_choices(session: Session) -> list[tuple[int, str]]:
         select(Question.id, Question.statement).order_by(Question.id))]
 
 
-def pundits_with_counts(session: Session) -> list[tuple[Pundit, int]]:
-    """Every pundit by slug, with how many predictions they have (one grouped query)."""
+def pundit_page(session: Session, page: int,
+                size: int) -> tuple[list[tuple[Pundit, int]], int]:
+    """One page of pundits by slug, each with how many predictions they have."""
     counts = (select(Prediction.pundit_id, func.count(Prediction.id).label("n"))
               .group_by(Prediction.pundit_id).subquery())
-    rows = session.execute(
-        select(Pundit, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.pundit_id == Pundit.id).order_by(Pundit.slug))
-    return [(pundit, n) for pundit, n in rows]
+    return paged(session, select(Pundit, func.coalesce(counts.c.n, 0))
+                 .outerjoin(counts, counts.c.pundit_id == Pundit.id).order_by(Pundit.slug),
+                 page, size)
+
+
+def source_page(session: Session, page: int, size: int) -> tuple[list[Source], int]:
+    """One page of sources, oldest first."""
+    return paged(session, select(Source).order_by(Source.published_on, Source.id), page,
+                 size)
 
 
 def list_predictions(session: Session) -> list[Prediction]:
@@ -110,18 +123,14 @@ def pundit_predictions(session: Session, pundit_id: int, page: int,
                        size: int) -> tuple[list[Prediction], int]:
     """One page of a pundit's predictions (oldest first) with what a prediction's line
     shows loaded, and how many there are."""
-    total = session.scalar(select(func.count(Prediction.id))
-                           .where(Prediction.pundit_id == pundit_id))
-    predictions = session.scalars(
-        select(Prediction).where(Prediction.pundit_id == pundit_id)
-        .options(
-            selectinload(Prediction.question).selectinload(Question.resolutions),
-            selectinload(Prediction.source),
-            selectinload(Prediction.distribution).selectinload(PredictionOption.option),
-        )
-        .order_by(Prediction.made_at, Prediction.id)
-        .offset((page - 1) * size).limit(size))
-    return list(predictions), total
+    return paged(session, select(Prediction).where(Prediction.pundit_id == pundit_id)
+                 .options(
+                     selectinload(Prediction.question).selectinload(Question.resolutions),
+                     selectinload(Prediction.source),
+                     selectinload(Prediction.distribution)
+                     .selectinload(PredictionOption.option),
+                 )
+                 .order_by(Prediction.made_at, Prediction.id), page, size)
 
 
 def source_predictions(session: Session, source_id: int) -> list[Prediction]:
@@ -142,8 +151,4 @@ def list_users(session: Session) -> list[User]:
 
 def audit_page(session: Session, page: int, size: int) -> tuple[list[AuditEvent], int]:
     """Newest first; returns the page's events and the total count."""
-    total = session.scalar(select(func.count(AuditEvent.id)))
-    events = session.scalars(
-        select(AuditEvent).order_by(AuditEvent.id.desc()).offset((page - 1) * size).limit(size)
-    )
-    return list(events), total
+    return paged(session, select(AuditEvent).order_by(AuditEvent.id.desc()), page, size)

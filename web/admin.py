@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from forecasts import queries, services
 from forecasts.models import User
@@ -12,6 +12,7 @@ from web.auth import admin_required, current_actor
 from web.database import get_session
 from web.forms import UserCreateForm, UserEditForm
 from web.formtools import submit, version_of
+from web.paging import current_page
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -51,13 +52,6 @@ def user(user_id: int):
 @blueprint.get("/audit")
 @admin_required
 def audit():
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
-    size = current_app.config["PAGE_SIZE"]
-    events, total = queries.audit_page(get_session(), page, size)
-    if page > 1 and not events:
-        abort(404)
-    pages = max(1, -(-total // size))
-    return render_template("admin/audit.html", events=events, page=page, pages=pages,
-                           total=total)
+    listing = current_page(lambda page, size: queries.audit_page(get_session(), page, size))
+    return render_template("admin/audit.html", events=listing.items, page=listing.number,
+                           pages=listing.pages, total=listing.total)

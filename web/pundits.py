@@ -11,7 +11,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 
@@ -21,6 +20,7 @@ from web.auth import current_actor, editor_required
 from web.database import get_session
 from web.forms import PunditForm
 from web.formtools import lines, submit, version_of
+from web.paging import current_page
 
 blueprint = Blueprint("pundits", __name__, url_prefix="/pundits")
 
@@ -28,8 +28,9 @@ blueprint = Blueprint("pundits", __name__, url_prefix="/pundits")
 @blueprint.get("/")
 @pagecache.reader_page
 def index():
-    return render_template("pundits/index.html",
-                           pundits=queries.pundits_with_counts(get_session()))
+    listing = current_page(lambda page, size: queries.pundit_page(get_session(), page, size))
+    return render_template("pundits/index.html", pundits=listing.items, total=listing.total,
+                           page=listing.number, pages=listing.pages)
 
 
 @blueprint.get("/<slug>")
@@ -37,20 +38,17 @@ def index():
 def show(slug: str):
     session = get_session()
     pundit = queries.pundit_by_slug(session, slug) or abort(404)
-    size = current_app.config["PAGE_SIZE"]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    predictions, total = queries.pundit_predictions(session, pundit.id, page, size)
-    pages = max(1, -(-total // size))
-    if page > pages:
-        abort(404)
+    listing = current_page(lambda page, size: queries.pundit_predictions(
+        session, pundit.id, page, size))
+    predictions = listing.items
     frame = scores.prediction_frame(session, pundit_id=pundit.id)
     board = scores.leaderboard_from(frame, current_app.config.get("LEADERBOARD_MIN_N",
                                                                   scores.DEFAULT_MIN_N))
     result = scores.calibration(frame)
     on_page = frame[frame["prediction_id"].isin([p.id for p in predictions])]
     return render_template(
-        "pundits/show.html", pundit=pundit, predictions=predictions, total=total,
-        page=page, pages=pages,
+        "pundits/show.html", pundit=pundit, predictions=predictions, total=listing.total,
+        page=listing.number, pages=listing.pages,
         summary=board.iloc[0].to_dict() if len(board) else None,
         scored=on_page.set_index("prediction_id")[["status", "brier", "log_score", "final"]]
         .to_dict("index"),

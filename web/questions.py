@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from forecasts import charts, queries, scores, services
 from web import pagecache
@@ -12,6 +12,7 @@ from web.auth import current_actor, editor_required
 from web.database import get_session
 from web.forms import QuestionForm, choices
 from web.formtools import comma_list, lines, submit, version_of
+from web.paging import current_page
 
 blueprint = Blueprint("questions", __name__)
 
@@ -19,14 +20,10 @@ blueprint = Blueprint("questions", __name__)
 @blueprint.get("/")
 @pagecache.reader_page
 def index():
-    size = current_app.config["PAGE_SIZE"]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    questions, total = queries.question_page(get_session(), page, size)
-    pages = max(1, -(-total // size))
-    if page > pages:
-        abort(404)
-    return render_template("questions/index.html", questions=questions, total=total,
-                           page=page, pages=pages)
+    listing = current_page(lambda page, size: queries.question_page(get_session(), page,
+                                                                    size))
+    return render_template("questions/index.html", questions=listing.items,
+                           total=listing.total, page=listing.number, pages=listing.pages)
 
 
 @blueprint.get("/healthz")

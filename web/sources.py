@@ -13,6 +13,7 @@ from web.auth import current_actor, editor_required
 from web.database import get_session
 from web.forms import SourceForm
 from web.formtools import submit, version_of
+from web.paging import current_page
 
 blueprint = Blueprint("sources", __name__, url_prefix="/sources")
 
@@ -20,7 +21,9 @@ blueprint = Blueprint("sources", __name__, url_prefix="/sources")
 @blueprint.get("/")
 @pagecache.reader_page
 def index():
-    return render_template("sources/index.html", sources=queries.list_sources(get_session()))
+    listing = current_page(lambda page, size: queries.source_page(get_session(), page, size))
+    return render_template("sources/index.html", sources=listing.items, total=listing.total,
+                           page=listing.number, pages=listing.pages)
 
 
 @blueprint.get("/<int:source_id>")

@@ -1,0 +1,30 @@
+"""Long lists a page at a time: ``?page=N`` (from 1), ``PAGE_SIZE`` rows a page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import abort, current_app, request
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+    number: int
+    pages: int
+
+
+def current_page(query: Callable[[int, int], tuple[list, int]], param: str = "page") -> Page:
+    """The page the request asks for of ``query(page, size) -> (items, total)``; a page
+    number that is not a whole number of at least 1, or past the last page, is a 404."""
+    number = request.args.get(param, 1, type=int)
+    if number is None or number < 1:
+        abort(404)
+    size = current_app.config["PAGE_SIZE"]
+    items, total = query(number, size)
+    pages = max(1, -(-total // size))
+    if number > pages:
+        abort(404)
+    return Page(items, total, number, pages)
