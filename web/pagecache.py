@@ -6,7 +6,10 @@ value that changes with every change made through the registry (services, import
 the demo generator), so a page stored under (stamp, day, URL) is never stale after
 such a change: the next request reads a new stamp and renders afresh. Entries also
 expire after ``CACHE_DEFAULT_TIMEOUT`` seconds (300 by default), a backstop for a
-change made behind the registry's back (SQL typed by hand).
+change made behind the registry's back (SQL typed by hand), and for the one race the
+stamp can miss: on PostgreSQL, ids come from sequences, so of two writing transactions
+the one with the lower ids may commit last, after a reader has seen the other's stamp;
+that reader's page is then stale until it expires. (SQLite has one writer at a time.)
 
 Two stores, both Flask-Caching (``CACHE_TYPE``, default ``SimpleCache``: in the
 process; ``FileSystemCache`` with ``CACHE_DIR``, or ``RedisCache``, share one store
