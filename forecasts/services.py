@@ -47,6 +47,7 @@ from forecasts.models import (
     utcnow,
 )
 from forecasts.validation import (
+    RESERVED_SLUGS,
     check_probability,
     check_slug,
     check_url,
@@ -306,7 +307,7 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
 def unique_slug(base: str, taken: Container[str]) -> str:
     """``base``, or ``base-2``, ``base-3``... : the first not in ``taken``."""
     base = base or "item"
-    if base not in taken:
+    if base not in taken and base not in RESERVED_SLUGS:
         return base
     n = 2
     while f"{base}-{n}" in taken:

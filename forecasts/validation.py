@@ -135,6 +135,8 @@ def limit_text(value: str | None, field: str, max_length: int | None) -> str:
 
 SLUG_RULE = "must be lowercase letters, digits and single hyphens (like 'jane-doe')"
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Slugs that would be shadowed by the web app's own addresses (/pundits/new, ...).
+RESERVED_SLUGS = frozenset({"new"})
 
 
 def slugify(text: str, max_length: int = 80) -> str:
@@ -153,6 +155,9 @@ def check_slug(value: str, field: str = "slug") -> str:
         raise ValidationError(field, "must be at most 80 characters")
     if not _SLUG_RE.match(slug):
         raise ValidationError(field, f"{SLUG_RULE} (got {slug!r})")
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(field, f"must not be {slug!r}: that address is the form for "
+                                     "a new one")
     return slug
 
 

@@ -70,6 +70,8 @@ def test_add_pundit_and_source_write_audit_events(session, registry):
 def test_same_name_gets_a_distinct_slug(session, registry):
     second = services.add_pundit(session, ADMIN, name="Jane Doe")
     assert second.slug == "jane-doe-2"
+    # "new" would be shadowed by the form's address (/pundits/new): never given out.
+    assert services.add_pundit(session, ADMIN, name="New").slug == "new-2"
 
 
 def test_add_question_stores_options_tags_and_condition(session, registry):
@@ -319,6 +321,9 @@ def test_refuses_duplicate_slug(session, engine, snapshot_of, registry):
     _refused(session, engine, snapshot_of,
              lambda: services.add_pundit(session, ADMIN, name="Other", slug="Bad Slug!"),
              "slug", "lowercase letters")
+    _refused(session, engine, snapshot_of,
+             lambda: services.add_pundit(session, ADMIN, name="Other", slug="new"),
+             "slug", "must not be 'new'")
 
 
 def test_refuses_several_bad_fields_at_once(session, engine, snapshot_of, registry):
