@@ -35,13 +35,21 @@ def list_sources(session: Session) -> list[Source]:
     return list(session.scalars(select(Source).order_by(Source.published_on, Source.id)))
 
 
-def _question_page_options():
+def question_loads():
+    """What showing a question needs besides its predictions: options, tags, the
+    resolution history and the condition."""
     return (
         selectinload(Question.options),
         selectinload(Question.tags),
         selectinload(Question.resolutions).selectinload(Resolution.option),
         selectinload(Question.resolutions).selectinload(Resolution.resolved_by),
         selectinload(Question.condition_question),
+    )
+
+
+def _question_page_options():
+    return (
+        *question_loads(),
         selectinload(Question.predictions).selectinload(Prediction.pundit),
         selectinload(Question.predictions).selectinload(Prediction.distribution)
         .selectinload(PredictionOption.option),

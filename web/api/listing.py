@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from forecasts import queries
 from forecasts.models import (
     Outcome,
     Prediction,
@@ -40,27 +41,12 @@ class Page:
 
 
 def paginate(session: Session, query: Select, page: int, per_page: int) -> Page:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(list(items), page, per_page, total)
+    items, total = queries.paged(session, query, page, per_page)
+    return Page(items, page, per_page, total)
 
 
 def pundits() -> Select:
     return select(Pundit).order_by(Pundit.slug)
-
-
-def pundit_by_slug(session: Session, slug: str) -> Pundit | None:
-    return session.scalar(select(Pundit).where(Pundit.slug == slug))
-
-
-def _question_loads():
-    return (
-        selectinload(Question.options),
-        selectinload(Question.tags),
-        selectinload(Question.resolutions).selectinload(Resolution.option),
-        selectinload(Question.resolutions).selectinload(Resolution.resolved_by),
-        selectinload(Question.condition_question),
-    )
 
 
 def _standing_outcomes():
@@ -76,7 +62,7 @@ def questions(tag: str | None = None, kind: str | None = None, status: str | Non
     """Questions by id; ``status`` is open (unresolved, deadline not passed or none), due
     (unresolved, past its resolve-by date), resolved, or annulled (by the standing
     resolution)."""
-    query = select(Question).options(*_question_loads()).order_by(Question.id)
+    query = select(Question).options(*queries.question_loads()).order_by(Question.id)
     if tag:
         query = query.where(Question.id.in_(
             select(question_tags.c.question_id).join(Tag, Tag.id == question_tags.c.tag_id)
@@ -102,7 +88,7 @@ def questions(tag: str | None = None, kind: str | None = None, status: str | Non
 
 def question_by_slug(session: Session, slug: str) -> Question | None:
     return session.scalar(select(Question).where(Question.slug == slug)
-                          .options(*_question_loads()))
+                          .options(*queries.question_loads()))
 
 
 def predictions(pundit: str | None = None, question: str | None = None) -> Select:

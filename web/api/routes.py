@@ -14,7 +14,7 @@ from flask import jsonify, request, url_for
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
-from forecasts import scores, serialize, services
+from forecasts import queries, scores, serialize, services
 from forecasts.errors import ConflictError, FieldError, ValidationError
 from forecasts.models import Role
 from web.api import listing
@@ -187,7 +187,7 @@ def list_pundits(page: int, per_page: int):
 @blueprint.response(200, PunditOut)
 def show_pundit(slug: str):
     """One pundit"""
-    pundit = listing.pundit_by_slug(get_session(), _slug_or_404(slug))
+    pundit = queries.pundit_by_slug(get_session(), _slug_or_404(slug))
     if pundit is None:
         raise NotFound(f"No pundit with slug {slug!r}.")
     return jsonify(serialize.pundit_dict(pundit))
