@@ -182,6 +182,19 @@ def test_failed_condition_annuls_dependents_in_a_chain(session, registry):
     with pytest.raises(ValidationError, match="condition failed"):
         services.resolve_question(session, ADMIN, child.id, outcome="yes", known_at="2020-06-05")
 
+    # A correction makes the condition hold: the child's outcome is wanted again, so it
+    # joins the due queue (the grandchild waits on the child), and can be resolved.
+    today = dt.date(2021, 1, 1)
+    assert child.id not in [q.id for q in services.due_questions(session, today=today)]
+    services.resolve_question(session, ADMIN, parent.id, outcome="yes", known_at="2020-06-02",
+                              note="Corrected: it did rain.")
+    due = [q.id for q in services.due_questions(session, today=today)]
+    assert child.id in due and grandchild.id not in due
+    assert services.count_due_questions(session, today=today) == len(due)
+    services.resolve_question(session, ADMIN, child.id, outcome="yes", known_at="2020-06-05")
+    due = [q.id for q in services.due_questions(session, today=today)]
+    assert child.id not in due and grandchild.id in due
+
 
 def test_look_ahead_prediction_is_accepted_and_flagged(session, registry):
     from forecasts.serialize import prediction_dict
