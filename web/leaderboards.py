@@ -42,7 +42,7 @@ def read_filters(args) -> tuple[scores.Filters, int, list[str]]:
     return scores.Filters(**values), min_n, errors
 
 
-def _board(filters: scores.Filters, min_n: int):
+def board_and_calibration(filters: scores.Filters, min_n: int):
     """The board and the rows its calibration glyphs are drawn from, computed once per
     state of the registry for each filter."""
 
@@ -72,7 +72,7 @@ def leaderboard():
         errors.append(f"sort: must be one of {', '.join(sorted(SORTABLE))} (got {sort!r})")
         sort = "rank"
     descending = request.args.get("order") == "desc"
-    board, calibrated = _board(filters, min_n)
+    board, calibrated = board_and_calibration(filters, min_n)
     ranked = board[board["rank"].notna()]
     unranked = board[board["rank"].isna()].sort_values(["n", "pundit"], ascending=[False, True])
     ranked = ranked.sort_values([sort, "pundit"], ascending=[not descending, True],

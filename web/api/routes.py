@@ -51,7 +51,7 @@ from web.api.schemas import (
 )
 from web.database import get_session
 from web.extensions import csrf
-from web.leaderboards import read_filters
+from web.leaderboards import board_and_calibration, read_filters
 
 PREFIX = "/api/v1"
 BEARER = "bearerAuth"
@@ -326,7 +326,7 @@ def leaderboard(page: int, per_page: int, **_filters):
         errors = [FieldError(*problem.split(": ", 1)) for problem in problems]
         return error_response(400, "The request could not be read: " + "; ".join(problems),
                               errors)
-    board = scores.leaderboard(get_session(), filters, min_n)
+    board, _ = board_and_calibration(filters, min_n)
     ranked = board[board["rank"].notna()].sort_values(["rank", "pundit"])
     unranked = board[board["rank"].isna()].sort_values(["n", "pundit"], ascending=[False, True])
     parts = [part for part in (ranked, unranked) if len(part)]
