@@ -17,7 +17,9 @@ query per table: the predictions, then the questions, pundits and standing resol
 they refer to, then the distributions of the scored multiple-choice forecasts. The
 tables are joined with numpy, and dates and times are converted column-wise. A pundit's
 or a question's frame reads its predictions through the indexes on
-``predictions.pundit_id`` and ``predictions.question_id`` and the rest by id.
+``predictions.pundit_id`` and ``predictions.question_id`` and the rest by id. A frame
+of some columns only (the leaderboard's, ``LEADERBOARD_INPUT``) leaves the text it does
+not need (quotes, phrases, scales, statements) unread.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from forecasts import scoring
 from forecasts.models import Tag, UTCDateTime, question_tags
 from forecasts.scoring.groups import factorize
 from forecasts.scoring.peer import forecaster_peer_means
+from forecasts.scoring.timeavg import grouped_time_averaged_brier
 
 SCORED = "scored"
 LOOK_AHEAD = "made after the outcome was known: not scored"
@@ -62,6 +65,15 @@ _COLUMNS = [
     "scale_name", "scale_version", "quote", "resolution", "outcome_option",
     "outcome_position", "known_at", "condition_resolution", "condition_option",
 ]
+#: What a prediction frame adds to the columns read: why the row is or is not scored,
+#: and its scores.
+SCORE_COLUMNS = ["status", "outcome", "brier", "log_score", "final"]
+# Read and built whatever the caller asked for: the scores are computed from them.
+_SCORING_INPUT = ["prediction_id", "pundit_id", "question_id", "kind", "probability",
+                  "resolution", "outcome_position"]
+# Columns of the predictions table read only when asked for (text a board never needs).
+_PREDICTION_TEXT = ["hedge_phrase", "probability_origin", "scale_name", "scale_version",
+                    "quote"]
 
 # Status codes, in the order the reasons are tested (the first that applies wins).
 _STATUSES = np.array([NO_DEADLINE, UNRESOLVED, CONDITION_NOT_MET, ANNULLED, LOOK_AHEAD,
@@ -72,10 +84,10 @@ _NO_DEADLINE, _UNRESOLVED, _CONDITION_NOT_MET, _ANNULLED, _LOOK_AHEAD, _SCORED =
 _BY_ID_LIMIT = 50_000
 _ID_CHUNK = 500
 
-_PREDICTIONS_SQL = (
-    "SELECT p.id, p.pundit_id, p.question_id, p.made_at, p.probability, p.hedge_phrase, "
-    "p.probability_origin, p.scale_name, p.scale_version, p.quote FROM predictions p")
-_QUESTIONS_SQL = ("SELECT id, slug, statement, kind, resolve_by, condition_question_id, "
+_PREDICTIONS_SQL = ("SELECT p.id, p.pundit_id, p.question_id, p.made_at, p.probability"
+                    "{texts} FROM predictions p")
+# The slug and statement are read as NULL when not wanted; the columns keep their places.
+_QUESTIONS_SQL = ("SELECT id, {slug}, {statement}, kind, resolve_by, condition_question_id, "
                   "condition_outcome FROM questions")
 _PUNDITS_SQL = "SELECT id, slug, name FROM pundits"
 _STANDING_SQL = (
@@ -129,19 +141,44 @@ class _Reader:
 
 
 def prediction_frame(session: Session, filters: Filters = Filters(),
-                     pundit_id: int | None = None, question_id: int | None = None) -> pd.DataFrame:
+                     pundit_id: int | None = None, question_id: int | None = None,
+                     columns: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per prediction: who, what, when, the standing outcome, its status and, for
-    scored rows, its Brier and log scores and whether it is the pair's final forecast."""
+    scored rows, its Brier and log scores and whether it is the pair's final forecast.
+
+    ``columns`` (default: all) names the columns wanted besides ``SCORE_COLUMNS``, which
+    are always there: a caller that needs few (``LEADERBOARD_INPUT`` for
+    ``leaderboard_from``) saves reading and building the text it would not use. The
+    scores are the same whatever the columns."""
+    wanted = _wanted(columns)
     reader = _Reader(session)
     conditions, params = _conditions(reader, filters, pundit_id, question_id)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    rows = reader.rows(f"{_PREDICTIONS_SQL}{where} ORDER BY p.id", params)
+    texts = [name for name in _PREDICTION_TEXT if name in wanted]
+    sql = _PREDICTIONS_SQL.format(texts="".join(f", p.{name}" for name in texts))
+    rows = reader.rows(f"{sql}{where} ORDER BY p.id", params)
     if not rows:
-        return _score_empty(pd.DataFrame([], columns=_COLUMNS))
+        return _score_empty(pd.DataFrame([], columns=_COLUMNS))[
+            [name for name in _COLUMNS if name in wanted] + SCORE_COLUMNS]
     table = np.array(rows, dtype=object)
     del rows
-    frame, status, made_us = _assemble(reader, table)
-    return _score(reader, frame, status, made_us)
+    frame, status, made_us = _assemble(reader, table, wanted, texts)
+    frame = _score(reader, frame, status, made_us)
+    if len(wanted) < len(_COLUMNS):  # the scores' inputs nobody asked for go
+        frame = frame[[name for name in _COLUMNS if name in wanted] + SCORE_COLUMNS]
+    return frame
+
+
+def _wanted(columns: Iterable[str] | None) -> set[str]:
+    if columns is None:
+        return set(_COLUMNS)
+    wanted = {columns} if isinstance(columns, str) else set(columns)
+    wanted -= set(SCORE_COLUMNS)
+    unknown = sorted(wanted - set(_COLUMNS))
+    if unknown:
+        raise ValueError(f"columns: must be among {', '.join(_COLUMNS + SCORE_COLUMNS)} "
+                         f"(got {', '.join(map(repr, unknown))})")
+    return wanted
 
 
 def _conditions(reader: _Reader, filters: Filters, pundit_id: int | None,
@@ -188,6 +225,12 @@ def _missing(column: np.ndarray) -> np.ndarray:
 def _numbers(column: np.ndarray, integer: bool = False) -> np.ndarray:
     """Numbers as pandas infers them from rows: int64 (whole numbers, none missing),
     float64 with NaN for missing, or object when every value is missing."""
+    if not integer and len(column):
+        values = column.astype(np.float64)  # None becomes NaN
+        missing = np.isnan(values)
+        if not missing.all():
+            return values
+        return column if _missing(column).all() else values
     missing = _missing(column)
     if missing.all():
         return column
@@ -228,10 +271,29 @@ def _dates(column: Sequence) -> tuple[np.ndarray, np.ndarray]:
     return days.astype(object), days
 
 
+def _dense(ids: np.ndarray, top: int, rows: int) -> bool:
+    """Whether ids from 0 to ``top`` are few enough for a table indexed by id: cheaper
+    than sorting or searching ``rows`` of them."""
+    return top < max(4 * rows, 1 << 20) and (not len(ids) or ids.min() >= 0)
+
+
+def _distinct(ids: np.ndarray) -> np.ndarray:
+    """``np.unique`` of integer ids."""
+    if len(ids) and _dense(ids, int(ids.max()), len(ids)):
+        return np.flatnonzero(np.bincount(ids))
+    return np.unique(ids)
+
+
 def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Position of each wanted key in the sorted ``keys``, or -1 if absent."""
     if not len(keys):
         return np.full(len(wanted), -1, dtype=np.intp)
+    top = int(keys[-1])
+    if _dense(keys, top, len(keys) + len(wanted)):
+        # A table by id, with one -1 past the end for ids absent or out of range.
+        table = np.full(top + 2, -1, dtype=np.intp)
+        table[keys] = np.arange(len(keys))
+        return table[np.clip(wanted, -1, top + 1)]
     at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
     return np.where(keys[at] == wanted, at, -1)
 
@@ -257,17 +319,21 @@ def _table(rows: list[tuple], width: int) -> np.ndarray:
     return _sorted_by_first(table.reshape(len(rows), width))
 
 
-def _assemble(reader: _Reader, table: np.ndarray) -> tuple[pd.DataFrame, np.ndarray,
-                                                            np.ndarray]:
-    """The frame's columns from the prediction rows and the rows they refer to; also each
-    row's status code and its made-at time in microseconds."""
+def _assemble(reader: _Reader, table: np.ndarray, wanted: set[str],
+              texts: list[str]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The frame's columns (those wanted and those the scores need) from the prediction
+    rows (with the ``texts`` columns after the first five) and the rows they refer to;
+    also each row's status code and its made-at time in microseconds."""
     prediction_id = _ints(table[:, 0])
     pundit_id = _ints(table[:, 1])
     question_id = _ints(table[:, 2])
 
-    questions = _table(reader.by_ids(_QUESTIONS_SQL + "{where}", "id", np.unique(question_id),
+    questions_sql = _QUESTIONS_SQL.format(
+        slug="slug" if "question_slug" in wanted else "NULL",
+        statement="statement" if "statement" in wanted else "NULL")
+    questions = _table(reader.by_ids(questions_sql + "{where}", "id", _distinct(question_id),
                                      order=" ORDER BY id"), 7)
-    pundits = _table(reader.by_ids(_PUNDITS_SQL + "{where}", "id", np.unique(pundit_id),
+    pundits = _table(reader.by_ids(_PUNDITS_SQL + "{where}", "id", _distinct(pundit_id),
                                    order=" ORDER BY id"), 3)
     q_ids = _ints(questions[:, 0])
     q_at = _lookup(q_ids, question_id)
@@ -281,7 +347,7 @@ def _assemble(reader: _Reader, table: np.ndarray) -> tuple[pd.DataFrame, np.ndar
     # The standing resolution of each question and of each question's condition.
     q_condition = questions[:, 5]
     has_condition = ~_missing(q_condition)
-    needed = np.unique(np.concatenate([q_ids, _ints(q_condition[has_condition])]))
+    needed = _distinct(np.concatenate([q_ids, _ints(q_condition[has_condition])]))
     standing = _table(reader.by_ids(_STANDING_SQL, "s.question_id", needed), 5)
     r_ids = _ints(standing[:, 0])
     q_res = _lookup(r_ids, q_ids)
@@ -314,32 +380,32 @@ def _assemble(reader: _Reader, table: np.ndarray) -> tuple[pd.DataFrame, np.ndar
     late = (status == _SCORED) & (row_res >= 0) & (made_day >= known_day)
     status[late] = _LOOK_AHEAD
 
-    frame = pd.DataFrame({
-        "prediction_id": prediction_id,
-        "pundit_id": pundit_id,
-        "pundit_slug": _texts(pundits[:, 1], p_at),
-        "pundit_name": _texts(pundits[:, 2], p_at),
-        "question_id": question_id,
-        "question_slug": _texts(questions[:, 1], q_at),
-        "statement": _texts(questions[:, 2], q_at),
-        "kind": _texts(questions[:, 3], q_at),
-        "resolve_by": resolve_by[q_at],
-        "condition_question_id": _numbers(q_condition[q_at], integer=True),
-        "condition_outcome": _texts(questions[:, 6], q_at),
-        "made_at": made_at,
-        "probability": _numbers(table[:, 4]),
-        "hedge_phrase": table[:, 5],
-        "probability_origin": table[:, 6],
-        "scale_name": table[:, 7],
-        "scale_version": table[:, 8],
-        "quote": table[:, 9],
-        "resolution": _texts(res_outcome, row_res),
-        "outcome_option": _texts(res_label, row_res),
-        "outcome_position": _numbers(_take(standing[:, 4], row_res), integer=True),
-        "known_at": _take(res_known, row_res),
-        "condition_resolution": _texts(res_outcome, row_cond),
-        "condition_option": _texts(res_label, row_cond),
-    }, columns=_COLUMNS, copy=False)
+    text_at = {name: 5 + i for i, name in enumerate(texts)}
+    builders = {
+        "prediction_id": lambda: prediction_id,
+        "pundit_id": lambda: pundit_id,
+        "pundit_slug": lambda: _texts(pundits[:, 1], p_at),
+        "pundit_name": lambda: _texts(pundits[:, 2], p_at),
+        "question_id": lambda: question_id,
+        "question_slug": lambda: _texts(questions[:, 1], q_at),
+        "statement": lambda: _texts(questions[:, 2], q_at),
+        "kind": lambda: _texts(questions[:, 3], q_at),
+        "resolve_by": lambda: resolve_by[q_at],
+        "condition_question_id": lambda: _numbers(q_condition[q_at], integer=True),
+        "condition_outcome": lambda: _texts(questions[:, 6], q_at),
+        "made_at": lambda: made_at,
+        "probability": lambda: _numbers(table[:, 4]),
+        **{name: (lambda at=at: table[:, at]) for name, at in text_at.items()},
+        "resolution": lambda: _texts(res_outcome, row_res),
+        "outcome_option": lambda: _texts(res_label, row_res),
+        "outcome_position": lambda: _numbers(_take(standing[:, 4], row_res), integer=True),
+        "known_at": lambda: _take(res_known, row_res),
+        "condition_resolution": lambda: _texts(res_outcome, row_cond),
+        "condition_option": lambda: _texts(res_label, row_cond),
+    }
+    built = [name for name in _COLUMNS if name in wanted or name in _SCORING_INPUT]
+    frame = pd.DataFrame({name: builders[name]() for name in built}, columns=built,
+                         copy=False)
     return frame, status, made_us
 
 
@@ -376,17 +442,18 @@ def _score(reader: _Reader, frame: pd.DataFrame, status: np.ndarray,
     frame["log_score"] = log_score
     final = np.zeros(n, dtype=bool)
     if scored.any():
-        # The last scored forecast of each (pundit, question), by time then id: the rows
-        # are in id order, so stable sorts by time and then by pair keep that tie-break.
+        # The last scored forecast of each (pundit, question), by time then id (the rows
+        # are in id order): of the rows made at the pair's latest time, the last.
         rows = np.flatnonzero(scored)
-        question = frame["question_id"].to_numpy()[rows]
-        pair = frame["pundit_id"].to_numpy()[rows] * (int(question.max()) + 1) + question
-        order = np.argsort(made_us[rows], kind="stable")
-        order = order[np.argsort(pair[order], kind="stable")]
-        pair = pair[order]
-        last = np.ones(len(order), dtype=bool)
-        last[:-1] = pair[1:] != pair[:-1]
-        final[rows[order[last]]] = True
+        pair, n_pairs = _pair_codes(frame["pundit_id"].to_numpy()[rows],
+                                    frame["question_id"].to_numpy()[rows])
+        made = made_us[rows]
+        latest = np.full(n_pairs, np.iinfo(np.int64).min)
+        np.maximum.at(latest, pair, made)
+        at_latest = np.flatnonzero(made == latest[pair])
+        last = np.full(n_pairs, -1, dtype=np.intp)
+        np.maximum.at(last, pair[at_latest], at_latest)
+        final[rows[last]] = True
     frame["final"] = final
     return frame
 
@@ -415,8 +482,14 @@ def leaderboard(session: Session, filters: Filters = Filters(),
                 min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
     """One row per pundit with scored forecasts: rank (None below ``min_n``), n, mean
     Brier with its 95% bootstrap interval, log score, peer scores, time-averaged Brier."""
-    frame = prediction_frame(session, filters)
+    frame = prediction_frame(session, filters, columns=LEADERBOARD_INPUT)
     return leaderboard_from(frame, min_n)
+
+
+#: The columns of a prediction frame that ``leaderboard_from`` reads (besides
+#: ``SCORE_COLUMNS``): ``prediction_frame(..., columns=LEADERBOARD_INPUT)`` is enough.
+LEADERBOARD_INPUT = ["pundit_id", "pundit_slug", "pundit_name", "question_id", "kind",
+                     "made_at", "probability", "known_at"]
 
 
 LEADERBOARD_COLUMNS = [
@@ -434,8 +507,7 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
     # One code per pundit, in order of first appearance (hashing ids, not slugs); the
     # intervals are grouped by the same codes, labelled with the slugs.
     codes, _ = factorize(final["pundit_id"], "pundit")
-    first = np.full(codes.max() + 1, len(codes), dtype=np.intp)
-    np.minimum.at(first, codes, np.arange(len(codes)))
+    first = _first_of(codes)
     names = final["pundit_slug"].to_numpy(dtype=object)[first]
     intervals = scoring.bootstrap_mean_intervals(
         final["brier"].to_numpy(), pd.Categorical.from_codes(codes, categories=names))
@@ -466,31 +538,64 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
 def _time_averaged(frame: pd.DataFrame) -> pd.Series:
     """Mean over each pundit's questions of the time-averaged Brier of the binary forecasts
     standing before the outcome became known."""
-    mask = ((frame["status"] == SCORED) & (frame["kind"] == "binary")).to_numpy(dtype=bool)
+    mask = (np.equal(frame["status"].to_numpy(dtype=object), SCORED)
+            & np.equal(frame["kind"].to_numpy(dtype=object), "binary"))
     if not mask.any():
         return pd.Series(dtype=float)
     pundit = frame["pundit_id"].to_numpy()[mask]
     question = frame["question_id"].to_numpy()[mask]
-    # known_at is the same on every row of a question: convert each question's once.
-    codes, _ = pd.factorize(question)
-    first = np.full(codes.max() + 1, len(codes), dtype=np.intp)
-    np.minimum.at(first, codes, np.arange(len(codes)))
-    known_days = np.array(frame["known_at"].to_numpy()[mask][first], dtype="datetime64[D]")
-    per_pair = scoring.time_averaged_brier_by_group(
-        pd.DataFrame({"pundit_id": pundit,
-                      "question_id": question,
-                      "made_at": frame["made_at"].array[mask],
-                      "probability": frame["probability"].to_numpy(dtype=float)[mask],
-                      "outcome": frame["outcome"].to_numpy()[mask],
-                      "known_at": pd.DatetimeIndex(known_days[codes]).tz_localize("UTC")}),
-        by=["pundit_id", "question_id"])
-    by_pundit = per_pair.groupby("pundit_id", sort=False)["time_averaged_brier"].mean()
-    pundit_codes, pundit_ids = pd.factorize(pundit)
-    first = np.full(len(pundit_ids), len(pundit_codes), dtype=np.intp)
-    np.minimum.at(first, pundit_codes, np.arange(len(pundit_codes)))
-    slug_of = pd.Series(frame["pundit_slug"].to_numpy(dtype=object)[mask][first],
-                        index=pundit_ids)
+    # (pundit, question) pairs, numbered in order of first appearance.
+    pair, n_pairs = _pair_codes(pundit, question)
+    first = _first_of(pair)
+    made_at = pd.DatetimeIndex(frame["made_at"].array[mask])  # UTC: asi8 counts from epoch
+    per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, made_at.unit))
+    # outcome is the same on every row of a pair, known_at on every row of a question:
+    # each pair's first, and each question's date converted once.
+    questions, _ = pd.factorize(question[first])
+    known_day = _day_numbers(frame["known_at"].to_numpy()[mask][first[_first_of(questions)]])
+    score, _, _ = grouped_time_averaged_brier(
+        pair, n_pairs, made_at.asi8, made_at.asi8 // per_day,
+        frame["probability"].to_numpy(dtype=float)[mask],
+        frame["outcome"].to_numpy(dtype=float)[mask][first], known_day[questions])
+    pair_pundit = pundit[first]
+    by_pundit = pd.Series(score).groupby(pair_pundit, sort=False).mean()
+    pundit_codes, pundit_ids = pd.factorize(pair_pundit)
+    slug_of = pd.Series(
+        frame["pundit_slug"].to_numpy(dtype=object)[mask][first[_first_of(pundit_codes)]],
+        index=pundit_ids)
     return pd.Series(by_pundit.to_numpy(), index=slug_of.loc[by_pundit.index].to_numpy())
+
+
+def _first_of(codes: np.ndarray) -> np.ndarray:
+    """The position of each code's first row (codes 0 .. k-1, every one present)."""
+    first = np.full(int(codes.max()) + 1, len(codes), dtype=np.intp)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return first
+
+
+def _pair_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes of the (a, b) pairs of non-negative integers, in order of first appearance,
+    and how many there are."""
+    width = int(b.max()) + 1
+    if int(a.max()) < np.iinfo(np.int64).max // width - 1:
+        key = a.astype(np.int64) * width + b  # one integer per pair: cheaper to hash
+        codes, uniques = pd.factorize(key)
+    else:
+        codes, uniques = pd.MultiIndex.from_arrays([a, b]).factorize()
+    return np.asarray(codes, dtype=np.intp), len(uniques)
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _day_numbers(dates: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of ``datetime.date`` objects (numpy's conversion of date
+    objects to datetime64 is many times slower)."""
+    try:
+        ordinals = np.fromiter((date.toordinal() for date in dates), np.int64, len(dates))
+    except AttributeError:  # not dates (None, text): numpy's conversion
+        return np.array(dates, dtype="datetime64[D]").astype(np.int64)
+    return ordinals - _EPOCH_ORDINAL
 
 
 def calibration(frame: pd.DataFrame, bins: int = scoring.DEFAULT_BINS) -> dict | None:

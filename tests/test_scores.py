@@ -6,11 +6,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from forecasts import scores, services
+from forecasts import scores, scoring, services
 from forecasts.cli import cli
+from forecasts.demo import generate_demo
 from forecasts.seeding import load_seeds
 
 ADMIN = services.Actor.system("test")
@@ -79,6 +81,47 @@ def test_what_counts_and_why(session, registry):
     assert peace.loc[0.7, "status"] == scores.SCORED
     rain = frame[(frame["question_slug"] == "will-rain-happen") & (frame["pundit_slug"] == "ann")]
     assert rain.set_index("probability")["final"].to_dict() == {0.8: False, 0.9: True}
+
+
+def test_a_frame_of_some_columns_has_the_same_rows_and_scores(session, registry):
+    full = scores.prediction_frame(session)
+    lean = scores.prediction_frame(session, columns=scores.LEADERBOARD_INPUT)
+    assert list(lean.columns) == scores.LEADERBOARD_INPUT + scores.SCORE_COLUMNS
+    pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)
+    pd.testing.assert_frame_equal(scores.leaderboard_from(lean, 1),
+                                  scores.leaderboard_from(full, 1), check_exact=True)
+    # the score columns come whether named or not; the text not asked for is not read
+    few = scores.prediction_frame(session, columns=["quote", "brier"])
+    assert list(few.columns) == ["quote", *scores.SCORE_COLUMNS]
+    assert few["quote"].tolist() == full["quote"].tolist()
+    empty = scores.prediction_frame(session, scores.Filters(tag="no-such-tag"),
+                                    columns=["pundit_slug"])
+    assert list(empty.columns) == ["pundit_slug", *scores.SCORE_COLUMNS] and empty.empty
+    with pytest.raises(ValueError, match="columns: must be among .* \\(got 'colour'\\)"):
+        scores.prediction_frame(session, columns=["colour"])
+
+
+def test_a_synthetic_registry_s_board_matches_the_scoring_functions(session):
+    # Revisions, ties, look-ahead, multiple choice: the board's per-pundit numbers are the
+    # scoring package's public functions applied to the frame's final and binary rows.
+    generate_demo(session, 30, 60, 11)
+    frame = scores.prediction_frame(session)
+    board = scores.leaderboard(session, min_n=1).set_index("pundit")
+    final = frame[frame["final"]]
+    intervals = scoring.bootstrap_mean_intervals(final["brier"], final["pundit_slug"])
+    assert board["n"].to_dict() == intervals["n"].to_dict()
+    for column, expected in (("brier", "mean"), ("brier_ci_low", "ci_low"),
+                             ("brier_ci_high", "ci_high")):
+        assert board[column].to_dict() == pytest.approx(intervals[expected].to_dict(),
+                                                        abs=1e-14)
+    binary = frame[(frame["status"] == scores.SCORED) & (frame["kind"] == "binary")]
+    per_pair = scoring.time_averaged_brier_by_group(
+        binary.assign(known_at=pd.to_datetime(binary["known_at"])),
+        by=["pundit_slug", "question_id"])
+    expected = per_pair.groupby("pundit_slug")["time_averaged_brier"].mean()
+    assert board["time_averaged_brier"].dropna().to_dict() == pytest.approx(
+        expected.to_dict(), abs=1e-14)
+    assert board["time_averaged_brier"].notna().sum() == len(expected) > 0
 
 
 def test_leaderboard_numbers_match_hand_worked_sums(session, registry):

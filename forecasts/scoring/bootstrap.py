@@ -16,10 +16,16 @@ depends only on its own scores (in their order), the seed and B: the same
 input always gives the same interval, and a forecaster's interval does not
 change when another forecaster's forecasts are added.
 
-Speed: a resample is a vector of counts c (how often each score was drawn), so
-the B resample means of every set of size n are one matrix product
-``scores (sets x n) @ counts (n x B) / n``, done for all the sets of that size
-at once by the BLAS.
+Speed: the draws are made once per distinct set size n, for all the sets of
+that size, into buffers reused from one size to the next (B x n indices,
+``floor(U[:n].T * n)``). When there are few such sets, each set's B means are
+sums of its drawn scores. Otherwise a resample is a vector of counts c (how
+often each score was drawn), so the B resample means of all the sets of that
+size are one matrix product ``scores (sets x n) @ counts (n x B) / n``, done by
+the BLAS in slices of the resamples small enough to stay on one thread (for
+these many small products a multithreaded BLAS spends more on waking and
+waiting for its threads than it saves). Both add the same drawn scores, so they
+agree to rounding (about 1e-16).
 
 Large sets: above ``NORMAL_ABOVE = 1000`` scores the bootstrap distribution of
 a mean is indistinguishable from the normal distribution with the bootstrap
@@ -54,6 +60,11 @@ DEFAULT_CONFIDENCE = 0.95
 
 # Upper bound on the number of floats in one block of resample means.
 _BLOCK_FLOATS = 4_000_000
+# Up to this many sets of one size are resampled by gathering their drawn scores;
+# beyond, building the counts matrix once and one matrix product is cheaper.
+_GATHER_SETS = 3
+# Multiply-adds in one matrix product, small enough for a BLAS to keep it on one thread.
+_SERIAL_PRODUCT = 1 << 18
 
 
 def _check_settings(confidence: float, n_resamples: int, normal_above: int) -> float:
@@ -83,16 +94,6 @@ def _finite(values: Any, name: str) -> np.ndarray:
         i = int(np.argmax(bad))
         raise InvalidInput(name, "must be a finite number", x[i], i)
     return x
-
-
-def _resample_counts(size: int, uniforms: np.ndarray) -> np.ndarray:
-    """(size x B) matrix: how often each of *size* elements is drawn in each resample."""
-    n_resamples = uniforms.shape[1]
-    drawn = (uniforms[:size] * size).astype(np.intp)
-    np.minimum(drawn, size - 1, out=drawn)  # u * size can round up to size
-    flat = drawn * n_resamples + np.arange(n_resamples)
-    counts = np.bincount(flat.ravel(), minlength=size * n_resamples)
-    return counts.reshape(size, n_resamples).astype(np.float64)
 
 
 def grouped_mean_intervals(
@@ -153,21 +154,89 @@ def grouped_mean_intervals(
 def _percentiles(means: np.ndarray, levels: tuple[float, float]) -> list[np.ndarray]:
     """Row-wise quantiles of *means*, as ``numpy.quantile(..., method="linear")``.
 
-    Sorting the rows (SIMD sort) and interpolating is several times faster
-    than ``numpy.quantile`` on many short rows.
+    Sorting the rows in place (SIMD sort) and interpolating is several times
+    faster than ``numpy.quantile`` on many short rows. *means* is overwritten.
     """
-    ordered = np.sort(means, axis=1)
-    last = ordered.shape[1] - 1
+    means.sort(axis=1)
+    last = means.shape[1] - 1
     result = []
     for level in levels:
         h = last * level
         below = int(np.floor(h))
         above = min(below + 1, last)
         t = h - below
-        a, b = ordered[:, below], ordered[:, above]
+        a, b = means[:, below], means[:, above]
         # numpy's _lerp: a + (b - a) t, or b - (b - a)(1 - t) from t = 0.5 on
         result.append(b - (b - a) * (1.0 - t) if t >= 0.5 else a + (b - a) * t)
     return result
+
+
+class _Resampler:
+    """The B resample means of sets of one size at a time, in reused buffers.
+
+    ``draws(size)`` fills a (B x size) matrix whose row b holds the elements
+    drawn by resample b, ``floor(U[j, b] * size)`` for j < size (see the module
+    docstring). Few sets of a size are resampled by gathering their drawn
+    scores; many share one matrix of counts (how often each element is drawn in
+    each resample) and one matrix product. Both add the same draws, so they
+    differ only by rounding (a few ulps).
+    """
+
+    def __init__(self, uniforms: np.ndarray, largest_block: int):
+        largest, n_resamples = uniforms.shape
+        self.n_resamples = n_resamples
+        # Resample b's uniforms in one row: row b, columns :size, are its draws.
+        self.by_resample = np.ascontiguousarray(uniforms.T)
+        self.highest = float(uniforms.max()) if uniforms.size else 0.0
+        self.drawn = np.empty(largest * n_resamples, dtype=np.intp)
+        self.scratch = np.empty(largest * n_resamples)
+        self.means = np.empty(largest_block * n_resamples)
+
+    def draws(self, size: int) -> np.ndarray:
+        """(B x size): row b holds the elements resample b draws."""
+        drawn = self.drawn[: size * self.n_resamples].reshape(self.n_resamples, size)
+        # Truncation is floor for u >= 0. A product u * size could only round up
+        # to size if the largest u's did (rounding is monotone): only then clamp.
+        np.multiply(self.by_resample[:, :size], size, out=drawn, casting="unsafe")
+        if self.highest * size >= size:
+            np.minimum(drawn, size - 1, out=drawn)
+        return drawn
+
+    def gathered_means(self, block: np.ndarray, size: int) -> np.ndarray:
+        """(sets x B) resample means of the rows of *block* (sets x size)."""
+        drawn = self.draws(size)
+        means = self.means[: len(block) * self.n_resamples].reshape(len(block), -1)
+        picked = self.scratch[: drawn.size].reshape(drawn.shape)
+        for row, scores in enumerate(block):
+            # The draws are all in range, so "clip" changes none; unlike the default
+            # mode it writes into the buffer directly.
+            np.take(scores, drawn, out=picked, mode="clip")
+            np.sum(picked, axis=1, out=means[row])
+        means /= size
+        return means
+
+    def counts(self, size: int) -> np.ndarray:
+        """(size x B) matrix: how often each element is drawn in each resample."""
+        drawn = self.draws(size)
+        drawn += np.arange(0, drawn.size, size)[:, None]  # row b counts in [b size, (b+1) size)
+        tally = np.bincount(drawn.ravel(), minlength=drawn.size)
+        counts = self.scratch[: drawn.size].reshape(self.n_resamples, size)
+        np.copyto(counts, tally.reshape(self.n_resamples, size))
+        return counts.T
+
+    def multiplied_means(self, block: np.ndarray, counts: np.ndarray, size: int) -> np.ndarray:
+        """(sets x B) resample means of the rows of *block*: ``block @ counts / size``."""
+        means = self.means[: len(block) * self.n_resamples].reshape(len(block), -1)
+        # Products of a few resamples at a time: a multithreaded BLAS wakes its
+        # threads for a product above a size (OpenBLAS: 2^18 multiply-adds), which
+        # for these many small products costs more than it saves, on a busy
+        # machine many times more. Smaller products run on the calling thread.
+        width = max(1, _SERIAL_PRODUCT // block.size)
+        for first in range(0, self.n_resamples, width):
+            last = first + width
+            np.matmul(block, counts[:, first:last], out=means[:, first:last])
+        means /= size
+        return means
 
 
 def _exact_bootstrap(
@@ -192,19 +261,24 @@ def _exact_bootstrap(
     if n_groups <= np.iinfo(np.uint16).max + 1:
         key = key.astype(np.uint16)  # a stable sort of 16-bit keys is a radix sort
     ordered = values[rows[np.argsort(key, kind="stable")]]
-    sizes = np.unique(count[small])
+    sizes, sets = np.unique(count[small], return_counts=True)
     uniforms = np.random.Generator(np.random.PCG64(seed)).random((int(sizes[-1]), n_resamples))
+    step = max(1, _BLOCK_FLOATS // n_resamples)
+    resampler = _Resampler(uniforms, min(int(sets.max()), step))
+    del uniforms
     alpha = (1.0 - float(confidence)) / 2.0
     start = 0
-    step = max(1, _BLOCK_FLOATS // n_resamples)
     for size in sizes.tolist():
         groups = np.flatnonzero(small & (count == size))
         block = ordered[start : start + len(groups) * size].reshape(len(groups), size)
         start += len(groups) * size
-        counts = _resample_counts(size, uniforms)
+        if len(groups) <= _GATHER_SETS:
+            means = resampler.gathered_means(block, size)
+            low[groups], high[groups] = _percentiles(means, (alpha, 1.0 - alpha))
+            continue
+        counts = resampler.counts(size)
         for first in range(0, len(groups), step):
-            means = block[first : first + step] @ counts
-            means /= size
+            means = resampler.multiplied_means(block[first : first + step], counts, size)
             lower, upper = _percentiles(means, (alpha, 1.0 - alpha))
             low[groups[first : first + step]] = lower
             high[groups[first : first + step]] = upper

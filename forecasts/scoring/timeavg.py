@@ -67,16 +67,24 @@ def _date(day: int) -> str:
     return str(np.datetime64(int(day), "D"))
 
 
-def _time_average(
+def grouped_time_averaged_brier(
     codes: np.ndarray,
     n_groups: int,
-    made_ns: np.ndarray,
+    made_time: np.ndarray,
     made_day: np.ndarray,
     probability: np.ndarray,
     outcome: np.ndarray,
     known_day: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per group: time-averaged Brier, scored days, forecasts. No validation."""
+    """Per group 0 .. n_groups-1: time-averaged Brier, scored days, forecasts.
+
+    Low-level form of :func:`time_averaged_brier_by_group` for callers whose
+    values are already valid (no validation beyond the look-ahead check): per
+    row the group code, the time made (integers of any unit; they only order
+    the forecasts) and its day number (days since 1970-01-01, UTC), the
+    probability; per group the outcome (0/1) and the day number it became
+    known.
+    """
     late = made_day >= known_day[codes]
     if late.any():
         i = int(np.argmax(late))
@@ -86,8 +94,13 @@ def _time_average(
             _date(made_day[i]),
             i,
         )
-    # Sort by group, then by time; lexsort is stable, so equal times keep input order.
-    order = np.lexsort((made_ns, codes))
+    # Rows by group, each group's by time (lexsort is stable: equal times keep
+    # input order). A group of one row needs no sorting: only the others' rows are.
+    several = np.bincount(codes, minlength=n_groups)[codes] > 1
+    rest = np.flatnonzero(several)
+    order = np.concatenate(
+        [np.flatnonzero(~several), rest[np.lexsort((made_time[rest], codes[rest]))]]
+    )
     group = codes[order]
     day = made_day[order]
     next_day = np.empty_like(day)
@@ -127,7 +140,7 @@ def time_averaged_brier(made_at: Any, probability: Any, outcome: int, known_at: 
     o = as_outcomes([outcome], "outcome")
     _, known_day = _timestamps(known_at, "known_at")
     codes = np.zeros(len(p), dtype=np.intp)
-    score, _, _ = _time_average(codes, 1, made_ns, made_day, p, o, known_day)
+    score, _, _ = grouped_time_averaged_brier(codes, 1, made_ns, made_day, p, o, known_day)
     return float(score[0])
 
 
@@ -181,7 +194,7 @@ def time_averaged_brier_by_group(
     np.minimum.at(first, codes, np.arange(len(codes)))
     _constant_in_group(o, codes, first, outcome, frame[outcome])
     _constant_in_group(known_row_day, codes, first, known_at, days=True)
-    score, days, forecasts = _time_average(
+    score, days, forecasts = grouped_time_averaged_brier(
         codes, n_groups, made_ns, made_day, p, o[first], known_row_day[first]
     )
     result = frame.iloc[first][by].reset_index(drop=True)

@@ -37,6 +37,63 @@ def test_documented_resampling_scheme():
     assert bootstrap_mean_interval(x) == pytest.approx(tuple(expected), abs=1e-14)
 
 
+def reference_interval(x, seed=DEFAULT_SEED, n_resamples=DEFAULT_RESAMPLES, confidence=0.95):
+    """The documented scheme written out, one resample at a time: U ~ PCG64(seed) of
+    shape (n, B); resample b takes elements floor(U[j, b] * n), j = 0..n-1."""
+    n = len(x)
+    uniforms = np.random.Generator(np.random.PCG64(seed)).random((n, n_resamples))
+    means = np.array([x[(uniforms[:, b] * n).astype(int)].mean() for b in range(n_resamples)])
+    alpha = (1 - confidence) / 2
+    return tuple(np.quantile(means, [alpha, 1 - alpha]))
+
+
+@pytest.mark.parametrize(
+    ("seed", "n_resamples", "confidence"), [(DEFAULT_SEED, DEFAULT_RESAMPLES, 0.95), (5, 250, 0.9)]
+)
+def test_every_set_follows_the_documented_scheme(seed, n_resamples, confidence):
+    # Sets of one size are resampled together: a few by gathering their drawn scores,
+    # many through one matrix of counts and matrix products over slices of the
+    # resamples. Each set's interval must be the scheme's for that set alone.
+    sets_of_size = {1: 4, 3: 2, 7: 9, 40: 5, 57: 1, 120: 4, 300: 6}
+    groups = np.concatenate(
+        [[f"{size}-{i}"] * size for size, count in sets_of_size.items() for i in range(count)]
+    )
+    values = scores(len(groups), seed=11)
+    order = np.random.default_rng(3).permutation(len(groups))  # interleave the sets
+    groups, values = groups[order], values[order]
+    table = bootstrap_mean_intervals(
+        values, groups, seed=seed, n_resamples=n_resamples, confidence=confidence
+    )
+    for name in table.index:
+        expected = reference_interval(values[groups == name], seed, n_resamples, confidence)
+        got = (table.loc[name, "ci_low"], table.loc[name, "ci_high"])
+        assert got == pytest.approx(expected, abs=1e-14), name
+
+
+def test_both_constructions_give_each_resample_s_documented_mean():
+    # The two ways of computing the B resample means of sets of one size (gathering the
+    # drawn scores; a counts matrix and products over slices of the resamples) against
+    # the scheme written out, resample by resample (the intervals alone would not see a
+    # wrong draw in one resample).
+    from forecasts.scoring.bootstrap import _Resampler
+
+    n_resamples = 300
+    uniforms = np.random.Generator(np.random.PCG64(DEFAULT_SEED)).random((400, n_resamples))
+    resampler = _Resampler(uniforms, largest_block=6)
+    for size in (1, 2, 13, 60, 400):
+        block = scores(6 * size, seed=size).reshape(6, size)
+        expected = np.array(
+            [
+                [row[(uniforms[:size, b] * size).astype(int)].mean() for b in range(n_resamples)]
+                for row in block
+            ]
+        )
+        gathered = resampler.gathered_means(block, size).copy()
+        multiplied = resampler.multiplied_means(block, resampler.counts(size), size).copy()
+        assert gathered == pytest.approx(expected, abs=1e-15), size
+        assert multiplied == pytest.approx(expected, abs=1e-15), size
+
+
 def test_agrees_with_a_naive_bootstrap_of_another_seed():
     x = scores(200, seed=4)
     rng = np.random.default_rng(12345)

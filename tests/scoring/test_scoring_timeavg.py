@@ -125,6 +125,27 @@ def test_grouped_days_and_counts():
     assert result["time_averaged_brier"].tolist() == pytest.approx([0.085, 0.25])
 
 
+def test_grouped_equal_times_the_later_row_stands():
+    # Groups of one row and of several, interleaved; in group a the two forecasts made at
+    # the same moment stand in input order: the later row (0.9) holds from 2 January.
+    frame = pd.DataFrame(
+        {
+            "forecaster": ["a", "b", "a", "c", "a"],
+            "question": ["q"] * 5,
+            "made_at": ["2020-01-02 10:00", "2020-01-01", "2020-01-01", "2020-01-03",
+                        "2020-01-02 10:00"],
+            "probability": [0.2, 0.5, 0.6, 0.7, 0.9],
+            "outcome": [1] * 5,
+            "known_at": ["2020-01-05"] * 5,
+        }
+    )
+    result = time_averaged_brier_by_group(frame).set_index("forecaster")
+    # a: 0.6 on day 1, then 0.9 on days 2-4 (0.2 never stands); b: 4 days of 0.5; c: 2 of 0.7
+    assert result["time_averaged_brier"].to_dict() == pytest.approx(
+        {"a": (0.16 + 3 * 0.01) / 4, "b": 0.25, "c": 0.09}, abs=1e-15
+    )
+
+
 def test_grouped_outcome_must_be_constant_in_a_group():
     frame = pd.DataFrame(
         {
