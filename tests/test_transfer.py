@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import shutil
+import threading
 import uuid
 from pathlib import Path
 
@@ -516,3 +517,45 @@ def test_samples_use_only_documented_columns():
     documented = (DOCS / "import-format.md").read_text()
     for column in COLUMNS:
         assert f"| `{column}` |" in documented, column
+
+
+def test_two_imports_of_one_file_at_once_add_it_once(database_url, engine, tmp_path):
+    from forecasts.errors import ValidationError
+    from forecasts.transfer.importing import import_file
+
+    sessions = make_session_factory(engine)
+    with sessions() as session:
+        import_file(session, write_csv(tmp_path / "good.csv", good_rows()))
+    # Only predictions of pundits and questions the registry has: no unique key would
+    # refuse the second import's rows.
+    day = dt.date(2021, 3, 2)
+    revisions = [{"pundit_slug": "jane-doe",
+                  "question_slug": "will-the-ceasefire-hold-until-31-december-2021",
+                  "probability": f"{50 + n % 40}%",
+                  "made_at": (day + dt.timedelta(days=n % 250)).isoformat(),
+                  "quote": f"Revision {n}."} for n in range(2000)]
+    path = write_csv(tmp_path / "revisions.csv", revisions)
+    start = threading.Barrier(2)
+    outcomes: list = []
+
+    def one_import():
+        with sessions() as session:
+            start.wait()
+            try:
+                outcomes.append(import_file(session, path))
+            except ValidationError as error:  # refused whole, writing nothing
+                outcomes.append(error)
+
+    threads = [threading.Thread(target=one_import) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with sessions() as session:
+        assert session.scalar(select(func.count(Prediction.id))) == 4 + len(revisions)
+    reports = [outcome for outcome in outcomes if not isinstance(outcome, Exception)]
+    assert reports, outcomes
+    assert sorted(report.added["predictions"] for report in reports) in (
+        [len(revisions)], [0, len(revisions)])
+    for refused in (outcome for outcome in outcomes if isinstance(outcome, Exception)):
+        assert "Nothing was imported" in str(refused)

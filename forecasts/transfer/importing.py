@@ -48,7 +48,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -220,11 +220,26 @@ def import_file(
                 session.rollback()
         try:
             with services.batch(session):
+                _one_import_at_a_time(session)
                 return importer.run(rows)
         except IntegrityError as error:  # another writer added the same row meanwhile
             raise ValidationError(
                 "database", f"refused the import ({error.orig}); someone else changed the "
                             "registry meanwhile. Nothing was imported: run it again") from error
+
+
+# Any fixed number: the key of the PostgreSQL advisory lock that imports take.
+IMPORT_LOCK_KEY = 73_012_020
+
+
+def _one_import_at_a_time(session: Session) -> None:
+    """On PostgreSQL, wait for any other import to commit before reading what the
+    registry has: two imports of the same file then add it once (predictions have no
+    unique key to refuse the second). The lock is the transaction's, released at its end.
+    SQLite needs none: its writers already take turns, and a writer that read a stale
+    snapshot is refused as busy, writing nothing."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
 
 
 SQLITE_CACHE_KIB = 128 * 1024
