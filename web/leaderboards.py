@@ -47,7 +47,8 @@ def board_and_calibration(filters: scores.Filters, min_n: int):
     state of the registry for each filter."""
 
     def compute():
-        frame = scores.prediction_frame(get_session(), filters)
+        frame = scores.prediction_frame(get_session(), filters,
+                                        columns=scores.LEADERBOARD_INPUT)
         board = scores.leaderboard_from(frame, min_n)
         calibrated = frame.loc[(frame["final"] & (frame["kind"] == "binary"))
                                .to_numpy(dtype=bool),
