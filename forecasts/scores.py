@@ -632,6 +632,8 @@ def calibration_by_pundit(frame: pd.DataFrame, slugs: Iterable[str],
     return result
 
 
+#: The columns ``phrase_table`` reads besides the scores.
+PHRASE_INPUT = ["hedge_phrase", "kind", "probability"]
 PHRASE_COLUMNS = ["hedge_phrase", "n", "n_scored", "mean_probability", "came_true",
                   "observed_frequency"]
 

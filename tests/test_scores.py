@@ -192,6 +192,8 @@ def test_phrase_table_and_calibration(session, registry):
                             scale_version="2015")
     frame = scores.prediction_frame(session)
     table = scores.phrase_table(frame).set_index("hedge_phrase")
+    lean = scores.prediction_frame(session, columns=scores.PHRASE_INPUT)
+    pd.testing.assert_frame_equal(scores.phrase_table(lean).set_index("hedge_phrase"), table)
     assert table.loc["tiny possibility", "n"] == 1
     assert table.loc["tiny possibility", "came_true"] == 0
     result = scores.calibration(frame[frame["pundit_slug"] == "ann"])

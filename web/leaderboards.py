@@ -99,6 +99,6 @@ def leaderboard():
 @blueprint.get("/phrases")
 @pagecache.reader_page
 def phrases():
-    table = pagecache.remember(
-        "phrases", (), lambda: scores.phrase_table(scores.prediction_frame(get_session())))
+    table = pagecache.remember("phrases", (), lambda: scores.phrase_table(
+        scores.prediction_frame(get_session(), columns=scores.PHRASE_INPUT)))
     return render_template("leaderboards/phrases.html", phrases=table.to_dict("records"))
