@@ -32,6 +32,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +46,9 @@ pages = Cache(with_jinja2_ext=False)
 boards = Cache(with_jinja2_ext=False)
 
 HEADER = "X-Page-Cache"
+
+_computing: dict[str, threading.Lock] = {}
+_computing_guard = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
@@ -91,9 +95,21 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
         return compute()
     key = f"{kind}:{registry_key()}:{parts!r}"
     found = boards.get(key)
-    if found is None:
-        found = compute()
-        boards.set(key, found)
+    if found is not None:
+        return found
+    # Readers arriving while a board is computed wait for it instead of computing it
+    # again (within this process: each worker computes a board once).
+    with _computing_guard:
+        lock = _computing.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            found = boards.get(key)
+            if found is None:
+                found = compute()
+                boards.set(key, found)
+    finally:
+        with _computing_guard:
+            _computing.pop(key, None)
     return found
 
 

@@ -110,3 +110,31 @@ def test_a_pundits_predictions_come_a_page_at_a_time(make_app, engine):
     assert client.get(f"/pundits/{AUTHOR}?page={pages + 1}").status_code == 404
     questions = client.get("/?page=2").get_data(as_text=True)
     assert "Page 2 of" in questions
+
+
+def test_readers_arriving_together_wait_for_one_computation(app):
+    import threading
+    import time
+
+    from web import pagecache
+
+    calls, answers = [], []
+    together = threading.Barrier(3)
+
+    def compute():
+        calls.append(threading.get_ident())
+        time.sleep(0.3)  # long enough for the others to arrive meanwhile
+        return {"board": len(calls)}
+
+    def reader():
+        with app.test_request_context("/leaderboard"):
+            together.wait()
+            answers.append(pagecache.remember("test-board", ("all",), compute))
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert answers == [{"board": 1}] * 3
