@@ -112,13 +112,11 @@ def empty_database_url(request, tmp_path) -> Iterator[str]:
     server.drop(name)
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path) -> Iterator[str]:
-    """A fresh database migrated to the latest revision, on SQLite then PostgreSQL."""
-    if request.param == "sqlite":
-        template = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "registry.sqlite3"
-        shutil.copyfile(template, path)
+def _migrated_database(request, path: Path, backend: str) -> Iterator[str]:
+    """A fresh database migrated to the latest revision (a copy of the template): a
+    SQLite file at ``path``, or a new PostgreSQL database dropped afterwards."""
+    if backend == "sqlite":
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
     server = request.getfixturevalue("postgres_server")
@@ -126,6 +124,19 @@ def database_url(request, tmp_path) -> Iterator[str]:
     name = f"forecasts_t_{uuid.uuid4().hex[:12]}"
     yield server.create(name, template=template)
     server.drop(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> Iterator[str]:
+    """A fresh database migrated to the latest revision, on SQLite then PostgreSQL."""
+    yield from _migrated_database(request, tmp_path / "registry.sqlite3", request.param)
+
+
+@pytest.fixture
+def second_database_url(request, database_url, tmp_path) -> Iterator[str]:
+    """Another fresh, migrated database on the same backend as ``database_url``."""
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    yield from _migrated_database(request, tmp_path / "second.sqlite3", backend)
 
 
 @pytest.fixture

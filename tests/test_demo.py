@@ -5,8 +5,6 @@ mix with or repeat itself."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import uuid
 from collections import Counter
 
 import pytest
@@ -53,29 +51,15 @@ def run(url: str, *args: str):
     return CliRunner().invoke(cli, ["--database-url", url, *args])
 
 
-@pytest.fixture
-def other_database_url(request, database_url, tmp_path):
-    """A second fresh, migrated database on the same backend as ``database_url``."""
-    if database_url.startswith("sqlite"):
-        path = tmp_path / "other.sqlite3"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    server = request.getfixturevalue("postgres_server")
-    name = f"forecasts_t_{uuid.uuid4().hex[:12]}"
-    yield server.create(name, template=request.getfixturevalue("postgres_template"))
-    server.drop(name)
-
-
 def _data(snapshot, engine) -> dict:
     rows = snapshot(engine)
     rows.pop("audit_events")  # holds the time the demo was made
     return rows
 
 
-def test_same_seed_same_registry(engine, other_database_url, snapshot_of):
+def test_same_seed_same_registry(engine, second_database_url, snapshot_of):
     counts = generate_demo(engine, PUNDITS, QUESTIONS, SEED)
-    other = make_engine(other_database_url)
+    other = make_engine(second_database_url)
     try:
         assert generate_demo(other, PUNDITS, QUESTIONS, SEED) == counts
         assert _data(snapshot_of, other) == _data(snapshot_of, engine)
@@ -83,9 +67,9 @@ def test_same_seed_same_registry(engine, other_database_url, snapshot_of):
         other.dispose()
 
 
-def test_another_seed_another_registry(engine, other_database_url, snapshot_of):
+def test_another_seed_another_registry(engine, second_database_url, snapshot_of):
     generate_demo(engine, PUNDITS, QUESTIONS, SEED)
-    other = make_engine(other_database_url)
+    other = make_engine(second_database_url)
     try:
         generate_demo(other, PUNDITS, QUESTIONS, SEED + 1)
         assert (_data(snapshot_of, other)["predictions"]

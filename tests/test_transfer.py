@@ -8,9 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 import threading
-import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -350,20 +348,6 @@ def test_conditions_may_point_forward_and_failed_ones_annul(database_url, sessio
 # -------------------------------------------------------------------- round trip
 
 
-@pytest.fixture
-def empty_registry_url(database_url, request, tmp_path):
-    """A second migrated, empty database on the same backend as ``database_url``."""
-    if database_url.startswith("sqlite"):
-        path = tmp_path / "second.sqlite3"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    server = request.getfixturevalue("postgres_server")
-    name = f"forecasts_t_{uuid.uuid4().hex[:12]}"
-    yield server.create(name, template=request.getfixturevalue("postgres_template"))
-    server.drop(name)
-
-
 def _rich_registry(session) -> None:
     """The seed registry, plus what it lacks: several pundits with ranked scores, a
     multiple-choice question, a re-resolution, a hand annulment of a question whose
@@ -448,7 +432,7 @@ def _registry_state(url: str) -> dict:
 
 @pytest.mark.parametrize("file_format", ["csv", "json"])
 def test_export_then_import_gives_the_same_registry_and_scores(
-        database_url, session, empty_registry_url, tmp_path, file_format):
+        database_url, session, second_database_url, tmp_path, file_format):
     _rich_registry(session)
     original = tmp_path / "original"
     result = run(database_url, "export", "--format", file_format, str(original))
@@ -456,9 +440,9 @@ def test_export_then_import_gives_the_same_registry_and_scores(
     assert sorted(p.name for p in original.iterdir()) == sorted(
         f"{name}.{file_format}" for name in ("predictions", "pundits", "sources", "questions",
                                              "resolutions", "scores", "leaderboard"))
-    result = run(empty_registry_url, "import", str(original / f"predictions.{file_format}"))
+    result = run(second_database_url, "import", str(original / f"predictions.{file_format}"))
     assert result.exit_code == 0, result.output
-    before, after = _registry_state(database_url), _registry_state(empty_registry_url)
+    before, after = _registry_state(database_url), _registry_state(second_database_url)
     board = after.pop("leaderboard")
     assert (board["rank"] == 1).any() and len(board) == 3
     pd.testing.assert_frame_equal(board, before.pop("leaderboard"), check_exact=True)
@@ -466,7 +450,7 @@ def test_export_then_import_gives_the_same_registry_and_scores(
         assert after[key] == before[key], key
     # Only the standing resolution comes back; the history is in resolutions.* to read.
     copy = tmp_path / "copy"
-    assert run(empty_registry_url, "export", "--format", file_format, str(copy)).exit_code == 0
+    assert run(second_database_url, "export", "--format", file_format, str(copy)).exit_code == 0
     for name in ("pundits", "sources", "questions", "leaderboard"):
         assert (copy / f"{name}.{file_format}").read_text() == \
                (original / f"{name}.{file_format}").read_text(), name
@@ -480,7 +464,7 @@ def test_export_then_import_gives_the_same_registry_and_scores(
     assert scores_after == scores_before
     # Each noun file imports on its own: nothing new.
     for name in ("pundits", "sources", "questions", "predictions"):
-        result = run(empty_registry_url, "import", str(original / f"{name}.{file_format}"))
+        result = run(second_database_url, "import", str(original / f"{name}.{file_format}"))
         assert result.exit_code == 0 and "nothing to add" in result.stdout, result.output
 
 
