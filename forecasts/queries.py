@@ -17,6 +17,11 @@ from forecasts.models import (
 )
 
 
+def page_count(total: int, size: int) -> int:
+    """How many pages of ``size`` rows ``total`` rows fill (at least one, even empty)."""
+    return max(1, -(-total // size))
+
+
 def paged(session: Session, statement: Select, page: int, size: int) -> tuple[list, int]:
     """Page ``page`` (from 1) of ``size`` rows of an ordered select, and how many rows
     the select has in all."""

@@ -53,5 +53,4 @@ def user(user_id: int):
 @admin_required
 def audit():
     listing = current_page(lambda page, size: queries.audit_page(get_session(), page, size))
-    return render_template("admin/audit.html", events=listing.items, page=listing.number,
-                           pages=listing.pages, total=listing.total)
+    return render_template("admin/audit.html", events=listing.items, **listing.numbers())

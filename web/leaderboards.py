@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from forecasts import scores
+from forecasts import queries, scores
 from forecasts.errors import ValidationError
 from forecasts.validation import parse_date
 from web import pagecache
@@ -59,7 +59,7 @@ def board_and_calibration(filters: scores.Filters, min_n: int):
 
 
 def _page_of(rows, page: int, size: int) -> tuple:
-    pages = max(1, -(-len(rows) // size))
+    pages = queries.page_count(len(rows), size)
     page = min(max(1, page), pages)
     return rows.iloc[(page - 1) * size: page * size], page, pages
 

@@ -64,10 +64,9 @@ def init_app(app: Flask) -> None:
     config.setdefault("BOARD_CACHE_THRESHOLD", 16)
     # One registry's entries apart from another's in a shared store.
     registry = hashlib.sha256(str(config["DATABASE_URL"]).encode()).hexdigest()[:12]
-    prefix = f"forecasts:{registry}:"
-    pages.init_app(app, {"CACHE_KEY_PREFIX": config.get("CACHE_KEY_PREFIX", prefix)})
-    boards.init_app(app, {"CACHE_KEY_PREFIX": config.get("CACHE_KEY_PREFIX", prefix),
-                          "CACHE_THRESHOLD": config["BOARD_CACHE_THRESHOLD"]})
+    config.setdefault("CACHE_KEY_PREFIX", f"forecasts:{registry}:")
+    pages.init_app(app)
+    boards.init_app(app, {"CACHE_THRESHOLD": config["BOARD_CACHE_THRESHOLD"]})
 
 
 def registry_key() -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, request
 
+from forecasts import queries
+
 
 @dataclass(frozen=True)
 class Page:
@@ -14,6 +16,10 @@ class Page:
     total: int
     number: int
     pages: int
+
+    def numbers(self) -> dict:
+        """What a list's count and its pager show: ``total``, ``page``, ``pages``."""
+        return {"total": self.total, "page": self.number, "pages": self.pages}
 
 
 def current_page(query: Callable[[int, int], tuple[list, int]], param: str = "page") -> Page:
@@ -24,7 +30,7 @@ def current_page(query: Callable[[int, int], tuple[list, int]], param: str = "pa
         abort(404)
     size = current_app.config["PAGE_SIZE"]
     items, total = query(number, size)
-    pages = max(1, -(-total // size))
+    pages = queries.page_count(total, size)
     if number > pages:
         abort(404)
     return Page(items, total, number, pages)

@@ -29,8 +29,7 @@ blueprint = Blueprint("pundits", __name__, url_prefix="/pundits")
 @pagecache.reader_page
 def index():
     listing = current_page(lambda page, size: queries.pundit_page(get_session(), page, size))
-    return render_template("pundits/index.html", pundits=listing.items, total=listing.total,
-                           page=listing.number, pages=listing.pages)
+    return render_template("pundits/index.html", pundits=listing.items, **listing.numbers())
 
 
 @blueprint.get("/<slug>")
@@ -47,8 +46,7 @@ def show(slug: str):
     result = scores.calibration(frame)
     on_page = frame[frame["prediction_id"].isin([p.id for p in predictions])]
     return render_template(
-        "pundits/show.html", pundit=pundit, predictions=predictions, total=listing.total,
-        page=listing.number, pages=listing.pages,
+        "pundits/show.html", pundit=pundit, predictions=predictions, **listing.numbers(),
         summary=board.iloc[0].to_dict() if len(board) else None,
         scored=on_page.set_index("prediction_id")[["status", "brier", "log_score", "final"]]
         .to_dict("index"),

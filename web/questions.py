@@ -23,7 +23,7 @@ def index():
     listing = current_page(lambda page, size: queries.question_page(get_session(), page,
                                                                     size))
     return render_template("questions/index.html", questions=listing.items,
-                           total=listing.total, page=listing.number, pages=listing.pages)
+                           **listing.numbers())
 
 
 @blueprint.get("/healthz")

@@ -22,8 +22,7 @@ blueprint = Blueprint("sources", __name__, url_prefix="/sources")
 @pagecache.reader_page
 def index():
     listing = current_page(lambda page, size: queries.source_page(get_session(), page, size))
-    return render_template("sources/index.html", sources=listing.items, total=listing.total,
-                           page=listing.number, pages=listing.pages)
+    return render_template("sources/index.html", sources=listing.items, **listing.numbers())
 
 
 @blueprint.get("/<int:source_id>")

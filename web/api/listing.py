@@ -37,7 +37,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return queries.page_count(self.total, self.per_page)
 
 
 def paginate(session: Session, query: Select, page: int, per_page: int) -> Page:

@@ -335,7 +335,7 @@ def leaderboard(page: int, per_page: int, **_filters):
     start = (page - 1) * per_page
     return jsonify({
         "items": rows[start:start + per_page], "page": page, "per_page": per_page,
-        "total": len(rows), "pages": max(1, -(-len(rows) // per_page)),
+        "total": len(rows), "pages": queries.page_count(len(rows), per_page),
         "filters": {"tag": filters.tag, "kind": filters.kind, "min_n": min_n,
                     "since": filters.since.isoformat() if filters.since else None,
                     "until": filters.until.isoformat() if filters.until else None},
