@@ -24,7 +24,8 @@ class Page:
 
 def current_page(query: Callable[[int, int], tuple[list, int]], param: str = "page") -> Page:
     """The page the request asks for of ``query(page, size) -> (items, total)``; a page
-    number that is not a whole number of at least 1, or past the last page, is a 404."""
+    number below 1, or past the last page, is a 404 (a value that is not a whole number
+    is read as page 1)."""
     number = request.args.get(param, 1, type=int)
     if number is None or number < 1:
         abort(404)

@@ -108,6 +108,7 @@ def test_a_pundits_predictions_come_a_page_at_a_time(make_app, engine):
     assert len(seen) == total
     assert seen == sorted(seen)  # oldest first, across the pages
     assert client.get(f"/pundits/{AUTHOR}?page={pages + 1}").status_code == 404
+    assert client.get(f"/pundits/{AUTHOR}?page=0").status_code == 404
     questions = client.get("/?page=2").get_data(as_text=True)
     assert "Page 2 of" in questions
 
