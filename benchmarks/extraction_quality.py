@@ -33,8 +33,10 @@ TARGET = 0.8
 
 def _line(name: str, scores: Scores) -> str:
     mae = f"{scores.mae:.3f}" if scores.mae is not None else "  -  "
-    return (f"{name:<34} {scores.labelled:>4} {scores.candidates:>5} {scores.found:>5} "
-            f"{scores.precision:>9.2f} {scores.recall:>6.2f} {mae:>6}")
+    return (
+        f"{name:<34} {scores.labelled:>4} {scores.candidates:>5} {scores.found:>5} "
+        f"{scores.precision:>9.2f} {scores.recall:>6.2f} {mae:>6}"
+    )
 
 
 def _agree(pair: tuple[int, int]) -> str:
@@ -43,8 +45,10 @@ def _agree(pair: tuple[int, int]) -> str:
 
 
 def report(results: list[Result], verbose: bool) -> dict[str, Scores]:
-    print(f"{'passage':<34} {'lab.':>4} {'cand.':>5} {'found':>5} {'precision':>9} "
-          f"{'recall':>6} {'MAE':>6}")
+    print(
+        f"{'passage':<34} {'lab.':>4} {'cand.':>5} {'found':>5} {'precision':>9} "
+        f"{'recall':>6} {'MAE':>6}"
+    )
     for result in results:
         print(_line(result.passage.name, score([result])))
     groups = {
@@ -59,21 +63,27 @@ def report(results: list[Result], verbose: bool) -> dict[str, Scores]:
         print(_line(name, scores))
     overall = figures["all"]
     print()
-    print(f"agreement with the labels (all): negation {_agree(overall.negation)}, "
-          f"condition {_agree(overall.conditional)}, stated/mapped {_agree(overall.origin)}, "
-          f"deadline {_agree(overall.deadline)}")
+    print(
+        f"agreement with the labels (all): negation {_agree(overall.negation)}, "
+        f"condition {_agree(overall.conditional)}, stated/mapped {_agree(overall.origin)}, "
+        f"deadline {_agree(overall.deadline)}"
+    )
     if verbose:
         for result in results:
             for label in result.missed:
                 print(f"MISSED  {result.passage.name}: {label.quote}")
             for candidate in result.false:
-                print(f"FALSE   {result.passage.name}: {candidate.sentence[:100]} "
-                      f"[{candidate.hedge_phrase}]")
+                print(
+                    f"FALSE   {result.passage.name}: {candidate.sentence[:100]} "
+                    f"[{candidate.hedge_phrase}]"
+                )
             for label, candidate in result.found:
                 expected = label.data.get("probability")
                 if expected is not None and abs(candidate.probability - expected) > 0.15:
-                    print(f"OFF     {result.passage.name}: {candidate.hedge_phrase!r} "
-                          f"{candidate.probability} vs {expected}: {label.quote[:60]}")
+                    print(
+                        f"OFF     {result.passage.name}: {candidate.hedge_phrase!r} "
+                        f"{candidate.probability} vs {expected}: {label.quote[:60]}"
+                    )
     return figures
 
 
@@ -89,22 +99,28 @@ def main(argv: list[str] | None = None) -> int:
     print(f"extracting from {len(passages)} labelled passages ...", file=sys.stderr)
     results = evaluate(passages, args.scale)
     if args.json:
-        figures = {name: scores.to_dict() for name, scores in (
-            ("all", score(results)),
-            ("dev", score([r for r in results if r.passage.split == "dev"])),
-            ("held-out", score([r for r in results if r.passage.split == "held-out"])),
-            ("seed op-ed", score([r for r in results if r.passage.name == SEED])),
-        )}
+        figures = {
+            name: scores.to_dict()
+            for name, scores in (
+                ("all", score(results)),
+                ("dev", score([r for r in results if r.passage.split == "dev"])),
+                ("held-out", score([r for r in results if r.passage.split == "held-out"])),
+                ("seed op-ed", score([r for r in results if r.passage.name == SEED])),
+            )
+        }
         print(json.dumps(figures, indent=2))
         overall, seed = figures["all"], figures["seed op-ed"]
-        met = (overall["precision"] >= TARGET and overall["recall"] >= TARGET
-               and seed["recall"] == 1.0)
+        met = (
+            overall["precision"] >= TARGET and overall["recall"] >= TARGET and seed["recall"] == 1.0
+        )
     else:
         figures = report(results, args.verbose)
         overall, seed = figures["all"], figures["seed op-ed"]
         met = overall.precision >= TARGET and overall.recall >= TARGET and seed.recall == 1.0
-        print(f"targets (seed recall 1.0; precision and recall >= {TARGET}): "
-              f"{'met' if met else 'MISSED'}")
+        print(
+            f"targets (seed recall 1.0; precision and recall >= {TARGET}): "
+            f"{'met' if met else 'MISSED'}"
+        )
     return 1 if args.check and not met else 0
 
 

@@ -54,29 +54,64 @@ engine.dispose()
 """
 
 HEADER = [
-    "pundit", "pundit_slug", "pundit_affiliation",
-    "source_title", "source_url", "source_published_on", "source_outlet",
-    "statement", "question_slug", "resolution_criteria", "resolve_by", "kind", "options",
-    "tags", "probability", "distribution", "quote", "hedge_phrase", "probability_origin",
-    "scale", "made_at", "outcome", "known_at", "evidence_url", "resolution_note",
+    "pundit",
+    "pundit_slug",
+    "pundit_affiliation",
+    "source_title",
+    "source_url",
+    "source_published_on",
+    "source_outlet",
+    "statement",
+    "question_slug",
+    "resolution_criteria",
+    "resolve_by",
+    "kind",
+    "options",
+    "tags",
+    "probability",
+    "distribution",
+    "quote",
+    "hedge_phrase",
+    "probability_origin",
+    "scale",
+    "made_at",
+    "outcome",
+    "known_at",
+    "evidence_url",
+    "resolution_note",
 ]
-PHRASES = [("almost no chance", 0.03), ("very unlikely", 0.12), ("unlikely", 0.3),
-           ("roughly even chance", 0.5), ("likely", 0.67), ("very likely", 0.88),
-           ("almost certain", 0.97)]
+PHRASES = [
+    ("almost no chance", 0.03),
+    ("very unlikely", 0.12),
+    ("unlikely", 0.3),
+    ("roughly even chance", 0.5),
+    ("likely", 0.67),
+    ("very likely", 0.88),
+    ("almost certain", 0.97),
+]
 OPTIONS = ["Red", "Blue", "Green"]
 TAGS = ["economy", "politics", "war", "health", "climate", "elections", "trade", "energy"]
 
 
-def generate(path: Path, rows: int, pundits: int, questions: int, sources: int,
-             seed: int = 2020) -> None:
+def generate(
+    path: Path, rows: int, pundits: int, questions: int, sources: int, seed: int = 2020
+) -> None:
     """Write a synthetic import file, showing progress on stderr."""
     rng = np.random.Generator(np.random.PCG64(seed))
     day0 = np.datetime64("2015-01-01")
-    pundit_cells = [(f"Pundit {i:04d}", f"pundit-{i:04d}", f"Outlet {i % 50}")
-                    for i in range(pundits)]
+    pundit_cells = [
+        (f"Pundit {i:04d}", f"pundit-{i:04d}", f"Outlet {i % 50}") for i in range(pundits)
+    ]
     source_day = day0 + rng.integers(0, 5 * 365, size=sources)  # 2015..2019
-    source_cells = [(f"Column {i:05d}", f"https://example.org/columns/{i:05d}",
-                     str(source_day[i]), f"The Daily {i % 30}") for i in range(sources)]
+    source_cells = [
+        (
+            f"Column {i:05d}",
+            f"https://example.org/columns/{i:05d}",
+            str(source_day[i]),
+            f"The Daily {i % 30}",
+        )
+        for i in range(sources)
+    ]
     choice = rng.random(questions) < 0.1
     resolve_by = np.datetime64("2020-06-30") + rng.integers(0, 900, size=questions)
     resolved = rng.random(questions) < 0.4
@@ -87,9 +122,12 @@ def generate(path: Path, rows: int, pundits: int, questions: int, sources: int,
     question_cells = []
     for i in range(questions):
         tags = "|".join(sorted({TAGS[i % 8], TAGS[(i * 7 + 3) % 8]}))
-        base = (f"Will event {i:05d} happen by {resolve_by[i]}?", f"event-{i:05d}",
-                f"Yes if a major wire service reports event {i:05d} by {resolve_by[i]}.",
-                str(resolve_by[i]))
+        base = (
+            f"Will event {i:05d} happen by {resolve_by[i]}?",
+            f"event-{i:05d}",
+            f"Yes if a major wire service reports event {i:05d} by {resolve_by[i]}.",
+            str(resolve_by[i]),
+        )
         if choice[i]:
             kind = ("multiple_choice", " | ".join(OPTIONS), tags)
             outcome = OPTIONS[int(truth[i] * 3)]
@@ -97,8 +135,12 @@ def generate(path: Path, rows: int, pundits: int, questions: int, sources: int,
             kind = ("binary", "", tags)
             outcome = "yes" if truth[i] < 0.5 else "no"
         if resolved[i]:
-            resolution = (outcome, str(known[i]), f"https://example.org/evidence/{i:05d}",
-                          f"Reported on {known[i]}.")
+            resolution = (
+                outcome,
+                str(known[i]),
+                f"https://example.org/evidence/{i:05d}",
+                f"Reported on {known[i]}.",
+            )
         else:
             resolution = ("", "", "", "")
         question_cells.append((base, kind, resolution))
@@ -131,18 +173,25 @@ def generate(path: Path, rows: int, pundits: int, questions: int, sources: int,
                     distribution = f"Red: {a}% | Blue: {b}% | Green: {100 - a - b}%"
                 mapped = style[j] == 2
                 seconds = int(made_second[j])
-                writer.writerow((
-                    *pundit_cells[who[j]], *source_cells[where[j]], *statement, *kind,
-                    probability, distribution,
-                    f"I think event {what[j]:05d} is {words}.", words,
-                    "mapped" if mapped else "stated", "icd-203@2015" if mapped else "",
-                    f"{made_day[j]}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:"
-                    f"{seconds % 60:02d}Z",
-                    *resolution,
-                ))
+                writer.writerow(
+                    (
+                        *pundit_cells[who[j]],
+                        *source_cells[where[j]],
+                        *statement,
+                        *kind,
+                        probability,
+                        distribution,
+                        f"I think event {what[j]:05d} is {words}.",
+                        words,
+                        "mapped" if mapped else "stated",
+                        "icd-203@2015" if mapped else "",
+                        f"{made_day[j]}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:"
+                        f"{seconds % 60:02d}Z",
+                        *resolution,
+                    )
+                )
             written += size
-            print(f"\rgenerating {written:,}/{rows:,} rows", end="", file=sys.stderr,
-                  flush=True)
+            print(f"\rgenerating {written:,}/{rows:,} rows", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
 
 
@@ -165,8 +214,12 @@ def main() -> None:
     parser.add_argument("--pundits", type=int, default=2_000)
     parser.add_argument("--questions", type=int, default=50_000)
     parser.add_argument("--sources", type=int, default=20_000)
-    parser.add_argument("--keep", type=Path, default=None,
-                        help="Write the files here and keep them (default: a temp dir).")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="Write the files here and keep them (default: a temp dir).",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="import-bench-") as scratch:
@@ -191,15 +244,19 @@ def main() -> None:
             while handle.read(1 << 24):
                 pass
         import_time, import_peak, _ = run_child(
-            [sys.executable, "-c", IMPORT_SCRIPT, url, str(data)])
+            [sys.executable, "-c", IMPORT_SCRIPT, url, str(data)]
+        )
         floor_time, floor_peak, _ = run_child(
-            [sys.executable, "-c", FLOOR_SCRIPT, str(data), str(floor_db)])
+            [sys.executable, "-c", FLOOR_SCRIPT, str(data), str(floor_db)]
+        )
 
     ratio = import_time / floor_time
     print(f"rows:   {args.rows:,} ({size / 1e6:.0f} MB of CSV)")
     print(f"import: {import_time:7.2f} s   peak memory {import_peak / 2**20:7.0f} MiB")
-    print(f"floor:  {floor_time:7.2f} s   peak memory {floor_peak / 2**20:7.0f} MiB "
-          "(pandas read_csv + to_sql)")
+    print(
+        f"floor:  {floor_time:7.2f} s   peak memory {floor_peak / 2**20:7.0f} MiB "
+        "(pandas read_csv + to_sql)"
+    )
     verdict = "within" if ratio <= TARGET_RATIO else "above"
     print(f"ratio:  {ratio:.2f} ({verdict} the target of {TARGET_RATIO})")
 

@@ -81,18 +81,23 @@ def generate(url: str, args: argparse.Namespace) -> None:
                 return
         total = args.pundits + args.questions + args.predictions
         done: dict[str, int] = {}
-        with click.progressbar(length=total, label="generating", file=sys.stderr,
-                               show_pos=True, width=30) as bar:
+        with click.progressbar(
+            length=total, label="generating", file=sys.stderr, show_pos=True, width=30
+        ) as bar:
+
             def progress(stage: str, count: int, _total: int) -> None:
                 bar.label = f"generating {stage:<11}"
                 bar.update(count - done.get(stage, 0))
                 done[stage] = count
 
             started = time.perf_counter()
-            counts = generate_demo(engine, args.pundits, args.questions, args.seed,
-                                   args.predictions, progress=progress)
-        log(f"generated in {time.perf_counter() - started:.1f} s: "
-            + ", ".join(f"{key} {value:,}" for key, value in counts.items()))
+            counts = generate_demo(
+                engine, args.pundits, args.questions, args.seed, args.predictions, progress=progress
+            )
+        log(
+            f"generated in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{key} {value:,}" for key, value in counts.items())
+        )
     finally:
         engine.dispose()
 
@@ -115,8 +120,10 @@ def run_floor(path: Path) -> float:
         rows = connection.execute(FLOOR_QUERY).fetchall()
     finally:
         connection.close()
-    frame = pd.DataFrame.from_records(rows, columns=[
-        "id", "pundit_id", "question_id", "made_at", "probability", "outcome", "known_at"])
+    frame = pd.DataFrame.from_records(
+        rows,
+        columns=["id", "pundit_id", "question_id", "made_at", "probability", "outcome", "known_at"],
+    )
     scored = frame[frame["outcome"].isin(["yes", "no"]) & frame["probability"].notna()]
     brier = (scored["probability"] - (scored["outcome"] == "yes")) ** 2
     per_pundit = brier.groupby(scored["pundit_id"]).mean()
@@ -131,21 +138,20 @@ def busiest_pundit(path: Path) -> tuple[str, int]:
         return connection.execute(
             "SELECT pundits.slug, count(*) AS n FROM predictions "
             "JOIN pundits ON pundits.id = predictions.pundit_id "
-            "GROUP BY pundits.id ORDER BY n DESC, pundits.id LIMIT 1").fetchone()
+            "GROUP BY pundits.id ORDER BY n DESC, pundits.id LIMIT 1"
+        ).fetchone()
     finally:
         connection.close()
 
 
-def time_pages(url: str, path: Path, requests: int) -> tuple[dict[str, float],
-                                                             dict[str, float]]:
+def time_pages(url: str, path: Path, requests: int) -> tuple[dict[str, float], dict[str, float]]:
     from web import create_app
 
     app = create_app({"DATABASE_URL": url, "TESTING": True})
     client = app.test_client()
     slug, n = busiest_pundit(path)
     log(f"busiest pundit: {slug} ({n:,} predictions)")
-    routes = {"healthz": "/healthz", "leaderboard": "/leaderboard",
-              "pundit": f"/pundits/{slug}"}
+    routes = {"healthz": "/healthz", "leaderboard": "/leaderboard", "pundit": f"/pundits/{slug}"}
     medians, firsts = {}, {}
     for name, route in routes.items():
         log(f"GET {route}: first request")
@@ -175,8 +181,10 @@ def blas(limit: int | None):
             raise SystemExit("--blas-threads needs threadpoolctl") from None
         return "unknown (threadpoolctl not installed)", contextlib.nullcontext()
     pools = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
-    described = ", ".join(f"{pool['internal_api']} {pool['num_threads']} threads"
-                          for pool in pools) or "none found"
+    described = (
+        ", ".join(f"{pool['internal_api']} {pool['num_threads']} threads" for pool in pools)
+        or "none found"
+    )
     if limit is None:
         return described, contextlib.nullcontext()
     return f"{described}, limited to {limit}", threadpool_limits(limits=limit, user_api="blas")
@@ -190,12 +198,21 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2020)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--requests", type=int, default=5)
-    parser.add_argument("--database", type=Path, default=None,
-                        help="SQLite file to generate into (or reuse); default: a temporary one")
-    parser.add_argument("--blas-threads", type=int, default=None,
-                        help="limit the BLAS threads for the whole run (threadpoolctl)")
-    parser.add_argument("--skip-pages", action="store_true",
-                        help="time only (a) and (b), not the pages (c)")
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=None,
+        help="SQLite file to generate into (or reuse); default: a temporary one",
+    )
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=None,
+        help="limit the BLAS threads for the whole run (threadpoolctl)",
+    )
+    parser.add_argument(
+        "--skip-pages", action="store_true", help="time only (a) and (b), not the pages (c)"
+    )
     args = parser.parse_args()
 
     described, limit = blas(args.blas_threads)
@@ -215,8 +232,11 @@ def main() -> None:
         for repeat in range(1, args.repeats + 1):
             boards.append(run_leaderboard(sessions))
             floors.append(run_floor(path))
-            print(f"run {repeat}: leaderboard {boards[-1]:.3f} s, floor {floors[-1]:.3f} s, "
-                  f"ratio {boards[-1] / floors[-1]:.2f}", flush=True)
+            print(
+                f"run {repeat}: leaderboard {boards[-1]:.3f} s, floor {floors[-1]:.3f} s, "
+                f"ratio {boards[-1] / floors[-1]:.2f}",
+                flush=True,
+            )
         engine.dispose()
         board, floor = statistics.median(boards), statistics.median(floors)
         board_ratio = board / floor
@@ -235,9 +255,11 @@ def main() -> None:
         ratio = pages[name] / pages["healthz"]
         verdict = "meets" if ratio <= PAGE_TARGET else "misses"
         route = "/leaderboard" if name == "leaderboard" else "/pundits/<busiest>"
-        print(f"    GET {route}, median: {pages[name] * 1000:.1f} ms, "
-              f"ratio to /healthz {ratio:.1f} (target <= {PAGE_TARGET}: {verdict}); "
-              f"first request (rendered): {firsts[name] * 1000:.0f} ms")
+        print(
+            f"    GET {route}, median: {pages[name] * 1000:.1f} ms, "
+            f"ratio to /healthz {ratio:.1f} (target <= {PAGE_TARGET}: {verdict}); "
+            f"first request (rendered): {firsts[name] * 1000:.0f} ms"
+        )
 
 
 if __name__ == "__main__":

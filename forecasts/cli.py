@@ -150,22 +150,42 @@ def seed(obj: _Context) -> None:
 # ----------------------------------------------------------------------------- list
 
 _LISTS = {
-    "pundits": (queries.list_pundits, serialize.pundit_dict,
-                ["id", "slug", "name", "affiliation"]),
-    "sources": (queries.list_sources, serialize.source_dict,
-                ["id", "published_on", "title", "outlet", "url"]),
-    "questions": (queries.list_questions, serialize.question_dict,
-                  ["id", "slug", "resolve_by", "kind", "outcome", "statement"]),
-    "predictions": (queries.list_predictions, serialize.prediction_dict,
-                    ["id", "made_at", "pundit_slug", "question_slug", "probability",
-                     "hedge_phrase", "look_ahead"]),
+    "pundits": (queries.list_pundits, serialize.pundit_dict, ["id", "slug", "name", "affiliation"]),
+    "sources": (
+        queries.list_sources,
+        serialize.source_dict,
+        ["id", "published_on", "title", "outlet", "url"],
+    ),
+    "questions": (
+        queries.list_questions,
+        serialize.question_dict,
+        ["id", "slug", "resolve_by", "kind", "outcome", "statement"],
+    ),
+    "predictions": (
+        queries.list_predictions,
+        serialize.prediction_dict,
+        [
+            "id",
+            "made_at",
+            "pundit_slug",
+            "question_slug",
+            "probability",
+            "hedge_phrase",
+            "look_ahead",
+        ],
+    ),
 }
 
 
 @cli.command("list")
 @click.argument("kind", type=click.Choice(list(_LISTS)))
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]),
-              default="table", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
 @click.pass_obj
 def list_rows(obj: _Context, kind: str, output_format: str) -> None:
     """List pundits, sources, questions or predictions."""
@@ -186,22 +206,42 @@ def list_rows(obj: _Context, kind: str, output_format: str) -> None:
 
 
 @cli.command()
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]),
-              default="table", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--tag", default=None, help="Only questions with this tag.")
-@click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only forecasts made on or "
-              "after this day.")
-@click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only forecasts made on or "
-              "before this day.")
+@click.option(
+    "--since", default=None, metavar="YYYY-MM-DD", help="Only forecasts made on or after this day."
+)
+@click.option(
+    "--until", default=None, metavar="YYYY-MM-DD", help="Only forecasts made on or before this day."
+)
 @click.option("--kind", type=click.Choice(["binary", "multiple_choice"]), default=None)
-@click.option("--min-n", type=click.IntRange(min=1), default=scores.DEFAULT_MIN_N,
-              show_default=True, help="Scored forecasts needed to be ranked.")
+@click.option(
+    "--min-n",
+    type=click.IntRange(min=1),
+    default=scores.DEFAULT_MIN_N,
+    show_default=True,
+    help="Scored forecasts needed to be ranked.",
+)
 @click.pass_obj
-def leaderboard(obj: _Context, output_format: str, tag: str | None, since: str | None,
-                until: str | None, kind: str | None, min_n: int) -> None:
+def leaderboard(
+    obj: _Context,
+    output_format: str,
+    tag: str | None,
+    since: str | None,
+    until: str | None,
+    kind: str | None,
+    min_n: int,
+) -> None:
     """Rank pundits by mean Brier score (lower is better), with 95% intervals."""
     filters = scores.Filters(
-        tag=tag, kind=kind,
+        tag=tag,
+        kind=kind,
         since=parse_date(since, "since") if since else None,
         until=parse_date(until, "until") if until else None,
     )
@@ -216,8 +256,21 @@ def leaderboard(obj: _Context, output_format: str, tag: str | None, since: str |
     elif rows:
         from forecasts.tables import format_table
 
-        click.echo(format_table(rows, ["rank", "pundit", "n", "brier", "brier_ci_low",
-                                       "brier_ci_high", "log_score", "peer_brier"]))
+        click.echo(
+            format_table(
+                rows,
+                [
+                    "rank",
+                    "pundit",
+                    "n",
+                    "brier",
+                    "brier_ci_low",
+                    "brier_ci_high",
+                    "log_score",
+                    "peer_brier",
+                ],
+            )
+        )
     else:
         click.echo("no scored forecasts yet")
 
@@ -243,7 +296,11 @@ def users_create(obj: _Context, name: str, role: str, email: str | None) -> None
         password = sys.stdin.readline().rstrip("\r\n")
     with obj.session() as session:
         user = services.create_user(
-            session, services.Actor.system(), name=name, role=role, password=password,
+            session,
+            services.Actor.system(),
+            name=name,
+            role=role,
+            password=password,
             email=email,
         )
     click.echo(f"created {user.role} {user.name!r}")
@@ -284,16 +341,18 @@ def publish(obj: _Context, outdir: Path) -> None:
     obj.require_schema()
     if outdir.exists() and any(outdir.iterdir()) and not (outdir / "feed.xml").exists():
         raise click.ClickException(
-            f"outdir: {outdir} is not empty and holds no earlier copy; choose an empty folder")
+            f"outdir: {outdir} is not empty and holds no earlier copy; choose an empty folder"
+        )
 
     def progress(items, length):
-        with click.progressbar(items, length=length, label="Writing pages",
-                               file=sys.stderr) as bar:
+        with click.progressbar(items, length=length, label="Writing pages", file=sys.stderr) as bar:
             yield from bar
 
     counts = publish_site(obj.url, outdir, progress)
-    click.echo(f"published {counts['pages']} pages, {counts['predictions']} predictions, "
-               f"{counts['resolutions']} resolutions to {outdir}")
+    click.echo(
+        f"published {counts['pages']} pages, {counts['predictions']} predictions, "
+        f"{counts['resolutions']} resolutions to {outdir}"
+    )
 
 
 cli.add_command(score)
@@ -306,4 +365,3 @@ cli.add_command(demo)
 
 def main() -> None:
     cli(prog_name="forecasts")
-

@@ -106,10 +106,15 @@ _HEDGE_QUOTES = {
 # share of the question's time elapsed; < 1 is faster), and the words for the bio.
 _KINDS = (
     ("sharp", 0.15, 1.0, 0.35, 0.5, "sharp and well calibrated"),
-    ("over-confident", 0.25, 1.9, 0.7, 1.0,
-     "over-confident: forecasts sit too close to 0% and 100%"),
-    ("under-confident", 0.20, 0.5, 0.7, 1.0,
-     "under-confident: forecasts sit too close to 50%"),
+    (
+        "over-confident",
+        0.25,
+        1.9,
+        0.7,
+        1.0,
+        "over-confident: forecasts sit too close to 0% and 100%",
+    ),
+    ("under-confident", 0.20, 0.5, 0.7, 1.0, "under-confident: forecasts sit too close to 50%"),
     ("noise", 0.10, 0.25, 1.8, 1.0, "little skill: forecasts are mostly noise"),
     ("typical", 0.30, 1.0, 0.9, 1.0, "typical skill and calibration"),
 )
@@ -119,66 +124,197 @@ _OTHER_RATE = 0.03
 _MAX_EXTRA_REVISIONS = 4
 
 _FIRST_NAMES = (
-    "Ada", "Bela", "Cyrus", "Dalia", "Emeka", "Farah", "Goran", "Hana", "Ivo", "Jun",
-    "Kemal", "Lena", "Mateo", "Nadia", "Oskar", "Priya", "Quinn", "Rosa", "Sami", "Tamar",
-    "Ugo", "Vera", "Wen", "Ximena", "Yusuf", "Zora", "Anouk", "Bram", "Chiara", "Dmitri",
-    "Elif", "Fintan", "Greta", "Hugo", "Ines", "Jonas", "Kaia", "Luca", "Mira", "Niko",
+    "Ada",
+    "Bela",
+    "Cyrus",
+    "Dalia",
+    "Emeka",
+    "Farah",
+    "Goran",
+    "Hana",
+    "Ivo",
+    "Jun",
+    "Kemal",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tamar",
+    "Ugo",
+    "Vera",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zora",
+    "Anouk",
+    "Bram",
+    "Chiara",
+    "Dmitri",
+    "Elif",
+    "Fintan",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kaia",
+    "Luca",
+    "Mira",
+    "Niko",
 )
 _LAST_NAMES = (
-    "Abara", "Bergstrom", "Castellano", "Dimitrov", "Eriksen", "Fonseca", "Gallagher",
-    "Haddad", "Ivanova", "Jansen", "Kowalski", "Lindqvist", "Moreau", "Nakamura",
-    "Okafor", "Petrova", "Quispe", "Rahman", "Silva", "Takahashi", "Ulloa", "Varga",
-    "Weber", "Xu", "Yilmaz", "Zeller", "Achebe", "Brennan", "Costa", "Duarte", "Engel",
-    "Ferreira", "Grieg", "Horvat", "Iqbal", "Juarez", "Kaur", "Laine", "Mensah", "Novak",
+    "Abara",
+    "Bergstrom",
+    "Castellano",
+    "Dimitrov",
+    "Eriksen",
+    "Fonseca",
+    "Gallagher",
+    "Haddad",
+    "Ivanova",
+    "Jansen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrova",
+    "Quispe",
+    "Rahman",
+    "Silva",
+    "Takahashi",
+    "Ulloa",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zeller",
+    "Achebe",
+    "Brennan",
+    "Costa",
+    "Duarte",
+    "Engel",
+    "Ferreira",
+    "Grieg",
+    "Horvat",
+    "Iqbal",
+    "Juarez",
+    "Kaur",
+    "Laine",
+    "Mensah",
+    "Novak",
 )
 _AFFILIATIONS = (
-    "Synthetic Policy Institute", "The Demo Gazette", "Placeholder University",
-    "Example Broadcasting", "Independent (synthetic)", "Sample Capital Research",
+    "Synthetic Policy Institute",
+    "The Demo Gazette",
+    "Placeholder University",
+    "Example Broadcasting",
+    "Independent (synthetic)",
+    "Sample Capital Research",
 )
 _COUNTRIES = (
-    "Freedonia", "Sylvania", "Ruritania", "Genovia", "Latveria", "Elbonia", "Zamunda",
-    "Borduria", "Syldavia", "Molvania", "Graustark", "Grand Fenwick", "Kasnia",
-    "Vulgaria", "Santa Prisca", "Costaguana", "Orsinia", "Carpania", "Novistrana",
+    "Freedonia",
+    "Sylvania",
+    "Ruritania",
+    "Genovia",
+    "Latveria",
+    "Elbonia",
+    "Zamunda",
+    "Borduria",
+    "Syldavia",
+    "Molvania",
+    "Graustark",
+    "Grand Fenwick",
+    "Kasnia",
+    "Vulgaria",
+    "Santa Prisca",
+    "Costaguana",
+    "Orsinia",
+    "Carpania",
+    "Novistrana",
     "Markovia",
 )
-_TOPICS = ("politics", "economy", "markets", "geopolitics", "climate", "technology",
-           "health", "science", "sports", "elections")
+_TOPICS = (
+    "politics",
+    "economy",
+    "markets",
+    "geopolitics",
+    "climate",
+    "technology",
+    "health",
+    "science",
+    "sports",
+    "elections",
+)
 # (topic, statement with {a}, {b} countries and {by} deadline, slug words, options)
 _TEMPLATES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("politics", "Will {a} hold a snap general election {by}?", "snap-election", ()),
-    ("politics", "Will the ruling coalition in {a} lose a confidence vote {by}?",
-     "confidence-vote", ()),
+    (
+        "politics",
+        "Will the ruling coalition in {a} lose a confidence vote {by}?",
+        "confidence-vote",
+        (),
+    ),
     ("economy", "Will the central bank of {a} cut its policy rate {by}?", "rate-cut", ()),
-    ("economy", "Will annual inflation in {a} exceed 5% in any month {by}?",
-     "inflation-above-5", ()),
-    ("markets", "Will the main stock index of {a} close at a record high {by}?",
-     "stock-record", ()),
+    (
+        "economy",
+        "Will annual inflation in {a} exceed 5% in any month {by}?",
+        "inflation-above-5",
+        (),
+    ),
+    (
+        "markets",
+        "Will the main stock index of {a} close at a record high {by}?",
+        "stock-record",
+        (),
+    ),
     ("geopolitics", "Will {a} and {b} sign a trade agreement {by}?", "trade-deal", ()),
     ("geopolitics", "Will {a} impose new sanctions on {b} {by}?", "sanctions", ()),
     ("climate", "Will {a} pass a carbon-pricing law {by}?", "carbon-price", ()),
-    ("technology", "Will {a} license driverless taxis in its capital {by}?",
-     "driverless-taxis", ()),
+    (
+        "technology",
+        "Will {a} license driverless taxis in its capital {by}?",
+        "driverless-taxis",
+        (),
+    ),
     ("health", "Will {a} declare a public-health emergency {by}?", "health-emergency", ()),
     ("science", "Will {a} launch a crewed space mission {by}?", "crewed-launch", ()),
     ("sports", "Will {a} reach the final of the Continental Cup {by}?", "cup-final", ()),
 )
 _CHOICE_TEMPLATES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("elections", "Which party will win the most seats in the next election in {a} "
-     "(held {by})?", "election-winner",
-     ("Red Party", "Blue Party", "Green Party", "Another party")),
-    ("economy", "What will GDP growth in {a} be in the year to the deadline ({by})?",
-     "gdp-growth", ("Below 0%", "0% to 2%", "2% to 4%", "Above 4%")),
-    ("sports", "Which club will win the league title in {a} (decided {by})?",
-     "league-title", ("Harbour City", "Northfield", "Riverside", "Old Town", "Another club")),
-    ("politics", "Who will lead the government of {a} at the deadline ({by})?",
-     "head-of-government", ("The incumbent", "The opposition leader", "Someone else")),
+    (
+        "elections",
+        "Which party will win the most seats in the next election in {a} (held {by})?",
+        "election-winner",
+        ("Red Party", "Blue Party", "Green Party", "Another party"),
+    ),
+    (
+        "economy",
+        "What will GDP growth in {a} be in the year to the deadline ({by})?",
+        "gdp-growth",
+        ("Below 0%", "0% to 2%", "2% to 4%", "Above 4%"),
+    ),
+    (
+        "sports",
+        "Which club will win the league title in {a} (decided {by})?",
+        "league-title",
+        ("Harbour City", "Northfield", "Riverside", "Old Town", "Another club"),
+    ),
+    (
+        "politics",
+        "Who will lead the government of {a} at the deadline ({by})?",
+        "head-of-government",
+        ("The incumbent", "The opposition leader", "Someone else"),
+    ),
 )
 _MAX_OPTIONS = max(len(t[3]) for t in _CHOICE_TEMPLATES)
 
 # Question fates (before conditions are applied).
 RESOLVED, ANNULLED, OPEN, DUE, NO_DEADLINE, CONDITION_ANNULLED = range(6)
-_FATE_SHARES = ((OPEN, 0.10, 1), (DUE, 0.02, 1), (NO_DEADLINE, 0.01, 1),
-                (ANNULLED, 0.03, 1))
+_FATE_SHARES = ((OPEN, 0.10, 1), (DUE, 0.02, 1), (NO_DEADLINE, 0.01, 1), (ANNULLED, 0.03, 1))
 _CHOICE_SHARE = 0.12
 _CONDITIONAL_SHARE = 0.08
 _CORRECTED_SHARE = 0.01
@@ -208,10 +344,12 @@ def default_predictions(pundits: int, questions: int) -> int:
 
 
 def _check_sizes(pundits, questions, predictions, seed) -> None:
-    for name, value, low, high in (("pundits", pundits, 1, MAX_PUNDITS),
-                                   ("questions", questions, 1, MAX_QUESTIONS),
-                                   ("predictions", predictions, 0, MAX_PREDICTIONS),
-                                   ("seed", seed, 0, 2**63 - 1)):
+    for name, value, low, high in (
+        ("pundits", pundits, 1, MAX_PUNDITS),
+        ("questions", questions, 1, MAX_QUESTIONS),
+        ("predictions", predictions, 0, MAX_PREDICTIONS),
+        ("seed", seed, 0, 2**63 - 1),
+    ):
         if value is None and name == "predictions":
             continue
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
@@ -221,13 +359,15 @@ def _check_sizes(pundits, questions, predictions, seed) -> None:
 
 
 def _refuse_unless_empty(conn: Connection, allow_mixed: bool) -> None:
-    demo = conn.scalar(select(func.count()).select_from(Pundit)
-                       .where(Pundit.slug.like(DEMO_SLUG_PREFIX + "%")))
+    demo = conn.scalar(
+        select(func.count()).select_from(Pundit).where(Pundit.slug.like(DEMO_SLUG_PREFIX + "%"))
+    )
     if demo:
         raise ValidationError(
             "database_url",
             f"the database already holds demo data ({demo:,} synthetic pundits); "
-            "generate into a fresh database instead")
+            "generate into a fresh database instead",
+        )
     if allow_mixed:
         return
     real = {
@@ -242,16 +382,23 @@ def _refuse_unless_empty(conn: Connection, allow_mixed: bool) -> None:
             "allow_mixed",
             f"the database holds a real registry ({held}); put demo data in a separate "
             "database (--database-url), or allow synthetic rows beside real ones "
-            "explicitly (--allow-mixed)")
+            "explicitly (--allow-mixed)",
+        )
 
 
 # ---------------------------------------------------------------------- the entry
 
 
-def generate_demo(session_or_engine: Session | Engine | Connection, pundits: int,
-                  questions: int, seed: int, predictions: int | None = None,
-                  progress: Progress | None = None, *,
-                  allow_mixed: bool = False) -> dict[str, int]:
+def generate_demo(
+    session_or_engine: Session | Engine | Connection,
+    pundits: int,
+    questions: int,
+    seed: int,
+    predictions: int | None = None,
+    progress: Progress | None = None,
+    *,
+    allow_mixed: bool = False,
+) -> dict[str, int]:
     """Fill the registry with a synthetic demo registry; return the counts of what was
     written (``pundits``, ``questions``, ``predictions``, ``revisions``, ``look_ahead``,
     ...). One transaction: on any error nothing is written.
@@ -309,8 +456,16 @@ def _quota(n: int, share: float, minimum: int) -> int:
 
 
 class _Generator:
-    def __init__(self, conn: Connection, pundits: int, questions: int, seed: int,
-                 predictions: int, progress: Progress, allow_mixed: bool):
+    def __init__(
+        self,
+        conn: Connection,
+        pundits: int,
+        questions: int,
+        seed: int,
+        predictions: int,
+        progress: Progress,
+        allow_mixed: bool,
+    ):
         self.conn = conn
         self.n_pundits = pundits
         self.n_questions = questions
@@ -330,10 +485,13 @@ class _Generator:
         if self.sqlite:
             self.conn.execute(text("UPDATE pundits SET version = version WHERE 1 = 0"))
         else:
-            self.conn.execute(text(
-                "LOCK TABLE pundits, sources, tags, questions, question_options, "
-                "question_tags, predictions, prediction_options, resolutions, audit_events "
-                "IN SHARE ROW EXCLUSIVE MODE"))
+            self.conn.execute(
+                text(
+                    "LOCK TABLE pundits, sources, tags, questions, question_options, "
+                    "question_tags, predictions, prediction_options, resolutions, audit_events "
+                    "IN SHARE ROW EXCLUSIVE MODE"
+                )
+            )
 
     def _next_id(self, table) -> int:
         return int(self.conn.scalar(select(func.coalesce(func.max(table.c.id), 0)))) + 1
@@ -341,14 +499,30 @@ class _Generator:
     def _fix_sequences(self) -> None:
         if self.sqlite:
             return
-        for table in ("pundits", "sources", "tags", "questions", "question_options",
-                      "predictions", "resolutions"):
-            self.conn.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT max(id) FROM {table}))"))
+        for table in (
+            "pundits",
+            "sources",
+            "tags",
+            "questions",
+            "question_options",
+            "predictions",
+            "resolutions",
+        ):
+            self.conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+            )
 
-    def _insert(self, table, columns: dict[str, Sequence], stage: str | None = None,
-                done: int = 0, total: int = 0) -> None:
+    def _insert(
+        self,
+        table,
+        columns: dict[str, Sequence],
+        stage: str | None = None,
+        done: int = 0,
+        total: int = 0,
+    ) -> None:
         """INSERT the rows given column-wise, as executemany in chunks of _CHUNK rows.
 
         The values are already in the form the driver stores (strings for SQLite's dates
@@ -359,9 +533,11 @@ class _Generator:
         names = list(columns)
         prepare = self.conn.dialect.identifier_preparer
         mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
-        sql = (f"INSERT INTO {prepare.format_table(table)} "
-               f"({', '.join(prepare.quote(name) for name in names)}) "
-               f"VALUES ({', '.join([mark] * len(names))})")
+        sql = (
+            f"INSERT INTO {prepare.format_table(table)} "
+            f"({', '.join(prepare.quote(name) for name in names)}) "
+            f"VALUES ({', '.join([mark] * len(names))})"
+        )
         size = len(columns[names[0]])
         for start in range(0, size, _CHUNK):
             stop = min(size, start + _CHUNK)
@@ -388,8 +564,10 @@ class _Generator:
         time as SQLAlchemy writes it; PostgreSQL gets aware datetimes."""
         stamps = np.asarray(seconds, dtype="int64").astype("datetime64[s]")
         if self.sqlite:
-            return [f"{s[:10]} {s[11:]}.000000"
-                    for s in np.datetime_as_string(stamps, unit="s").tolist()]
+            return [
+                f"{s[:10]} {s[11:]}.000000"
+                for s in np.datetime_as_string(stamps, unit="s").tolist()
+            ]
         utc = dt.UTC
         return [moment.replace(tzinfo=utc) for moment in stamps.astype(object).tolist()]
 
@@ -411,10 +589,17 @@ class _Generator:
     def _run(self) -> dict[str, int]:
         self._lock()
         _refuse_unless_empty(self.conn, self.allow_mixed)
-        self.ids = {name: self._next_id(table.__table__) for name, table in (
-            ("pundits", Pundit), ("sources", Source), ("questions", Question),
-            ("options", QuestionOption), ("predictions", Prediction),
-            ("resolutions", Resolution))}
+        self.ids = {
+            name: self._next_id(table.__table__)
+            for name, table in (
+                ("pundits", Pundit),
+                ("sources", Source),
+                ("questions", Question),
+                ("options", QuestionOption),
+                ("predictions", Prediction),
+                ("resolutions", Resolution),
+            )
+        }
         self._tags()
         self._pundits()
         self._questions()
@@ -428,13 +613,15 @@ class _Generator:
     def _tags(self) -> None:
         wanted = [SYNTHETIC_TAG, *_TOPICS]
         table = Tag.__table__
-        existing = dict(self.conn.execute(
-            select(table.c.slug, table.c.id).where(table.c.slug.in_(wanted))).all())
+        existing = dict(
+            self.conn.execute(
+                select(table.c.slug, table.c.id).where(table.c.slug.in_(wanted))
+            ).all()
+        )
         missing = [slug for slug in wanted if slug not in existing]
         if missing:
             first = self._next_id(table)
-            self._insert(table, {"id": list(range(first, first + len(missing))),
-                                 "slug": missing})
+            self._insert(table, {"id": list(range(first, first + len(missing))), "slug": missing})
             existing.update({slug: first + i for i, slug in enumerate(missing)})
         self.tag_ids = existing
 
@@ -469,8 +656,9 @@ class _Generator:
         for i in range(n):
             letter = chr(ord("A") + int(initial[i]))
             person = f"{_FIRST_NAMES[first[i]]} {letter}. {_LAST_NAMES[last[i]]}"
-            slug = (f"{DEMO_SLUG_PREFIX}{_FIRST_NAMES[first[i]]}-{letter}-"
-                    f"{_LAST_NAMES[last[i]]}").lower()
+            slug = (
+                f"{DEMO_SLUG_PREFIX}{_FIRST_NAMES[first[i]]}-{letter}-{_LAST_NAMES[last[i]]}"
+            ).lower()
             if n > combos:
                 slug += f"-{i + 1}"
             names.append(person + DEMO_NAME_SUFFIX)
@@ -482,21 +670,28 @@ class _Generator:
         first_id = self.ids["pundits"]
         self.pundit_ids = np.arange(first_id, first_id + n)
         joined = _day(FIRST_DAY) - rng.integers(1, 365, n)
-        self._insert(Pundit.__table__, {
-            "id": self.pundit_ids.tolist(),
-            "slug": slugs,
-            "name": names,
-            "bio": bios,
-            "affiliation": [_AFFILIATIONS[i] for i in rng.integers(0, len(_AFFILIATIONS), n)],
-            "links": ["[]"] * n,
-            "created_at": self._moments(joined * _DAY + rng.integers(0, _DAY, n)),
-            "version": [1] * n,
-        }, "pundits", 0, n)
+        self._insert(
+            Pundit.__table__,
+            {
+                "id": self.pundit_ids.tolist(),
+                "slug": slugs,
+                "name": names,
+                "bio": bios,
+                "affiliation": [_AFFILIATIONS[i] for i in rng.integers(0, len(_AFFILIATIONS), n)],
+                "links": ["[]"] * n,
+                "created_at": self._moments(joined * _DAY + rng.integers(0, _DAY, n)),
+                "version": [1] * n,
+            },
+            "pundits",
+            0,
+            n,
+        )
         self.counts["pundits"] = n
         self.counts["revising_pundits"] = int(reviser.sum())
         for name, *_ in _KINDS:
             self.counts[f"pundits_{name.replace('-', '_')}"] = int(
-                (np.array([k[0] for k in _KINDS])[kind] == name).sum())
+                (np.array([k[0] for k in _KINDS])[kind] == name).sum()
+            )
 
     # ---- questions
 
@@ -509,7 +704,7 @@ class _Generator:
         at = 0
         for value, share, minimum in _FATE_SHARES:
             count = _quota(n, share, minimum)
-            fate[order[at: at + count]] = value
+            fate[order[at : at + count]] = value
             at += count
         choice = np.zeros(n, dtype=bool)
         choice[rng.permutation(n)[: _quota(n, _CHOICE_SHARE, 1)]] = True
@@ -522,14 +717,16 @@ class _Generator:
         n_conditional = min(_quota(n, _CONDITIONAL_SHARE, 3), len(resolved_pool) // 3)
         dependents = rng.permutation(resolved_pool)[:n_conditional]
         conditional[dependents] = True
-        candidates = np.flatnonzero(~choice & ~conditional
-                                    & np.isin(fate, (RESOLVED, ANNULLED, OPEN)))
+        candidates = np.flatnonzero(
+            ~choice & ~conditional & np.isin(fate, (RESOLVED, ANNULLED, OPEN))
+        )
         good = candidates[fate[candidates] == RESOLVED]
         if len(dependents) and len(good):
             other = candidates[fate[candidates] != RESOLVED]
             good_pick = good[rng.integers(0, len(good), len(dependents))]
-            other_pick = (other[rng.integers(0, len(other), len(dependents))] if len(other)
-                          else good_pick)
+            other_pick = (
+                other[rng.integers(0, len(other), len(dependents))] if len(other) else good_pick
+            )
             from_good = rng.random(len(dependents)) < 0.9
             from_good[:2] = True  # the first two: one failed and one met condition
             condition[dependents] = np.where(from_good, good_pick, other_pick)
@@ -540,30 +737,35 @@ class _Generator:
         # Outcomes: a true chance per question, then what happened.
         truth = np.clip(rng.beta(0.8, 0.8, n), 0.03, 0.97)
         happened = (rng.random(n) < truth).astype(np.int64)
-        template = np.where(choice, rng.integers(0, len(_CHOICE_TEMPLATES), n),
-                            rng.integers(0, len(_TEMPLATES), n))
-        n_options = np.where(choice, np.array([len(t[3]) for t in _CHOICE_TEMPLATES])[
-            np.where(choice, template, 0)], 0)
+        template = np.where(
+            choice, rng.integers(0, len(_CHOICE_TEMPLATES), n), rng.integers(0, len(_TEMPLATES), n)
+        )
+        n_options = np.where(
+            choice,
+            np.array([len(t[3]) for t in _CHOICE_TEMPLATES])[np.where(choice, template, 0)],
+            0,
+        )
         weights = rng.gamma(1.2, 1.0, (n, _MAX_OPTIONS))
         weights[np.arange(_MAX_OPTIONS)[None, :] >= n_options[:, None]] = 0.0
         spread = weights / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
         draws = rng.random(n)
         chosen = (np.cumsum(spread, axis=1) < draws[:, None]).sum(axis=1)
-        happened = np.where(choice, np.minimum(chosen, np.maximum(n_options - 1, 0)),
-                            happened)
+        happened = np.where(choice, np.minimum(chosen, np.maximum(n_options - 1, 0)), happened)
 
         # Dates (day numbers): start, deadline, known; window end for forecasts.
         length = rng.integers(90, 731, n)
         deadline = rng.integers(first + 90, last + 1, n)
         start = np.maximum(first, deadline - length)
-        known = deadline - (rng.random(n) * (np.minimum(60, (deadline - start) // 3) + 1)
-                            ).astype(np.int64)
+        known = deadline - (rng.random(n) * (np.minimum(60, (deadline - start) // 3) + 1)).astype(
+            np.int64
+        )
         due = fate == DUE
         deadline[due] = rng.integers(last - 300, last - 6, due.sum())
         start[due] = np.maximum(first, deadline[due] - length[due])
         opened = fate == OPEN
-        deadline[opened] = rng.integers(_day(OPEN_DEADLINES[0]), _day(OPEN_DEADLINES[1]) + 1,
-                                        opened.sum())
+        deadline[opened] = rng.integers(
+            _day(OPEN_DEADLINES[0]), _day(OPEN_DEADLINES[1]) + 1, opened.sum()
+        )
         start[opened] = rng.integers(last - 540, last - 29, opened.sum())
         undated = fate == NO_DEADLINE
         start[undated] = rng.integers(first, last - 29, undated.sum())
@@ -587,8 +789,9 @@ class _Generator:
                 if needed[i] != label:
                     fate[i] = CONDITION_ANNULLED
                     known[i] = known[j]
-                    reason[i] = (f"condition not met: {{slug!r}} resolved {label!r}, "
-                                 f"needed {needed[i]!r}")
+                    reason[i] = (
+                        f"condition not met: {{slug!r}} resolved {label!r}, needed {needed[i]!r}"
+                    )
                 else:
                     low = max(known[j], deadline[i] - 60)
                     known[i] = int(rng.integers(low, deadline[i] + 1))
@@ -628,13 +831,14 @@ class _Generator:
         self.q_window_end = window_end[order]
         option_counts = self.q_n_options
         self.q_option_base = self.ids["options"] + np.concatenate(
-            ([0], np.cumsum(option_counts)[:-1]))
-        self.q_condition = np.where(condition[order] >= 0, qid[condition[order]]
-                                    if n else 0, -1)
+            ([0], np.cumsum(option_counts)[:-1])
+        )
+        self.q_condition = np.where(condition[order] >= 0, qid[condition[order]] if n else 0, -1)
 
         countries = rng.integers(0, len(_COUNTRIES), (n, 2))
-        countries[:, 1] = (countries[:, 0] + 1 + rng.integers(0, len(_COUNTRIES) - 1, n)) \
-            % len(_COUNTRIES)
+        countries[:, 1] = (countries[:, 0] + 1 + rng.integers(0, len(_COUNTRIES) - 1, n)) % len(
+            _COUNTRIES
+        )
         topic_extra = rng.integers(0, len(_TOPICS), n)
         with_extra = rng.random(n) < 0.3
 
@@ -643,27 +847,30 @@ class _Generator:
         for position, i in enumerate(order):
             number = position + 1
             a, b = _COUNTRIES[countries[i, 0]], _COUNTRIES[countries[i, 1]]
-            topic, words, slug_words, labels = (
-                _CHOICE_TEMPLATES if choice[i] else _TEMPLATES)[template[i]]
+            topic, words, slug_words, labels = (_CHOICE_TEMPLATES if choice[i] else _TEMPLATES)[
+                template[i]
+            ]
             if deadline[i] < 0:
                 by = "eventually"
             else:
                 day = np.datetime64(int(deadline[i]), "D").item()
                 by = f"by {day.day} {day:%B %Y}"
             statement = words.format(a=a, b=b, by=by)
-            slug = (f"{DEMO_SLUG_PREFIX}q{number}-{slug_words}-"
-                    f"{a.lower().replace(' ', '-')}")
+            slug = f"{DEMO_SLUG_PREFIX}q{number}-{slug_words}-{a.lower().replace(' ', '-')}"
             slug_of[i] = slug
             if conditional[i]:
                 j = condition[i]
-                statement = (f"If question #{rank[j] + 1} ({slug_of[j]}) resolves "
-                             f"{needed[i]}: {statement[0].lower()}{statement[1:]}")
+                statement = (
+                    f"If question #{rank[j] + 1} ({slug_of[j]}) resolves "
+                    f"{needed[i]}: {statement[0].lower()}{statement[1:]}"
+                )
             statements.append(f"{statement} [synthetic #{number}]")
             slugs.append(slug)
             criteria.append(
                 f"Resolves {'to the option that happened' if choice[i] else 'yes if it happens'}"
                 f" {'by the deadline' if deadline[i] >= 0 else 'at any time'}, as reported by "
-                "two independent outlets. Synthetic demo question: the events are invented.")
+                "two independent outlets. Synthetic demo question: the events are invented."
+            )
             kinds.append("multiple_choice" if choice[i] else "binary")
             question_tags_ = {SYNTHETIC_TAG, topic}
             if with_extra[i]:
@@ -675,22 +882,29 @@ class _Generator:
 
         total = n
         created = self.q_start * _DAY + rng.integers(6 * 3600, 18 * 3600, n)
-        self._insert(Question.__table__, {
-            "id": self.q_ids.tolist(),
-            "slug": slugs,
-            "statement": statements,
-            "resolution_criteria": criteria,
-            "resolve_by": self._days(self.q_deadline),
-            "kind": kinds,
-            "condition_question_id": [int(c) if c >= 0 else None for c in self.q_condition],
-            "condition_outcome": [needed[i] or None for i in order],
-            "note": ["Synthetic demo question." for _ in range(n)],
-            "created_at": self._moments(created),
-            "created_by_id": [None] * n,
-            "version": [1] * n,
-        }, "questions", 0, total)
-        self.q_reason = [reason[i].format(slug=slug_of[condition[i]]) if reason[i] else ""
-                         for i in order]
+        self._insert(
+            Question.__table__,
+            {
+                "id": self.q_ids.tolist(),
+                "slug": slugs,
+                "statement": statements,
+                "resolution_criteria": criteria,
+                "resolve_by": self._days(self.q_deadline),
+                "kind": kinds,
+                "condition_question_id": [int(c) if c >= 0 else None for c in self.q_condition],
+                "condition_outcome": [needed[i] or None for i in order],
+                "note": ["Synthetic demo question." for _ in range(n)],
+                "created_at": self._moments(created),
+                "created_by_id": [None] * n,
+                "version": [1] * n,
+            },
+            "questions",
+            0,
+            total,
+        )
+        self.q_reason = [
+            reason[i].format(slug=slug_of[condition[i]]) if reason[i] else "" for i in order
+        ]
 
         option_rows = {"id": [], "question_id": [], "position": [], "label": []}
         for position in np.flatnonzero(self.q_choice):
@@ -709,18 +923,20 @@ class _Generator:
         self._insert(question_tags, tag_rows)
 
         fates = self.q_fate
-        self.counts.update({
-            "questions": n,
-            "multiple_choice_questions": int(self.q_choice.sum()),
-            "conditional_questions": int((self.q_condition >= 0).sum()),
-            "question_options": len(option_rows["id"]),
-            "question_tags": len(tag_rows["tag_id"]),
-            "open_questions": int((fates == OPEN).sum()),
-            "due_questions": int((fates == DUE).sum()),
-            "no_deadline_questions": int((fates == NO_DEADLINE).sum()),
-            "annulled_questions": int((fates == ANNULLED).sum()),
-            "condition_annulled_questions": int((fates == CONDITION_ANNULLED).sum()),
-        })
+        self.counts.update(
+            {
+                "questions": n,
+                "multiple_choice_questions": int(self.q_choice.sum()),
+                "conditional_questions": int((self.q_condition >= 0).sum()),
+                "question_options": len(option_rows["id"]),
+                "question_tags": len(tag_rows["tag_id"]),
+                "open_questions": int((fates == OPEN).sum()),
+                "due_questions": int((fates == DUE).sum()),
+                "no_deadline_questions": int((fates == NO_DEADLINE).sum()),
+                "annulled_questions": int((fates == ANNULLED).sum()),
+                "condition_annulled_questions": int((fates == CONDITION_ANNULLED).sum()),
+            }
+        )
 
     # ---- sources
 
@@ -733,19 +949,26 @@ class _Generator:
         first_id = self.ids["sources"]
         self.s_ids = np.arange(first_id, first_id + n)
         topics = rng.integers(0, len(_TOPICS), n)
-        self._insert(Source.__table__, {
-            "id": self.s_ids.tolist(),
-            "title": [f"Synthetic commentary #{k + 1}: a {_TOPICS[t]} column"
-                      for k, t in enumerate(topics.tolist())],
-            "outlet": [DEMO_OUTLET] * n,
-            "url": [f"https://example.org/synthetic-demo/{self.seed}/source-{k + 1}"
-                    for k in range(n)],
-            "published_on": self._days(days),
-            "full_text": [""] * n,
-            "note": ["Synthetic: generated demo data, not real commentary."] * n,
-            "created_at": self._moments((days + 1) * _DAY + rng.integers(0, _DAY, n)),
-            "version": [1] * n,
-        })
+        self._insert(
+            Source.__table__,
+            {
+                "id": self.s_ids.tolist(),
+                "title": [
+                    f"Synthetic commentary #{k + 1}: a {_TOPICS[t]} column"
+                    for k, t in enumerate(topics.tolist())
+                ],
+                "outlet": [DEMO_OUTLET] * n,
+                "url": [
+                    f"https://example.org/synthetic-demo/{self.seed}/source-{k + 1}"
+                    for k in range(n)
+                ],
+                "published_on": self._days(days),
+                "full_text": [""] * n,
+                "note": ["Synthetic: generated demo data, not real commentary."] * n,
+                "created_at": self._moments((days + 1) * _DAY + rng.integers(0, _DAY, n)),
+                "version": [1] * n,
+            },
+        )
         self.counts["sources"] = n
 
     # ---- predictions
@@ -768,8 +991,14 @@ class _Generator:
 
     def _predictions(self) -> None:
         self.next_prediction = self.ids["predictions"]
-        for key in ("predictions", "prediction_options", "revisions", "look_ahead",
-                    "mapped_predictions", "multiple_choice_predictions"):
+        for key in (
+            "predictions",
+            "prediction_options",
+            "revisions",
+            "look_ahead",
+            "mapped_predictions",
+            "multiple_choice_predictions",
+        ):
             self.counts[key] = 0
         for start, stop, per_question in self._blocks():
             self._prediction_block(start, stop, per_question)
@@ -783,15 +1012,17 @@ class _Generator:
         # (one, or more for a pundit who revises); exactly per_question in all.
         pick_q = np.repeat(np.arange(start, stop), per_question)
         pick_p = rng.choice(self.n_pundits, size=total, p=self.p_activity)
-        extra = np.minimum(rng.geometric(1.0 - self.p_revise[pick_p]) - 1,
-                           _MAX_EXTRA_REVISIONS)
+        extra = np.minimum(rng.geometric(1.0 - self.p_revise[pick_p]) - 1, _MAX_EXTRA_REVISIONS)
         size = 1 + extra
         ends = np.cumsum(size)
         group_first = np.concatenate(([0], np.cumsum(per_question)[:-1]))
         group_first = group_first[per_question > 0]
-        offsets = np.repeat(np.concatenate(([0], ends[group_first[1:] - 1]))
-                            if len(group_first) else np.zeros(0, dtype=np.int64),
-                            per_question[per_question > 0])
+        offsets = np.repeat(
+            np.concatenate(([0], ends[group_first[1:] - 1]))
+            if len(group_first)
+            else np.zeros(0, dtype=np.int64),
+            per_question[per_question > 0],
+        )
         before = ends - size - offsets
         wanted = per_question[pick_q - start]
         keep = before < wanted
@@ -804,32 +1035,39 @@ class _Generator:
 
         # When: uniform over the question's window; revisions later in the same pair.
         begin, end = self.q_start[q], self.q_window_end[q]
-        seconds = begin * _DAY + (rng.random(n) * ((end - begin + 1) * _DAY - 1)).astype(
-            np.int64)
+        seconds = begin * _DAY + (rng.random(n) * ((end - begin + 1) * _DAY - 1)).astype(np.int64)
         # A few forecasts made after the outcome was known (look-ahead).
         known = self.q_known[q]
         eligible = (self.q_fate[q] == RESOLVED) & (known >= 0)
         late = eligible & (rng.random(n) < _LOOK_AHEAD_RATE)
-        if (not late.any() and self.counts["look_ahead"] == 0 and eligible.any()
-                and n >= 20):  # at least one in any demo of a useful size
+        if (
+            not late.any() and self.counts["look_ahead"] == 0 and eligible.any() and n >= 20
+        ):  # at least one in any demo of a useful size
             late[np.argmax(eligible)] = True
         if late.any():
             latest = np.minimum(self.q_deadline[q[late]], _day(LAST_DAY))
-            days = known[late] + (rng.random(late.sum()) * (latest - known[late] + 1)
-                                  ).astype(np.int64)
+            days = known[late] + (rng.random(late.sum()) * (latest - known[late] + 1)).astype(
+                np.int64
+            )
             seconds[late] = days * _DAY + rng.integers(0, _DAY, late.sum())
         order = np.lexsort((seconds, slot_pick))
-        q, p, seconds, late, slot_pick = (q[order], p[order], seconds[order], late[order],
-                                          slot_pick[order])
+        q, p, seconds, late, slot_pick = (
+            q[order],
+            p[order],
+            seconds[order],
+            late[order],
+            slot_pick[order],
+        )
         made_day = seconds // _DAY
         begin, known = self.q_start[q], self.q_known[q]
 
         # What they said: the informed chance, bent by each pundit's calibration.
         deadline = self.q_deadline[q]
-        horizon = np.where(known >= 0, known, np.where(deadline >= 0, deadline,
-                                                       made_day + 365))
-        elapsed = np.clip((made_day - begin) / np.maximum(horizon - begin, 1),
-                          0.0, 1.0) ** self.p_speed[p]
+        horizon = np.where(known >= 0, known, np.where(deadline >= 0, deadline, made_day + 365))
+        elapsed = (
+            np.clip((made_day - begin) / np.maximum(horizon - begin, 1), 0.0, 1.0)
+            ** self.p_speed[p]
+        )
         informed = elapsed**2
         noise = rng.normal(0.0, 1.0, n) * self.p_noise[p]
         choice = self.q_choice[q]
@@ -839,8 +1077,9 @@ class _Generator:
             qb = q[binary]
             sign = np.where(self.q_happened[qb] == 1, 3.0, -3.0)
             logit = (1 - informed[binary]) * _logit(self.q_truth[qb]) + informed[binary] * sign
-            said = _sigmoid(self.p_slope[p[binary]] * logit + self.p_bias[p[binary]]
-                            + noise[binary])
+            said = _sigmoid(
+                self.p_slope[p[binary]] * logit + self.p_bias[p[binary]] + noise[binary]
+            )
             probability[binary] = np.clip(said, 0.01, 0.99)
 
         origin = np.full(n, "stated", dtype=object)
@@ -858,14 +1097,14 @@ class _Generator:
             which = np.argmin(distance, axis=1)
             probability[mapped] = phrase_p[which]
             hedge[mapped] = np.array([h[0] for h in HEDGES], dtype=object)[which]
-            quote[mapped] = np.array([_HEDGE_QUOTES[h[0]] for h in HEDGES],
-                                     dtype=object)[which]
+            quote[mapped] = np.array([_HEDGE_QUOTES[h[0]] for h in HEDGES], dtype=object)[which]
         stated = binary & ~mapped & ~estimated
         fine = rng.random(n) < 0.4
         step = np.where(stated & fine, 100.0, 20.0)
         rounded = binary & ~mapped
-        probability[rounded] = np.clip(np.round(probability[rounded] * step[rounded])
-                                       / step[rounded], 0.01, 0.99)
+        probability[rounded] = np.clip(
+            np.round(probability[rounded] * step[rounded]) / step[rounded], 0.01, 0.99
+        )
         says = stated & (rng.random(n) < 0.6)
         quote[says] = [f"I put it at {round(value * 100)}%." for value in probability[says]]
         estimated_words = estimated & (rng.random(n) < 0.5)
@@ -877,12 +1116,14 @@ class _Generator:
             qc = q[choice]
             width = _MAX_OPTIONS
             valid = np.arange(width)[None, :] < self.q_n_options[qc][:, None]
-            onehot = (np.arange(width)[None, :] == self.q_happened[qc][:, None])
+            onehot = np.arange(width)[None, :] == self.q_happened[qc][:, None]
             target = np.where(onehot, 0.9, 0.1 / np.maximum(self.q_n_options[qc], 1)[:, None])
             mix = informed[choice][:, None]
             base = (1 - mix) * np.log(np.maximum(self.q_spread[qc], 1e-6)) + mix * np.log(target)
-            logits = (self.p_slope[p[choice]][:, None] * base
-                      + rng.normal(0.0, 1.0, base.shape) * self.p_noise[p[choice]][:, None])
+            logits = (
+                self.p_slope[p[choice]][:, None] * base
+                + rng.normal(0.0, 1.0, base.shape) * self.p_noise[p[choice]][:, None]
+            )
             logits[~valid] = -np.inf
             logits -= logits.max(axis=1, keepdims=True)
             weights = np.exp(logits)
@@ -893,10 +1134,13 @@ class _Generator:
             dist[rows, top] += 1.0 - dist.sum(axis=1)
             dist = np.round(dist, 10)
             option_rows = (qc, dist, valid)
-            top_label = [self.q_labels[qq][t] for qq, t in zip(qc.tolist(), top.tolist(),
-                                                                strict=True)]
-            quote[choice] = [f"My money is on {label} ({round(value * 100)}%)."
-                             for label, value in zip(top_label, dist[rows, top], strict=True)]
+            top_label = [
+                self.q_labels[qq][t] for qq, t in zip(qc.tolist(), top.tolist(), strict=True)
+            ]
+            quote[choice] = [
+                f"My money is on {label} ({round(value * 100)}%)."
+                for label, value in zip(top_label, dist[rows, top], strict=True)
+            ]
 
         # Sources: one published on or before the day the forecast was made.
         source_at = np.searchsorted(self.s_days, made_day, side="right") - 1
@@ -910,32 +1154,41 @@ class _Generator:
         logged = seconds + rng.integers(3600, 20 * _DAY, n)
         origin_list = origin.tolist()
         done = self.counts["predictions"]
-        self._insert(Prediction.__table__, {
-            "id": ids.tolist(),
-            "question_id": self.q_ids[q].tolist(),
-            "pundit_id": self.pundit_ids[p].tolist(),
-            "source_id": [int(s) if s >= 0 else None for s in source.tolist()],
-            "probability": [None if v != v else v for v in probability.tolist()],
-            "quote": quote.tolist(),
-            "hedge_phrase": hedge.tolist(),
-            "probability_origin": origin_list,
-            "scale_name": [SCALE_NAME if o == "mapped" else None for o in origin_list],
-            "scale_version": [SCALE_VERSION if o == "mapped" else None for o in origin_list],
-            "made_at": self._moments(seconds),
-            "logged_at": self._moments(logged),
-            "logged_by_id": [None] * n,
-            "note": [""] * n,
-            "version": [1] * n,
-        }, "predictions", done, self.n_predictions)
+        self._insert(
+            Prediction.__table__,
+            {
+                "id": ids.tolist(),
+                "question_id": self.q_ids[q].tolist(),
+                "pundit_id": self.pundit_ids[p].tolist(),
+                "source_id": [int(s) if s >= 0 else None for s in source.tolist()],
+                "probability": [None if v != v else v for v in probability.tolist()],
+                "quote": quote.tolist(),
+                "hedge_phrase": hedge.tolist(),
+                "probability_origin": origin_list,
+                "scale_name": [SCALE_NAME if o == "mapped" else None for o in origin_list],
+                "scale_version": [SCALE_VERSION if o == "mapped" else None for o in origin_list],
+                "made_at": self._moments(seconds),
+                "logged_at": self._moments(logged),
+                "logged_by_id": [None] * n,
+                "note": [""] * n,
+                "version": [1] * n,
+            },
+            "predictions",
+            done,
+            self.n_predictions,
+        )
         if option_rows is not None:
             qc, dist, valid = option_rows
             prediction = np.broadcast_to(ids[choice][:, None], dist.shape)[valid]
             option = (self.q_option_base[qc][:, None] + np.arange(dist.shape[1])[None, :])[valid]
-            self._insert(PredictionOption.__table__, {
-                "prediction_id": prediction.tolist(),
-                "option_id": option.tolist(),
-                "probability": dist[valid].tolist(),
-            })
+            self._insert(
+                PredictionOption.__table__,
+                {
+                    "prediction_id": prediction.tolist(),
+                    "option_id": option.tolist(),
+                    "probability": dist[valid].tolist(),
+                },
+            )
             self.counts["prediction_options"] += int(valid.sum())
         pairs = len(np.unique(q.astype(np.int64) * self.n_pundits + p))
         self.counts["predictions"] += n
@@ -954,9 +1207,16 @@ class _Generator:
         for position in np.flatnonzero(np.isin(fate, (RESOLVED, ANNULLED))):
             at = (int(known[position]) + 1) * _DAY + int(rng.integers(8 * 3600, 20 * 3600))
             if fate[position] == ANNULLED:
-                rows.append((at, position, "annulled", None,
-                             "Annulled: the resolution criteria proved ambiguous "
-                             "(synthetic).", False))
+                rows.append(
+                    (
+                        at,
+                        position,
+                        "annulled",
+                        None,
+                        "Annulled: the resolution criteria proved ambiguous (synthetic).",
+                        False,
+                    )
+                )
                 continue
             happened = int(self.q_happened[position])
             if self.q_choice[position]:
@@ -964,19 +1224,37 @@ class _Generator:
                 outcome, wrong = "option", None
                 if self.q_n_options[position] > 1:
                     wrong = int(self.q_option_base[position]) + (happened + 1) % int(
-                        self.q_n_options[position])
+                        self.q_n_options[position]
+                    )
             else:
                 option, outcome = None, "yes" if happened else "no"
                 wrong = "no" if happened else "yes"
             corrects = rng.random() < _CORRECTED_SHARE or (
-                self.n_questions >= 20 and corrected == 0)  # one in any useful demo
+                self.n_questions >= 20 and corrected == 0
+            )  # one in any useful demo
             if wrong is not None and corrects:
                 if self.q_choice[position]:
-                    rows.append((at, position, "option", wrong,
-                                 "Synthetic resolution (later corrected).", False))
+                    rows.append(
+                        (
+                            at,
+                            position,
+                            "option",
+                            wrong,
+                            "Synthetic resolution (later corrected).",
+                            False,
+                        )
+                    )
                 else:
-                    rows.append((at, position, wrong, None,
-                                 "Synthetic resolution (later corrected).", False))
+                    rows.append(
+                        (
+                            at,
+                            position,
+                            wrong,
+                            None,
+                            "Synthetic resolution (later corrected).",
+                            False,
+                        )
+                    )
                 at += int(rng.integers(1, 30)) * _DAY
                 note = "Corrected: the first resolution misread the evidence (synthetic)."
                 corrected += 1
@@ -989,26 +1267,41 @@ class _Generator:
         for position in np.flatnonzero(fate == CONDITION_ANNULLED):
             condition = int(self.q_condition[position])
             at = resolution_at[condition] + 1
-            rows.append((at, position, "annulled", None,
-                         f"Annulled automatically: {self.q_reason[position]}.", True))
+            rows.append(
+                (
+                    at,
+                    position,
+                    "annulled",
+                    None,
+                    f"Annulled automatically: {self.q_reason[position]}.",
+                    True,
+                )
+            )
         rows.sort(key=lambda row: (row[0], int(self.q_ids[row[1]])))
         first_id = self.ids["resolutions"]
         n = len(rows)
         positions = np.array([row[1] for row in rows], dtype=np.int64)
-        self._insert(Resolution.__table__, {
-            "id": list(range(first_id, first_id + n)),
-            "question_id": self.q_ids[positions].tolist() if n else [],
-            "outcome": [row[2] for row in rows],
-            "option_id": [row[3] for row in rows],
-            "known_at": self._days(known[positions]) if n else [],
-            "evidence_url": [None if row[5] else
-                             f"https://example.org/synthetic-demo/{self.seed}/evidence/"
-                             f"{self.q_slugs[row[1]]}" for row in rows],
-            "note": [row[4] for row in rows],
-            "automatic": [row[5] for row in rows],
-            "resolved_at": self._moments([row[0] for row in rows]) if n else [],
-            "resolved_by_id": [None] * n,
-        })
+        self._insert(
+            Resolution.__table__,
+            {
+                "id": list(range(first_id, first_id + n)),
+                "question_id": self.q_ids[positions].tolist() if n else [],
+                "outcome": [row[2] for row in rows],
+                "option_id": [row[3] for row in rows],
+                "known_at": self._days(known[positions]) if n else [],
+                "evidence_url": [
+                    None
+                    if row[5]
+                    else f"https://example.org/synthetic-demo/{self.seed}/evidence/"
+                    f"{self.q_slugs[row[1]]}"
+                    for row in rows
+                ],
+                "note": [row[4] for row in rows],
+                "automatic": [row[5] for row in rows],
+                "resolved_at": self._moments([row[0] for row in rows]) if n else [],
+                "resolved_by_id": [None] * n,
+            },
+        )
         self.counts["resolutions"] = n
         self.counts["resolved_questions"] = int((fate == RESOLVED).sum())
         self.counts["re_resolved_questions"] = corrected
@@ -1018,11 +1311,24 @@ class _Generator:
     def _audit(self) -> None:
         now = dt.datetime.now(dt.UTC)
         table = AuditEvent.__table__
-        self.conn.execute(insert(table).values(
-            at=now, actor_id=None, actor_name=DEMO_ACTOR, action="demo.generate",
-            entity_type="registry", entity_id=None, before=None,
-            after={"synthetic": True, "seed": self.seed, "pundits": self.n_pundits,
-                   "questions": self.n_questions, "predictions": self.n_predictions,
-                   "calendar": [FIRST_DAY.isoformat(), LAST_DAY.isoformat()],
-                   "counts": dict(self.counts)}))
+        self.conn.execute(
+            insert(table).values(
+                at=now,
+                actor_id=None,
+                actor_name=DEMO_ACTOR,
+                action="demo.generate",
+                entity_type="registry",
+                entity_id=None,
+                before=None,
+                after={
+                    "synthetic": True,
+                    "seed": self.seed,
+                    "pundits": self.n_pundits,
+                    "questions": self.n_questions,
+                    "predictions": self.n_predictions,
+                    "calendar": [FIRST_DAY.isoformat(), LAST_DAY.isoformat()],
+                    "counts": dict(self.counts),
+                },
+            )
+        )
         self.counts["audit_events"] = 1

@@ -26,9 +26,13 @@ class _Bar:
     def __init__(self, pundits: int, questions: int, predictions: int):
         self.totals = {"pundits": pundits, "questions": questions, "predictions": predictions}
         self.done = dict.fromkeys(self.totals, 0)
-        self.bar = click.progressbar(length=max(1, sum(self.totals.values())),
-                                     label="demo: pundits", file=sys.stderr,
-                                     show_pos=True, width=30)
+        self.bar = click.progressbar(
+            length=max(1, sum(self.totals.values())),
+            label="demo: pundits",
+            file=sys.stderr,
+            show_pos=True,
+            width=30,
+        )
 
     def __enter__(self):
         self.bar.__enter__()
@@ -47,20 +51,40 @@ class _Bar:
 
 
 @click.command()
-@click.option("--pundits", type=click.IntRange(min=1, max=1_000_000), required=True,
-              help="How many synthetic pundits.")
-@click.option("--questions", type=click.IntRange(min=1, max=10_000_000), required=True,
-              help="How many synthetic questions.")
-@click.option("--seed", type=click.IntRange(min=0), required=True,
-              help="Random seed: the same seed and sizes give the same registry.")
-@click.option("--predictions", type=click.IntRange(min=0, max=100_000_000), default=None,
-              help="How many predictions, revisions and look-ahead ones included "
-              "(default: 10 per question, at most 3 per pundit and question).")
-@click.option("--allow-mixed", is_flag=True,
-              help="Add synthetic rows to a database that already holds a real registry.")
+@click.option(
+    "--pundits",
+    type=click.IntRange(min=1, max=1_000_000),
+    required=True,
+    help="How many synthetic pundits.",
+)
+@click.option(
+    "--questions",
+    type=click.IntRange(min=1, max=10_000_000),
+    required=True,
+    help="How many synthetic questions.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    required=True,
+    help="Random seed: the same seed and sizes give the same registry.",
+)
+@click.option(
+    "--predictions",
+    type=click.IntRange(min=0, max=100_000_000),
+    default=None,
+    help="How many predictions, revisions and look-ahead ones included "
+    "(default: 10 per question, at most 3 per pundit and question).",
+)
+@click.option(
+    "--allow-mixed",
+    is_flag=True,
+    help="Add synthetic rows to a database that already holds a real registry.",
+)
 @click.pass_obj
-def demo(obj, pundits: int, questions: int, seed: int, predictions: int | None,
-         allow_mixed: bool) -> None:
+def demo(
+    obj, pundits: int, questions: int, seed: int, predictions: int | None, allow_mixed: bool
+) -> None:
     """Fill a database with a synthetic demo registry (marked synthetic everywhere).
 
     Use a database of its own: --database-url before the command, e.g.
@@ -75,8 +99,15 @@ def demo(obj, pundits: int, questions: int, seed: int, predictions: int | None,
     started = time.perf_counter()
     try:
         with _Bar(pundits, questions, total) as bar:
-            counts = generate_demo(obj.engine, pundits, questions, seed, predictions,
-                                   progress=bar, allow_mixed=allow_mixed)
+            counts = generate_demo(
+                obj.engine,
+                pundits,
+                questions,
+                seed,
+                predictions,
+                progress=bar,
+                allow_mixed=allow_mixed,
+            )
     except ValidationError as error:
         option = "--" + error.field.replace("_", "-")
         raise click.ClickException(f"{option}: {error.rule}") from error
@@ -88,4 +119,5 @@ def demo(obj, pundits: int, questions: int, seed: int, predictions: int | None,
         f"{counts['conditional_questions']:,} conditional, {counts['open_questions']:,} open), "
         f"{counts['predictions']:,} predictions ({counts['revisions']:,} revisions, "
         f"{counts['look_ahead']:,} made after the outcome was known), "
-        f"{counts['resolutions']:,} resolutions, {counts['sources']:,} sources.")
+        f"{counts['resolutions']:,} resolutions, {counts['sources']:,} sources."
+    )

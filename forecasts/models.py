@@ -176,8 +176,10 @@ class Question(Base):
             "(condition_question_id IS NULL) = (condition_outcome IS NULL)",
             name="condition_complete",
         ),
-        CheckConstraint("condition_question_id IS NULL OR condition_question_id <> id",
-                        name="condition_not_self"),
+        CheckConstraint(
+            "condition_question_id IS NULL OR condition_question_id <> id",
+            name="condition_not_self",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -283,9 +285,7 @@ class PredictionOption(Base):
     """One option's probability in a multiple-choice prediction."""
 
     __tablename__ = "prediction_options"
-    __table_args__ = (
-        CheckConstraint(_probability_check("probability"), name="probability_range"),
-    )
+    __table_args__ = (CheckConstraint(_probability_check("probability"), name="probability_range"),)
 
     prediction_id: Mapped[int] = mapped_column(
         ForeignKey("predictions.id", ondelete="CASCADE"), primary_key=True
@@ -354,8 +354,7 @@ class CandidateReview(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"),
-                                           index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     sentence: Mapped[str] = mapped_column(Text)

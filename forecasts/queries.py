@@ -25,8 +25,7 @@ def page_count(total: int, size: int) -> int:
 def paged(session: Session, statement: Select, page: int, size: int) -> tuple[list, int]:
     """Page ``page`` (from 1) of ``size`` rows of an ordered select, and how many rows
     the select has in all."""
-    total = session.scalar(select(func.count()).select_from(
-        statement.order_by(None).subquery()))
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     rows = session.execute(statement.offset((page - 1) * size).limit(size))
     single = len(statement.column_descriptions) == 1
     return [row[0] if single else tuple(row) for row in rows], total
@@ -56,43 +55,57 @@ def _question_page_options():
     return (
         *question_loads(),
         selectinload(Question.predictions).selectinload(Prediction.pundit),
-        selectinload(Question.predictions).selectinload(Prediction.distribution)
+        selectinload(Question.predictions)
+        .selectinload(Prediction.distribution)
         .selectinload(PredictionOption.option),
     )
 
 
 def list_questions(session: Session) -> list[Question]:
     """Every question with its options, tags, resolutions and predictions loaded."""
-    return list(session.scalars(
-        select(Question).options(*_question_page_options()).order_by(Question.id)))
+    return list(
+        session.scalars(select(Question).options(*_question_page_options()).order_by(Question.id))
+    )
 
 
 def question_page(session: Session, page: int, size: int) -> tuple[list[Question], int]:
     """One page of questions (by id) with what the list shows loaded, and the total."""
-    return paged(session, select(Question).options(*_question_page_options())
-                 .order_by(Question.id), page, size)
+    return paged(
+        session,
+        select(Question).options(*_question_page_options()).order_by(Question.id),
+        page,
+        size,
+    )
 
 
 def question_choices(session: Session) -> list[tuple[int, str]]:
     """(id, statement) of every question, for a form's choice of condition."""
-    return [tuple(row) for row in session.execute(
-        select(Question.id, Question.statement).order_by(Question.id))]
+    return [
+        tuple(row)
+        for row in session.execute(select(Question.id, Question.statement).order_by(Question.id))
+    ]
 
 
-def pundit_page(session: Session, page: int,
-                size: int) -> tuple[list[tuple[Pundit, int]], int]:
+def pundit_page(session: Session, page: int, size: int) -> tuple[list[tuple[Pundit, int]], int]:
     """One page of pundits by slug, each with how many predictions they have."""
-    counts = (select(Prediction.pundit_id, func.count(Prediction.id).label("n"))
-              .group_by(Prediction.pundit_id).subquery())
-    return paged(session, select(Pundit, func.coalesce(counts.c.n, 0))
-                 .outerjoin(counts, counts.c.pundit_id == Pundit.id).order_by(Pundit.slug),
-                 page, size)
+    counts = (
+        select(Prediction.pundit_id, func.count(Prediction.id).label("n"))
+        .group_by(Prediction.pundit_id)
+        .subquery()
+    )
+    return paged(
+        session,
+        select(Pundit, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.pundit_id == Pundit.id)
+        .order_by(Pundit.slug),
+        page,
+        size,
+    )
 
 
 def source_page(session: Session, page: int, size: int) -> tuple[list[Source], int]:
     """One page of sources, oldest first."""
-    return paged(session, select(Source).order_by(Source.published_on, Source.id), page,
-                 size)
+    return paged(session, select(Source).order_by(Source.published_on, Source.id), page, size)
 
 
 def list_predictions(session: Session) -> list[Prediction]:
@@ -132,18 +145,24 @@ def pundit_by_slug(session: Session, slug: str) -> Pundit | None:
     return session.scalar(select(Pundit).where(Pundit.slug == slug))
 
 
-def pundit_predictions(session: Session, pundit_id: int, page: int,
-                       size: int) -> tuple[list[Prediction], int]:
+def pundit_predictions(
+    session: Session, pundit_id: int, page: int, size: int
+) -> tuple[list[Prediction], int]:
     """One page of a pundit's predictions (oldest first) with what a prediction's line
     shows loaded, and how many there are."""
-    return paged(session, select(Prediction).where(Prediction.pundit_id == pundit_id)
-                 .options(
-                     selectinload(Prediction.question).selectinload(Question.resolutions),
-                     selectinload(Prediction.source),
-                     selectinload(Prediction.distribution)
-                     .selectinload(PredictionOption.option),
-                 )
-                 .order_by(Prediction.made_at, Prediction.id), page, size)
+    return paged(
+        session,
+        select(Prediction)
+        .where(Prediction.pundit_id == pundit_id)
+        .options(
+            selectinload(Prediction.question).selectinload(Question.resolutions),
+            selectinload(Prediction.source),
+            selectinload(Prediction.distribution).selectinload(PredictionOption.option),
+        )
+        .order_by(Prediction.made_at, Prediction.id),
+        page,
+        size,
+    )
 
 
 def source_predictions(session: Session, source_id: int) -> list[Prediction]:
@@ -151,8 +170,10 @@ def source_predictions(session: Session, source_id: int) -> list[Prediction]:
         session.scalars(
             select(Prediction)
             .where(Prediction.source_id == source_id)
-            .options(selectinload(Prediction.pundit),
-                     selectinload(Prediction.question).selectinload(Question.resolutions))
+            .options(
+                selectinload(Prediction.pundit),
+                selectinload(Prediction.question).selectinload(Question.resolutions),
+            )
             .order_by(Prediction.made_at, Prediction.id)
         )
     )

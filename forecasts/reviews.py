@@ -30,18 +30,30 @@ def review_candidate(
         errors.add("decision", f"must be accepted or dismissed (got {decision!r})")
     text = source.full_text or ""
     if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(text):
-        errors.add("start", f"must mark a span of the source's text (0 to {len(text)}, "
-                            f"got {start!r}-{end!r})")
+        errors.add(
+            "start",
+            f"must mark a span of the source's text (0 to {len(text)}, got {start!r}-{end!r})",
+        )
     errors.raise_any()
-    existing = session.scalar(select(CandidateReview).where(
-        CandidateReview.source_id == source.id, CandidateReview.start == start,
-        CandidateReview.end == end))
+    existing = session.scalar(
+        select(CandidateReview).where(
+            CandidateReview.source_id == source.id,
+            CandidateReview.start == start,
+            CandidateReview.end == end,
+        )
+    )
     with services.unit_of_work(session):
         if existing is None:
             review = CandidateReview(
-                source_id=source.id, start=start, end=end, sentence=text[start:end],
-                hedge_phrase=(hedge_phrase or "").strip()[:200], decision=decision,
-                decided_by_id=actor.user_id, decided_at=utcnow())
+                source_id=source.id,
+                start=start,
+                end=end,
+                sentence=text[start:end],
+                hedge_phrase=(hedge_phrase or "").strip()[:200],
+                decision=decision,
+                decided_by_id=actor.user_id,
+                decided_at=utcnow(),
+            )
             services._insert(session, actor, review, "candidate", serialize.candidate_dict)
             return review
         before = serialize.candidate_dict(existing)
@@ -49,8 +61,15 @@ def review_candidate(
         existing.decided_by_id = actor.user_id
         existing.decided_at = utcnow()
         session.flush()
-        services.record_audit(session, actor, "candidate.update", "candidate", existing.id, before,
-                     serialize.candidate_dict(existing))
+        services.record_audit(
+            session,
+            actor,
+            "candidate.update",
+            "candidate",
+            existing.id,
+            before,
+            serialize.candidate_dict(existing),
+        )
     return existing
 
 

@@ -59,44 +59,75 @@ class Filters:
 
 
 _COLUMNS = [
-    "prediction_id", "pundit_id", "pundit_slug", "pundit_name", "question_id",
-    "question_slug", "statement", "kind", "resolve_by", "condition_question_id",
-    "condition_outcome", "made_at", "probability", "hedge_phrase", "probability_origin",
-    "scale_name", "scale_version", "quote", "resolution", "outcome_option",
-    "outcome_position", "known_at", "condition_resolution", "condition_option",
+    "prediction_id",
+    "pundit_id",
+    "pundit_slug",
+    "pundit_name",
+    "question_id",
+    "question_slug",
+    "statement",
+    "kind",
+    "resolve_by",
+    "condition_question_id",
+    "condition_outcome",
+    "made_at",
+    "probability",
+    "hedge_phrase",
+    "probability_origin",
+    "scale_name",
+    "scale_version",
+    "quote",
+    "resolution",
+    "outcome_option",
+    "outcome_position",
+    "known_at",
+    "condition_resolution",
+    "condition_option",
 ]
 #: What a prediction frame adds to the columns read: why the row is or is not scored,
 #: and its scores.
 SCORE_COLUMNS = ["status", "outcome", "brier", "log_score", "final"]
 # Read and built whatever the caller asked for: the scores are computed from them.
-_SCORING_INPUT = ["prediction_id", "pundit_id", "question_id", "kind", "probability",
-                  "resolution", "outcome_position"]
+_SCORING_INPUT = [
+    "prediction_id",
+    "pundit_id",
+    "question_id",
+    "kind",
+    "probability",
+    "resolution",
+    "outcome_position",
+]
 # Columns of the predictions table read only when asked for (text a board never needs).
-_PREDICTION_TEXT = ["hedge_phrase", "probability_origin", "scale_name", "scale_version",
-                    "quote"]
+_PREDICTION_TEXT = ["hedge_phrase", "probability_origin", "scale_name", "scale_version", "quote"]
 
 # Status codes, in the order the reasons are tested (the first that applies wins).
-_STATUSES = np.array([NO_DEADLINE, UNRESOLVED, CONDITION_NOT_MET, ANNULLED, LOOK_AHEAD,
-                      SCORED], dtype=object)
+_STATUSES = np.array(
+    [NO_DEADLINE, UNRESOLVED, CONDITION_NOT_MET, ANNULLED, LOOK_AHEAD, SCORED], dtype=object
+)
 _NO_DEADLINE, _UNRESOLVED, _CONDITION_NOT_MET, _ANNULLED, _LOOK_AHEAD, _SCORED = range(6)
 
 # Up to this many ids, rows are read by id (IN lists of _ID_CHUNK); beyond, whole tables.
 _BY_ID_LIMIT = 50_000
 _ID_CHUNK = 500
 
-_PREDICTIONS_SQL = ("SELECT p.id, p.pundit_id, p.question_id, p.made_at, p.probability"
-                    "{texts} FROM predictions p")
+_PREDICTIONS_SQL = (
+    "SELECT p.id, p.pundit_id, p.question_id, p.made_at, p.probability{texts} FROM predictions p"
+)
 # The slug and statement are read as NULL when not wanted; the columns keep their places.
-_QUESTIONS_SQL = ("SELECT id, {slug}, {statement}, kind, resolve_by, condition_question_id, "
-                  "condition_outcome FROM questions")
+_QUESTIONS_SQL = (
+    "SELECT id, {slug}, {statement}, kind, resolve_by, condition_question_id, "
+    "condition_outcome FROM questions"
+)
 _PUNDITS_SQL = "SELECT id, slug, name FROM pundits"
 _STANDING_SQL = (
     "SELECT r.question_id, r.outcome, r.known_at, o.label, o.position "
     "FROM resolutions r LEFT JOIN question_options o ON o.id = r.option_id "
-    "WHERE r.id IN (SELECT max(s.id) FROM resolutions s{where} GROUP BY s.question_id)")
+    "WHERE r.id IN (SELECT max(s.id) FROM resolutions s{where} GROUP BY s.question_id)"
+)
 _DISTRIBUTIONS_SQL = (
     "SELECT po.prediction_id, o.position, po.probability FROM prediction_options po "
-    "JOIN question_options o ON o.id = po.option_id")
+    "JOIN question_options o ON o.id = po.option_id"
+)
 
 
 class _Reader:
@@ -121,15 +152,16 @@ class _Reader:
         finally:
             cursor.close()
 
-    def by_ids(self, sql: str, column: str, ids: np.ndarray, where: str = " WHERE ",
-               order: str = "") -> list[tuple]:
+    def by_ids(
+        self, sql: str, column: str, ids: np.ndarray, where: str = " WHERE ", order: str = ""
+    ) -> list[tuple]:
         """The rows of ``sql`` whose ``column`` is one of ``ids``: by id when there are
         few, else all of them (the caller picks what it needs)."""
         if len(ids) > _BY_ID_LIMIT:
             return self.rows(sql.format(where="") + order)
         rows: list[tuple] = []
         for start in range(0, len(ids), _ID_CHUNK):
-            chunk = [int(i) for i in ids[start:start + _ID_CHUNK]]
+            chunk = [int(i) for i in ids[start : start + _ID_CHUNK]]
             clause = f"{where}{column} IN ({', '.join(['?'] * len(chunk))})"
             rows.extend(self.rows(sql.format(where=clause) + order, chunk))
         return rows
@@ -140,9 +172,13 @@ class _Reader:
         return process(value) if process else value
 
 
-def prediction_frame(session: Session, filters: Filters = Filters(),
-                     pundit_id: int | None = None, question_id: int | None = None,
-                     columns: Iterable[str] | None = None) -> pd.DataFrame:
+def prediction_frame(
+    session: Session,
+    filters: Filters = Filters(),
+    pundit_id: int | None = None,
+    question_id: int | None = None,
+    columns: Iterable[str] | None = None,
+) -> pd.DataFrame:
     """One row per prediction: who, what, when, the standing outcome, its status and, for
     scored rows, its Brier and log scores and whether it is the pair's final forecast.
 
@@ -159,7 +195,8 @@ def prediction_frame(session: Session, filters: Filters = Filters(),
     rows = reader.rows(f"{sql}{where} ORDER BY p.id", params)
     if not rows:
         return _score_empty(pd.DataFrame([], columns=_COLUMNS))[
-            [name for name in _COLUMNS if name in wanted] + SCORE_COLUMNS]
+            [name for name in _COLUMNS if name in wanted] + SCORE_COLUMNS
+        ]
     table = np.array(rows, dtype=object)
     del rows
     frame, status, made_us = _assemble(reader, table, wanted, texts)
@@ -176,18 +213,23 @@ def _wanted(columns: Iterable[str] | None) -> set[str]:
     wanted -= set(SCORE_COLUMNS)
     unknown = sorted(wanted - set(_COLUMNS))
     if unknown:
-        raise ValueError(f"columns: must be among {', '.join(_COLUMNS + SCORE_COLUMNS)} "
-                         f"(got {', '.join(map(repr, unknown))})")
+        raise ValueError(
+            f"columns: must be among {', '.join(_COLUMNS + SCORE_COLUMNS)} "
+            f"(got {', '.join(map(repr, unknown))})"
+        )
     return wanted
 
 
-def _conditions(reader: _Reader, filters: Filters, pundit_id: int | None,
-                question_id: int | None) -> tuple[list[str], list]:
+def _conditions(
+    reader: _Reader, filters: Filters, pundit_id: int | None, question_id: int | None
+) -> tuple[list[str], list]:
     conditions: list[str] = []
     params: list = []
     if filters.tag:
-        conditions.append("p.question_id IN (SELECT qt.question_id FROM question_tags qt "
-                          "JOIN tags t ON t.id = qt.tag_id WHERE t.slug = ?)")
+        conditions.append(
+            "p.question_id IN (SELECT qt.question_id FROM question_tags qt "
+            "JOIN tags t ON t.id = qt.tag_id WHERE t.slug = ?)"
+        )
         params.append(filters.tag)
     if filters.since:
         conditions.append("p.made_at >= ?")
@@ -266,8 +308,9 @@ def _dates(column: Sequence) -> tuple[np.ndarray, np.ndarray]:
     try:
         days = np.array(column, dtype="datetime64[D]")
     except ValueError:  # text written by another tool ("2020-01-31 00:00:00"): its day
-        days = np.array([None if value is None else str(value)[:10] for value in column],
-                        dtype="datetime64[D]")
+        days = np.array(
+            [None if value is None else str(value)[:10] for value in column], dtype="datetime64[D]"
+        )
     return days.astype(object), days
 
 
@@ -319,8 +362,9 @@ def _table(rows: list[tuple], width: int) -> np.ndarray:
     return _sorted_by_first(table.reshape(len(rows), width))
 
 
-def _assemble(reader: _Reader, table: np.ndarray, wanted: set[str],
-              texts: list[str]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def _assemble(
+    reader: _Reader, table: np.ndarray, wanted: set[str], texts: list[str]
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """The frame's columns (those wanted and those the scores need) from the prediction
     rows (with the ``texts`` columns after the first five) and the rows they refer to;
     also each row's status code and its made-at time in microseconds."""
@@ -330,19 +374,30 @@ def _assemble(reader: _Reader, table: np.ndarray, wanted: set[str],
 
     questions_sql = _QUESTIONS_SQL.format(
         slug="slug" if "question_slug" in wanted else "NULL",
-        statement="statement" if "statement" in wanted else "NULL")
-    questions = _table(reader.by_ids(questions_sql + "{where}", "id", _distinct(question_id),
-                                     order=" ORDER BY id"), 7)
-    pundits = _table(reader.by_ids(_PUNDITS_SQL + "{where}", "id", _distinct(pundit_id),
-                                   order=" ORDER BY id"), 3)
+        statement="statement" if "statement" in wanted else "NULL",
+    )
+    questions = _table(
+        reader.by_ids(
+            questions_sql + "{where}", "id", _distinct(question_id), order=" ORDER BY id"
+        ),
+        7,
+    )
+    pundits = _table(
+        reader.by_ids(_PUNDITS_SQL + "{where}", "id", _distinct(pundit_id), order=" ORDER BY id"), 3
+    )
     q_ids = _ints(questions[:, 0])
     q_at = _lookup(q_ids, question_id)
     p_at = _lookup(_ints(pundits[:, 0]), pundit_id)
     present = (q_at >= 0) & (p_at >= 0)
     if not present.all():  # written after this read began: left for the next read
         table, prediction_id, pundit_id, question_id, q_at, p_at = (
-            table[present], prediction_id[present], pundit_id[present],
-            question_id[present], q_at[present], p_at[present])
+            table[present],
+            prediction_id[present],
+            pundit_id[present],
+            question_id[present],
+            q_at[present],
+            p_at[present],
+        )
 
     # The standing resolution of each question and of each question's condition.
     q_condition = questions[:, 5]
@@ -365,12 +420,19 @@ def _assemble(reader: _Reader, table: np.ndarray, wanted: set[str],
     condition_label[unlabelled] = _take(res_outcome, q_cond_res)[unlabelled]
     condition_met = ~_missing(condition_label) & (condition_label == questions[:, 6])
     question_status = np.select(
-        [~resolved & np.isnat(resolve_days), ~resolved, has_condition & ~condition_met,
-         outcome == "annulled"],
-        [_NO_DEADLINE, _UNRESOLVED, _CONDITION_NOT_MET, _ANNULLED], default=_SCORED)
+        [
+            ~resolved & np.isnat(resolve_days),
+            ~resolved,
+            has_condition & ~condition_met,
+            outcome == "annulled",
+        ],
+        [_NO_DEADLINE, _UNRESOLVED, _CONDITION_NOT_MET, _ANNULLED],
+        default=_SCORED,
+    )
 
-    made_at = pd.to_datetime(table[:, 3], utc=True,
-                             format="ISO8601" if reader.sqlite else None).as_unit("us")
+    made_at = pd.to_datetime(
+        table[:, 3], utc=True, format="ISO8601" if reader.sqlite else None
+    ).as_unit("us")
     made_us = made_at.asi8
     row_res = q_res[q_at]
     row_cond = q_cond_res[q_at]
@@ -404,8 +466,7 @@ def _assemble(reader: _Reader, table: np.ndarray, wanted: set[str],
         "condition_option": lambda: _texts(res_label, row_cond),
     }
     built = [name for name in _COLUMNS if name in wanted or name in _SCORING_INPUT]
-    frame = pd.DataFrame({name: builders[name]() for name in built}, columns=built,
-                         copy=False)
+    frame = pd.DataFrame({name: builders[name]() for name in built}, columns=built, copy=False)
     return frame, status, made_us
 
 
@@ -418,10 +479,14 @@ def _score_empty(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _score(reader: _Reader, frame: pd.DataFrame, status: np.ndarray,
-           made_us: np.ndarray) -> pd.DataFrame:
-    frame["status"] = (pd.array(_STATUSES, dtype=_TEXT).take(status)
-                       if isinstance(_TEXT, pd.StringDtype) else _STATUSES[status])
+def _score(
+    reader: _Reader, frame: pd.DataFrame, status: np.ndarray, made_us: np.ndarray
+) -> pd.DataFrame:
+    frame["status"] = (
+        pd.array(_STATUSES, dtype=_TEXT).take(status)
+        if isinstance(_TEXT, pd.StringDtype)
+        else _STATUSES[status]
+    )
     n = len(frame)
     outcome, brier, log_score = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
     scored = status == _SCORED
@@ -445,8 +510,9 @@ def _score(reader: _Reader, frame: pd.DataFrame, status: np.ndarray,
         # The last scored forecast of each (pundit, question), by time then id (the rows
         # are in id order): of the rows made at the pair's latest time, the last.
         rows = np.flatnonzero(scored)
-        pair, n_pairs = _pair_codes(frame["pundit_id"].to_numpy()[rows],
-                                    frame["question_id"].to_numpy()[rows])
+        pair, n_pairs = _pair_codes(
+            frame["pundit_id"].to_numpy()[rows], frame["question_id"].to_numpy()[rows]
+        )
         made = made_us[rows]
         latest = np.full(n_pairs, np.iinfo(np.int64).min)
         np.maximum.at(latest, pair, made)
@@ -458,8 +524,9 @@ def _score(reader: _Reader, frame: pd.DataFrame, status: np.ndarray,
     return frame
 
 
-def _score_multiple_choice(reader: _Reader, frame: pd.DataFrame, rows: np.ndarray,
-                           brier: np.ndarray, log_score: np.ndarray) -> None:
+def _score_multiple_choice(
+    reader: _Reader, frame: pd.DataFrame, rows: np.ndarray, brier: np.ndarray, log_score: np.ndarray
+) -> None:
     ids = frame["prediction_id"].to_numpy()[rows]  # ascending: the frame is in id order
     entries = _table(reader.by_ids(_DISTRIBUTIONS_SQL + "{where}", "po.prediction_id", ids), 3)
     at = _lookup(ids, _ints(entries[:, 0]))
@@ -478,8 +545,9 @@ def _score_multiple_choice(reader: _Reader, frame: pd.DataFrame, rows: np.ndarra
 # ------------------------------------------------------------------------ summaries
 
 
-def leaderboard(session: Session, filters: Filters = Filters(),
-                min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+def leaderboard(
+    session: Session, filters: Filters = Filters(), min_n: int = DEFAULT_MIN_N
+) -> pd.DataFrame:
     """One row per pundit with scored forecasts: rank (None below ``min_n``), n, mean
     Brier with its 95% bootstrap interval, log score, peer scores, time-averaged Brier."""
     frame = prediction_frame(session, filters, columns=LEADERBOARD_INPUT)
@@ -488,44 +556,72 @@ def leaderboard(session: Session, filters: Filters = Filters(),
 
 #: The columns of a prediction frame that ``leaderboard_from`` reads (besides
 #: ``SCORE_COLUMNS``): ``prediction_frame(..., columns=LEADERBOARD_INPUT)`` is enough.
-LEADERBOARD_INPUT = ["pundit_id", "pundit_slug", "pundit_name", "question_id", "kind",
-                     "made_at", "probability", "known_at"]
+LEADERBOARD_INPUT = [
+    "pundit_id",
+    "pundit_slug",
+    "pundit_name",
+    "question_id",
+    "kind",
+    "made_at",
+    "probability",
+    "known_at",
+]
 
 
 LEADERBOARD_COLUMNS = [
-    "rank", "pundit", "name", "n", "brier", "brier_ci_low", "brier_ci_high", "log_score",
-    "peer_brier", "peer_log", "n_peer", "time_averaged_brier",
+    "rank",
+    "pundit",
+    "name",
+    "n",
+    "brier",
+    "brier_ci_low",
+    "brier_ci_high",
+    "log_score",
+    "peer_brier",
+    "peer_log",
+    "n_peer",
+    "time_averaged_brier",
 ]
 
 
 def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
     if not len(frame) or not frame["final"].any():
         return pd.DataFrame(columns=LEADERBOARD_COLUMNS)
-    final = frame.loc[frame["final"].to_numpy(dtype=bool),
-                      ["pundit_id", "pundit_slug", "pundit_name", "question_id", "brier",
-                       "log_score"]]
+    final = frame.loc[
+        frame["final"].to_numpy(dtype=bool),
+        ["pundit_id", "pundit_slug", "pundit_name", "question_id", "brier", "log_score"],
+    ]
     # One code per pundit, in order of first appearance (hashing ids, not slugs); the
     # intervals are grouped by the same codes, labelled with the slugs.
     codes, _ = factorize(final["pundit_id"], "pundit")
     first = _first_of(codes)
     names = final["pundit_slug"].to_numpy(dtype=object)[first]
     intervals = scoring.bootstrap_mean_intervals(
-        final["brier"].to_numpy(), pd.Categorical.from_codes(codes, categories=names))
-    board = pd.DataFrame({
-        "pundit": intervals.index,
-        "n": intervals["n"].to_numpy(),
-        "brier": intervals["mean"].to_numpy(),
-        "brier_ci_low": intervals["ci_low"].to_numpy(),
-        "brier_ci_high": intervals["ci_high"].to_numpy(),
-    })
+        final["brier"].to_numpy(), pd.Categorical.from_codes(codes, categories=names)
+    )
+    board = pd.DataFrame(
+        {
+            "pundit": intervals.index,
+            "n": intervals["n"].to_numpy(),
+            "brier": intervals["mean"].to_numpy(),
+            "brier_ci_low": intervals["ci_low"].to_numpy(),
+            "brier_ci_high": intervals["ci_high"].to_numpy(),
+        }
+    )
     board["name"] = final["pundit_name"].to_numpy()[first]
     board["log_score"] = final["log_score"].groupby(codes).mean().to_numpy()
     q_codes, q_names = factorize(final["question_id"], "question")
     n_peer, peer_brier, peer_log = forecaster_peer_means(
-        codes, len(names), q_codes, len(q_names), final["brier"].to_numpy(),
-        final["log_score"].to_numpy())
-    peers = pd.DataFrame({"n_peer": n_peer, "peer_brier": peer_brier, "peer_log": peer_log},
-                         index=names)
+        codes,
+        len(names),
+        q_codes,
+        len(q_names),
+        final["brier"].to_numpy(),
+        final["log_score"].to_numpy(),
+    )
+    peers = pd.DataFrame(
+        {"n_peer": n_peer, "peer_brier": peer_brier, "peer_log": peer_log}, index=names
+    )
     board = board.join(peers, on="pundit")
     board["time_averaged_brier"] = board["pundit"].map(_time_averaged(frame))
     board = board.sort_values(["brier", "pundit"]).reset_index(drop=True)
@@ -538,8 +634,9 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
 def _time_averaged(frame: pd.DataFrame) -> pd.Series:
     """Mean over each pundit's questions of the time-averaged Brier of the binary forecasts
     standing before the outcome became known."""
-    mask = (np.equal(frame["status"].to_numpy(dtype=object), SCORED)
-            & np.equal(frame["kind"].to_numpy(dtype=object), "binary"))
+    mask = np.equal(frame["status"].to_numpy(dtype=object), SCORED) & np.equal(
+        frame["kind"].to_numpy(dtype=object), "binary"
+    )
     if not mask.any():
         return pd.Series(dtype=float)
     pundit = frame["pundit_id"].to_numpy()[mask]
@@ -554,15 +651,21 @@ def _time_averaged(frame: pd.DataFrame) -> pd.Series:
     questions, _ = pd.factorize(question[first])
     known_day = _day_numbers(frame["known_at"].to_numpy()[mask][first[_first_of(questions)]])
     score, _, _ = grouped_time_averaged_brier(
-        pair, n_pairs, made_at.asi8, made_at.asi8 // per_day,
+        pair,
+        n_pairs,
+        made_at.asi8,
+        made_at.asi8 // per_day,
         frame["probability"].to_numpy(dtype=float)[mask],
-        frame["outcome"].to_numpy(dtype=float)[mask][first], known_day[questions])
+        frame["outcome"].to_numpy(dtype=float)[mask][first],
+        known_day[questions],
+    )
     pair_pundit = pundit[first]
     by_pundit = pd.Series(score).groupby(pair_pundit, sort=False).mean()
     pundit_codes, pundit_ids = pd.factorize(pair_pundit)
     slug_of = pd.Series(
         frame["pundit_slug"].to_numpy(dtype=object)[mask][first[_first_of(pundit_codes)]],
-        index=pundit_ids)
+        index=pundit_ids,
+    )
     return pd.Series(by_pundit.to_numpy(), index=slug_of.loc[by_pundit.index].to_numpy())
 
 
@@ -611,8 +714,9 @@ def calibration(frame: pd.DataFrame, bins: int = scoring.DEFAULT_BINS) -> dict |
     }
 
 
-def calibration_by_pundit(frame: pd.DataFrame, slugs: Iterable[str],
-                          bins: int = scoring.DEFAULT_BINS) -> dict[str, dict | None]:
+def calibration_by_pundit(
+    frame: pd.DataFrame, slugs: Iterable[str], bins: int = scoring.DEFAULT_BINS
+) -> dict[str, dict | None]:
     """``calibration`` of each named pundit's rows, reading the frame once: for each slug,
     the same as ``calibration(frame[frame["pundit_slug"] == slug])`` (None when the
     pundit has no final binary forecast), without a pass over the frame per pundit."""
@@ -634,28 +738,40 @@ def calibration_by_pundit(frame: pd.DataFrame, slugs: Iterable[str],
 
 #: The columns ``phrase_table`` reads besides the scores.
 PHRASE_INPUT = ["hedge_phrase", "kind", "probability"]
-PHRASE_COLUMNS = ["hedge_phrase", "n", "n_scored", "mean_probability", "came_true",
-                  "observed_frequency"]
+PHRASE_COLUMNS = [
+    "hedge_phrase",
+    "n",
+    "n_scored",
+    "mean_probability",
+    "came_true",
+    "observed_frequency",
+]
 
 
 def phrase_table(frame: pd.DataFrame) -> pd.DataFrame:
     """What the words turned out to mean: per hedge phrase, how often it was used, the
     probability it was mapped to, and how often the forecasts (final, binary) came true."""
-    rows = frame[(frame["hedge_phrase"].fillna("") != "") & (frame["kind"] == "binary")] \
-        if len(frame) else frame
+    rows = (
+        frame[(frame["hedge_phrase"].fillna("") != "") & (frame["kind"] == "binary")]
+        if len(frame)
+        else frame
+    )
     if rows.empty:
         return pd.DataFrame(columns=PHRASE_COLUMNS)
     phrase = rows["hedge_phrase"].str.strip().str.lower()
     scored = rows[rows["final"]]
     scored_phrase = phrase[rows["final"]]
-    table = pd.DataFrame({
-        "n": phrase.value_counts(),
-        "mean_probability": rows.groupby(phrase)["probability"].mean(),
-        "n_scored": scored.groupby(scored_phrase).size(),
-        "came_true": scored.groupby(scored_phrase)["outcome"].sum(),
-    }).fillna({"n_scored": 0, "came_true": 0})
+    table = pd.DataFrame(
+        {
+            "n": phrase.value_counts(),
+            "mean_probability": rows.groupby(phrase)["probability"].mean(),
+            "n_scored": scored.groupby(scored_phrase).size(),
+            "came_true": scored.groupby(scored_phrase)["outcome"].sum(),
+        }
+    ).fillna({"n_scored": 0, "came_true": 0})
     table["observed_frequency"] = table["came_true"] / table["n_scored"].where(
-        table["n_scored"] > 0)
+        table["n_scored"] > 0
+    )
     table = table.rename_axis("hedge_phrase").reset_index()
     table[["n", "n_scored", "came_true"]] = table[["n", "n_scored", "came_true"]].astype(int)
     return table.sort_values(["mean_probability", "hedge_phrase"])[PHRASE_COLUMNS]
@@ -670,8 +786,7 @@ def calibration_words(result: dict | None) -> list[str]:
     gap = table["mean_forecast"] - table["observed_frequency"]
     lean = float((table["n"] * (table["mean_forecast"] - 0.5) * gap).sum())
     if terms.reliability < 0.005:
-        words.append("Well calibrated: in each bin, what was said and what happened are "
-                     "close.")
+        words.append("Well calibrated: in each bin, what was said and what happened are close.")
     else:
         worst = (table["n"] * gap**2).idxmax()
         row = table.loc[worst]
@@ -690,8 +805,10 @@ def calibration_words(result: dict | None) -> list[str]:
     return words
 
 
-REGISTRY_STAMP_SQL = ("SELECT (SELECT max(id) FROM audit_events), "
-                      "(SELECT max(id) FROM predictions), (SELECT max(id) FROM resolutions)")
+REGISTRY_STAMP_SQL = (
+    "SELECT (SELECT max(id) FROM audit_events), "
+    "(SELECT max(id) FROM predictions), (SELECT max(id) FROM resolutions)"
+)
 
 
 def registry_stamp(session: Session) -> tuple:
@@ -704,9 +821,14 @@ def registry_stamp(session: Session) -> tuple:
 
 
 def tags_in_use(session: Session) -> list[str]:
-    return list(session.scalars(
-        select(Tag.slug).join(question_tags, question_tags.c.tag_id == Tag.id)
-        .distinct().order_by(Tag.slug)))
+    return list(
+        session.scalars(
+            select(Tag.slug)
+            .join(question_tags, question_tags.c.tag_id == Tag.id)
+            .distinct()
+            .order_by(Tag.slug)
+        )
+    )
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

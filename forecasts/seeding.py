@@ -108,19 +108,22 @@ def _ensure_pundit(session: Session, data: dict, report: SeedReport) -> Pundit:
 def _ensure_source(session: Session, data: dict, full_text: str, report: SeedReport) -> Source:
     url = data.get("url") or None
     query = select(Source).where(
-        Source.url == url if url else (Source.title == data["title"])
-        & (Source.published_on == data["published_on"])
+        Source.url == url
+        if url
+        else (Source.title == data["title"]) & (Source.published_on == data["published_on"])
     )
     source = session.scalar(query)
     if source is None:
-        source = services.add_source(session, SEED_ACTOR, **{**data, "url": url},
-                                     full_text=full_text)
+        source = services.add_source(
+            session, SEED_ACTOR, **{**data, "url": url}, full_text=full_text
+        )
         report.count("sources")
     return source
 
 
-def _ensure_question(session: Session, record: dict, known: dict[str, Question],
-                     report: SeedReport) -> Question:
+def _ensure_question(
+    session: Session, record: dict, known: dict[str, Question], report: SeedReport
+) -> Question:
     slug = record["slug"]
     question = session.scalar(select(Question).where(Question.slug == slug))
     if question is not None:
@@ -141,8 +144,14 @@ def _ensure_question(session: Session, record: dict, known: dict[str, Question],
     return question
 
 
-def _ensure_prediction(session: Session, record: dict, question: Question, pundit: Pundit,
-                       source: Source, report: SeedReport) -> None:
+def _ensure_prediction(
+    session: Session,
+    record: dict,
+    question: Question,
+    pundit: Pundit,
+    source: Source,
+    report: SeedReport,
+) -> None:
     fields = dict(record["prediction"])
     made_at = parse_datetime(fields.pop("made_at"), "made_at")
     exists = session.scalar(
@@ -155,8 +164,13 @@ def _ensure_prediction(session: Session, record: dict, question: Question, pundi
     )
     if exists is None:
         services.log_prediction(
-            session, SEED_ACTOR, question_id=question.id, pundit_id=pundit.id,
-            source_id=source.id, made_at=made_at, **fields,
+            session,
+            SEED_ACTOR,
+            question_id=question.id,
+            pundit_id=pundit.id,
+            source_id=source.id,
+            made_at=made_at,
+            **fields,
         )
         report.count("predictions")
 
@@ -164,8 +178,10 @@ def _ensure_prediction(session: Session, record: dict, question: Question, pundi
 def _ensure_resolution(session: Session, question: Question, data: dict) -> None:
     session.refresh(question, ["resolutions"])
     standing = question.standing_resolution
-    if standing is not None and standing.outcome_label == data["outcome"] and (
-        standing.outcome == Outcome.ANNULLED or standing.known_at == data["known_at"]
+    if (
+        standing is not None
+        and standing.outcome_label == data["outcome"]
+        and (standing.outcome == Outcome.ANNULLED or standing.known_at == data["known_at"])
     ):
         return
     services.resolve_question(session, SEED_ACTOR, question.id, **data)

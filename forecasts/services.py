@@ -277,7 +277,9 @@ def update_user(
     if user.role == Role.ADMIN.value and (demoted or is_active is False):
         other_admins = session.scalar(
             select(func.count(User.id)).where(
-                User.role == Role.ADMIN.value, User.is_active.is_(True), User.id != user.id))
+                User.role == Role.ADMIN.value, User.is_active.is_(True), User.id != user.id
+            )
+        )
         if not other_admins:
             field = "role" if demoted else "is_active"
             raise ValidationError(field, "the last active admin must stay an active admin")
@@ -288,8 +290,9 @@ def update_user(
         if is_active is not None:
             user.is_active = bool(is_active)
         session.flush()
-        record_audit(session, actor, "user.update", "user", user.id, before,
-                     serialize.user_dict(user))
+        record_audit(
+            session, actor, "user.update", "user", user.id, before, serialize.user_dict(user)
+        )
     return user
 
 
@@ -329,9 +332,14 @@ def _unique_slug(session: Session, model, base: str, field: str = "slug") -> str
     return unique_slug(base, taken)
 
 
-def _check_new_slug(session: Session, model, slug: str | None, fallback: str,
-                    errors: FieldErrors,
-                    exclude_id: int | None = None) -> str | None:
+def _check_new_slug(
+    session: Session,
+    model,
+    slug: str | None,
+    fallback: str,
+    errors: FieldErrors,
+    exclude_id: int | None = None,
+) -> str | None:
     if slug is None or not str(slug).strip():
         return _unique_slug(session, model, slugify(fallback))
     with errors.field():
@@ -376,8 +384,14 @@ def add_pundit(
     return pundit
 
 
-def check_pundit_fields(errors: FieldErrors, *, name: str, bio: str = "", affiliation: str = "",
-                        links: Iterable[str] | None = None) -> dict:
+def check_pundit_fields(
+    errors: FieldErrors,
+    *,
+    name: str,
+    bio: str = "",
+    affiliation: str = "",
+    links: Iterable[str] | None = None,
+) -> dict:
     """A new pundit's own fields, cleaned (the slug's uniqueness needs the database)."""
     clean: dict = {}
     with errors.field():
@@ -427,8 +441,9 @@ def _bump_version_if_changed(session: Session, row, before: dict, as_dict) -> No
     related rows (a question's tags): otherwise a concurrent edit would not conflict."""
     if as_dict(row) != before and not session.is_modified(row, include_collections=False):
         # Re-writing any plain column makes the UPDATE that increments the version.
-        column = next(attr.key for attr in row.__mapper__.column_attrs
-                      if attr.key not in ("id", "version"))
+        column = next(
+            attr.key for attr in row.__mapper__.column_attrs if attr.key not in ("id", "version")
+        )
         flag_modified(row, column)
     session.flush()
 
@@ -455,21 +470,37 @@ def _apply_edit(session: Session, actor: Actor, row, kind: str, changes: dict, a
 # --------------------------------------------------------------------------- sources
 
 
-def _check_source_fields(session: Session, errors: FieldErrors, *, title, url, published_on,
-                         outlet, exclude_id: int | None = None) -> dict:
+def _check_source_fields(
+    session: Session,
+    errors: FieldErrors,
+    *,
+    title,
+    url,
+    published_on,
+    outlet,
+    exclude_id: int | None = None,
+) -> dict:
     def url_taken(clean_url: str) -> bool:
         query = select(Source.id).where(Source.url == clean_url)
         if exclude_id is not None:
             query = query.where(Source.id != exclude_id)
         return session.scalar(query) is not None
 
-    return check_source_fields(errors, title=title, url=url, published_on=published_on,
-                               outlet=outlet, url_taken=url_taken)
+    return check_source_fields(
+        errors, title=title, url=url, published_on=published_on, outlet=outlet, url_taken=url_taken
+    )
 
 
-def check_source_fields(errors: FieldErrors, *, title, url, published_on, outlet,
-                        url_taken: Callable[[str], bool] | None = None,
-                        today: dt.date | None = None) -> dict:
+def check_source_fields(
+    errors: FieldErrors,
+    *,
+    title,
+    url,
+    published_on,
+    outlet,
+    url_taken: Callable[[str], bool] | None = None,
+    today: dt.date | None = None,
+) -> dict:
     """A source's fields, cleaned; ``url_taken(url)`` says whether another source has it."""
     clean: dict = {}
     with errors.field():
@@ -528,7 +559,12 @@ def edit_source(
     _check_version(source, expected_version, "source", serialize.source_dict)
     errors = FieldErrors()
     changes = _check_source_fields(
-        session, errors, title=title, url=url, published_on=published_on, outlet=outlet,
+        session,
+        errors,
+        title=title,
+        url=url,
+        published_on=published_on,
+        outlet=outlet,
         exclude_id=source.id,
     )
     errors.raise_any()
@@ -546,9 +582,13 @@ CONDITION_REQUIRED = "is required when a condition outcome is given"
 CONDITION_CYCLE = "must not make a cycle of conditions"
 
 
-def _check_condition(session: Session, errors: FieldErrors, condition_question_id,
-                     condition_outcome, self_id: int | None = None
-                     ) -> tuple[Question | None, str | None]:
+def _check_condition(
+    session: Session,
+    errors: FieldErrors,
+    condition_question_id,
+    condition_outcome,
+    self_id: int | None = None,
+) -> tuple[Question | None, str | None]:
     if condition_question_id in (None, "") and not (condition_outcome or "").strip():
         return None, None
     if condition_question_id in (None, ""):
@@ -567,8 +607,9 @@ def _check_condition(session: Session, errors: FieldErrors, condition_question_i
     return condition, outcome
 
 
-def check_condition_outcome(errors: FieldErrors, allowed: Sequence[str],
-                            condition_outcome: str | None) -> str | None:
+def check_condition_outcome(
+    errors: FieldErrors, allowed: Sequence[str], condition_outcome: str | None
+) -> str | None:
     """The outcome a condition question must have: one of its outcomes (``allowed``)."""
     outcome = (condition_outcome or "").strip()
     if outcome not in allowed:
@@ -602,21 +643,38 @@ def _outcome_labels(question: Question) -> list[str]:
     return outcome_labels(question.kind, question.option_labels())
 
 
-def _check_question_fields(session: Session, errors: FieldErrors, *, statement,
-                           resolution_criteria, resolve_by, exclude_id: int | None = None) -> dict:
+def _check_question_fields(
+    session: Session,
+    errors: FieldErrors,
+    *,
+    statement,
+    resolution_criteria,
+    resolve_by,
+    exclude_id: int | None = None,
+) -> dict:
     def statement_taken(clean_statement: str) -> bool:
         query = select(Question.id).where(Question.statement == clean_statement)
         if exclude_id is not None:
             query = query.where(Question.id != exclude_id)
         return session.scalar(query) is not None
 
-    return check_question_fields(errors, statement=statement,
-                                 resolution_criteria=resolution_criteria, resolve_by=resolve_by,
-                                 statement_taken=statement_taken)
+    return check_question_fields(
+        errors,
+        statement=statement,
+        resolution_criteria=resolution_criteria,
+        resolve_by=resolve_by,
+        statement_taken=statement_taken,
+    )
 
 
-def check_question_fields(errors: FieldErrors, *, statement, resolution_criteria, resolve_by,
-                          statement_taken: Callable[[str], bool] | None = None) -> dict:
+def check_question_fields(
+    errors: FieldErrors,
+    *,
+    statement,
+    resolution_criteria,
+    resolve_by,
+    statement_taken: Callable[[str], bool] | None = None,
+) -> dict:
     """A question's wording and deadline, cleaned; ``statement_taken(statement)`` says
     whether another question has this statement."""
     clean: dict = {}
@@ -633,8 +691,9 @@ def check_question_fields(errors: FieldErrors, *, statement, resolution_criteria
     return clean
 
 
-def check_kind_and_options(errors: FieldErrors, kind: str,
-                           options: Iterable[str] | None) -> list[str]:
+def check_kind_and_options(
+    errors: FieldErrors, kind: str, options: Iterable[str] | None
+) -> list[str]:
     """The kind must be known; the option labels, cleaned, must suit it."""
     if kind not in {k.value for k in QuestionKind}:
         errors.add("kind", f"must be binary or multiple_choice (got {kind!r})")
@@ -709,7 +768,10 @@ def add_question(
     actor.require(Role.EDITOR, "adding a question")
     errors = FieldErrors()
     clean = _check_question_fields(
-        session, errors, statement=statement, resolution_criteria=resolution_criteria,
+        session,
+        errors,
+        statement=statement,
+        resolution_criteria=resolution_criteria,
         resolve_by=resolve_by,
     )
     labels = check_kind_and_options(errors, kind, options)
@@ -759,8 +821,12 @@ def edit_question(
     _check_version(question, expected_version, "question", serialize.question_dict)
     errors = FieldErrors()
     changes = _check_question_fields(
-        session, errors, statement=statement, resolution_criteria=resolution_criteria,
-        resolve_by=resolve_by, exclude_id=question.id,
+        session,
+        errors,
+        statement=statement,
+        resolution_criteria=resolution_criteria,
+        resolve_by=resolve_by,
+        exclude_id=question.id,
     )
     new_deadline = changes.get("resolve_by")
     if new_deadline is not None:
@@ -806,18 +872,22 @@ def _as_utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
-def check_distribution(errors: FieldErrors, option_labels: Sequence[str],
-                       distribution) -> dict[str, float]:
+def check_distribution(
+    errors: FieldErrors, option_labels: Sequence[str], distribution
+) -> dict[str, float]:
     """A multiple-choice forecast: a probability for each of the options, summing to 1."""
     if not isinstance(distribution, Mapping) or not distribution:
-        errors.add("distribution", "is required for a multiple-choice question: "
-                                   "a probability for each option")
+        errors.add(
+            "distribution",
+            "is required for a multiple-choice question: a probability for each option",
+        )
         return {}
     labels = option_labels
     unknown = [key for key in distribution if key not in labels]
     if unknown:
-        errors.add("distribution", f"unknown option {unknown[0]!r}; the options are "
-                                   f"{', '.join(labels)}")
+        errors.add(
+            "distribution", f"unknown option {unknown[0]!r}; the options are {', '.join(labels)}"
+        )
     missing = [label for label in labels if label not in distribution]
     if missing:
         errors.add("distribution", f"needs a probability for every option; missing {missing[0]!r}")
@@ -857,19 +927,42 @@ def check_prediction_fields(
     """A prediction's own fields, cleaned, given the facts of its question (``kind`` None
     when there is no valid question) and of its source. Used by ``log_prediction``; the
     importer calls its two halves, so a rule is written once."""
-    moment = check_prediction_moment(errors, made_at=made_at, kind=kind, resolve_by=resolve_by,
-                                     source_published_on=source_published_on, now=now)
+    moment = check_prediction_moment(
+        errors,
+        made_at=made_at,
+        kind=kind,
+        resolve_by=resolve_by,
+        source_published_on=source_published_on,
+        now=now,
+    )
     forecast = check_prediction_forecast(
-        errors, kind=kind, option_labels=option_labels, probability=probability,
-        distribution=distribution, probability_origin=probability_origin,
-        scale_name=scale_name, scale_version=scale_version, hedge_phrase=hedge_phrase)
-    return {"made_at": moment, **forecast, "quote": (quote or "").strip(),
-            "note": (note or "").strip()}
+        errors,
+        kind=kind,
+        option_labels=option_labels,
+        probability=probability,
+        distribution=distribution,
+        probability_origin=probability_origin,
+        scale_name=scale_name,
+        scale_version=scale_version,
+        hedge_phrase=hedge_phrase,
+    )
+    return {
+        "made_at": moment,
+        **forecast,
+        "quote": (quote or "").strip(),
+        "note": (note or "").strip(),
+    }
 
 
-def check_prediction_moment(errors: FieldErrors, *, made_at, kind: str | None,
-                            resolve_by: dt.date | None, source_published_on: dt.date | None,
-                            now: dt.datetime | None = None) -> dt.datetime | None:
+def check_prediction_moment(
+    errors: FieldErrors,
+    *,
+    made_at,
+    kind: str | None,
+    resolve_by: dt.date | None,
+    source_published_on: dt.date | None,
+    now: dt.datetime | None = None,
+) -> dt.datetime | None:
     """When a prediction was made (UTC): not in the future, not after its question's
     deadline, not before its source was published."""
     moment = None
@@ -883,8 +976,10 @@ def check_prediction_moment(errors: FieldErrors, *, made_at, kind: str | None,
                 f"must be on or before the question's resolve-by date ({resolve_by})",
             )
         elif source_published_on is not None and moment.date() < source_published_on:
-            errors.add("made_at", f"must not be before the source's publication date "
-                                  f"({source_published_on})")
+            errors.add(
+                "made_at",
+                f"must not be before the source's publication date ({source_published_on})",
+            )
     return moment
 
 
@@ -915,12 +1010,15 @@ def check_prediction_forecast(
                     clean_probability = check_probability(probability)
         else:
             if probability not in (None, ""):
-                errors.add("probability", "must be empty for a multiple-choice question; "
-                                          "give distribution")
+                errors.add(
+                    "probability", "must be empty for a multiple-choice question; give distribution"
+                )
             clean_distribution = check_distribution(errors, option_labels, distribution)
     if probability_origin not in _ORIGINS:
-        errors.add("probability_origin", "must be stated, mapped or estimated "
-                                         f"(got {probability_origin!r})")
+        errors.add(
+            "probability_origin",
+            f"must be stated, mapped or estimated (got {probability_origin!r})",
+        )
     scale_name = (scale_name or "").strip() or None
     scale_version = (scale_version or "").strip() or None
     if probability_origin == ProbabilityOrigin.MAPPED:
@@ -980,9 +1078,15 @@ def log_prediction(
         resolve_by=question.resolve_by if question is not None else None,
         option_labels=question.option_labels() if question is not None else (),
         source_published_on=source.published_on if source is not None else None,
-        made_at=made_at, probability=probability, distribution=distribution,
-        probability_origin=probability_origin, scale_name=scale_name,
-        scale_version=scale_version, hedge_phrase=hedge_phrase, quote=quote, note=note,
+        made_at=made_at,
+        probability=probability,
+        distribution=distribution,
+        probability_origin=probability_origin,
+        scale_name=scale_name,
+        scale_version=scale_version,
+        hedge_phrase=hedge_phrase,
+        quote=quote,
+        note=note,
     )
     errors.raise_any()
     with unit_of_work(session):
@@ -1043,8 +1147,13 @@ def resolve_question(
             raise ConflictError("question", question.id, serialize.question_dict(question))
     errors = FieldErrors()
     clean = check_resolution_fields(
-        errors, kind=question.kind, option_labels=question.option_labels(), outcome=outcome,
-        known_at=known_at, evidence_url=evidence_url, note=note,
+        errors,
+        kind=question.kind,
+        option_labels=question.option_labels(),
+        outcome=outcome,
+        known_at=known_at,
+        evidence_url=evidence_url,
+        note=note,
         failed_condition=_failed_condition(question),
     )
     errors.raise_any()
@@ -1053,8 +1162,14 @@ def resolve_question(
         option = next(o for o in question.options if o.label == clean["option_label"])
     with unit_of_work(session):
         resolution = _append_resolution(
-            session, actor, question, outcome=clean["outcome"], option=option,
-            known_at=clean["known_at"], evidence_url=clean["evidence_url"], note=clean["note"],
+            session,
+            actor,
+            question,
+            outcome=clean["outcome"],
+            option=option,
+            known_at=clean["known_at"],
+            evidence_url=clean["evidence_url"],
+            note=clean["note"],
         )
         _cascade_condition(session, actor, question)
     return resolution
@@ -1101,12 +1216,13 @@ def check_resolution_fields(
     }
 
 
-def check_condition_allows(errors: FieldErrors, failed_condition: str | None,
-                           outcome: str) -> None:
+def check_condition_allows(errors: FieldErrors, failed_condition: str | None, outcome: str) -> None:
     """A question whose condition failed can only be annulled."""
     if failed_condition and outcome not in (Outcome.ANNULLED.value, ""):
-        errors.add("outcome", f"the question's condition failed ({failed_condition}); it can "
-                              "only be annulled")
+        errors.add(
+            "outcome",
+            f"the question's condition failed ({failed_condition}); it can only be annulled",
+        )
 
 
 def annul_question(
@@ -1121,13 +1237,29 @@ def annul_question(
 ) -> Resolution:
     """Annul: the question will not be scored (ambiguous, or its premise failed)."""
     return resolve_question(
-        session, actor, question_id, outcome=Outcome.ANNULLED.value, known_at=known_at,
-        evidence_url=evidence_url, note=reason, expected_resolution_id=expected_resolution_id,
+        session,
+        actor,
+        question_id,
+        outcome=Outcome.ANNULLED.value,
+        known_at=known_at,
+        evidence_url=evidence_url,
+        note=reason,
+        expected_resolution_id=expected_resolution_id,
     )
 
 
-def _append_resolution(session: Session, actor: Actor, question: Question, *, outcome: str,
-                       option, known_at, evidence_url, note, automatic: bool = False) -> Resolution:
+def _append_resolution(
+    session: Session,
+    actor: Actor,
+    question: Question,
+    *,
+    outcome: str,
+    option,
+    known_at,
+    evidence_url,
+    note,
+    automatic: bool = False,
+) -> Resolution:
     before = serialize.question_dict(question)
     resolution = Resolution(
         question=question,
@@ -1144,8 +1276,9 @@ def _append_resolution(session: Session, actor: Actor, question: Question, *, ou
     session.flush()
     session.refresh(question, ["resolutions"])
     action = resolution_action(outcome, before["resolution"] is not None)
-    record_audit(session, actor, action, "question", question.id, before,
-           serialize.question_dict(question))
+    record_audit(
+        session, actor, action, "question", question.id, before, serialize.question_dict(question)
+    )
     return resolution
 
 
@@ -1164,12 +1297,17 @@ def _failed_condition(question: Question) -> str | None:
     standing = condition.standing_resolution
     if standing is None:
         return None
-    return condition_failure(condition.slug, standing.outcome, standing.outcome_label,
-                             question.condition_outcome)
+    return condition_failure(
+        condition.slug, standing.outcome, standing.outcome_label, question.condition_outcome
+    )
 
 
-def condition_failure(condition_slug: str, standing_outcome: str | None,
-                      standing_label: str | None, needed: str | None) -> str | None:
+def condition_failure(
+    condition_slug: str,
+    standing_outcome: str | None,
+    standing_label: str | None,
+    needed: str | None,
+) -> str | None:
     """Why a condition failed, given its question's standing resolution (stored outcome
     and label), or None if it holds or is not yet known."""
     if standing_outcome is None:
@@ -1177,8 +1315,9 @@ def condition_failure(condition_slug: str, standing_outcome: str | None,
     if standing_outcome == Outcome.ANNULLED:
         return f"condition question {condition_slug!r} was annulled"
     if standing_label != needed:
-        return (f"condition not met: {condition_slug!r} resolved {standing_label!r}, "
-                f"needed {needed!r}")
+        return (
+            f"condition not met: {condition_slug!r} resolved {standing_label!r}, needed {needed!r}"
+        )
     return None
 
 
@@ -1197,9 +1336,15 @@ def _cascade_condition(session: Session, actor: Actor, condition: Question) -> N
         if reason is None or (standing is not None and standing.outcome == Outcome.ANNULLED):
             continue
         _append_resolution(
-            session, actor, dependent, outcome=Outcome.ANNULLED.value, option=None,
-            known_at=condition.standing_resolution.known_at, evidence_url=None,
-            note=automatic_annulment_note(reason), automatic=True,
+            session,
+            actor,
+            dependent,
+            outcome=Outcome.ANNULLED.value,
+            option=None,
+            known_at=condition.standing_resolution.known_at,
+            evidence_url=None,
+            note=automatic_annulment_note(reason),
+            automatic=True,
         )
         _cascade_condition(session, actor, dependent)
 
@@ -1214,8 +1359,12 @@ def _reopened_questions():
     Only conditional questions are looked at, each through the resolutions index."""
 
     def latest(question_id):
-        return (select(func.max(Resolution.id)).where(Resolution.question_id == question_id)
-                .correlate(Question).scalar_subquery())
+        return (
+            select(func.max(Resolution.id))
+            .where(Resolution.question_id == question_id)
+            .correlate(Question)
+            .scalar_subquery()
+        )
 
     standing = aliased(Resolution)
     condition = aliased(Resolution)
@@ -1225,26 +1374,34 @@ def _reopened_questions():
         .join(standing, standing.id == latest(Question.id))
         .join(condition, condition.id == latest(Question.condition_question_id))
         .outerjoin(option, option.id == condition.option_id)
-        .where(Question.condition_question_id.is_not(None),
-               standing.automatic.is_(True), standing.outcome == Outcome.ANNULLED.value,
-               condition.outcome != Outcome.ANNULLED.value,
-               func.coalesce(option.label, condition.outcome) == Question.condition_outcome)
+        .where(
+            Question.condition_question_id.is_not(None),
+            standing.automatic.is_(True),
+            standing.outcome == Outcome.ANNULLED.value,
+            condition.outcome != Outcome.ANNULLED.value,
+            func.coalesce(option.label, condition.outcome) == Question.condition_outcome,
+        )
     )
 
 
 def _due_condition(today: dt.date | None):
-    return (Question.resolve_by < (today or _today()),
-            Question.id.not_in(select(Resolution.question_id))
-            | Question.id.in_(_reopened_questions()))
+    return (
+        Question.resolve_by < (today or _today()),
+        Question.id.not_in(select(Resolution.question_id)) | Question.id.in_(_reopened_questions()),
+    )
 
 
 def due_questions(session: Session, today: dt.date | None = None) -> list[Question]:
     """Questions past their resolve-by date with no standing resolution, oldest first;
     also those annulled automatically when their condition failed, once a correction
     of the condition makes it hold."""
-    return list(session.scalars(
-        select(Question).where(*_due_condition(today)).order_by(Question.resolve_by, Question.id)
-    ))
+    return list(
+        session.scalars(
+            select(Question)
+            .where(*_due_condition(today))
+            .order_by(Question.resolve_by, Question.id)
+        )
+    )
 
 
 def count_due_questions(session: Session, today: dt.date | None = None) -> int:

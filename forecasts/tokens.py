@@ -78,19 +78,29 @@ def create_token(session: Session, actor: services.Actor, *, name: str) -> tuple
         raise ValidationError("user", "API tokens belong to a user account")
     name = require_text(name, "name", 80)
     active = session.scalar(
-        select(func.count(ApiToken.id)).where(ApiToken.user_id == actor.user_id,
-                                              ApiToken.revoked_at.is_(None)))
+        select(func.count(ApiToken.id)).where(
+            ApiToken.user_id == actor.user_id, ApiToken.revoked_at.is_(None)
+        )
+    )
     if active >= MAX_ACTIVE_TOKENS:
-        raise ValidationError("name", f"you have {MAX_ACTIVE_TOKENS} active tokens, the "
-                                      "most allowed; revoke one first")
+        raise ValidationError(
+            "name",
+            f"you have {MAX_ACTIVE_TOKENS} active tokens, the most allowed; revoke one first",
+        )
     raw = TOKEN_MARK + secrets.token_urlsafe(32)
     with services.unit_of_work(session):
-        token = ApiToken(user_id=actor.user_id, name=name, prefix=raw[:PREFIX_LENGTH],
-                         token_hash=hash_token(raw), created_at=utcnow())
+        token = ApiToken(
+            user_id=actor.user_id,
+            name=name,
+            prefix=raw[:PREFIX_LENGTH],
+            token_hash=hash_token(raw),
+            created_at=utcnow(),
+        )
         session.add(token)
         session.flush()
-        services.record_audit(session, actor, "api_token.create", "api_token", token.id, None,
-                     token_dict(token))
+        services.record_audit(
+            session, actor, "api_token.create", "api_token", token.id, None, token_dict(token)
+        )
     return token, raw
 
 
@@ -106,8 +116,9 @@ def revoke_token(session: Session, actor: services.Actor, token_id: int) -> ApiT
     with services.unit_of_work(session):
         token.revoked_at = utcnow()
         session.flush()
-        services.record_audit(session, actor, "api_token.revoke", "api_token", token.id, before,
-                     token_dict(token))
+        services.record_audit(
+            session, actor, "api_token.revoke", "api_token", token.id, before, token_dict(token)
+        )
     return token
 
 
@@ -117,8 +128,10 @@ def authenticate_token(session: Session, raw: str | None) -> ApiToken | None:
     if not raw or not raw.startswith(TOKEN_MARK) or len(raw) > 200:
         return None
     token = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(raw))
-        .options(selectinload(ApiToken.user)))
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(raw))
+        .options(selectinload(ApiToken.user))
+    )
     if token is None or token.is_revoked or not token.user.is_active:
         return None
     return token
@@ -135,14 +148,22 @@ def record_token_use(session: Session, token: ApiToken, now: dt.datetime | None 
     now = now or utcnow()
     if token.last_used_at is not None and now - token.last_used_at < USE_RECORD_INTERVAL:
         return
-    session.execute(update(ApiToken).where(ApiToken.id == token.id)
-                    .values(last_used_at=now).execution_options(synchronize_session=False))
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token.id)
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
     set_committed_value(token, "last_used_at", now)
 
 
 def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
     """A user's tokens, newest first (revoked ones too: they are history)."""
-    return list(session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user_id)
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user_id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )

@@ -13,9 +13,7 @@ from urllib.parse import urlsplit
 
 from forecasts.errors import ValidationError
 
-PERCENT_RULE = (
-    "must be a probability: 0.05, 5% or 5 (a bare number above 1 is read as a percent)"
-)
+PERCENT_RULE = "must be a probability: 0.05, 5% or 5 (a bare number above 1 is read as a percent)"
 
 
 def parse_probability(value: object, field: str = "probability") -> float:
@@ -102,8 +100,9 @@ def parse_datetime(value: object, field: str) -> dt.datetime:
     try:
         return moment.astimezone(dt.UTC)
     except OverflowError:  # e.g. 0001-01-01T00:00+01:00 falls before year 1 in UTC
-        raise ValidationError(field, f"must be a time between years 1 and 9999 in UTC "
-                                     f"(got {value!s})") from None
+        raise ValidationError(
+            field, f"must be a time between years 1 and 9999 in UTC (got {value!s})"
+        ) from None
 
 
 def check_url(value: str | None, field: str) -> str | None:
@@ -156,8 +155,9 @@ def check_slug(value: str, field: str = "slug") -> str:
     if not _SLUG_RE.match(slug):
         raise ValidationError(field, f"{SLUG_RULE} (got {slug!r})")
     if slug in RESERVED_SLUGS:
-        raise ValidationError(field, f"must not be {slug!r}: that address is the form for "
-                                     "a new one")
+        raise ValidationError(
+            field, f"must not be {slug!r}: that address is the form for a new one"
+        )
     return slug
 
 
@@ -174,8 +174,9 @@ def parse_distribution(text: str | None, field: str = "distribution") -> dict[st
         label, sep, value = line.rpartition(":")
         label = label.strip()
         if not sep or not label:
-            raise ValidationError(field, f"line {number} must look like 'Option: 30%' "
-                                         f"(got {line.strip()!r})")
+            raise ValidationError(
+                field, f"line {number} must look like 'Option: 30%' (got {line.strip()!r})"
+            )
         if label in result:
             raise ValidationError(field, f"line {number} repeats the option {label!r}")
         result[label] = parse_probability(value, f"{field} line {number}")

@@ -184,7 +184,8 @@ def seeded_template(tmp_path_factory, sqlite_template):
     with make_session_factory(engine)() as session:
         load_seeds(session)
         for role in ROLES:
-            services.create_user(session, services.Actor.system(), name=role, role=role,
-                                 password=PASSWORD)
+            services.create_user(
+                session, services.Actor.system(), name=role, role=role, password=PASSWORD
+            )
     engine.dispose()
     return path

@@ -72,8 +72,7 @@ def test_another_seed_another_registry(engine, second_database_url, snapshot_of)
     other = make_engine(second_database_url)
     try:
         generate_demo(other, PUNDITS, QUESTIONS, SEED + 1)
-        assert (_data(snapshot_of, other)["predictions"]
-                != _data(snapshot_of, engine)["predictions"])
+        assert _data(snapshot_of, other)["predictions"] != _data(snapshot_of, engine)["predictions"]
     finally:
         other.dispose()
 
@@ -107,20 +106,32 @@ def test_every_shape_is_there_and_counted(session):
     standing = {q.id: q.standing_resolution for q in session.scalars(select(Question))}
     automatic = [r for r in standing.values() if r is not None and r.automatic]
     assert len(automatic) == counts["condition_annulled_questions"] >= 1
-    assert all(r.outcome == "annulled" and r.note.startswith("Annulled automatically:")
-               and r.question.condition_question_id is not None for r in automatic)
-    manual = [r for r in standing.values()
-              if r is not None and r.outcome == "annulled" and not r.automatic]
+    assert all(
+        r.outcome == "annulled"
+        and r.note.startswith("Annulled automatically:")
+        and r.question.condition_question_id is not None
+        for r in automatic
+    )
+    manual = [
+        r
+        for r in standing.values()
+        if r is not None and r.outcome == "annulled" and not r.automatic
+    ]
     assert len(manual) == counts["annulled_questions"] >= 1
     assert status[scores.CONDITION_NOT_MET] >= 1 and status[scores.ANNULLED] >= 1
     assert counts["conditional_questions"] > counts["condition_annulled_questions"]
     resolved_twice = session.execute(
-        select(Resolution.question_id).group_by(Resolution.question_id)
-        .having(func.count() > 1)).all()
+        select(Resolution.question_id).group_by(Resolution.question_id).having(func.count() > 1)
+    ).all()
     assert len(resolved_twice) == counts["re_resolved_questions"] >= 1
     today = dt.date.today()
-    open_ = [q for q in standing if standing[q] is None
-             and (q_ := session.get(Question, q)).resolve_by and q_.resolve_by > today]
+    open_ = [
+        q
+        for q in standing
+        if standing[q] is None
+        and (q_ := session.get(Question, q)).resolve_by
+        and q_.resolve_by > today
+    ]
     assert len(open_) == counts["open_questions"] >= 1
     assert counts["due_questions"] >= 1 and counts["no_deadline_questions"] >= 1
     assert status[scores.UNRESOLVED] >= 1 and status[scores.NO_DEADLINE] >= 1
@@ -131,7 +142,8 @@ def test_every_shape_is_there_and_counted(session):
         assert is_look_ahead(row.made_at.to_pydatetime(), row.known_at)
     # Hedge phrases mapped on the registry's default scale.
     mapped = session.scalars(
-        select(Prediction).where(Prediction.probability_origin == "mapped")).all()
+        select(Prediction).where(Prediction.probability_origin == "mapped")
+    ).all()
     assert len(mapped) == counts["mapped_predictions"] >= 1
     readings = {said: p for said, _, p in HEDGES}
     for prediction in mapped:
@@ -143,8 +155,9 @@ def test_every_shape_is_there_and_counted(session):
 def test_marked_synthetic_everywhere(session):
     counts = generate_demo(session, PUNDITS, QUESTIONS, SEED)
     pundits = session.scalars(select(Pundit)).all()
-    assert pundits and all(p.slug.startswith("demo-") and p.name.endswith(DEMO_NAME_SUFFIX)
-                           for p in pundits)
+    assert pundits and all(
+        p.slug.startswith("demo-") and p.name.endswith(DEMO_NAME_SUFFIX) for p in pundits
+    )
     sources = session.scalars(select(Source)).all()
     assert len(sources) == counts["sources"] and {s.outlet for s in sources} == {DEMO_OUTLET}
     for question in session.scalars(select(Question)):
@@ -182,11 +195,22 @@ def test_the_schema_rules_hold(session, engine):
     # Ids come from the sequences afterwards (PostgreSQL's were moved past the demo's).
     actor = services.Actor.system("test")
     pundit = services.add_pundit(session, actor, name="A real pundit")
-    question = services.add_question(session, actor, statement="Will it rain tomorrow?",
-                                     resolution_criteria="Rain gauge.", resolve_by="2030-01-01",
-                                     tags=["weather"])
-    services.log_prediction(session, actor, question_id=question.id, pundit_id=pundit.id,
-                            made_at="2026-01-01", probability=0.4)
+    question = services.add_question(
+        session,
+        actor,
+        statement="Will it rain tomorrow?",
+        resolution_criteria="Rain gauge.",
+        resolve_by="2030-01-01",
+        tags=["weather"],
+    )
+    services.log_prediction(
+        session,
+        actor,
+        question_id=question.id,
+        pundit_id=pundit.id,
+        made_at="2026-01-01",
+        probability=0.4,
+    )
     assert pundit.id > PUNDITS and question.id > QUESTIONS
     # Resolutions stay append-only: the trigger still refuses an edit.
     with pytest.raises(DBAPIError), engine.begin() as connection:
@@ -220,8 +244,10 @@ def test_command_writes_then_refuses_a_second_run(database_url, engine, snapshot
 BAD_SIZES = [
     (["--pundits", "0", "--questions", "30", "--seed", "1"], "--pundits"),
     (["--pundits", "8", "--questions", "-3", "--seed", "1"], "--questions"),
-    (["--pundits", "8", "--questions", "30", "--seed", "1", "--predictions", "-1"],
-     "--predictions"),
+    (
+        ["--pundits", "8", "--questions", "30", "--seed", "1", "--predictions", "-1"],
+        "--predictions",
+    ),
     (["--pundits", "8", "--questions", "30"], "--seed"),
 ]
 
@@ -231,8 +257,7 @@ def test_command_refuses_bad_sizes(database_url, engine, snapshot_of):
     for args, option in BAD_SIZES:
         result = run(database_url, "demo", *args)
         assert result.exit_code != 0, args
-        lines = [line for line in result.output.strip().splitlines()
-                 if line.startswith("Error")]
+        lines = [line for line in result.output.strip().splitlines() if line.startswith("Error")]
         assert len(lines) == 1 and option in lines[0], result.output
     assert snapshot_of(engine) == before
 
@@ -244,17 +269,23 @@ def test_a_real_registry_needs_allow_mixed(database_url, engine, session, snapsh
     assert refused.exit_code == 1
     assert "--allow-mixed" in refused.output and "real registry" in refused.output
     assert snapshot_of(engine) == before
-    mixed = run(database_url, "demo", "--pundits", "3", "--questions", "20", "--seed", "1",
-                "--allow-mixed")
+    mixed = run(
+        database_url, "demo", "--pundits", "3", "--questions", "20", "--seed", "1", "--allow-mixed"
+    )
     assert mixed.exit_code == 0, mixed.output
     with make_session_factory(engine)() as fresh:
         slugs = fresh.scalars(select(Pundit.slug)).all()
         assert sum(not slug.startswith("demo-") for slug in slugs) == 1
-        assert fresh.scalar(select(func.count()).select_from(Tag)
-                            .where(Tag.slug == SYNTHETIC_TAG)) == 1
-        tagged = fresh.scalar(select(func.count()).select_from(question_tags)
-                              .join(Tag, Tag.id == question_tags.c.tag_id)
-                              .where(Tag.slug == SYNTHETIC_TAG))
+        assert (
+            fresh.scalar(select(func.count()).select_from(Tag).where(Tag.slug == SYNTHETIC_TAG))
+            == 1
+        )
+        tagged = fresh.scalar(
+            select(func.count())
+            .select_from(question_tags)
+            .join(Tag, Tag.id == question_tags.c.tag_id)
+            .where(Tag.slug == SYNTHETIC_TAG)
+        )
         assert tagged == 20
         assert fresh.scalar(select(func.count()).select_from(QuestionOption)) >= 3
 
@@ -295,8 +326,10 @@ def _expected(prediction: Prediction) -> tuple[str, float | None]:
     if question.kind == "binary":
         return scores.SCORED, (prediction.probability - (standing.outcome == "yes")) ** 2
     said = {entry.option_id: entry.probability for entry in prediction.distribution}
-    return scores.SCORED, sum((said.get(option.id, 0.0) - (option.id == standing.option_id)) ** 2
-                              for option in question.options) / 2
+    return scores.SCORED, sum(
+        (said.get(option.id, 0.0) - (option.id == standing.option_id)) ** 2
+        for option in question.options
+    ) / 2
 
 
 def test_the_demo_s_scores_match_its_rows(session):
@@ -312,7 +345,9 @@ def test_the_demo_s_scores_match_its_rows(session):
             continue
         assert row["brier"] == pytest.approx(brier, abs=1e-12)
         key = (prediction.pundit_id, prediction.question_id)
-        if key not in last or (prediction.made_at, prediction.id) > (last[key].made_at,
-                                                                    last[key].id):
+        if key not in last or (prediction.made_at, prediction.id) > (
+            last[key].made_at,
+            last[key].id,
+        ):
             last[key] = prediction
     assert set(frame.index[frame["final"]]) == {p.id for p in last.values()}

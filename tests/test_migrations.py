@@ -13,8 +13,7 @@ from forecasts.db import make_engine, make_session_factory
 from forecasts.models import Base, Question
 from forecasts.seeding import load_seeds
 
-pytestmark = pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"],
-                                     indirect=True)
+pytestmark = pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 def _diff(engine) -> list:
@@ -67,12 +66,15 @@ def test_upgrade_at_head_keeps_the_data(empty_database_url):
         engine.dispose()
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE resolutions SET note = 'rewritten'",
-    "DELETE FROM resolutions",
-    "UPDATE audit_events SET actor_name = 'someone else'",
-    "DELETE FROM audit_events",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE resolutions SET note = 'rewritten'",
+        "DELETE FROM resolutions",
+        "UPDATE audit_events SET actor_name = 'someone else'",
+        "DELETE FROM audit_events",
+    ],
+)
 def test_history_tables_are_append_only(empty_database_url, statement):
     migrate.upgrade(empty_database_url)
     engine = make_engine(empty_database_url)
@@ -87,14 +89,24 @@ def test_history_tables_are_append_only(empty_database_url, statement):
         engine.dispose()
 
 
-SEEDED_TABLES = ("pundits", "sources", "questions", "predictions", "resolutions",
-                 "audit_events", "tags", "question_tags")
+SEEDED_TABLES = (
+    "pundits",
+    "sources",
+    "questions",
+    "predictions",
+    "resolutions",
+    "audit_events",
+    "tags",
+    "question_tags",
+)
 
 
 def _counts(engine) -> dict[str, int]:
     with engine.connect() as connection:
-        return {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
-                for table in SEEDED_TABLES}
+        return {
+            table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+            for table in SEEDED_TABLES
+        }
 
 
 def test_every_revision_steps_up_and_down_keeping_the_data(empty_database_url):

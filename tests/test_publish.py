@@ -24,8 +24,14 @@ LINK = re.compile(r'(?:href|src)="([^"]*)"')
 @pytest.fixture
 def published(database_url, session, tmp_path):
     load_seeds(session)
-    services.create_user(session, services.Actor.system(), name="secret-editor",
-                         role="editor", password="correct horse", email="hidden@example.org")
+    services.create_user(
+        session,
+        services.Actor.system(),
+        name="secret-editor",
+        role="editor",
+        password="correct horse",
+        email="hidden@example.org",
+    )
     runner = CliRunner()
     outdir = tmp_path / "site"
     result = runner.invoke(cli, ["--database-url", database_url, "publish", str(outdir)])
@@ -53,10 +59,21 @@ def test_every_internal_link_resolves(published):
 
 def test_only_public_data(published):
     _, outdir = published
-    everything = "".join(p.read_text(encoding="utf-8") for p in outdir.rglob("*")
-                         if p.is_file() and p.suffix != ".css")
-    for secret in ("secret-editor", "hidden@example.org", "password", "pbkdf2", "scrypt",
-                   "csrf_token", "Sign in", "/login"):
+    everything = "".join(
+        p.read_text(encoding="utf-8")
+        for p in outdir.rglob("*")
+        if p.is_file() and p.suffix != ".css"
+    )
+    for secret in (
+        "secret-editor",
+        "hidden@example.org",
+        "password",
+        "pbkdf2",
+        "scrypt",
+        "csrf_token",
+        "Sign in",
+        "/login",
+    ):
         assert secret not in everything
 
 
@@ -95,7 +112,8 @@ def test_data_files_match_the_database(published, session):
     board = scores.records(scores.leaderboard(session))
     assert json.loads((outdir / "data" / "leaderboard.json").read_text()) == board
     assert pd.read_csv(outdir / "data" / "leaderboard.csv")["brier"].tolist() == [
-        row["brier"] for row in board]
+        row["brier"] for row in board
+    ]
 
 
 def test_publishing_twice_gives_the_same_files(published, tmp_path):
@@ -107,6 +125,7 @@ def test_publishing_twice_gives_the_same_files(published, tmp_path):
     for sub in ("data", "questions", "pundits", "sources", "static"):
         nested = filecmp.dircmp(outdir / sub, again / sub)
         assert not nested.diff_files and not nested.left_only, sub
-    refused = CliRunner().invoke(cli, ["--database-url", url, "publish",
-                                       str(Path(__file__).parent)])
+    refused = CliRunner().invoke(
+        cli, ["--database-url", url, "publish", str(Path(__file__).parent)]
+    )
     assert refused.exit_code == 1 and "outdir:" in refused.output

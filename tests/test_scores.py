@@ -29,32 +29,49 @@ def registry(session):
     """Two pundits, ann and bob, on shared questions, with every kind of exclusion."""
     ann = services.add_pundit(session, ADMIN, name="Ann")
     bob = services.add_pundit(session, ADMIN, name="Bob")
-    q = {name: _question(session, f"Will {name} happen?", tags=tags)
-         for name, tags in [("rain", ["weather"]), ("snow", ["weather"]), ("war", ["politics"]),
-                            ("peace", ["politics"])]}
-    q["spread"] = _question(session, "If war, will it spread?",
-                            condition_question_id=q["war"].id, condition_outcome="yes")
+    q = {
+        name: _question(session, f"Will {name} happen?", tags=tags)
+        for name, tags in [
+            ("rain", ["weather"]),
+            ("snow", ["weather"]),
+            ("war", ["politics"]),
+            ("peace", ["politics"]),
+        ]
+    }
+    q["spread"] = _question(
+        session,
+        "If war, will it spread?",
+        condition_question_id=q["war"].id,
+        condition_outcome="yes",
+    )
     q["vague"] = _question(session, "Will the vague thing happen?")
-    q["cup"] = _question(session, "Who wins the cup?", kind="multiple_choice",
-                         options=["Red", "Blue", "Draw"])
+    q["cup"] = _question(
+        session, "Who wins the cup?", kind="multiple_choice", options=["Red", "Blue", "Draw"]
+    )
 
     def log(pundit, question, p, made="2020-01-01", **extra):
         if isinstance(p, dict):
             extra["distribution"] = p
             p = None
-        return services.log_prediction(session, ADMIN, question_id=question.id,
-                                       pundit_id=pundit.id, made_at=made, probability=p,
-                                       **extra)
+        return services.log_prediction(
+            session,
+            ADMIN,
+            question_id=question.id,
+            pundit_id=pundit.id,
+            made_at=made,
+            probability=p,
+            **extra,
+        )
 
     log(ann, q["rain"], 0.8)
-    log(ann, q["rain"], 0.9, made="2020-03-01")          # a revision: the final one counts
+    log(ann, q["rain"], 0.9, made="2020-03-01")  # a revision: the final one counts
     log(bob, q["rain"], 0.4)
     log(ann, q["snow"], 0.3)
     log(bob, q["snow"], 0.1)
     log(ann, q["war"], 0.2)
-    log(ann, q["spread"], 0.7)                            # condition fails: not scored
-    log(ann, q["vague"], 0.6)                             # annulled: not scored
-    log(bob, q["peace"], 0.5, made="2020-07-01")          # made after the outcome: look-ahead
+    log(ann, q["spread"], 0.7)  # condition fails: not scored
+    log(ann, q["vague"], 0.6)  # annulled: not scored
+    log(bob, q["peace"], 0.5, made="2020-07-01")  # made after the outcome: look-ahead
     log(bob, q["peace"], 0.7)
     log(ann, q["cup"], {"Red": 0.5, "Blue": 0.3, "Draw": 0.2})
 
@@ -63,11 +80,10 @@ def registry(session):
 
     resolve("rain", "yes")
     resolve("snow", "no")
-    resolve("war", "no")          # annuls "spread" automatically
+    resolve("war", "no")  # annuls "spread" automatically
     resolve("peace", "yes", known="2020-06-30")
     resolve("cup", "Blue")
-    services.annul_question(session, ADMIN, q["vague"].id, reason="Unclear.",
-                            known_at="2020-06-30")
+    services.annul_question(session, ADMIN, q["vague"].id, reason="Unclear.", known_at="2020-06-30")
     return {"ann": ann, "bob": bob, "q": q}
 
 
@@ -88,14 +104,16 @@ def test_a_frame_of_some_columns_has_the_same_rows_and_scores(session, registry)
     lean = scores.prediction_frame(session, columns=scores.LEADERBOARD_INPUT)
     assert list(lean.columns) == scores.LEADERBOARD_INPUT + scores.SCORE_COLUMNS
     pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)
-    pd.testing.assert_frame_equal(scores.leaderboard_from(lean, 1),
-                                  scores.leaderboard_from(full, 1), check_exact=True)
+    pd.testing.assert_frame_equal(
+        scores.leaderboard_from(lean, 1), scores.leaderboard_from(full, 1), check_exact=True
+    )
     # the score columns come whether named or not; the text not asked for is not read
     few = scores.prediction_frame(session, columns=["quote", "brier"])
     assert list(few.columns) == ["quote", *scores.SCORE_COLUMNS]
     assert few["quote"].tolist() == full["quote"].tolist()
-    empty = scores.prediction_frame(session, scores.Filters(tag="no-such-tag"),
-                                    columns=["pundit_slug"])
+    empty = scores.prediction_frame(
+        session, scores.Filters(tag="no-such-tag"), columns=["pundit_slug"]
+    )
     assert list(empty.columns) == ["pundit_slug", *scores.SCORE_COLUMNS] and empty.empty
     with pytest.raises(ValueError, match="columns: must be among .* \\(got 'colour'\\)"):
         scores.prediction_frame(session, columns=["colour"])
@@ -110,17 +128,21 @@ def test_a_synthetic_registry_s_board_matches_the_scoring_functions(session):
     final = frame[frame["final"]]
     intervals = scoring.bootstrap_mean_intervals(final["brier"], final["pundit_slug"])
     assert board["n"].to_dict() == intervals["n"].to_dict()
-    for column, expected in (("brier", "mean"), ("brier_ci_low", "ci_low"),
-                             ("brier_ci_high", "ci_high")):
-        assert board[column].to_dict() == pytest.approx(intervals[expected].to_dict(),
-                                                        abs=1e-14)
+    for column, expected in (
+        ("brier", "mean"),
+        ("brier_ci_low", "ci_low"),
+        ("brier_ci_high", "ci_high"),
+    ):
+        assert board[column].to_dict() == pytest.approx(intervals[expected].to_dict(), abs=1e-14)
     binary = frame[(frame["status"] == scores.SCORED) & (frame["kind"] == "binary")]
     per_pair = scoring.time_averaged_brier_by_group(
         binary.assign(known_at=pd.to_datetime(binary["known_at"])),
-        by=["pundit_slug", "question_id"])
+        by=["pundit_slug", "question_id"],
+    )
     expected = per_pair.groupby("pundit_slug")["time_averaged_brier"].mean()
     assert board["time_averaged_brier"].dropna().to_dict() == pytest.approx(
-        expected.to_dict(), abs=1e-14)
+        expected.to_dict(), abs=1e-14
+    )
     assert board["time_averaged_brier"].notna().sum() == len(expected) > 0
 
 
@@ -153,7 +175,8 @@ def test_time_averaged_brier_of_a_revision(session, registry):
     # was known on 2020-06-30 (121 days); snow and war: one forecast each, standing all along.
     rain = (60 * 0.04 + 121 * 0.01) / 181
     assert board.loc["ann", "time_averaged_brier"] == pytest.approx(
-        (rain + 0.09 + 0.04) / 3, abs=1e-12)
+        (rain + 0.09 + 0.04) / 3, abs=1e-12
+    )
 
 
 def test_min_n_filters_and_unranked(session, registry):
@@ -164,18 +187,28 @@ def test_min_n_filters_and_unranked(session, registry):
     binary = scores.leaderboard(session, scores.Filters(kind="binary"), min_n=1)
     assert binary.set_index("pundit").loc["ann", "n"] == 3
     import datetime as dt
+
     early = scores.leaderboard(session, scores.Filters(until=dt.date(2020, 2, 1)), min_n=1)
     # ann's revision of 2020-03-01 is outside the range: her 0.8 on rain is final there.
     frame = scores.prediction_frame(session, scores.Filters(until=dt.date(2020, 2, 1)))
-    assert frame[frame["final"] & (frame["question_slug"] == "will-rain-happen")
-                 & (frame["pundit_slug"] == "ann")]["probability"].tolist() == [0.8]
+    assert frame[
+        frame["final"]
+        & (frame["question_slug"] == "will-rain-happen")
+        & (frame["pundit_slug"] == "ann")
+    ]["probability"].tolist() == [0.8]
     assert early.set_index("pundit").loc["ann", "n"] == 4
 
 
 def test_re_resolution_changes_the_board(session, registry):
     before = scores.leaderboard(session, min_n=1).set_index("pundit")
-    services.resolve_question(session, ADMIN, registry["q"]["rain"].id, outcome="no",
-                              known_at="2020-07-01", note="Corrected: it was fog.")
+    services.resolve_question(
+        session,
+        ADMIN,
+        registry["q"]["rain"].id,
+        outcome="no",
+        known_at="2020-07-01",
+        note="Corrected: it was fog.",
+    )
     after = scores.leaderboard(session, min_n=1).set_index("pundit")
     # ann's rain forecast 0.9 now scores 0.81 instead of 0.01.
     assert after.loc["ann", "brier"] - before.loc["ann", "brier"] == pytest.approx(0.8 / 4)
@@ -185,11 +218,18 @@ def test_re_resolution_changes_the_board(session, registry):
 
 
 def test_phrase_table_and_calibration(session, registry):
-    services.log_prediction(session, ADMIN, question_id=registry["q"]["war"].id,
-                            pundit_id=registry["bob"].id, made_at="2020-02-01",
-                            probability=0.05, hedge_phrase="Tiny possibility",
-                            probability_origin="mapped", scale_name="icd-203",
-                            scale_version="2015")
+    services.log_prediction(
+        session,
+        ADMIN,
+        question_id=registry["q"]["war"].id,
+        pundit_id=registry["bob"].id,
+        made_at="2020-02-01",
+        probability=0.05,
+        hedge_phrase="Tiny possibility",
+        probability_origin="mapped",
+        scale_name="icd-203",
+        scale_version="2015",
+    )
     frame = scores.prediction_frame(session)
     table = scores.phrase_table(frame).set_index("hedge_phrase")
     lean = scores.prediction_frame(session, columns=scores.PHRASE_INPUT)
@@ -216,17 +256,25 @@ def test_seed_registry_author_is_scored_but_unranked(session):
 def test_leaderboard_command_outputs(database_url, session):
     load_seeds(session)
     runner = CliRunner()
-    result = runner.invoke(cli, ["--database-url", database_url, "leaderboard", "--format",
-                                 "json"])
+    result = runner.invoke(cli, ["--database-url", database_url, "leaderboard", "--format", "json"])
     assert result.exit_code == 0, result.output
     import json
 
     (row,) = json.loads(result.output)
     assert row["rank"] is None and row["n"] == 4
-    assert set(row) >= {"pundit", "rank", "n", "brier", "brier_ci_low", "brier_ci_high",
-                        "log_score", "peer_brier"}
-    csv = runner.invoke(cli, ["--database-url", database_url, "leaderboard", "--format", "csv",
-                              "--min-n", "1"])
+    assert set(row) >= {
+        "pundit",
+        "rank",
+        "n",
+        "brier",
+        "brier_ci_low",
+        "brier_ci_high",
+        "log_score",
+        "peer_brier",
+    }
+    csv = runner.invoke(
+        cli, ["--database-url", database_url, "leaderboard", "--format", "csv", "--min-n", "1"]
+    )
     assert csv.output.splitlines()[1].startswith("1,op-ed-author-iran-us-iraq-2020,")
     bad = runner.invoke(cli, ["--database-url", database_url, "leaderboard", "--since", "May"])
     assert bad.exit_code == 1 and "since: must be a date as YYYY-MM-DD" in bad.output

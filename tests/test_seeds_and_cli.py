@@ -42,9 +42,12 @@ def test_upgrade_seed_twice_then_list_questions(empty_database_url):
     assert unscorable["resolve_by"] is None and unscorable["scorable"] is False
     conditional = next(q for q in questions if q["slug"] == "iraq-sides-with-iran")
     assert conditional["condition"] == {
-        "question_id": next(q["id"] for q in questions
-                            if q["slug"] == "iraq-takes-a-side-by-end-2020"),
-        "question_slug": "iraq-takes-a-side-by-end-2020", "outcome": "yes"}
+        "question_id": next(
+            q["id"] for q in questions if q["slug"] == "iraq-takes-a-side-by-end-2020"
+        ),
+        "question_slug": "iraq-takes-a-side-by-end-2020",
+        "outcome": "yes",
+    }
     predictions = json.loads(run(url, "list", "predictions", "--format", "json").output)
     war = next(p for p in predictions if p["question_slug"] == "us-iran-war-by-end-2020")
     assert war["hedge_phrase"] == "tiny possibility" and war["probability"] == 0.05
@@ -82,8 +85,7 @@ def test_commands_refuse_bad_input_with_one_line(tmp_path):
     assert bad_kind.exit_code == 2 and "wizards" in bad_kind.output
     short = run(url, "users", "create", "ada", "--role", "admin", input="short\n")
     assert short.exit_code == 1
-    assert short.output.strip().splitlines() == [
-        "Error: password: must be at least 8 characters"]
+    assert short.output.strip().splitlines() == ["Error: password: must be at least 8 characters"]
 
 
 def test_users_create_reads_the_password_from_stdin(tmp_path):
@@ -111,10 +113,13 @@ def test_db_current_reports_the_revision(tmp_path):
     assert "revision none" in run(url, "db", "current").output
 
 
-@pytest.mark.parametrize("url, message", [
-    ("nonsense", "Error: database-url: not a database URL"),
-    ("postgresql+psycopg://nobody:secret@127.0.0.1:1/none", "Error: cannot use the database"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("nonsense", "Error: database-url: not a database URL"),
+        ("postgresql+psycopg://nobody:secret@127.0.0.1:1/none", "Error: cannot use the database"),
+    ],
+)
 def test_unusable_database_url_is_one_line(url, message):
     result = run(url, "list", "questions")
     assert result.exit_code == 1

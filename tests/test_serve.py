@@ -23,9 +23,18 @@ def test_serve_on_the_default_sqlite_file(tmp_path: Path):
     env = {**os.environ, "FORECASTS_HOME": str(tmp_path / "home")}
     env.pop("DATABASE_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-c", "from forecasts.cli import main; main()", "serve",
-         "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from forecasts.cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         lines = []

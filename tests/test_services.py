@@ -28,17 +28,29 @@ def registry(session):
     """A pundit, a source, a binary and a multiple-choice question."""
     pundit = services.add_pundit(session, ADMIN, name="Jane Doe", affiliation="The Daily")
     source = services.add_source(
-        session, ADMIN, title="Column", published_on="2020-01-01",
-        url="https://example.org/column", outlet="The Daily",
+        session,
+        ADMIN,
+        title="Column",
+        published_on="2020-01-01",
+        url="https://example.org/column",
+        outlet="The Daily",
     )
     binary = services.add_question(
-        session, ADMIN, statement="Will it rain in Paris on 2020-06-01?",
-        resolution_criteria="Yes if Météo-France records rain.", resolve_by="2020-06-02",
+        session,
+        ADMIN,
+        statement="Will it rain in Paris on 2020-06-01?",
+        resolution_criteria="Yes if Météo-France records rain.",
+        resolve_by="2020-06-02",
         tags=["Weather", "france"],
     )
     choice = services.add_question(
-        session, ADMIN, statement="Who wins the 2020 match?", resolution_criteria="The winner.",
-        resolve_by="2020-12-31", kind="multiple_choice", options=["Red", "Blue", "Draw"],
+        session,
+        ADMIN,
+        statement="Who wins the 2020 match?",
+        resolution_criteria="The winner.",
+        resolve_by="2020-12-31",
+        kind="multiple_choice",
+        options=["Red", "Blue", "Draw"],
     )
     return {"pundit": pundit, "source": source, "binary": binary, "choice": choice}
 
@@ -79,9 +91,13 @@ def test_add_question_stores_options_tags_and_condition(session, registry):
     assert choice.option_labels() == ["Red", "Blue", "Draw"]
     assert [t.slug for t in registry["binary"].tags] == ["france", "weather"]
     conditional = services.add_question(
-        session, ADMIN, statement="If it rains, will the match be delayed?",
-        resolution_criteria="Yes if delayed.", resolve_by="2020-06-03",
-        condition_question_id=registry["binary"].id, condition_outcome="yes",
+        session,
+        ADMIN,
+        statement="If it rains, will the match be delayed?",
+        resolution_criteria="Yes if delayed.",
+        resolve_by="2020-06-03",
+        condition_question_id=registry["binary"].id,
+        condition_outcome="yes",
     )
     assert conditional.condition_question.id == registry["binary"].id
     assert _events(session, "question.create")[-1].after["condition"]["outcome"] == "yes"
@@ -89,23 +105,38 @@ def test_add_question_stores_options_tags_and_condition(session, registry):
 
 def test_log_binary_and_multiple_choice_predictions(session, registry):
     binary = services.log_prediction(
-        session, ADMIN, question_id=registry["binary"].id, pundit_id=registry["pundit"].id,
-        source_id=registry["source"].id, made_at="2020-01-01", probability=0.05,
-        quote="a tiny possibility of rain", hedge_phrase="tiny possibility",
-        probability_origin="mapped", scale_name="icd-203", scale_version="2015",
+        session,
+        ADMIN,
+        question_id=registry["binary"].id,
+        pundit_id=registry["pundit"].id,
+        source_id=registry["source"].id,
+        made_at="2020-01-01",
+        probability=0.05,
+        quote="a tiny possibility of rain",
+        hedge_phrase="tiny possibility",
+        probability_origin="mapped",
+        scale_name="icd-203",
+        scale_version="2015",
     )
     assert binary.probability == 0.05
     assert binary.made_at == dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     assert binary.logged_at.tzinfo is not None
     choice = services.log_prediction(
-        session, ADMIN, question_id=registry["choice"].id, pundit_id=registry["pundit"].id,
-        made_at="2020-02-01T12:30:00+02:00", distribution={"Red": 0.5, "Blue": 0.3, "Draw": 0.2},
+        session,
+        ADMIN,
+        question_id=registry["choice"].id,
+        pundit_id=registry["pundit"].id,
+        made_at="2020-02-01T12:30:00+02:00",
+        distribution={"Red": 0.5, "Blue": 0.3, "Draw": 0.2},
         probability_origin="estimated",
     )
     session.expire_all()
     stored = session.get(Prediction, choice.id)
     assert {e.option.label: e.probability for e in stored.distribution} == {
-        "Red": 0.5, "Blue": 0.3, "Draw": 0.2}
+        "Red": 0.5,
+        "Blue": 0.3,
+        "Draw": 0.2,
+    }
     assert stored.made_at == dt.datetime(2020, 2, 1, 10, 30, tzinfo=dt.UTC)
     after = _events(session, "prediction.create")[-1].after
     assert after["distribution"] == {"Red": 0.5, "Blue": 0.3, "Draw": 0.2}
@@ -114,8 +145,12 @@ def test_log_binary_and_multiple_choice_predictions(session, registry):
 def test_revision_is_a_new_prediction(session, registry):
     ids = {
         services.log_prediction(
-            session, ADMIN, question_id=registry["binary"].id, pundit_id=registry["pundit"].id,
-            made_at=day, probability=p,
+            session,
+            ADMIN,
+            question_id=registry["binary"].id,
+            pundit_id=registry["pundit"].id,
+            made_at=day,
+            probability=p,
         ).id
         for day, p in (("2020-01-01", 0.2), ("2020-03-01", 0.6))
     }
@@ -126,12 +161,21 @@ def test_revision_is_a_new_prediction(session, registry):
 def test_resolve_then_re_resolve_appends_and_latest_stands(session, registry):
     question = registry["binary"]
     first = services.resolve_question(
-        session, ADMIN, question.id, outcome="yes", known_at="2020-06-01",
+        session,
+        ADMIN,
+        question.id,
+        outcome="yes",
+        known_at="2020-06-01",
         evidence_url="https://example.org/rain",
     )
     second = services.resolve_question(
-        session, ADMIN, question.id, outcome="no", known_at="2020-06-02",
-        note="The first report was for Lyon.", expected_resolution_id=first.id,
+        session,
+        ADMIN,
+        question.id,
+        outcome="no",
+        known_at="2020-06-02",
+        note="The first report was for Lyon.",
+        expected_resolution_id=first.id,
     )
     session.expire_all()
     question = session.get(Question, question.id)
@@ -152,25 +196,37 @@ def test_resolve_multiple_choice_with_an_option(session, registry):
 
 def test_annul_needs_a_reason_and_is_recorded(session, registry):
     resolution = services.annul_question(
-        session, ADMIN, registry["binary"].id, reason="Criteria were ambiguous.",
+        session,
+        ADMIN,
+        registry["binary"].id,
+        reason="Criteria were ambiguous.",
         known_at="2020-06-02",
     )
     assert resolution.outcome == "annulled"
     assert _events(session, "question.annul")[0].after["resolution"]["note"] == (
-        "Criteria were ambiguous.")
+        "Criteria were ambiguous."
+    )
 
 
 def test_failed_condition_annuls_dependents_in_a_chain(session, registry):
     parent = registry["binary"]
     child = services.add_question(
-        session, ADMIN, statement="If it rains, is the match delayed?",
-        resolution_criteria="Yes if delayed.", resolve_by="2020-06-03",
-        condition_question_id=parent.id, condition_outcome="yes",
+        session,
+        ADMIN,
+        statement="If it rains, is the match delayed?",
+        resolution_criteria="Yes if delayed.",
+        resolve_by="2020-06-03",
+        condition_question_id=parent.id,
+        condition_outcome="yes",
     )
     grandchild = services.add_question(
-        session, ADMIN, statement="If delayed, is it moved indoors?",
-        resolution_criteria="Yes if indoors.", resolve_by="2020-06-04",
-        condition_question_id=child.id, condition_outcome="yes",
+        session,
+        ADMIN,
+        statement="If delayed, is it moved indoors?",
+        resolution_criteria="Yes if indoors.",
+        resolve_by="2020-06-04",
+        condition_question_id=child.id,
+        condition_outcome="yes",
     )
     services.resolve_question(session, ADMIN, parent.id, outcome="no", known_at="2020-06-01")
     session.expire_all()
@@ -186,8 +242,14 @@ def test_failed_condition_annuls_dependents_in_a_chain(session, registry):
     # joins the due queue (the grandchild waits on the child), and can be resolved.
     today = dt.date(2021, 1, 1)
     assert child.id not in [q.id for q in services.due_questions(session, today=today)]
-    services.resolve_question(session, ADMIN, parent.id, outcome="yes", known_at="2020-06-02",
-                              note="Corrected: it did rain.")
+    services.resolve_question(
+        session,
+        ADMIN,
+        parent.id,
+        outcome="yes",
+        known_at="2020-06-02",
+        note="Corrected: it did rain.",
+    )
     due = [q.id for q in services.due_questions(session, today=today)]
     assert child.id in due and grandchild.id not in due
     assert services.count_due_questions(session, today=today) == len(due)
@@ -202,12 +264,20 @@ def test_look_ahead_prediction_is_accepted_and_flagged(session, registry):
     question = registry["binary"]
     services.resolve_question(session, ADMIN, question.id, outcome="yes", known_at="2020-05-30")
     late = services.log_prediction(
-        session, ADMIN, question_id=question.id, pundit_id=registry["pundit"].id,
-        made_at="2020-05-30", probability=0.99,
+        session,
+        ADMIN,
+        question_id=question.id,
+        pundit_id=registry["pundit"].id,
+        made_at="2020-05-30",
+        probability=0.99,
     )
     early = services.log_prediction(
-        session, ADMIN, question_id=question.id, pundit_id=registry["pundit"].id,
-        made_at="2020-05-29", probability=0.7,
+        session,
+        ADMIN,
+        question_id=question.id,
+        pundit_id=registry["pundit"].id,
+        made_at="2020-05-29",
+        probability=0.7,
     )
     session.refresh(question, ["resolutions"])
     assert prediction_dict(late)["look_ahead"] is True
@@ -231,14 +301,21 @@ def test_stale_resolution_view_is_a_conflict(session, registry):
     question = registry["binary"]
     services.resolve_question(session, ADMIN, question.id, outcome="yes", known_at="2020-06-01")
     with pytest.raises(ConflictError):
-        services.resolve_question(session, ADMIN, question.id, outcome="no",
-                                  known_at="2020-06-01", expected_resolution_id=None)
+        services.resolve_question(
+            session,
+            ADMIN,
+            question.id,
+            outcome="no",
+            known_at="2020-06-01",
+            expected_resolution_id=None,
+        )
     assert len(session.scalars(select(Resolution)).all()) == 1
 
 
 def test_users_and_roles(session):
-    user = services.create_user(session, ADMIN, name="erin", role="editor",
-                                password="correct horse")
+    user = services.create_user(
+        session, ADMIN, name="erin", role="editor", password="correct horse"
+    )
     assert user.password_hash != "correct horse"
     assert services.authenticate(session, "erin", "correct horse").id == user.id
     assert services.authenticate(session, "erin", "wrong password") is None
@@ -262,136 +339,275 @@ def test_missing_row_is_not_found(session):
 def test_due_questions_oldest_first(session, registry):
     due = services.due_questions(session, today=dt.date(2021, 1, 1))
     assert [q.id for q in due] == [registry["binary"].id, registry["choice"].id]
-    services.resolve_question(session, ADMIN, registry["binary"].id, outcome="no",
-                              known_at="2020-06-01")
+    services.resolve_question(
+        session, ADMIN, registry["binary"].id, outcome="no", known_at="2020-06-01"
+    )
     assert [q.id for q in services.due_questions(session, today=dt.date(2021, 1, 1))] == [
-        registry["choice"].id]
+        registry["choice"].id
+    ]
 
 
 # ------------------------------------------------------------------------ refused input
 
 
 def _log(session, registry, **overrides):
-    fields = dict(question_id=registry["binary"].id, pundit_id=registry["pundit"].id,
-                  made_at="2020-01-01", probability=0.3)
+    fields = dict(
+        question_id=registry["binary"].id,
+        pundit_id=registry["pundit"].id,
+        made_at="2020-01-01",
+        probability=0.3,
+    )
     fields.update(overrides)
     return lambda: services.log_prediction(session, ADMIN, **fields)
 
 
 @pytest.mark.parametrize("probability", [1.2, -0.1, float("nan"), "high"])
 def test_refuses_out_of_range_probability(session, engine, snapshot_of, registry, probability):
-    error = _refused(session, engine, snapshot_of, _log(session, registry, probability=probability),
-                     "probability", "between 0 and 1")
+    error = _refused(
+        session,
+        engine,
+        snapshot_of,
+        _log(session, registry, probability=probability),
+        "probability",
+        "between 0 and 1",
+    )
     assert str(error).startswith("probability: ")
 
 
 def test_refuses_prediction_made_after_resolve_by(session, engine, snapshot_of, registry):
-    _refused(session, engine, snapshot_of, _log(session, registry, made_at="2020-06-03"),
-             "made_at", "on or before the question's resolve-by date (2020-06-02)")
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        _log(session, registry, made_at="2020-06-03"),
+        "made_at",
+        "on or before the question's resolve-by date (2020-06-02)",
+    )
 
 
 def test_refuses_resolve_by_moved_before_a_prediction(session, engine, snapshot_of, registry):
     _log(session, registry, made_at="2020-05-01")()
     question = registry["binary"]
-    _refused(session, engine, snapshot_of,
-             lambda: services.edit_question(
-                 session, ADMIN, question.id, expected_version=question.version,
-                 statement=question.statement, resolution_criteria="x", resolve_by="2020-04-01"),
-             "resolve_by", "must not be before a prediction's made-at date")
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        lambda: services.edit_question(
+            session,
+            ADMIN,
+            question.id,
+            expected_version=question.version,
+            statement=question.statement,
+            resolution_criteria="x",
+            resolve_by="2020-04-01",
+        ),
+        "resolve_by",
+        "must not be before a prediction's made-at date",
+    )
 
 
 def test_refuses_unknown_option(session, engine, snapshot_of, registry):
-    _refused(session, engine, snapshot_of,
-             lambda: services.resolve_question(session, ADMIN, registry["choice"].id,
-                                               outcome="Green", known_at="2020-12-31"),
-             "outcome", "must be one of Red, Blue, Draw")
-    _refused(session, engine, snapshot_of,
-             _log(session, registry, question_id=registry["choice"].id, probability=None,
-                  distribution={"Red": 0.5, "Green": 0.5, "Blue": 0, "Draw": 0}),
-             "distribution", "unknown option 'Green'")
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        lambda: services.resolve_question(
+            session, ADMIN, registry["choice"].id, outcome="Green", known_at="2020-12-31"
+        ),
+        "outcome",
+        "must be one of Red, Blue, Draw",
+    )
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        _log(
+            session,
+            registry,
+            question_id=registry["choice"].id,
+            probability=None,
+            distribution={"Red": 0.5, "Green": 0.5, "Blue": 0, "Draw": 0},
+        ),
+        "distribution",
+        "unknown option 'Green'",
+    )
 
 
 def test_refuses_distribution_not_summing_to_one(session, engine, snapshot_of, registry):
-    _refused(session, engine, snapshot_of,
-             _log(session, registry, question_id=registry["choice"].id, probability=None,
-                  distribution={"Red": 0.5, "Blue": 0.3, "Draw": 0.3}),
-             "distribution", "must sum to 1")
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        _log(
+            session,
+            registry,
+            question_id=registry["choice"].id,
+            probability=None,
+            distribution={"Red": 0.5, "Blue": 0.3, "Draw": 0.3},
+        ),
+        "distribution",
+        "must sum to 1",
+    )
 
 
 @pytest.mark.parametrize("link", ["javascript:alert(1)", "ftp://example.org/x", "example.org"])
 def test_refuses_evidence_link_that_is_not_http(session, engine, snapshot_of, registry, link):
-    _refused(session, engine, snapshot_of,
-             lambda: services.resolve_question(session, ADMIN, registry["binary"].id,
-                                               outcome="yes", known_at="2020-06-01",
-                                               evidence_url=link),
-             "evidence_url", "must be an http:// or https:// link")
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        lambda: services.resolve_question(
+            session,
+            ADMIN,
+            registry["binary"].id,
+            outcome="yes",
+            known_at="2020-06-01",
+            evidence_url=link,
+        ),
+        "evidence_url",
+        "must be an http:// or https:// link",
+    )
 
 
 def test_refuses_duplicate_slug(session, engine, snapshot_of, registry):
-    _refused(session, engine, snapshot_of,
-             lambda: services.add_pundit(session, ADMIN, name="Other", slug="jane-doe"),
-             "slug", "must be unique")
-    _refused(session, engine, snapshot_of,
-             lambda: services.add_pundit(session, ADMIN, name="Other", slug="Bad Slug!"),
-             "slug", "lowercase letters")
-    _refused(session, engine, snapshot_of,
-             lambda: services.add_pundit(session, ADMIN, name="Other", slug="new"),
-             "slug", "must not be 'new'")
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        lambda: services.add_pundit(session, ADMIN, name="Other", slug="jane-doe"),
+        "slug",
+        "must be unique",
+    )
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        lambda: services.add_pundit(session, ADMIN, name="Other", slug="Bad Slug!"),
+        "slug",
+        "lowercase letters",
+    )
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        lambda: services.add_pundit(session, ADMIN, name="Other", slug="new"),
+        "slug",
+        "must not be 'new'",
+    )
 
 
 def test_refuses_several_bad_fields_at_once(session, engine, snapshot_of, registry):
-    error = _refused(session, engine, snapshot_of,
-                     lambda: services.add_question(
-                         session, ADMIN, statement="", resolution_criteria="",
-                         resolve_by="31/12/2020", kind="binary", options=["a"]),
-                     "statement", "is required")
+    error = _refused(
+        session,
+        engine,
+        snapshot_of,
+        lambda: services.add_question(
+            session,
+            ADMIN,
+            statement="",
+            resolution_criteria="",
+            resolve_by="31/12/2020",
+            kind="binary",
+            options=["a"],
+        ),
+        "statement",
+        "is required",
+    )
     assert {e.field for e in error.errors} == {
-        "statement", "resolution_criteria", "resolve_by", "options"}
+        "statement",
+        "resolution_criteria",
+        "resolve_by",
+        "options",
+    }
 
 
 def test_refuses_annul_without_reason_and_future_known_at(session, engine, snapshot_of, registry):
-    _refused(session, engine, snapshot_of,
-             lambda: services.annul_question(session, ADMIN, registry["binary"].id, reason=" ",
-                                             known_at="2020-06-01"),
-             "note", "give the reason")
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        lambda: services.annul_question(
+            session, ADMIN, registry["binary"].id, reason=" ", known_at="2020-06-01"
+        ),
+        "note",
+        "give the reason",
+    )
     tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).date().isoformat()
-    _refused(session, engine, snapshot_of,
-             lambda: services.resolve_question(session, ADMIN, registry["binary"].id,
-                                               outcome="yes", known_at=tomorrow),
-             "known_at", "must not be in the future")
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        lambda: services.resolve_question(
+            session, ADMIN, registry["binary"].id, outcome="yes", known_at=tomorrow
+        ),
+        "known_at",
+        "must not be in the future",
+    )
 
 
 def test_refuses_mapped_probability_without_scale(session, engine, snapshot_of, registry):
-    _refused(session, engine, snapshot_of,
-             _log(session, registry, probability_origin="mapped", hedge_phrase="likely"),
-             "scale_name", "is required when the probability is mapped")
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        _log(session, registry, probability_origin="mapped", hedge_phrase="likely"),
+        "scale_name",
+        "is required when the probability is mapped",
+    )
 
 
 def test_refuses_condition_on_unknown_outcome(session, engine, snapshot_of, registry):
-    _refused(session, engine, snapshot_of,
-             lambda: services.add_question(
-                 session, ADMIN, statement="If Red wins?", resolution_criteria="x",
-                 condition_question_id=registry["choice"].id, condition_outcome="Green"),
-             "condition_outcome", "must be one of Red, Blue, Draw")
+    _refused(
+        session,
+        engine,
+        snapshot_of,
+        lambda: services.add_question(
+            session,
+            ADMIN,
+            statement="If Red wins?",
+            resolution_criteria="x",
+            condition_question_id=registry["choice"].id,
+            condition_outcome="Green",
+        ),
+        "condition_outcome",
+        "must be one of Red, Blue, Draw",
+    )
 
 
 def test_refuses_short_password_and_bad_role(session, engine, snapshot_of):
-    error = _refused(session, engine, snapshot_of,
-                     lambda: services.create_user(session, ADMIN, name="x", role="boss",
-                                                  password="short"),
-                     "role", "must be one of reader, editor, admin")
+    error = _refused(
+        session,
+        engine,
+        snapshot_of,
+        lambda: services.create_user(session, ADMIN, name="x", role="boss", password="short"),
+        "role",
+        "must be one of reader, editor, admin",
+    )
     assert "password" in {e.field for e in error.errors}
     assert session.scalar(select(User).where(User.name == "x")) is None
 
 
 def test_edit_source_and_question_are_audited(session, registry):
     source, question = registry["source"], registry["binary"]
-    services.edit_source(session, ADMIN, source.id, expected_version=1, title="Column, revised",
-                         published_on="2020-01-02", url=source.url, outlet="The Daily")
+    services.edit_source(
+        session,
+        ADMIN,
+        source.id,
+        expected_version=1,
+        title="Column, revised",
+        published_on="2020-01-02",
+        url=source.url,
+        outlet="The Daily",
+    )
     services.edit_question(
-        session, ADMIN, question.id, expected_version=1, statement=question.statement,
+        session,
+        ADMIN,
+        question.id,
+        expected_version=1,
+        statement=question.statement,
         resolution_criteria="Yes if Météo-France records at least 1 mm.",
-        resolve_by="2020-06-05", tags=["weather"],
+        resolve_by="2020-06-05",
+        tags=["weather"],
     )
     assert (source.version, question.version) == (2, 2)
     (source_event,) = _events(session, "source.update")

@@ -17,19 +17,37 @@ from forecasts.validation import (
 )
 
 
-@pytest.mark.parametrize("text, value", [
-    ("0.05", 0.05), ("5%", 0.05), ("5", 0.05), (" 12.5 % ", 0.125), ("1", 1.0), ("0", 0.0),
-    ("1%", 0.01), ("100", 1.0), (0.3, 0.3), (70, 0.7),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("0.05", 0.05),
+        ("5%", 0.05),
+        ("5", 0.05),
+        (" 12.5 % ", 0.125),
+        ("1", 1.0),
+        ("0", 0.0),
+        ("1%", 0.01),
+        ("100", 1.0),
+        (0.3, 0.3),
+        (70, 0.7),
+    ],
+)
 def test_probability_rule(text, value):
     assert parse_probability(text) == pytest.approx(value)
 
 
-@pytest.mark.parametrize("text, rule", [
-    ("120%", "must be between 0% and 100%"), ("-1", "must be between 0 and 1"),
-    ("150", "must be between 0% and 100%"), ("likely", "must be a probability"),
-    ("nan", "must be a finite number"), ("", "is required"), (True, "must be a probability"),
-])
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("120%", "must be between 0% and 100%"),
+        ("-1", "must be between 0 and 1"),
+        ("150", "must be between 0% and 100%"),
+        ("likely", "must be a probability"),
+        ("nan", "must be a finite number"),
+        ("", "is required"),
+        (True, "must be a probability"),
+    ],
+)
 def test_probability_refusals(text, rule):
     with pytest.raises(ValidationError) as caught:
         parse_probability(text)
@@ -54,7 +72,10 @@ def test_links_distributions_and_scales():
         with pytest.raises(ValidationError, match="url: must be an http:// or https:// link"):
             check_url(bad, "url")
     assert parse_distribution("Red: 50%\nBlue: 0.3\n\nDraw: 20") == {
-        "Red": 0.5, "Blue": 0.3, "Draw": 0.2}
+        "Red": 0.5,
+        "Blue": 0.3,
+        "Draw": 0.2,
+    }
     with pytest.raises(ValidationError, match="line 2 must look like 'Option: 30%'"):
         parse_distribution("Red: 50%\nBlue")
     with pytest.raises(ValidationError, match="line 2 repeats the option 'Red'"):

@@ -65,8 +65,18 @@ def create_app(config: Mapping | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    for module in (auth, questions, leaderboards, pundits, sources, predictions, resolutions,
-                   reviews, account, admin):
+    for module in (
+        auth,
+        questions,
+        leaderboards,
+        pundits,
+        sources,
+        predictions,
+        resolutions,
+        reviews,
+        account,
+        admin,
+    ):
         app.register_blueprint(module.blueprint)
     api.init_app(app)
 
@@ -101,8 +111,7 @@ def _register_error_pages(app: Flask) -> None:
             message = messages.get(code, "Error.")
             return {"errors": [], "message": message}, code
         # A description given with abort() is specific: show it; else a plain sentence.
-        specific = getattr(error, "description", None) != getattr(type(error), "description",
-                                                                  None)
+        specific = getattr(error, "description", None) != getattr(type(error), "description", None)
         text = error.description if specific else messages.get(code)
         return render_template("error.html", code=code, message=text), code
 

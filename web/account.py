@@ -21,8 +21,11 @@ blueprint = Blueprint("account", __name__, url_prefix="/account")
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Token name", description="What it is for, e.g. 'newsroom importer'.",
-                       render_kw={"maxlength": 80, "autocomplete": "off"})
+    name = StringField(
+        "Token name",
+        description="What it is for, e.g. 'newsroom importer'.",
+        render_kw={"maxlength": 80, "autocomplete": "off"},
+    )
 
 
 class RevokeForm(FlaskForm):
@@ -31,9 +34,14 @@ class RevokeForm(FlaskForm):
 
 def _page(form: TokenForm, new_token: str | None = None, created=None):
     return render_template(
-        "account/account.html", form=form, revoke_form=RevokeForm(),
-        tokens=tokens.tokens_of(get_session(), current_user.id), new_token=new_token,
-        created=created, conflict=None)
+        "account/account.html",
+        form=form,
+        revoke_form=RevokeForm(),
+        tokens=tokens.tokens_of(get_session(), current_user.id),
+        new_token=new_token,
+        created=created,
+        conflict=None,
+    )
 
 
 @blueprint.get("")
@@ -53,11 +61,16 @@ def create_token():
         response = _page(TokenForm(formdata=None), new_token=raw, created=token)
         return response, 200, {"Cache-Control": "no-store"}
 
-    return submit(form, lambda: tokens.create_token(get_session(), current_actor(),
-                                                    name=form.name.data),
-                  created, "account/account.html", revoke_form=RevokeForm(),
-                  tokens=tokens.tokens_of(get_session(), current_user.id), new_token=None,
-                  created=None)
+    return submit(
+        form,
+        lambda: tokens.create_token(get_session(), current_actor(), name=form.name.data),
+        created,
+        "account/account.html",
+        revoke_form=RevokeForm(),
+        tokens=tokens.tokens_of(get_session(), current_user.id),
+        new_token=None,
+        created=None,
+    )
 
 
 @blueprint.post("/tokens/<int:token_id>/revoke")

@@ -26,27 +26,50 @@ def users():
         flash(f"User {user.name} created as {user.role}.", "success")
         return redirect(url_for("admin.users"))
 
-    return submit(form, lambda: services.create_user(
-        get_session(), current_actor(), name=form.name.data, role=form.role.data,
-        password=form.password.data, email=form.email.data), saved, "admin/users.html",
-        users=queries.list_users(get_session()))
+    return submit(
+        form,
+        lambda: services.create_user(
+            get_session(),
+            current_actor(),
+            name=form.name.data,
+            role=form.role.data,
+            password=form.password.data,
+            email=form.email.data,
+        ),
+        saved,
+        "admin/users.html",
+        users=queries.list_users(get_session()),
+    )
 
 
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
 @admin_required
 def user(user_id: int):
     account = get_session().get(User, user_id) or abort(404)
-    form = UserEditForm(obj=SimpleNamespace(role=account.role, is_active=account.is_active,
-                                            version=str(account.version)))
+    form = UserEditForm(
+        obj=SimpleNamespace(
+            role=account.role, is_active=account.is_active, version=str(account.version)
+        )
+    )
 
     def saved(user):
         flash(f"User {user.name} saved.", "success")
         return redirect(url_for("admin.users"))
 
-    return submit(form, lambda: services.update_user(
-        get_session(), current_actor(), account.id, expected_version=version_of(form),
-        role=form.role.data, is_active=form.is_active.data), saved, "admin/user.html",
-        account=account)
+    return submit(
+        form,
+        lambda: services.update_user(
+            get_session(),
+            current_actor(),
+            account.id,
+            expected_version=version_of(form),
+            role=form.role.data,
+            is_active=form.is_active.data,
+        ),
+        saved,
+        "admin/user.html",
+        account=account,
+    )
 
 
 @blueprint.get("/audit")

@@ -28,10 +28,16 @@ ROLES = [("reader", "Reader"), ("editor", "Editor"), ("admin", "Admin")]
 
 
 class LoginForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired("is required")],
-                       render_kw={"autocomplete": "username", "autofocus": True})
-    password = PasswordField("Password", validators=[InputRequired("is required")],
-                             render_kw={"autocomplete": "current-password"})
+    name = StringField(
+        "Name",
+        validators=[InputRequired("is required")],
+        render_kw={"autocomplete": "username", "autofocus": True},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired("is required")],
+        render_kw={"autocomplete": "current-password"},
+    )
     remember = BooleanField("Keep me signed in")
 
 
@@ -55,21 +61,26 @@ class SourceForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    statement = StringField("Statement", description="A question two careful people would "
-                                                     "resolve the same way.")
+    statement = StringField(
+        "Statement", description="A question two careful people would resolve the same way."
+    )
     resolution_criteria = TextAreaField("Resolution criteria")
-    resolve_by = StringField("Resolve by", render_kw=DATE,
-                             description="Leave empty if no deadline was given: the question "
-                                         "is kept but never scored.")
-    kind = SelectField("Kind", choices=choices(KINDS),
-                       validate_choice=False)
+    resolve_by = StringField(
+        "Resolve by",
+        render_kw=DATE,
+        description="Leave empty if no deadline was given: the question is kept but never scored.",
+    )
+    kind = SelectField("Kind", choices=choices(KINDS), validate_choice=False)
     options = TextAreaField("Options", description="Multiple choice only: one option per line.")
     tags = StringField("Tags", description="Comma-separated.")
-    condition_question_id = SelectField("Condition", validate_choice=False,
-                                        description="Only if another question resolves a "
-                                                    "given way; otherwise it is annulled.")
-    condition_outcome = StringField("Condition outcome",
-                                    description="yes, no, or one of its options.")
+    condition_question_id = SelectField(
+        "Condition",
+        validate_choice=False,
+        description="Only if another question resolves a given way; otherwise it is annulled.",
+    )
+    condition_outcome = StringField(
+        "Condition outcome", description="yes, no, or one of its options."
+    )
     note = TextAreaField("Note")
     version = HiddenField()
 
@@ -86,37 +97,45 @@ class PredictionForm(FlaskForm):
     new_question_statement = StringField("New question")
     new_question_resolution_criteria = TextAreaField("Resolution criteria")
     new_question_resolve_by = StringField("Resolve by", render_kw=DATE)
-    new_question_kind = SelectField("Kind", choices=choices(KINDS),
-                                    validate_choice=False)
+    new_question_kind = SelectField("Kind", choices=choices(KINDS), validate_choice=False)
     new_question_options = TextAreaField("Options", description="One per line.")
     new_question_tags = StringField("Tags", description="Comma-separated.")
     quote = TextAreaField("Verbatim quote")
-    hedge_phrase = StringField("Hedge phrase", description='The words that carry the '
-                                                          'confidence: "tiny possibility".')
-    probability = StringField("Probability", description="5%, 0.05 or 5 (a bare number above "
-                                                         "1 is a percent).",
-                              render_kw={"inputmode": "decimal"})
-    distribution = TextAreaField("Distribution", description="Multiple choice: one "
-                                                             "'Option: 30%' per line.")
-    made_at = StringField("Made on", render_kw=DATE,
-                          description="Defaults to the source's publication date.")
+    hedge_phrase = StringField(
+        "Hedge phrase", description='The words that carry the confidence: "tiny possibility".'
+    )
+    probability = StringField(
+        "Probability",
+        description="5%, 0.05 or 5 (a bare number above 1 is a percent).",
+        render_kw={"inputmode": "decimal"},
+    )
+    distribution = TextAreaField(
+        "Distribution", description="Multiple choice: one 'Option: 30%' per line."
+    )
+    made_at = StringField(
+        "Made on", render_kw=DATE, description="Defaults to the source's publication date."
+    )
     probability_origin = SelectField(
         "Where the number came from",
-        choices=choices([("mapped", "Mapped from the phrase with a scale"),
-                         ("stated", "Stated by the pundit"),
-                         ("estimated", "Editor's estimate")]),
+        choices=choices(
+            [
+                ("mapped", "Mapped from the phrase with a scale"),
+                ("stated", "Stated by the pundit"),
+                ("estimated", "Editor's estimate"),
+            ]
+        ),
         validate_choice=False,
     )
-    scale = StringField("Scale", description="NAME@VERSION, e.g. icd-203@2015; needed when "
-                                             "mapped.")
+    scale = StringField("Scale", description="NAME@VERSION, e.g. icd-203@2015; needed when mapped.")
     note = TextAreaField("Note")
 
 
 class ResolveForm(FlaskForm):
     outcome = SelectField("Outcome", validate_choice=False)
     known_at = StringField("Became known on", render_kw=DATE)
-    evidence_url = StringField("Evidence link", render_kw={"type": "url"},
-                               description="http or https.")
+    evidence_url = StringField(
+        "Evidence link", render_kw={"type": "url"}, description="http or https."
+    )
     note = TextAreaField("Note", description="Required when annulling: the reason.")
     expected_resolution_id = HiddenField()
 
@@ -125,8 +144,9 @@ class UserCreateForm(FlaskForm):
     name = StringField("Name", render_kw={"autocomplete": "off"})
     email = StringField("Email", render_kw={"type": "email"})
     role = SelectField("Role", choices=choices(ROLES), validate_choice=False)
-    password = PasswordField("Password", description="At least 8 characters.",
-                             render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        "Password", description="At least 8 characters.", render_kw={"autocomplete": "new-password"}
+    )
 
 
 class UserEditForm(FlaskForm):
@@ -144,8 +164,11 @@ class ExtractForm(FlaskForm):
     title = StringField("Title", description="For a pasted text: the new source's title.")
     outlet = StringField("Outlet")
     url = StringField("Link", render_kw={"type": "url"})
-    published_on = StringField("Published on", render_kw=DATE,
-                               description="Deadlines like 'by the end of the year' are read "
-                                           "against this date.")
-    full_text = TextAreaField("Text", description="Paste the column, transcript or post.",
-                              render_kw={"rows": 12})
+    published_on = StringField(
+        "Published on",
+        render_kw=DATE,
+        description="Deadlines like 'by the end of the year' are read against this date.",
+    )
+    full_text = TextAreaField(
+        "Text", description="Paste the column, transcript or post.", render_kw={"rows": 12}
+    )

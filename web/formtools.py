@@ -15,8 +15,13 @@ from forecasts.errors import ConflictError, FieldError, ValidationError
 def show_errors(form: FlaskForm, error: ValidationError) -> None:
     """Put each field error next to its field; errors without a field go on top."""
     for item in error.errors:
-        candidates = (item.field, item.field.split("[", 1)[0], item.field.split(" ", 1)[0],
-                      item.field.removesuffix("_id"), item.field.split("_", 1)[0])
+        candidates = (
+            item.field,
+            item.field.split("[", 1)[0],
+            item.field.split(" ", 1)[0],
+            item.field.removesuffix("_id"),
+            item.field.split("_", 1)[0],
+        )
         field = next((form._fields[c] for c in candidates if c in form._fields), None)
         if field is None:
             form.form_errors.append(str(item))
@@ -31,8 +36,9 @@ def prefixed(prefix: str) -> Iterator[None]:
     try:
         yield
     except ValidationError as error:
-        raise ValidationError([FieldError(prefix + e.field, e.rule) for e in error.errors]) \
-            from error
+        raise ValidationError(
+            [FieldError(prefix + e.field, e.rule) for e in error.errors]
+        ) from error
 
 
 def version_of(form: FlaskForm) -> int:

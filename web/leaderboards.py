@@ -19,8 +19,10 @@ HIGHER_IS_BETTER = {"log_score", "n"}
 def read_filters(args) -> tuple[scores.Filters, int, list[str]]:
     """Filters from the query string; a bad value is reported, not guessed."""
     errors = []
-    values: dict = {"tag": (args.get("tag") or "").strip() or None,
-                    "kind": (args.get("kind") or "").strip() or None}
+    values: dict = {
+        "tag": (args.get("tag") or "").strip() or None,
+        "kind": (args.get("kind") or "").strip() or None,
+    }
     for name in ("since", "until"):
         if args.get(name):
             try:
@@ -47,12 +49,12 @@ def board_and_calibration(filters: scores.Filters, min_n: int):
     state of the registry for each filter."""
 
     def compute():
-        frame = scores.prediction_frame(get_session(), filters,
-                                        columns=scores.LEADERBOARD_INPUT)
+        frame = scores.prediction_frame(get_session(), filters, columns=scores.LEADERBOARD_INPUT)
         board = scores.leaderboard_from(frame, min_n)
-        calibrated = frame.loc[(frame["final"] & (frame["kind"] == "binary"))
-                               .to_numpy(dtype=bool),
-                               ["pundit_slug", "kind", "final", "probability", "outcome"]]
+        calibrated = frame.loc[
+            (frame["final"] & (frame["kind"] == "binary")).to_numpy(dtype=bool),
+            ["pundit_slug", "kind", "final", "probability", "outcome"],
+        ]
         return board, calibrated.astype({"pundit_slug": "category", "kind": "category"})
 
     return pagecache.remember("leaderboard", (filters, min_n), compute)
@@ -61,7 +63,7 @@ def board_and_calibration(filters: scores.Filters, min_n: int):
 def _page_of(rows, page: int, size: int) -> tuple:
     pages = queries.page_count(len(rows), size)
     page = min(max(1, page), pages)
-    return rows.iloc[(page - 1) * size: page * size], page, pages
+    return rows.iloc[(page - 1) * size : page * size], page, pages
 
 
 @blueprint.get("/leaderboard")
@@ -76,21 +78,33 @@ def leaderboard():
     board, calibrated = board_and_calibration(filters, min_n)
     ranked = board[board["rank"].notna()]
     unranked = board[board["rank"].isna()].sort_values(["n", "pundit"], ascending=[False, True])
-    ranked = ranked.sort_values([sort, "pundit"], ascending=[not descending, True],
-                                na_position="last")
+    ranked = ranked.sort_values(
+        [sort, "pundit"], ascending=[not descending, True], na_position="last"
+    )
     size = current_app.config["PAGE_SIZE"]
     shown, page, pages = _page_of(ranked, request.args.get("page", 1, type=int) or 1, size)
     unranked_shown, unranked_page, unranked_pages = _page_of(
-        unranked, request.args.get("unranked_page", 1, type=int) or 1, size)
-    glyphs = scores.calibration_by_pundit(calibrated, list(shown["pundit"]) +
-                                          list(unranked_shown["pundit"]))
+        unranked, request.args.get("unranked_page", 1, type=int) or 1, size
+    )
+    glyphs = scores.calibration_by_pundit(
+        calibrated, list(shown["pundit"]) + list(unranked_shown["pundit"])
+    )
     status = 400 if errors else 200
     return render_template(
-        "leaderboards/leaderboard.html", ranked=shown.to_dict("records"),
-        unranked=unranked_shown.to_dict("records"), unranked_total=len(unranked),
-        unranked_page=unranked_page, unranked_pages=unranked_pages,
-        filters=filters, min_n=min_n, sort=sort,
-        descending=descending, page=page, pages=pages, errors=errors, glyphs=glyphs,
+        "leaderboards/leaderboard.html",
+        ranked=shown.to_dict("records"),
+        unranked=unranked_shown.to_dict("records"),
+        unranked_total=len(unranked),
+        unranked_page=unranked_page,
+        unranked_pages=unranked_pages,
+        filters=filters,
+        min_n=min_n,
+        sort=sort,
+        descending=descending,
+        page=page,
+        pages=pages,
+        errors=errors,
+        glyphs=glyphs,
         tags=pagecache.remember("tags", (), lambda: scores.tags_in_use(get_session())),
         args=request.args,
     ), status
@@ -99,6 +113,11 @@ def leaderboard():
 @blueprint.get("/phrases")
 @pagecache.reader_page
 def phrases():
-    table = pagecache.remember("phrases", (), lambda: scores.phrase_table(
-        scores.prediction_frame(get_session(), columns=scores.PHRASE_INPUT)))
+    table = pagecache.remember(
+        "phrases",
+        (),
+        lambda: scores.phrase_table(
+            scores.prediction_frame(get_session(), columns=scores.PHRASE_INPUT)
+        ),
+    )
     return render_template("leaderboards/phrases.html", phrases=table.to_dict("records"))

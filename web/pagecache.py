@@ -113,8 +113,12 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
 
 
 def _for_reader() -> bool:
-    return (current_app.config["PAGE_CACHE"] and request.method == "GET"
-            and not current_user.is_authenticated and "_flashes" not in session)
+    return (
+        current_app.config["PAGE_CACHE"]
+        and request.method == "GET"
+        and not current_user.is_authenticated
+        and "_flashes" not in session
+    )
 
 
 def reader_page(view: Callable) -> Callable:

@@ -21,12 +21,14 @@ NEW = "new"
 
 def _choices(form: PredictionForm) -> None:
     session = get_session()
-    form.pundit.choices = choices([(NEW, "— new pundit —")] + [
-        (p.id, p.name) for p in queries.list_pundits(session)])
-    form.source.choices = choices([("", "— no source —"), (NEW, "— new source —")] + [
-        (str(s.id), f"{s.published_on} · {s.title}") for s in queries.list_sources(session)])
-    form.question.choices = choices([(NEW, "— new question —"),
-                                     *queries.question_choices(session)])
+    form.pundit.choices = choices(
+        [(NEW, "— new pundit —")] + [(p.id, p.name) for p in queries.list_pundits(session)]
+    )
+    form.source.choices = choices(
+        [("", "— no source —"), (NEW, "— new source —")]
+        + [(str(s.id), f"{s.published_on} · {s.title}") for s in queries.list_sources(session)]
+    )
+    form.question.choices = choices([(NEW, "— new question —"), *queries.question_choices(session)])
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -46,9 +48,19 @@ def _prefill() -> dict | None:
     """GET parameters pre-fill the form (from a pundit's, source's or question's page)."""
     if request.method != "GET":
         return None
-    keys = ("pundit", "source", "question", "quote", "hedge_phrase", "probability",
-            "probability_origin", "scale", "made_at", "new_question_statement",
-            "new_question_resolve_by")
+    keys = (
+        "pundit",
+        "source",
+        "question",
+        "quote",
+        "hedge_phrase",
+        "probability",
+        "probability_origin",
+        "scale",
+        "made_at",
+        "new_question_statement",
+        "new_question_resolve_by",
+    )
     return {key: request.args[key] for key in keys if key in request.args}
 
 
@@ -72,26 +84,40 @@ def _log(form: PredictionForm):
     scale = attempt(lambda: parse_scale_reference(form.scale.data)) or (None, None)
 
     with services.batch(session):
-        pundit_id = _pick(form.pundit.data, errors, "pundit", lambda: attempt(
-            lambda: _new_pundit(form)))
+        pundit_id = _pick(
+            form.pundit.data, errors, "pundit", lambda: attempt(lambda: _new_pundit(form))
+        )
         source_id = None
         if form.source.data:
-            source_id = _pick(form.source.data, errors, "source", lambda: attempt(
-                lambda: _new_source(form)))
-        question_id = _pick(form.question.data, errors, "question", lambda: attempt(
-            lambda: _new_question(form)))
+            source_id = _pick(
+                form.source.data, errors, "source", lambda: attempt(lambda: _new_source(form))
+            )
+        question_id = _pick(
+            form.question.data, errors, "question", lambda: attempt(lambda: _new_question(form))
+        )
         made_at = form.made_at.data or _source_date(session, source_id)
         if made_at is None:
             errors.append(FieldError("made_at", "is required when there is no source"))
         prediction = None
         if not errors:
-            prediction = attempt(lambda: services.log_prediction(
-                session, actor, question_id=question_id, pundit_id=pundit_id,
-                source_id=source_id, made_at=made_at, probability=probability,
-                distribution=distribution, quote=form.quote.data,
-                hedge_phrase=form.hedge_phrase.data,
-                probability_origin=form.probability_origin.data,
-                scale_name=scale[0], scale_version=scale[1], note=form.note.data))
+            prediction = attempt(
+                lambda: services.log_prediction(
+                    session,
+                    actor,
+                    question_id=question_id,
+                    pundit_id=pundit_id,
+                    source_id=source_id,
+                    made_at=made_at,
+                    probability=probability,
+                    distribution=distribution,
+                    quote=form.quote.data,
+                    hedge_phrase=form.hedge_phrase.data,
+                    probability_origin=form.probability_origin.data,
+                    scale_name=scale[0],
+                    scale_version=scale[1],
+                    note=form.note.data,
+                )
+            )
         if errors:
             raise ValidationError(errors)  # rolls back whatever was created
     return prediction
@@ -120,16 +146,24 @@ def _new_pundit(form: PredictionForm):
 def _new_source(form: PredictionForm):
     with prefixed("new_source_"):
         return services.add_source(
-            get_session(), current_actor(), title=form.new_source_title.data,
-            outlet=form.new_source_outlet.data, url=form.new_source_url.data,
-            published_on=form.new_source_published_on.data)
+            get_session(),
+            current_actor(),
+            title=form.new_source_title.data,
+            outlet=form.new_source_outlet.data,
+            url=form.new_source_url.data,
+            published_on=form.new_source_published_on.data,
+        )
 
 
 def _new_question(form: PredictionForm):
     with prefixed("new_question_"):
         return services.add_question(
-            get_session(), current_actor(), statement=form.new_question_statement.data,
+            get_session(),
+            current_actor(),
+            statement=form.new_question_statement.data,
             resolution_criteria=form.new_question_resolution_criteria.data,
             resolve_by=form.new_question_resolve_by.data or None,
-            kind=form.new_question_kind.data, options=lines(form.new_question_options.data),
-            tags=comma_list(form.new_question_tags.data))
+            kind=form.new_question_kind.data,
+            options=lines(form.new_question_options.data),
+            tags=comma_list(form.new_question_tags.data),
+        )

@@ -28,20 +28,45 @@ from web import create_app
 
 FEED_ID = "tag:forecast-registry,2020:resolutions"
 # Files the copy holds besides the pages; the static site's footer links to them.
-DATA_FILES = ("/feed.xml", "/data/predictions.csv", "/data/predictions.json",
-              "/data/leaderboard.csv", "/data/leaderboard.json")
+DATA_FILES = (
+    "/feed.xml",
+    "/data/predictions.csv",
+    "/data/predictions.json",
+    "/data/leaderboard.csv",
+    "/data/leaderboard.json",
+)
 PREDICTION_COLUMNS = [
-    "prediction_id", "pundit_slug", "pundit_name", "question_slug", "statement", "kind",
-    "made_at", "probability", "hedge_phrase", "probability_origin", "scale_name",
-    "scale_version", "quote", "outcome", "known_at", "status", "brier", "log_score", "final",
+    "prediction_id",
+    "pundit_slug",
+    "pundit_name",
+    "question_slug",
+    "statement",
+    "kind",
+    "made_at",
+    "probability",
+    "hedge_phrase",
+    "probability_origin",
+    "scale_name",
+    "scale_version",
+    "quote",
+    "outcome",
+    "known_at",
+    "status",
+    "brier",
+    "log_score",
+    "final",
 ]
 
 
 def _page_map(session) -> dict[str, str]:
     """Every public page: its URL path in the app, and its file in the static copy."""
-    pages = {"/": "index.html", "/leaderboard": "leaderboard.html",
-             "/phrases": "phrases.html", "/pundits/": "pundits/index.html",
-             "/sources/": "sources/index.html"}
+    pages = {
+        "/": "index.html",
+        "/leaderboard": "leaderboard.html",
+        "/phrases": "phrases.html",
+        "/pundits/": "pundits/index.html",
+        "/sources/": "sources/index.html",
+    }
     for slug in session.scalars(select(Pundit.slug).order_by(Pundit.slug)):
         pages[f"/pundits/{slug}"] = f"pundits/{slug}.html"
     for slug in session.scalars(select(Question.slug).order_by(Question.slug)):
@@ -74,24 +99,39 @@ def _relative_links(html: str, here: str, pages: dict[str, str]) -> str:
     return _LINK.sub(rewrite, html)
 
 
-def publish(database_url: str, outdir: Path,
-            progress: Callable[[Iterable, int], Iterable] | None = None) -> dict[str, int]:
+def publish(
+    database_url: str, outdir: Path, progress: Callable[[Iterable, int], Iterable] | None = None
+) -> dict[str, int]:
     """Write the static site, data files and feed to ``outdir``; returns counts."""
-    app = create_app({"DATABASE_URL": database_url, "STATIC_SITE": True, "TESTING": True,
-                      "SECRET_KEY": "static-site", "PAGE_SIZE": 10**9,
-                      "PAGE_CACHE": False})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "STATIC_SITE": True,
+            "TESTING": True,
+            "SECRET_KEY": "static-site",
+            "PAGE_SIZE": 10**9,
+            "PAGE_CACHE": False,
+        }
+    )
     engine = app.extensions["forecasts.engine"]
     try:
         with app.extensions["forecasts.sessions"]() as session:
             pages = _page_map(session)
             frame = scores.prediction_frame(session)
-            board = scores.leaderboard_from(frame, app.config.get("LEADERBOARD_MIN_N",
-                                                                  scores.DEFAULT_MIN_N))
-            resolutions = list(session.scalars(
-                select(Resolution).options(selectinload(Resolution.question),
-                                           selectinload(Resolution.option),
-                                           selectinload(Resolution.resolved_by))
-                .order_by(Resolution.resolved_at.desc(), Resolution.id.desc())))
+            board = scores.leaderboard_from(
+                frame, app.config.get("LEADERBOARD_MIN_N", scores.DEFAULT_MIN_N)
+            )
+            resolutions = list(
+                session.scalars(
+                    select(Resolution)
+                    .options(
+                        selectinload(Resolution.question),
+                        selectinload(Resolution.option),
+                        selectinload(Resolution.resolved_by),
+                    )
+                    .order_by(Resolution.resolved_at.desc(), Resolution.id.desc())
+                )
+            )
             outdir.mkdir(parents=True, exist_ok=True)
             _write_pages(app, pages, outdir, progress)
             _copy_static(app, outdir)
@@ -99,8 +139,12 @@ def publish(database_url: str, outdir: Path,
             (outdir / "feed.xml").write_text(_atom(resolutions, pages), encoding="utf-8")
     finally:
         engine.dispose()
-    return {"pages": len(pages), "predictions": len(frame), "pundits": len(board),
-            "resolutions": len(resolutions)}
+    return {
+        "pages": len(pages),
+        "predictions": len(frame),
+        "pundits": len(board),
+        "resolutions": len(resolutions),
+    }
 
 
 def _write_pages(app, pages: dict[str, str], outdir: Path, progress) -> None:
@@ -128,18 +172,18 @@ def _write_data(frame, board, outdir: Path) -> None:
     data = outdir / "data"
     data.mkdir(exist_ok=True)
     predictions = frame.assign(
-        outcome=frame["outcome_option"].where(frame["outcome_option"].notna(),
-                                              frame["resolution"]),
+        outcome=frame["outcome_option"].where(frame["outcome_option"].notna(), frame["resolution"]),
         made_at=frame["made_at"].map(_iso),
-        known_at=frame["known_at"].map(lambda d: d.isoformat() if d is not None and d == d
-                                       else None),
+        known_at=frame["known_at"].map(
+            lambda d: d.isoformat() if d is not None and d == d else None
+        ),
     )[PREDICTION_COLUMNS]
     predictions.to_csv(data / "predictions.csv", index=False, lineterminator="\n")
     board.to_csv(data / "leaderboard.csv", index=False, lineterminator="\n")
     for name, table in (("predictions", predictions), ("leaderboard", board)):
         (data / f"{name}.json").write_text(
-            json.dumps(scores.records(table), indent=1, ensure_ascii=False) + "\n",
-            encoding="utf-8")
+            json.dumps(scores.records(table), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
 
 
 def _iso(moment) -> str | None:
@@ -155,8 +199,11 @@ def _atom(resolutions: list[Resolution], pages: dict[str, str]) -> str:
     for resolution in resolutions:
         question = resolution.question
         link = pages.get(f"/questions/{question.slug}", "index.html")
-        who = resolution.resolved_by.name if resolution.resolved_by else (
-            "the registry (automatic)" if resolution.automatic else "registry editors")
+        who = (
+            resolution.resolved_by.name
+            if resolution.resolved_by
+            else ("the registry (automatic)" if resolution.automatic else "registry editors")
+        )
         summary = f"Outcome: {resolution.outcome_label}, known {resolution.known_at}."
         if resolution.note:
             summary += f" {resolution.note}"

@@ -37,28 +37,40 @@ def index():
 def show(slug: str):
     session = get_session()
     pundit = queries.pundit_by_slug(session, slug) or abort(404)
-    listing = current_page(lambda page, size: queries.pundit_predictions(
-        session, pundit.id, page, size))
+    listing = current_page(
+        lambda page, size: queries.pundit_predictions(session, pundit.id, page, size)
+    )
     predictions = listing.items
     frame = scores.prediction_frame(session, pundit_id=pundit.id)
-    board = scores.leaderboard_from(frame, current_app.config.get("LEADERBOARD_MIN_N",
-                                                                  scores.DEFAULT_MIN_N))
+    board = scores.leaderboard_from(
+        frame, current_app.config.get("LEADERBOARD_MIN_N", scores.DEFAULT_MIN_N)
+    )
     result = scores.calibration(frame)
     on_page = frame[frame["prediction_id"].isin([p.id for p in predictions])]
     return render_template(
-        "pundits/show.html", pundit=pundit, predictions=predictions, **listing.numbers(),
+        "pundits/show.html",
+        pundit=pundit,
+        predictions=predictions,
+        **listing.numbers(),
         summary=board.iloc[0].to_dict() if len(board) else None,
-        scored=on_page.set_index("prediction_id")[["status", "brier", "log_score", "final"]]
-        .to_dict("index"),
+        scored=on_page.set_index("prediction_id")[
+            ["status", "brier", "log_score", "final"]
+        ].to_dict("index"),
         chart=charts.calibration_svg(result["table"] if result else None),
         words=scores.calibration_words(result),
-        calibration=result, phrases=scores.phrase_table(frame).to_dict("records"))
+        calibration=result,
+        phrases=scores.phrase_table(frame).to_dict("records"),
+    )
 
 
 def _fields(form: PunditForm) -> dict:
-    return {"name": form.name.data, "slug": form.slug.data or None,
-            "affiliation": form.affiliation.data, "bio": form.bio.data,
-            "links": lines(form.links.data)}
+    return {
+        "name": form.name.data,
+        "slug": form.slug.data or None,
+        "affiliation": form.affiliation.data,
+        "bio": form.bio.data,
+        "links": lines(form.links.data),
+    }
 
 
 def _saved(pundit):
@@ -70,18 +82,39 @@ def _saved(pundit):
 @editor_required
 def create():
     form = PunditForm()
-    return submit(form, lambda: services.add_pundit(get_session(), current_actor(),
-                                                    **_fields(form)),
-                  _saved, "pundits/form.html", pundit=None)
+    return submit(
+        form,
+        lambda: services.add_pundit(get_session(), current_actor(), **_fields(form)),
+        _saved,
+        "pundits/form.html",
+        pundit=None,
+    )
 
 
 @blueprint.route("/<slug>/edit", methods=["GET", "POST"])
 @editor_required
 def edit(slug: str):
     pundit = queries.pundit_by_slug(get_session(), slug) or abort(404)
-    form = PunditForm(obj=SimpleNamespace(
-        name=pundit.name, slug=pundit.slug, affiliation=pundit.affiliation, bio=pundit.bio,
-        links="\n".join(pundit.links or []), version=str(pundit.version)))
-    return submit(form, lambda: services.edit_pundit(
-        get_session(), current_actor(), pundit.id, expected_version=version_of(form),
-        **_fields(form)), _saved, "pundits/form.html", pundit=pundit)
+    form = PunditForm(
+        obj=SimpleNamespace(
+            name=pundit.name,
+            slug=pundit.slug,
+            affiliation=pundit.affiliation,
+            bio=pundit.bio,
+            links="\n".join(pundit.links or []),
+            version=str(pundit.version),
+        )
+    )
+    return submit(
+        form,
+        lambda: services.edit_pundit(
+            get_session(),
+            current_actor(),
+            pundit.id,
+            expected_version=version_of(form),
+            **_fields(form),
+        ),
+        _saved,
+        "pundits/form.html",
+        pundit=pundit,
+    )

@@ -20,10 +20,8 @@ blueprint = Blueprint("questions", __name__)
 @blueprint.get("/")
 @pagecache.reader_page
 def index():
-    listing = current_page(lambda page, size: queries.question_page(get_session(), page,
-                                                                    size))
-    return render_template("questions/index.html", questions=listing.items,
-                           **listing.numbers())
+    listing = current_page(lambda page, size: queries.question_page(get_session(), page, size))
+    return render_template("questions/index.html", questions=listing.items, **listing.numbers())
 
 
 @blueprint.get("/healthz")
@@ -41,17 +39,24 @@ def show(slug: str):
     chart = None
     if question.kind == "binary" and len(frame):
         chart = charts.forecasts_over_time_svg(
-            frame, standing.known_at if standing and standing.outcome != "annulled" else None)
+            frame, standing.known_at if standing and standing.outcome != "annulled" else None
+        )
     return render_template(
-        "questions/show.html", question=question, chart=chart,
-        scored=frame.set_index("prediction_id")[["status", "brier", "log_score", "final"]]
-        .to_dict("index"))
+        "questions/show.html",
+        question=question,
+        chart=chart,
+        scored=frame.set_index("prediction_id")[["status", "brier", "log_score", "final"]].to_dict(
+            "index"
+        ),
+    )
 
 
 def _condition_choices(form: QuestionForm, exclude_id: int | None = None) -> None:
-    pairs = [("", "— none —")] + [(id_, statement) for id_, statement
-                                  in queries.question_choices(get_session())
-                                  if id_ != exclude_id]
+    pairs = [("", "— none —")] + [
+        (id_, statement)
+        for id_, statement in queries.question_choices(get_session())
+        if id_ != exclude_id
+    ]
     form.condition_question_id.choices = choices(pairs)
 
 
@@ -62,7 +67,8 @@ def _question_fields(form: QuestionForm) -> dict:
         "resolve_by": form.resolve_by.data or None,
         "tags": comma_list(form.tags.data),
         "condition_question_id": int(form.condition_question_id.data)
-        if (form.condition_question_id.data or "").isdigit() else None,
+        if (form.condition_question_id.data or "").isdigit()
+        else None,
         "condition_outcome": form.condition_outcome.data,
         "note": form.note.data,
     }
@@ -78,9 +84,19 @@ def _saved(question):
 def create():
     form = QuestionForm()
     _condition_choices(form)
-    return submit(form, lambda: services.add_question(
-        get_session(), current_actor(), kind=form.kind.data, options=lines(form.options.data),
-        **_question_fields(form)), _saved, "questions/form.html", question=None)
+    return submit(
+        form,
+        lambda: services.add_question(
+            get_session(),
+            current_actor(),
+            kind=form.kind.data,
+            options=lines(form.options.data),
+            **_question_fields(form),
+        ),
+        _saved,
+        "questions/form.html",
+        question=None,
+    )
 
 
 @blueprint.route("/questions/<slug>/edit", methods=["GET", "POST"])
@@ -89,9 +105,19 @@ def edit(slug: str):
     question = queries.question_by_slug(get_session(), slug) or abort(404)
     form = QuestionForm(obj=_current_values(question))
     _condition_choices(form, exclude_id=question.id)
-    return submit(form, lambda: services.edit_question(
-        get_session(), current_actor(), question.id, expected_version=version_of(form),
-        **_question_fields(form)), _saved, "questions/form.html", question=question)
+    return submit(
+        form,
+        lambda: services.edit_question(
+            get_session(),
+            current_actor(),
+            question.id,
+            expected_version=version_of(form),
+            **_question_fields(form),
+        ),
+        _saved,
+        "questions/form.html",
+        question=question,
+    )
 
 
 def _current_values(question) -> SimpleNamespace:

@@ -17,8 +17,7 @@ blueprint = Blueprint("resolutions", __name__)
 @blueprint.get("/due")
 @editor_required
 def due():
-    return render_template("resolutions/due.html",
-                           questions=services.due_questions(get_session()))
+    return render_template("resolutions/due.html", questions=services.due_questions(get_session()))
 
 
 @blueprint.route("/questions/<slug>/resolve", methods=["GET", "POST"])
@@ -27,10 +26,11 @@ def resolve(slug: str):
     question = queries.question_by_slug(get_session(), slug) or abort(404)
     standing = question.standing_resolution
     form = ResolveForm(data={"expected_resolution_id": str(standing.id) if standing else ""})
-    labels = (["yes", "no"] if question.kind == QuestionKind.BINARY
-              else question.option_labels())
-    form.outcome.choices = choices([(label, label) for label in labels] + [
-        (Outcome.ANNULLED.value, "annulled (give the reason in the note)")])
+    labels = ["yes", "no"] if question.kind == QuestionKind.BINARY else question.option_labels()
+    form.outcome.choices = choices(
+        [(label, label) for label in labels]
+        + [(Outcome.ANNULLED.value, "annulled (give the reason in the note)")]
+    )
 
     def expected():
         value = form.expected_resolution_id.data or ""
@@ -40,7 +40,19 @@ def resolve(slug: str):
         flash(f"Resolved: {resolution.outcome_label}.", "success")
         return redirect(url_for("questions.show", slug=question.slug))
 
-    return submit(form, lambda: services.resolve_question(
-        get_session(), current_actor(), question.id, outcome=form.outcome.data,
-        known_at=form.known_at.data, evidence_url=form.evidence_url.data, note=form.note.data,
-        expected_resolution_id=expected()), saved, "resolutions/form.html", question=question)
+    return submit(
+        form,
+        lambda: services.resolve_question(
+            get_session(),
+            current_actor(),
+            question.id,
+            outcome=form.outcome.data,
+            known_at=form.known_at.data,
+            evidence_url=form.evidence_url.data,
+            note=form.note.data,
+            expected_resolution_id=expected(),
+        ),
+        saved,
+        "resolutions/form.html",
+        question=question,
+    )

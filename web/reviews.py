@@ -26,8 +26,10 @@ def extract():
     session = get_session()
     form = ExtractForm()
     with_text = [s for s in queries.list_sources(session) if s.full_text]
-    form.source.choices = choices([("new", "— paste a new text —")] + [
-        (s.id, f"{s.published_on} · {s.title}") for s in with_text])
+    form.source.choices = choices(
+        [("new", "— paste a new text —")]
+        + [(s.id, f"{s.published_on} · {s.title}") for s in with_text]
+    )
 
     def create_or_pick():
         if form.source.data != "new":
@@ -35,13 +37,21 @@ def extract():
         if not (form.full_text.data or "").strip():
             raise ValidationError("full_text", "is required: paste the commentary's text")
         return services.add_source(
-            session, current_actor(), title=form.title.data, outlet=form.outlet.data,
-            url=form.url.data, published_on=form.published_on.data,
-            full_text=form.full_text.data)
+            session,
+            current_actor(),
+            title=form.title.data,
+            outlet=form.outlet.data,
+            url=form.url.data,
+            published_on=form.published_on.data,
+            full_text=form.full_text.data,
+        )
 
-    return submit(form, create_or_pick,
-                  lambda source: redirect(url_for("reviews.candidates", source_id=source.id)),
-                  "reviews/extract.html")
+    return submit(
+        form,
+        create_or_pick,
+        lambda source: redirect(url_for("reviews.candidates", source_id=source.id)),
+        "reviews/extract.html",
+    )
 
 
 def _candidates(source: Source, scale_ref: str | None):
@@ -59,11 +69,16 @@ def candidates(source_id: int):
     scale = load_scale(request.args.get("scale") or None)
     found = _candidates(source, f"{scale.name}@{scale.version}")
     decided = reviews.reviews_for(session, source.id)
-    logged = set(session.scalars(select(Prediction.quote).where(
-        Prediction.source_id == source.id)))
-    return render_template("reviews/candidates.html", source=source, candidates=found,
-                           decided=decided, logged=logged, scale=scale,
-                           segments=_segments(source.full_text, found))
+    logged = set(session.scalars(select(Prediction.quote).where(Prediction.source_id == source.id)))
+    return render_template(
+        "reviews/candidates.html",
+        source=source,
+        candidates=found,
+        decided=decided,
+        logged=logged,
+        scale=scale,
+        segments=_segments(source.full_text, found),
+    )
 
 
 def _segments(text: str, found) -> list[tuple[str, int | None]]:
@@ -72,8 +87,8 @@ def _segments(text: str, found) -> list[tuple[str, int | None]]:
     for index, candidate in enumerate(sorted(found, key=lambda c: c.start)):
         if candidate.start < position:
             continue
-        parts.append((text[position:candidate.start], None))
-        parts.append((text[candidate.start:candidate.end], index))
+        parts.append((text[position : candidate.start], None))
+        parts.append((text[candidate.start : candidate.end], index))
         position = candidate.end
     parts.append((text[position:], None))
     return parts
@@ -86,23 +101,35 @@ def decide(source_id: int, start: int, end: int):
     source = session.get(Source, source_id) or abort(404)
     decision = request.form.get("decision", "")
     scale_ref = request.form.get("scale") or None
-    match = next((c for c in _candidates(source, scale_ref)
-                  if (c.start, c.end) == (start, end)), None)
+    match = next(
+        (c for c in _candidates(source, scale_ref) if (c.start, c.end) == (start, end)), None
+    )
     if match is None:
         abort(404)
     try:
-        reviews.review_candidate(session, current_actor(), source_id=source.id, start=start,
-                                 end=end, decision=decision, hedge_phrase=match.hedge_phrase)
+        reviews.review_candidate(
+            session,
+            current_actor(),
+            source_id=source.id,
+            start=start,
+            end=end,
+            decision=decision,
+            hedge_phrase=match.hedge_phrase,
+        )
     except ValidationError as error:
         abort(400, description=str(error))
     if decision == "dismissed":
         flash("Candidate dismissed.", "success")
         return redirect(url_for("reviews.candidates", source_id=source.id))
     prefill = {
-        "source": source.id, "quote": match.sentence, "hedge_phrase": match.hedge_phrase,
-        "probability": f"{match.probability:.4g}", "made_at": source.published_on.isoformat(),
+        "source": source.id,
+        "quote": match.sentence,
+        "hedge_phrase": match.hedge_phrase,
+        "probability": f"{match.probability:.4g}",
+        "made_at": source.published_on.isoformat(),
         "probability_origin": match.origin,
-        "question": "new", "new_question_statement": match.question,
+        "question": "new",
+        "new_question_statement": match.question,
         "new_question_resolve_by": match.deadline.isoformat() if match.deadline else "",
     }
     if match.scale_name and match.origin == "mapped":

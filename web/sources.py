@@ -30,14 +30,22 @@ def index():
 def show(source_id: int):
     session = get_session()
     source = session.get(Source, source_id) or abort(404)
-    return render_template("sources/show.html", source=source,
-                           predictions=queries.source_predictions(session, source.id))
+    return render_template(
+        "sources/show.html",
+        source=source,
+        predictions=queries.source_predictions(session, source.id),
+    )
 
 
 def _fields(form: SourceForm) -> dict:
-    return {"title": form.title.data, "outlet": form.outlet.data, "url": form.url.data,
-            "published_on": form.published_on.data, "full_text": form.full_text.data,
-            "note": form.note.data}
+    return {
+        "title": form.title.data,
+        "outlet": form.outlet.data,
+        "url": form.url.data,
+        "published_on": form.published_on.data,
+        "full_text": form.full_text.data,
+        "note": form.note.data,
+    }
 
 
 def _saved(source):
@@ -49,19 +57,40 @@ def _saved(source):
 @editor_required
 def create():
     form = SourceForm()
-    return submit(form, lambda: services.add_source(get_session(), current_actor(),
-                                                    **_fields(form)),
-                  _saved, "sources/form.html", source=None)
+    return submit(
+        form,
+        lambda: services.add_source(get_session(), current_actor(), **_fields(form)),
+        _saved,
+        "sources/form.html",
+        source=None,
+    )
 
 
 @blueprint.route("/<int:source_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit(source_id: int):
     source = get_session().get(Source, source_id) or abort(404)
-    form = SourceForm(obj=SimpleNamespace(
-        title=source.title, outlet=source.outlet, url=source.url or "",
-        published_on=source.published_on.isoformat(), full_text=source.full_text,
-        note=source.note, version=str(source.version)))
-    return submit(form, lambda: services.edit_source(
-        get_session(), current_actor(), source.id, expected_version=version_of(form),
-        **_fields(form)), _saved, "sources/form.html", source=source)
+    form = SourceForm(
+        obj=SimpleNamespace(
+            title=source.title,
+            outlet=source.outlet,
+            url=source.url or "",
+            published_on=source.published_on.isoformat(),
+            full_text=source.full_text,
+            note=source.note,
+            version=str(source.version),
+        )
+    )
+    return submit(
+        form,
+        lambda: services.edit_source(
+            get_session(),
+            current_actor(),
+            source.id,
+            expected_version=version_of(form),
+            **_fields(form),
+        ),
+        _saved,
+        "sources/form.html",
+        source=source,
+    )

@@ -65,8 +65,17 @@ def scale() -> None:
 def scale_list(output_format: str) -> None:
     """The scales (latest version of each), the default first."""
     scales = list_scales()
-    rows = [{"scale": s.ref, "name": s.name, "version": s.version, "title": s.title,
-             "phrases": len(s.entries), "citation": s.citation} for s in scales]
+    rows = [
+        {
+            "scale": s.ref,
+            "name": s.name,
+            "version": s.version,
+            "title": s.title,
+            "phrases": len(s.entries),
+            "citation": s.citation,
+        }
+        for s in scales
+    ]
     if output_format == "json":
         _echo_json(rows)
         return
@@ -92,9 +101,12 @@ def scale_show(name: str, output_format: str) -> None:
     click.echo("")
     rows = []
     for entry in chosen.entries:
-        row = {"phrase": entry.phrase, "probability": _percent(entry.probability),
-               "band": _band(entry.low, entry.high),
-               "also": ", ".join(f for f in entry.forms if f != entry.phrase) or None}
+        row = {
+            "phrase": entry.phrase,
+            "probability": _percent(entry.probability),
+            "band": _band(entry.low, entry.high),
+            "also": ", ".join(f for f in entry.forms if f != entry.phrase) or None,
+        }
         if entry.source:
             row["source"] = entry.source
         rows.append(row)
@@ -103,18 +115,26 @@ def scale_show(name: str, output_format: str) -> None:
     if chosen.softener is not None:
         rule = chosen.softener
         click.echo("")
-        click.echo(f"Softeners ({rule.phrase!r}): an unhedged {'/'.join(rule.applies_to)} is "
-                   f"pulled {rule.pull:g} of the way toward 50% (90% -> "
-                   f"{_percent(rule.soften(0.9))}).")
+        click.echo(
+            f"Softeners ({rule.phrase!r}): an unhedged {'/'.join(rule.applies_to)} is "
+            f"pulled {rule.pull:g} of the way toward 50% (90% -> "
+            f"{_percent(rule.soften(0.9))})."
+        )
     if chosen.entries and chosen.entries[0].why:
-        click.echo("Why each phrase reads as it does: forecasts scale show "
-                   f"{chosen.ref} --format json")
+        click.echo(
+            f"Why each phrase reads as it does: forecasts scale show {chosen.ref} --format json"
+        )
 
 
 @scale.command("map")
 @click.argument("text")
-@click.option("--scale", "scale_ref", default=None, metavar="NAME[@VERSION]",
-              help="the scale to read the phrase on (default: registry-default)")
+@click.option(
+    "--scale",
+    "scale_ref",
+    default=None,
+    metavar="NAME[@VERSION]",
+    help="the scale to read the phrase on (default: registry-default)",
+)
 @click.option("--format", "output_format", type=_FORMATS, default="table", show_default=True)
 @_readable_errors
 def scale_map(text: str, scale_ref: str | None, output_format: str) -> None:
@@ -133,8 +153,9 @@ def scale_map(text: str, scale_ref: str | None, output_format: str) -> None:
         ("origin", match.origin),
     ]
     if match.scale_name:
-        lines.append(("scale", f"{match.scale_name}@{match.scale_version}, read as "
-                               f"{match.scale_phrase!r}"))
+        lines.append(
+            ("scale", f"{match.scale_name}@{match.scale_version}, read as {match.scale_phrase!r}")
+        )
     for note in match.notes:
         lines.append(("note", note))
     width = max(len(key) for key, _ in lines)
@@ -155,8 +176,9 @@ def scale_reapply(ctx: click.Context, ref: str, dry_run: bool, yes: bool) -> Non
     chosen = load_scale(ref)
     root = ctx.find_root().obj
     if root is None or not hasattr(root, "session"):
-        raise click.ClickException("scale reapply needs the registry: run it as "
-                                   "`forecasts scale reapply`")
+        raise click.ClickException(
+            "scale reapply needs the registry: run it as `forecasts scale reapply`"
+        )
     with root.session() as session:
         plan = plan_remap(session, chosen)
         _show_plan(plan, chosen)
@@ -166,21 +188,31 @@ def scale_reapply(ctx: click.Context, ref: str, dry_run: bool, yes: bool) -> Non
         if not yes:
             click.confirm(f"Write {len(plan.changes)} change(s)?", abort=True)
         changed = apply_remap(session, Actor.system(), plan)
-    click.echo(f"re-mapped {len(changed)} prediction(s) with {chosen.ref}; "
-               f"one 'prediction.remap' audit event each")
+    click.echo(
+        f"re-mapped {len(changed)} prediction(s) with {chosen.ref}; "
+        f"one 'prediction.remap' audit event each"
+    )
 
 
 def _show_plan(plan, chosen: Scale) -> None:
     total = len(plan.changes) + len(plan.unchanged) + len(plan.unmapped)
     click.echo(f"{total} prediction(s) mapped from a phrase; re-read with {chosen.ref}:")
     if plan.changes:
-        rows = [{"id": r.prediction_id, "question": r.question_slug, "hedge": r.hedge_phrase,
-                 "from": f"{_percent(r.old_probability)} ({r.old_scale})",
-                 "to": f"{_percent(r.new_probability)} ({r.scale_phrase})"}
-                for r in plan.changes]
+        rows = [
+            {
+                "id": r.prediction_id,
+                "question": r.question_slug,
+                "hedge": r.hedge_phrase,
+                "from": f"{_percent(r.old_probability)} ({r.old_scale})",
+                "to": f"{_percent(r.new_probability)} ({r.scale_phrase})",
+            }
+            for r in plan.changes
+        ]
         click.echo(format_table(rows, ["id", "question", "hedge", "from", "to"]))
-    click.echo(f"{len(plan.changes)} to change, {len(plan.unchanged)} unchanged, "
-               f"{len(plan.unmapped)} not readable on this scale")
+    click.echo(
+        f"{len(plan.changes)} to change, {len(plan.unchanged)} unchanged, "
+        f"{len(plan.unmapped)} not readable on this scale"
+    )
     for item in plan.unmapped:
         click.echo(f"  prediction {item.prediction_id} ({item.hedge_phrase!r}): {item.reason}")
 
@@ -200,18 +232,21 @@ def _read_text(path: str) -> str:
     except UnicodeDecodeError as error:
         raise click.ClickException(
             f"FILE: must be UTF-8 text (byte 0x{data[error.start]:02x} at offset "
-            f"{error.start} is not); convert it first: {path}") from None
+            f"{error.start} is not); convert it first: {path}"
+        ) from None
 
 
 def _published(value: str | None) -> dt.date:
     if value is None or not value.strip():
-        raise click.ClickException("--published: is required: the date the text was "
-                                   "published, as YYYY-MM-DD")
+        raise click.ClickException(
+            "--published: is required: the date the text was published, as YYYY-MM-DD"
+        )
     try:
         published = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise click.ClickException(
-            f"--published: must be a date as YYYY-MM-DD (got {value!r})") from None
+            f"--published: must be a date as YYYY-MM-DD (got {value!r})"
+        ) from None
     if published > dt.date.today() + dt.timedelta(days=1):
         raise click.ClickException(f"--published: must not be in the future (got {value!r})")
     return published
@@ -219,14 +254,22 @@ def _published(value: str | None) -> dt.date:
 
 @click.command("extract")
 @click.argument("file", metavar="FILE")
-@click.option("--published", metavar="YYYY-MM-DD", default=None,
-              help="when the text was published (deadlines are resolved against it)")
+@click.option(
+    "--published",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="when the text was published (deadlines are resolved against it)",
+)
 @click.option("--format", "output_format", type=_FORMATS, default="table", show_default=True)
-@click.option("--scale", "scale_ref", default=None, metavar="NAME[@VERSION]",
-              help="the scale to read the phrases on (default: registry-default)")
+@click.option(
+    "--scale",
+    "scale_ref",
+    default=None,
+    metavar="NAME[@VERSION]",
+    help="the scale to read the phrases on (default: registry-default)",
+)
 @_readable_errors
-def extract(file: str, published: str | None, output_format: str,
-            scale_ref: str | None) -> None:
+def extract(file: str, published: str | None, output_format: str, scale_ref: str | None) -> None:
     """Propose the forecasts in a text FILE (UTF-8): each with its sentence and offsets,
     hedge phrase, probability and band, negation, condition, a suggested question and a
     deadline resolved against the publication date."""
@@ -250,25 +293,32 @@ def _echo_table(result: Extraction) -> None:
         with_speakers = any(c.speaker for c in result.candidates)
         rows = []
         for number, c in enumerate(result.candidates, start=1):
-            rows.append({
-                "#": number,
-                "chars": f"{c.start}-{c.end}",
-                "speaker": c.speaker,
-                "hedge": c.hedge_phrase,
-                "p": _percent(c.probability) + (" (stated)" if c.origin == "stated" else ""),
-                "band": _band(c.low, c.high),
-                "neg": "yes" if c.negated else "",
-                "condition": c.condition or "",
-                "deadline": c.deadline.isoformat() if c.deadline else NO_DEADLINE,
-                "question": c.question,
-            })
-        columns = ["#", "chars"] + (["speaker"] if with_speakers else []) + [
-            "hedge", "p", "band", "neg", "condition", "deadline", "question"]
+            rows.append(
+                {
+                    "#": number,
+                    "chars": f"{c.start}-{c.end}",
+                    "speaker": c.speaker,
+                    "hedge": c.hedge_phrase,
+                    "p": _percent(c.probability) + (" (stated)" if c.origin == "stated" else ""),
+                    "band": _band(c.low, c.high),
+                    "neg": "yes" if c.negated else "",
+                    "condition": c.condition or "",
+                    "deadline": c.deadline.isoformat() if c.deadline else NO_DEADLINE,
+                    "question": c.question,
+                }
+            )
+        columns = (
+            ["#", "chars"]
+            + (["speaker"] if with_speakers else [])
+            + ["hedge", "p", "band", "neg", "condition", "deadline", "question"]
+        )
         click.echo(format_table(rows, columns, max_width=48))
         click.echo("")
         click.echo(f"{len(result.candidates)} forecast candidate(s), read on {scale_ref}")
     if result.set_aside:
         reasons = Counter(s.reason for s in result.set_aside)
         summary = ", ".join(f"{reason}: {n}" for reason, n in reasons.most_common())
-        click.echo(f"{len(result.set_aside)} sentence(s) with estimative words set aside "
-                   f"({summary}); --format json lists them")
+        click.echo(
+            f"{len(result.set_aside)} sentence(s) with estimative words set aside "
+            f"({summary}); --format json lists them"
+        )

@@ -39,11 +39,15 @@ SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # fi
 VAGUE = {"days": dt.timedelta(days=14), "weeks": dt.timedelta(weeks=8)}
 VAGUE_MONTHS = {"months": 6, "years": 36}
 
-_MONTH_RE = (r"(?:january|february|march|april|may|june|july|august|september|october|"
-             r"november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)")
+_MONTH_RE = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
+)
 _YEAR_RE = r"(?:19|20|21)\d\d"
-_NUM_RE = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-           r"eighteen|twenty|thirty|a\s+few|few|several|a\s+couple\s+of|couple\s+of)")
+_NUM_RE = (
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"eighteen|twenty|thirty|a\s+few|few|several|a\s+couple\s+of|couple\s+of)"
+)
 _UNIT_RE = r"(?:days?|weeks?|months?|years?|decades?)"
 
 
@@ -63,8 +67,13 @@ class Deadline:
         return f"by {self.date.day} {calendar.month_name[self.date.month]} {self.date.year}"
 
     def to_dict(self) -> dict:
-        return {"date": self.date.isoformat(), "phrase": self.phrase, "start": self.start,
-                "end": self.end, "rule": self.rule}
+        return {
+            "date": self.date.isoformat(),
+            "phrase": self.phrase,
+            "start": self.start,
+            "end": self.end,
+            "rule": self.rule,
+        }
 
 
 # ------------------------------------------------------------------------ calendar
@@ -96,7 +105,7 @@ def divmod_month(year: int, month: int) -> tuple[int, int]:
 
 
 def _season(name: str, published: dt.date, following: bool) -> tuple[dt.date, dt.date]:
-    """"this/the winter" (first not yet ended) or "next winter" (first not yet begun)."""
+    """ "this/the winter" (first not yet ended) or "next winter" (first not yet begun)."""
     for year in (published.year - 1, published.year, published.year + 1):
         start, end = season_bounds(name, year)
         if (start > published) if following else (end >= published):
@@ -104,8 +113,7 @@ def _season(name: str, published: dt.date, following: bool) -> tuple[dt.date, dt
     return season_bounds(name, published.year + 1)
 
 
-def _month(month: int, published: dt.date, year: int | None = None,
-           following: bool = False) -> int:
+def _month(month: int, published: dt.date, year: int | None = None, following: bool = False) -> int:
     """The year of the next ``month`` that has not ended (or, ``following``, not begun)."""
     if year is not None:
         return year
@@ -150,6 +158,7 @@ def _rule(pattern: str) -> Callable[[Resolver], Resolver]:
     def register(function: Resolver) -> Resolver:
         _RULES.append((re.compile(pattern, re.IGNORECASE), function))
         return function
+
     return register
 
 
@@ -157,12 +166,16 @@ def _before(match: re.Match) -> bool:
     return (match["prep"] or "").lower().strip() == "before"
 
 
-_PREP = (r"\b(?:(?P<prep>by|before|until|till|through|throughout|in|within|during|for|into|"
-         r"from|on|at)\s+)?")
+_PREP = (
+    r"\b(?:(?P<prep>by|before|until|till|through|throughout|in|within|during|for|into|"
+    r"from|on|at)\s+)?"
+)
 
 
-@_rule(_PREP + r"(?:the\s+)?end\s+of\s+(?:(?P<this>this|the|next)\s+)?"
-       r"(?P<unit>year|month|week|decade|quarter|summer|winter|spring|autumn|fall)\b")
+@_rule(
+    _PREP + r"(?:the\s+)?end\s+of\s+(?:(?P<this>this|the|next)\s+)?"
+    r"(?P<unit>year|month|week|decade|quarter|summer|winter|spring|autumn|fall)\b"
+)
 def _end_of_period(match, published):
     unit, which = match["unit"].lower(), (match["this"] or "the").lower()
     following = which == "next"
@@ -183,8 +196,14 @@ def _end_of_period(match, published):
     return _season(unit, published, following)[1], f"end of the {unit}"
 
 
-@_rule(_PREP + r"(?:the\s+)?end\s+of\s+(?P<month>" + _MONTH_RE + r")\b(?:\s+(?P<year>"
-       + _YEAR_RE + r"))?")
+@_rule(
+    _PREP
+    + r"(?:the\s+)?end\s+of\s+(?P<month>"
+    + _MONTH_RE
+    + r")\b(?:\s+(?P<year>"
+    + _YEAR_RE
+    + r"))?"
+)
 def _end_of_month_named(match, published):
     month = MONTHS[match["month"].lower()]
     year = _month(month, published, int(match["year"]) if match["year"] else None)
@@ -196,9 +215,12 @@ def _end_of_year_named(match, published):
     return dt.date(int(match["year"]), 12, 31), "end of the year named"
 
 
-@_rule(_PREP + r"(?:the\s+)?(?P<part>middle|mid|first\s+half|second\s+half|start|beginning|"
-       r"early|late|latter\s+part)(?:\s+of|-)?\s*(?:(?P<which>this|next)\s+year|(?P<year>"
-       + _YEAR_RE + r"))\b")
+@_rule(
+    _PREP + r"(?:the\s+)?(?P<part>middle|mid|first\s+half|second\s+half|start|beginning|"
+    r"early|late|latter\s+part)(?:\s+of|-)?\s*(?:(?P<which>this|next)\s+year|(?P<year>"
+    + _YEAR_RE
+    + r"))\b"
+)
 def _part_of_year(match, published):
     if match["year"]:
         year = int(match["year"])
@@ -216,12 +238,22 @@ def _part_of_year(match, published):
     return dt.date(year, 12, 31), "late in the year"
 
 
-@_rule(_PREP + r"(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
-       r"(?:\s+of\s+(?:(?P<which>this|next)\s+year|(?P<year>" + _YEAR_RE + r")))?\b"
-       r"|\b(?P<qq>q[1-4])(?:\s+(?P<year2>" + _YEAR_RE + r"))?\b")
+@_rule(
+    _PREP + r"(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
+    r"(?:\s+of\s+(?:(?P<which>this|next)\s+year|(?P<year>" + _YEAR_RE + r")))?\b"
+    r"|\b(?P<qq>q[1-4])(?:\s+(?P<year2>" + _YEAR_RE + r"))?\b"
+)
 def _quarter(match, published):
-    names = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-             "4th": 4}
+    names = {
+        "first": 1,
+        "1st": 1,
+        "second": 2,
+        "2nd": 2,
+        "third": 3,
+        "3rd": 3,
+        "fourth": 4,
+        "4th": 4,
+    }
     quarter = int(match["qq"][1]) if match["qq"] else names[match["q"].lower()]
     if match["year"] or match["year2"]:
         year = int(match["year"] or match["year2"])
@@ -232,14 +264,21 @@ def _quarter(match, published):
     return end_of_month(year, quarter * 3), "end of the quarter named"
 
 
-@_rule(r"\b(?:(?P<prep>by|before|until|till|through|in|on|at)\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-       r"\s+(?:of\s+)?(?P<month>" + _MONTH_RE + r")\b(?:,?\s+(?P<year>" + _YEAR_RE + r"))?")
+@_rule(
+    r"\b(?:(?P<prep>by|before|until|till|through|in|on|at)\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+    r"\s+(?:of\s+)?(?P<month>" + _MONTH_RE + r")\b(?:,?\s+(?P<year>" + _YEAR_RE + r"))?"
+)
 def _day_month(match, published):
     return _exact_day(match, published)
 
 
-@_rule(r"\b(?:(?P<prep>by|before|until|till|through|in|on|at)\s+)?(?P<month>" + _MONTH_RE
-       + r")\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>" + _YEAR_RE + r"))?")
+@_rule(
+    r"\b(?:(?P<prep>by|before|until|till|through|in|on|at)\s+)?(?P<month>"
+    + _MONTH_RE
+    + r")\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>"
+    + _YEAR_RE
+    + r"))?"
+)
 def _month_day(match, published):
     return _exact_day(match, published)
 
@@ -265,9 +304,11 @@ def _exact_day(match, published):
     return date, "the date named"
 
 
-@_rule(r"\b(?:(?P<prep>by|before|until|till|through|in|during|for|from|into|since)\s+|"
-       r"(?P<det>a|an|the|its|their|his|her|this|next|last)\s+)"
-       r"(?P<month>" + _MONTH_RE + r")\b(?:\s+(?P<year>" + _YEAR_RE + r"))?(?!\s*\d)")
+@_rule(
+    r"\b(?:(?P<prep>by|before|until|till|through|in|during|for|from|into|since)\s+|"
+    r"(?P<det>a|an|the|its|their|his|her|this|next|last)\s+)"
+    r"(?P<month>" + _MONTH_RE + r")\b(?:\s+(?P<year>" + _YEAR_RE + r"))?(?!\s*\d)"
+)
 def _month_named(match, published):
     if match["month"][0].islower():
         return None  # "the march of progress", the modal "may": months are capitalised
@@ -283,7 +324,7 @@ def _month_named(match, published):
 
 @_rule(r"(?<=[a-z,]\s)(?P<month>" + _MONTH_RE + r")\b(?!\s*\d)")
 def _bare_month(match, published):
-    """"he spends October injured": a month named mid-sentence, without a preposition."""
+    """ "he spends October injured": a month named mid-sentence, without a preposition."""
     word = match["month"]
     if not word[0].isupper() or word.lower() in ("may", "march", "jan", "mar", "sep", "dec"):
         return None
@@ -291,8 +332,11 @@ def _bare_month(match, published):
     return end_of_month(_month(month, published), month), "end of the month named"
 
 
-@_rule(r"\b(?P<prep>by|before|until|till|through|in|during|for|within|from)\s+(?P<year>"
-       + _YEAR_RE + r")\b(?!\s*[-–]?\s*\d)")
+@_rule(
+    r"\b(?P<prep>by|before|until|till|through|in|during|for|within|from)\s+(?P<year>"
+    + _YEAR_RE
+    + r")\b(?!\s*[-–]?\s*\d)"
+)
 def _year_named(match, published):
     year = int(match["year"])
     if _before(match):
@@ -312,8 +356,10 @@ def _this_next(match, published):
         month = add_months(published.replace(day=1), int(following))
         return end_of_month(month.year, month.month), f"end of {match['which']} month"
     if unit == "week":
-        return (end_of_week(published) + dt.timedelta(weeks=int(following)),
-                f"end of {match['which']} week (Sunday)")
+        return (
+            end_of_week(published) + dt.timedelta(weeks=int(following)),
+            f"end of {match['which']} week (Sunday)",
+        )
     if unit == "decade":
         decade_end = published.year - published.year % 10 + 9 + 10 * following
         return dt.date(decade_end, 12, 31), "end of the decade"
@@ -334,10 +380,15 @@ def _season_named(match, published):
     return end, f"end of {which or 'the'} {match['season'].lower()}"
 
 
-@_rule(r"\b(?:(?P<prep>within|in|over|during|inside)\s+)(?:the\s+)?(?:(?:next|coming|"
-       r"following)\s+)?(?P<n>" + _NUM_RE + r")\s+(?P<unit>" + _UNIT_RE + r")\b"
-       r"(?:'s\s+time|\s+time)?|\b(?P<n2>" + _NUM_RE + r")\s+(?P<unit2>" + _UNIT_RE
-       + r")\s+from\s+now\b")
+@_rule(
+    r"\b(?:(?P<prep>within|in|over|during|inside)\s+)(?:the\s+)?(?:(?:next|coming|"
+    r"following)\s+)?(?P<n>" + _NUM_RE + r")\s+(?P<unit>" + _UNIT_RE + r")\b"
+    r"(?:'s\s+time|\s+time)?|\b(?P<n2>"
+    + _NUM_RE
+    + r")\s+(?P<unit2>"
+    + _UNIT_RE
+    + r")\s+from\s+now\b"
+)
 def _duration(match, published):
     amount = _count(match["n"] or match["n2"])
     unit = (match["unit"] or match["unit2"]).lower()
@@ -346,8 +397,10 @@ def _duration(match, published):
     return _after(published, amount, unit), f"{amount:g} {unit.rstrip('s')}(s) after publication"
 
 
-@_rule(r"\b(?:within|in|over)\s+(?:the\s+)?(?:(?P<coming>next|coming)\s+)?(?P<unit>days|weeks|"
-       r"months|years)\b")
+@_rule(
+    r"\b(?:within|in|over)\s+(?:the\s+)?(?:(?P<coming>next|coming)\s+)?(?P<unit>days|weeks|"
+    r"months|years)\b"
+)
 def _vague_duration(match, published):
     unit = match["unit"].lower()
     if unit in VAGUE:
@@ -369,8 +422,10 @@ def _near(match, published):
     return sunday, "the Sunday of that weekend"
 
 
-@_rule(r"\b(?:(?P<prep>on|by|before|until|till|this|next)\s+)(?P<day>monday|tuesday|wednesday|"
-       r"thursday|friday|saturday|sunday)\b")
+@_rule(
+    r"\b(?:(?P<prep>on|by|before|until|till|this|next)\s+)(?P<day>monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)\b"
+)
 def _weekday(match, published):
     target = WEEKDAYS[match["day"].lower()]
     days = (target - published.weekday()) % 7 or 7
@@ -382,8 +437,10 @@ def _weekday(match, published):
     return date, "the next such weekday"
 
 
-@_rule(r"\b(?:(?P<prep>by|before|until|till|at|for|over)\s+)(?P<day>christmas(?:\s+day)?|"
-       r"christmas\s+eve|new\s+year'?s?(?:\s+(?:day|eve))?|the\s+new\s+year|year-end|year\s+end)\b")
+@_rule(
+    r"\b(?:(?P<prep>by|before|until|till|at|for|over)\s+)(?P<day>christmas(?:\s+day)?|"
+    r"christmas\s+eve|new\s+year'?s?(?:\s+(?:day|eve))?|the\s+new\s+year|year-end|year\s+end)\b"
+)
 def _holiday(match, published):
     day = " ".join(match["day"].lower().split())
     if day.startswith("christmas"):
@@ -408,8 +465,9 @@ _EVENT = re.compile(
 )
 
 
-def find_deadlines(text: str, published: dt.date, start: int = 0,
-                   end: int | None = None) -> list[Deadline]:
+def find_deadlines(
+    text: str, published: dt.date, start: int = 0, end: int | None = None
+) -> list[Deadline]:
     """Every time expression in ``text[start:end]`` with the date it resolves to, in
     order; where expressions overlap the longest wins."""
     end = len(text) if end is None else end
@@ -423,8 +481,15 @@ def find_deadlines(text: str, published: dt.date, start: int = 0,
             if resolved is None:
                 continue
             date, rule = resolved
-            found.append(Deadline(date, match.group().strip(), match.start() + start,
-                                  match.start() + start + len(match.group().strip()), rule))
+            found.append(
+                Deadline(
+                    date,
+                    match.group().strip(),
+                    match.start() + start,
+                    match.start() + start + len(match.group().strip()),
+                    rule,
+                )
+            )
     found.sort(key=lambda d: (-(d.end - d.start), d.start))
     chosen: list[Deadline] = []
     for deadline in found:
@@ -433,8 +498,13 @@ def find_deadlines(text: str, published: dt.date, start: int = 0,
     return sorted(chosen, key=lambda d: d.start)
 
 
-def find_deadline(text: str, published: dt.date, start: int = 0, end: int | None = None,
-                  exclude: tuple[int, int] | None = None) -> Deadline | None:
+def find_deadline(
+    text: str,
+    published: dt.date,
+    start: int = 0,
+    end: int | None = None,
+    exclude: tuple[int, int] | None = None,
+) -> Deadline | None:
     """The first time expression of ``text[start:end]`` that lies on or after the
     publication date (an earlier one describes the past), outside ``exclude``."""
     for deadline in find_deadlines(text, published, start, end):

@@ -76,8 +76,9 @@ def load_passage(path: Path) -> Passage:
             start, end = _locate(text, item["quote"], f"{path.name} [{kind}]")
             hedge_start = hedge_end = None
             if item.get("hedge"):
-                offset = text.translate(_STRAIGHT).find(item["hedge"].translate(_STRAIGHT),
-                                                        start, end)
+                offset = text.translate(_STRAIGHT).find(
+                    item["hedge"].translate(_STRAIGHT), start, end
+                )
                 if offset == -1:
                     raise ValueError(f"{path.name}: hedge {item['hedge']!r} not in its quote")
                 hedge_start, hedge_end = offset, offset + len(item["hedge"])
@@ -116,12 +117,17 @@ def match(passage: Passage, candidates: list[Candidate]) -> Result:
     result = Result(passage, candidates)
     unused = list(candidates)
     for label in passage.forecasts:
-        touching = [c for c in unused
-                    if _overlap((c.clause_start, c.clause_end), (label.start, label.end))]
+        touching = [
+            c for c in unused if _overlap((c.clause_start, c.clause_end), (label.start, label.end))
+        ]
         if label.hedge_start is not None and len(touching) > 1:
-            by_hedge = [c for c in touching
-                        if any(_overlap(span, (label.hedge_start, label.hedge_end))
-                               for span in c.hedge_spans)]
+            by_hedge = [
+                c
+                for c in touching
+                if any(
+                    _overlap(span, (label.hedge_start, label.hedge_end)) for span in c.hedge_spans
+                )
+            ]
             touching = by_hedge or touching
         if touching:
             result.found.append((label, touching[0]))
@@ -130,8 +136,10 @@ def match(passage: Passage, candidates: list[Candidate]) -> Result:
             result.missed.append(label)
     for candidate in unused:
         clause = (candidate.clause_start, candidate.clause_end)
-        if any(label.kind == "borderline" and _overlap(clause, (label.start, label.end))
-               for label in passage.labels):
+        if any(
+            label.kind == "borderline" and _overlap(clause, (label.start, label.end))
+            for label in passage.labels
+        ):
             result.borderline.append(candidate)
             continue
         result.false.append(candidate)
@@ -158,12 +166,18 @@ class Scores:
 
     def to_dict(self) -> dict:
         return {
-            "passages": self.passages, "labelled": self.labelled,
-            "candidates": self.candidates, "found": self.found, "false": self.false,
-            "precision": self.precision, "recall": self.recall, "mae": self.mae,
+            "passages": self.passages,
+            "labelled": self.labelled,
+            "candidates": self.candidates,
+            "found": self.found,
+            "false": self.false,
+            "precision": self.precision,
+            "recall": self.recall,
+            "mae": self.mae,
             "negation_agrees": list(self.negation),
             "conditional_agrees": list(self.conditional),
-            "origin_agrees": list(self.origin), "deadline_agrees": list(self.deadline),
+            "origin_agrees": list(self.origin),
+            "deadline_agrees": list(self.deadline),
         }
 
 
@@ -186,8 +200,12 @@ def score(results: list[Result]) -> Scores:
     found = sum(len(r.found) for r in results)
     false = sum(len(r.false) for r in results)
     labelled = sum(len(r.passage.forecasts) for r in results)
-    errors = [abs(c.probability - label.data["probability"])
-              for r in results for label, c in r.found if "probability" in label.data]
+    errors = [
+        abs(c.probability - label.data["probability"])
+        for r in results
+        for label, c in r.found
+        if "probability" in label.data
+    ]
     return Scores(
         passages=len(results),
         labelled=labelled,
@@ -197,12 +215,17 @@ def score(results: list[Result]) -> Scores:
         precision=found / (found + false) if found + false else 1.0,
         recall=found / labelled if labelled else 1.0,
         mae=sum(errors) / len(errors) if errors else None,
-        negation=_agreement(results, lambda d, c: None if "negated" not in d
-                            else d["negated"] == c.negated),
-        conditional=_agreement(results, lambda d, c: None if "conditional" not in d
-                               else d["conditional"] == c.conditional),
-        origin=_agreement(results, lambda d, c: None if "stated" not in d
-                          else (c.origin == "stated") == d["stated"]),
+        negation=_agreement(
+            results, lambda d, c: None if "negated" not in d else d["negated"] == c.negated
+        ),
+        conditional=_agreement(
+            results,
+            lambda d, c: None if "conditional" not in d else d["conditional"] == c.conditional,
+        ),
+        origin=_agreement(
+            results,
+            lambda d, c: None if "stated" not in d else (c.origin == "stated") == d["stated"],
+        ),
         deadline=_agreement(results, _deadline_agrees),
     )
 

@@ -48,13 +48,65 @@ MAX_QUESTION = 240  # a suggested question longer than this is cut (the statemen
 
 # ------------------------------------------------------------------------ sentences
 
-_ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "jr",
-    "sr", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "e.u", "no", "nos", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co",
-    "corp", "approx", "cf", "al", "fig", "vol", "pp", "op", "ed", "rev", "hon", "adm", "capt",
-    "cmdr", "maj"
-})
+_ABBREVIATIONS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "jr",
+        "sr",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.u",
+        "no",
+        "nos",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "approx",
+        "cf",
+        "al",
+        "fig",
+        "vol",
+        "pp",
+        "op",
+        "ed",
+        "rev",
+        "hon",
+        "adm",
+        "capt",
+        "cmdr",
+        "maj",
+    }
+)
 _SPEAKER = re.compile(
     r"(?P<label>(?:[A-Z][A-Z.'’\-]*(?:[ \t]+[A-Z][A-Z.'’\-]*){0,3})(?:[ \t]*\([^()\n]{1,60}\))?"
     r"|Q|A)[ \t]*:[ \t]+"
@@ -111,7 +163,7 @@ def _blocks(text: str) -> list[tuple[int, int, str | None]]:
 def _is_boundary(text: str, block_start: int, match: re.Match, block_end: int) -> bool:
     """Whether the terminator ``match`` ends a sentence; ``block_start`` is where the
     sentence being built began."""
-    rest = text[match.end():block_end]
+    rest = text[match.end() : block_end]
     if not rest.strip():
         return True
     if not rest[:1].isspace():
@@ -120,13 +172,13 @@ def _is_boundary(text: str, block_start: int, match: re.Match, block_end: int) -
     if not (following.isupper() or following.isdigit() or following in "\"“‘'([—-"):
         return False
     if match.group().startswith("."):
-        word = re.search(r"([\w.]+)$", text[block_start:match.start()])
+        word = re.search(r"([\w.]+)$", text[block_start : match.start()])
         previous = word.group(1).lower() if word else ""
         if previous in _ABBREVIATIONS or (len(previous) == 1 and previous.isalpha()):
             return False
         if re.fullmatch(r"(?:[a-z]\.)+[a-z]", previous):
             return False  # U.S. or e.g.
-        if _LIST_MARKER.match(text[block_start:match.end()]):
+        if _LIST_MARKER.match(text[block_start : match.end()]):
             return False  # "1. City will win the league"
     return True
 
@@ -192,7 +244,7 @@ def clause_parts(sentence: Sentence, text: str) -> list[tuple[int, int]]:
     """A sentence split where it joins independent claims: at ";" and at ", but"."""
     cuts = [sentence.start]
     # not ", but to VP" ("has no choice, but to clarify") nor ", but not X"
-    splits = re.finditer(r";|,\s+but\s+(?!to\b|not\b|only\b)", text[sentence.start:sentence.end])
+    splits = re.finditer(r";|,\s+but\s+(?!to\b|not\b|only\b)", text[sentence.start : sentence.end])
     for match in splits:
         cuts.append(sentence.start + match.end())
     cuts.append(sentence.end)
@@ -296,8 +348,14 @@ class SetAside:
     speaker: str | None = None
 
     def to_dict(self) -> dict:
-        return {"sentence": self.sentence, "start": self.start, "end": self.end,
-                "reason": self.reason, "words": self.words, "speaker": self.speaker}
+        return {
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "reason": self.reason,
+            "words": self.words,
+            "speaker": self.speaker,
+        }
 
 
 @dataclass(frozen=True)
@@ -352,58 +410,210 @@ _POSTPOSED = re.compile(
     r"\s*[.!\"”]*\s*$",
     re.IGNORECASE,
 )
-_ENDORSED = re.compile(r"\b(?:so\s+do\s+(?:I|we)|as\s+do\s+(?:I|we)|I\s+agree|we\s+agree|"
-                       r"I\s+think\s+so\s+too|I\s+concur)\b", re.IGNORECASE)
-_WISH = re.compile(r"\b(?:hopes?|hoped|hoping|wish|wishes|wished|wants?|wanted|pray|prays|"
-                   r"let's\s+hope|if\s+only)\b", re.IGNORECASE)
-_FIRST_PERSON = frozenset({"i", "we", "i've", "i'd", "we've", "we'd", "i'm", "we're", "i'll",
-                           "we'll"})
-_BOUNDARY_WORDS = frozenset({"and", "but", "that", "because", "while", "so", "as", "though",
-                             "although", "if", "when"})
+_ENDORSED = re.compile(
+    r"\b(?:so\s+do\s+(?:I|we)|as\s+do\s+(?:I|we)|I\s+agree|we\s+agree|"
+    r"I\s+think\s+so\s+too|I\s+concur)\b",
+    re.IGNORECASE,
+)
+_WISH = re.compile(
+    r"\b(?:hopes?|hoped|hoping|wish|wishes|wished|wants?|wanted|pray|prays|"
+    r"let's\s+hope|if\s+only)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = frozenset(
+    {"i", "we", "i've", "i'd", "we've", "we'd", "i'm", "we're", "i'll", "we'll"}
+)
+_BOUNDARY_WORDS = frozenset(
+    {"and", "but", "that", "because", "while", "so", "as", "though", "although", "if", "when"}
+)
 _WH = frozenset({"what", "whether", "who", "which", "when", "how", "where", "why", "if"})
-_DISCOURSE = re.compile(r"^(?:see\b(?:\s*$|\s+(?:what|how|whether|if|who|which|when|about)\b)|"
-                        r"(?:return\s+to|talk|discuss|come\s+back|look\s+at|hear|find\s+out|"
-                        r"be\s+(?:right\s+)?back|get\s+to|leave\s+it|never\s+know|"
-                        r"have\s+to\s+wait|be\s+off|take\s+a|pick\s+this\s+up|know)\b)")
-_SELF_REFERENCE = re.compile(r"\b(?:newsletter|column|show|podcast|programme|program|"
-                             r"episode|blog|series|issue|broadcast)\s*$", re.IGNORECASE)
-_PAST_AUX = frozenset({"was", "were", "had", "wasn't", "weren't", "hadn't", "did", "didn't",
-                       "seemed", "looked", "appeared", "thought", "felt"})
-_IRREGULAR_PAST = frozenset({
-    "was", "were", "had", "did", "knew", "went", "came", "saw", "said", "thought", "made",
-    "took", "got", "gave", "told", "felt", "became", "left", "found", "won", "lost", "ran",
-    "began", "fell", "rose", "held", "kept", "brought", "bought", "meant", "paid", "sent",
-    "spent", "stood", "understood", "wrote", "chose", "drove", "broke", "spoke", "forgot",
-    "led", "met", "sold", "built", "caught", "taught", "fought", "sought", "struck"
-})
-_FUTURE_WORDS = frozenset({"will", "shall", "won't", "shan't", "gonna", "may", "might",
-                           "could", "would", "should", "soon", "eventually", "someday",
-                           "tomorrow", "next", "future", "upcoming", "coming", "sooner",
-                           "later", "ahead"})
-_PAST_TIME = re.compile(r"\b(?:ago|yesterday|last\s+(?:year|month|week|night|season|time|"
-                        r"summer|winter|spring|autumn|fall)|earlier\s+this\s+(?:year|month|"
-                        r"week)|previously|back\s+then|at\s+the\s+time)\b", re.IGNORECASE)
-_PREP_DET = frozenset({"a", "an", "the", "under", "in", "on", "at", "by", "for", "with",
-                       "from", "of", "into", "over", "after", "before", "about", "as", "than",
-                       "through", "via", "because", "since", "this", "that", "these", "those"})
-_NEEDS_FUTURE = frozenset({"certain", "certainly", "almost certain", "no doubt", "not sure",
-                           "nearly certain"})
+_DISCOURSE = re.compile(
+    r"^(?:see\b(?:\s*$|\s+(?:what|how|whether|if|who|which|when|about)\b)|"
+    r"(?:return\s+to|talk|discuss|come\s+back|look\s+at|hear|find\s+out|"
+    r"be\s+(?:right\s+)?back|get\s+to|leave\s+it|never\s+know|"
+    r"have\s+to\s+wait|be\s+off|take\s+a|pick\s+this\s+up|know)\b)"
+)
+_SELF_REFERENCE = re.compile(
+    r"\b(?:newsletter|column|show|podcast|programme|program|"
+    r"episode|blog|series|issue|broadcast)\s*$",
+    re.IGNORECASE,
+)
+_PAST_AUX = frozenset(
+    {
+        "was",
+        "were",
+        "had",
+        "wasn't",
+        "weren't",
+        "hadn't",
+        "did",
+        "didn't",
+        "seemed",
+        "looked",
+        "appeared",
+        "thought",
+        "felt",
+    }
+)
+_IRREGULAR_PAST = frozenset(
+    {
+        "was",
+        "were",
+        "had",
+        "did",
+        "knew",
+        "went",
+        "came",
+        "saw",
+        "said",
+        "thought",
+        "made",
+        "took",
+        "got",
+        "gave",
+        "told",
+        "felt",
+        "became",
+        "left",
+        "found",
+        "won",
+        "lost",
+        "ran",
+        "began",
+        "fell",
+        "rose",
+        "held",
+        "kept",
+        "brought",
+        "bought",
+        "meant",
+        "paid",
+        "sent",
+        "spent",
+        "stood",
+        "understood",
+        "wrote",
+        "chose",
+        "drove",
+        "broke",
+        "spoke",
+        "forgot",
+        "led",
+        "met",
+        "sold",
+        "built",
+        "caught",
+        "taught",
+        "fought",
+        "sought",
+        "struck",
+    }
+)
+_FUTURE_WORDS = frozenset(
+    {
+        "will",
+        "shall",
+        "won't",
+        "shan't",
+        "gonna",
+        "may",
+        "might",
+        "could",
+        "would",
+        "should",
+        "soon",
+        "eventually",
+        "someday",
+        "tomorrow",
+        "next",
+        "future",
+        "upcoming",
+        "coming",
+        "sooner",
+        "later",
+        "ahead",
+    }
+)
+_PAST_TIME = re.compile(
+    r"\b(?:ago|yesterday|last\s+(?:year|month|week|night|season|time|"
+    r"summer|winter|spring|autumn|fall)|earlier\s+this\s+(?:year|month|"
+    r"week)|previously|back\s+then|at\s+the\s+time)\b",
+    re.IGNORECASE,
+)
+_PREP_DET = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "under",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "of",
+        "into",
+        "over",
+        "after",
+        "before",
+        "about",
+        "as",
+        "than",
+        "through",
+        "via",
+        "because",
+        "since",
+        "this",
+        "that",
+        "these",
+        "those",
+    }
+)
+_NEEDS_FUTURE = frozenset(
+    {"certain", "certainly", "almost certain", "no doubt", "not sure", "nearly certain"}
+)
 _CONDITION = re.compile(
     r"\b(?P<word>if|unless|provided(?:\s+that)?|providing(?:\s+that)?|as\s+long\s+as|"
     r"so\s+long\s+as|in\s+the\s+event\s+(?:that|of)|assuming(?:\s+that)?|"
     r"on\s+condition\s+that)\b",
     re.IGNORECASE,
 )
-_NOT_CONDITION_BEFORE = frozenset({"surprised", "wonder", "wondering", "wondered", "ask",
-                                   "asks", "asked", "asking", "see", "know", "knows", "sure",
-                                   "unclear", "doubt", "even", "especially", "as", "check",
-                                   "decide", "tell", "whether"})
-_NOT_CONDITION_AFTER = frozenset({"any", "not", "so", "anything", "ever", "necessary",
-                                  "possible", "only", "anyone"})
-_SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "there", "this",
-                               "that", "who"})
-_HYPOTHETICAL_NOUN = re.compile(r"^\s*(?:of|for)\s+(?:(?:a|an|the)\s+)?(?P<noun>[a-z]+)",
-                                re.IGNORECASE)
+_NOT_CONDITION_BEFORE = frozenset(
+    {
+        "surprised",
+        "wonder",
+        "wondering",
+        "wondered",
+        "ask",
+        "asks",
+        "asked",
+        "asking",
+        "see",
+        "know",
+        "knows",
+        "sure",
+        "unclear",
+        "doubt",
+        "even",
+        "especially",
+        "as",
+        "check",
+        "decide",
+        "tell",
+        "whether",
+    }
+)
+_NOT_CONDITION_AFTER = frozenset(
+    {"any", "not", "so", "anything", "ever", "necessary", "possible", "only", "anyone"}
+)
+_SUBJECT_PRONOUNS = frozenset(
+    {"i", "we", "you", "he", "she", "it", "they", "there", "this", "that", "who"}
+)
+_HYPOTHETICAL_NOUN = re.compile(
+    r"^\s*(?:of|for)\s+(?:(?:a|an|the)\s+)?(?P<noun>[a-z]+)", re.IGNORECASE
+)
 
 
 def _inside(position: int, regions: list[tuple[int, int]]) -> bool:
@@ -419,28 +629,28 @@ def _first_person(words: list[str]) -> bool:
 
 
 def _reported(text: str, part: tuple[int, int], cue: Cue) -> bool:
-    part_text = text[part[0]:part[1]]
+    part_text = text[part[0] : part[1]]
     if _ENDORSED.search(part_text):
         return False
     if _ACCORDING.search(part_text):
         return True
-    before = text[part[0]:cue.start]
+    before = text[part[0] : cue.start]
     for match in reversed(list(_REPORTING.finditer(before))):
         start = part[0] + match.start()
-        subject_text = text[part[0]:start]
+        subject_text = text[part[0] : start]
         # the subject: back to the last clause boundary before the reporting verb
         cut = max(subject_text.rfind(","), subject_text.rfind(":"), subject_text.rfind("—"))
-        subject_words = [t.text for t in tokenize(subject_text[cut + 1:])]
+        subject_words = [t.text for t in tokenize(subject_text[cut + 1 :])]
         while subject_words and subject_words[0] in _BOUNDARY_WORDS:
             subject_words.pop(0)
         return not _first_person(subject_words)
-    after = text[cue.end:part[1]]
+    after = text[cue.end : part[1]]
     postposed = _POSTPOSED.search(after)
     return bool(postposed and not _first_person([t.text for t in tokenize(postposed.group())]))
 
 
 def _is_wish(text: str, part: tuple[int, int], cue: Cue) -> bool:
-    return bool(_WISH.search(text[part[0]:cue.start]))
+    return bool(_WISH.search(text[part[0] : cue.start]))
 
 
 def _embedded_question(tokens: list[Token], index: int, text: str, part_end: int) -> bool:
@@ -451,7 +661,7 @@ def _embedded_question(tokens: list[Token], index: int, text: str, part_end: int
         if tokens[j].text in _WH:
             if j == 0 or not tokens[j - 1].is_word:
                 # "What will happen instead is a slow muddle": a pseudo-cleft, a forecast.
-                rest = text[tokens[index].end:part_end]
+                rest = text[tokens[index].end : part_end]
                 return not re.search(r"\b(?:is|was|will be)\b", rest)
             return True
     return False
@@ -459,36 +669,66 @@ def _embedded_question(tokens: list[Token], index: int, text: str, part_end: int
 
 def _intention(tokens: list[Token], index: int, text: str, cue: Cue) -> bool:
     token = tokens[index]
-    subject = token.text[:-3] if token.text.endswith("'ll") else (
-        tokens[index - 1].text if index > 0 else "")
+    subject = (
+        token.text[:-3]
+        if token.text.endswith("'ll")
+        else (tokens[index - 1].text if index > 0 else "")
+    )
     if subject.endswith("'ll"):
         subject = subject[:-3]
     if subject == "i":
         return True
-    after = " ".join(t.text if t.is_word else "" for t in tokens[index + 1:index + 4])
+    after = " ".join(t.text if t.is_word else "" for t in tokens[index + 1 : index + 4])
     if subject in ("we", "you") and _DISCOURSE.match(after):
         return True
-    return bool(_SELF_REFERENCE.search(text[max(0, token.start - 40):token.start]))
+    return bool(_SELF_REFERENCE.search(text[max(0, token.start - 40) : token.start]))
 
 
-def _past(tokens: list[Token], first: int, last: int, cue: Cue, text: str,
-          part: tuple[int, int], published: dt.date) -> bool:
+def _past(
+    tokens: list[Token],
+    first: int,
+    last: int,
+    cue: Cue,
+    text: str,
+    part: tuple[int, int],
+    published: dt.date,
+) -> bool:
     words = [t.text for t in tokens]
-    nxt = words[last + 1:last + 4]
+    nxt = words[last + 1 : last + 4]
     if cue.kind == "modal":
-        if "was" in words[first:last + 1] or "were" in words[first:last + 1]:
+        if "was" in words[first : last + 1] or "were" in words[first : last + 1]:
             return True  # "was going to"
-        skip = [w for w in nxt if w not in {"not", "never", "well", "easily", "already",
-                                            "also", "still", "even", "just", "actually",
-                                            "perhaps", "probably", "possibly"}]
+        skip = [
+            w
+            for w in nxt
+            if w
+            not in {
+                "not",
+                "never",
+                "well",
+                "easily",
+                "already",
+                "also",
+                "still",
+                "even",
+                "just",
+                "actually",
+                "perhaps",
+                "probably",
+                "possibly",
+            }
+        ]
         return words[first] != "will" and skip[:1] == ["have"]  # "may have", "could have"
-    back = words[max(0, first - 4):first]
-    if (cue.kind in ("adjective", "noun", "idiom", "number")
-            and any(w in _PAST_AUX for w in back[-3:])
-            and "will" not in back and "would" not in back):
+    back = words[max(0, first - 4) : first]
+    if (
+        cue.kind in ("adjective", "noun", "idiom", "number")
+        and any(w in _PAST_AUX for w in back[-3:])
+        and "will" not in back
+        and "would" not in back
+    ):
         return True
     if cue.kind in ("adjective", "noun"):
-        complement = words[last + 1:last + 9]
+        complement = words[last + 1 : last + 9]
         if complement[:3] == ["to", "have", complement[2] if len(complement) > 2 else ""]:
             return True
         for w in complement:
@@ -497,10 +737,10 @@ def _past(tokens: list[Token], first: int, last: int, cue: Cue, text: str,
             if w in {"was", "were", "had", "did"}:
                 return True
     if cue.kind == "adverb":
-        near = words[max(0, first - 2):first] + words[last + 1:last + 3]
+        near = words[max(0, first - 2) : first] + words[last + 1 : last + 3]
         if any(w in _PAST_AUX or w in _IRREGULAR_PAST for w in near):
             return True
-    before_text = text[part[0]:part[1]]
+    before_text = text[part[0] : part[1]]
     has_future = any(w in _FUTURE_WORDS or w.endswith("'ll") for w in words)
     if _PAST_TIME.search(before_text) and not has_future:
         return True
@@ -508,8 +748,27 @@ def _past(tokens: list[Token], first: int, last: int, cue: Cue, text: str,
     return bool(years) and max(years) < published.year and not has_future
 
 
-_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "it", "i'm", "we're", "it's",
-                       "he's", "she's", "they're", "you're", "that", "this", "that's"})
+_PRONOUNS = frozenset(
+    {
+        "i",
+        "we",
+        "you",
+        "he",
+        "she",
+        "they",
+        "it",
+        "i'm",
+        "we're",
+        "it's",
+        "he's",
+        "she's",
+        "they're",
+        "you're",
+        "that",
+        "this",
+        "that's",
+    }
+)
 
 
 def _needs_future(cue: Cue, entry, tokens: list[Token], first: int) -> bool:
@@ -523,8 +782,9 @@ def _needs_future(cue: Cue, entry, tokens: list[Token], first: int) -> bool:
     return any(t.text in _PRONOUNS for t in tokens[:first])
 
 
-def _future_oriented(tokens: list[Token], last: int, text: str, part: tuple[int, int],
-                     published: dt.date) -> bool:
+def _future_oriented(
+    tokens: list[Token], last: int, text: str, part: tuple[int, int], published: dt.date
+) -> bool:
     words = [t.text for t in tokens]
     if any(w in _FUTURE_WORDS or w.endswith("'ll") or w == "going" for w in words):
         return True
@@ -546,19 +806,20 @@ def _adverb_attached(tokens: list[Token], first: int, last: int) -> bool:
 
 
 def _has_complement(tokens: list[Token], last: int) -> bool:
-    after = tokens[last + 1:last + 3]
+    after = tokens[last + 1 : last + 3]
     if not after or not after[0].is_word:
         return False
     # "I doubt it." forecasts only as the answer to a question
-    return not (after[0].text in {"it", "that", "so", "this"}
-                and (len(after) < 2 or not after[1].is_word))
+    return not (
+        after[0].text in {"it", "that", "so", "this"} and (len(after) < 2 or not after[1].is_word)
+    )
 
 
 # ---------------------------------------------------------------------- conditions
 
 
 def _capitalised(text: str, token: Token) -> bool:
-    return text[token.start:token.start + 1].isupper() and token.text != "i"
+    return text[token.start : token.start + 1].isupper() and token.text != "i"
 
 
 def _subject_start(text: str, tokens: list[Token], cue_index: int) -> int | None:
@@ -580,15 +841,30 @@ def _subject_start(text: str, tokens: list[Token], cue_index: int) -> int | None
     for j in range(i, max(-1, i - 5), -1):
         if not tokens[j].is_word:
             return None
-        if tokens[j].text in {"the", "a", "an", "this", "that", "these", "those", "his", "her",
-                              "its", "their", "our", "my", "your"}:
+        if tokens[j].text in {
+            "the",
+            "a",
+            "an",
+            "this",
+            "that",
+            "these",
+            "those",
+            "his",
+            "her",
+            "its",
+            "their",
+            "our",
+            "my",
+            "your",
+        }:
             return j
     return None
 
 
-def _find_condition(text: str, part: tuple[int, int], cue: Cue,
-                    tokens: list[Token]) -> tuple[int, int] | None:
-    part_text = text[part[0]:part[1]]
+def _find_condition(
+    text: str, part: tuple[int, int], cue: Cue, tokens: list[Token]
+) -> tuple[int, int] | None:
+    part_text = text[part[0] : part[1]]
     for match in _CONDITION.finditer(part_text):
         start = part[0] + match.start()
         words_before = [t.text for t in tokens if t.end <= start][-1:]
@@ -598,9 +874,10 @@ def _find_condition(text: str, part: tuple[int, int], cue: Cue,
         if words_after and words_after[0] in _NOT_CONDITION_AFTER:
             continue
         if start >= cue.end:
-            between = text[cue.end:start]
+            between = text[cue.end : start]
             if re.search(r"[,;]\s*(?:and|but|or)?\s*$", between) and re.search(
-                    r",\s*(?:and|but|or)\s*$|;\s*$", between):
+                r",\s*(?:and|but|or)\s*$|;\s*$", between
+            ):
                 continue  # "..., and if it does, the vote could be delayed": a later clause
             end = _condition_end_after(text, start, part[1])
             return start, end
@@ -616,9 +893,12 @@ def _find_condition(text: str, part: tuple[int, int], cue: Cue,
     return None
 
 
-_PARENTHETICAL = re.compile(r"\s*(?:due|which|who|whose|including|like|such|expected|"
-                            r"scheduled|set|now|say|perhaps|of|in|at|on|for|as|with|after|"
-                            r"before|by|\d)\b", re.IGNORECASE)
+_PARENTHETICAL = re.compile(
+    r"\s*(?:due|which|who|whose|including|like|such|expected|"
+    r"scheduled|set|now|say|perhaps|of|in|at|on|for|as|with|after|"
+    r"before|by|\d)\b",
+    re.IGNORECASE,
+)
 
 
 def _condition_comma(text: str, start: int, limit: int) -> int:
@@ -637,7 +917,7 @@ def _condition_comma(text: str, start: int, limit: int) -> int:
 def _condition_end_after(text: str, start: int, part_end: int) -> int:
     comma = text.find(",", start, part_end)
     end = comma if comma != -1 else part_end
-    return start + len(text[start:end].rstrip(" .!?\"”"))
+    return start + len(text[start:end].rstrip(' .!?"”'))
 
 
 # ------------------------------------------------------------------------ extraction
@@ -660,20 +940,28 @@ def _previous_question(sentences: list[Sentence], index: int) -> Sentence | None
     return None
 
 
-_POLAR = re.compile(r"^(?:and\s+|but\s+|so\s+)?(?:will|would|is|are|was|were|do|does|did|can|"
-                    r"could|should|has|have|shall|may|might)\b", re.IGNORECASE)
+_POLAR = re.compile(
+    r"^(?:and\s+|but\s+|so\s+)?(?:will|would|is|are|was|were|do|does|did|can|"
+    r"could|should|has|have|shall|may|might)\b",
+    re.IGNORECASE,
+)
 
 
 def _answer_question(question: Sentence) -> str:
     body = question.text.rstrip("?\"”' ")
-    body = re.sub(r",\s*(?:though|then|really|anyway|do you think|you think)\s*$", "", body,
-                  flags=re.IGNORECASE)
+    body = re.sub(
+        r",\s*(?:though|then|really|anyway|do you think|you think)\s*$",
+        "",
+        body,
+        flags=re.IGNORECASE,
+    )
     body = re.sub(r"^(?:and|but|so|ok|okay|well)\s*,?\s+", "", body, flags=re.IGNORECASE)
     return body[:1].upper() + body[1:] + "?"
 
 
-def _analyse(ctx: _Context, sentences: list[Sentence], index: int,
-             part: tuple[int, int]) -> Candidate | SetAside | None:
+def _analyse(
+    ctx: _Context, sentences: list[Sentence], index: int, part: tuple[int, int]
+) -> Candidate | SetAside | None:
     text, sentence = ctx.text, sentences[index]
     cues = find_cues(text, ctx.lex, part[0], part[1])
     if not cues:
@@ -684,9 +972,15 @@ def _analyse(ctx: _Context, sentences: list[Sentence], index: int,
     eligible: list[Cue] = []
     condition: tuple[int, int] | None = None
     for cue in cues:
-        span = next(((i, j) for i, t in enumerate(tokens) if t.end > cue.start
-                     for j in [max(k for k, u in enumerate(tokens) if u.start < cue.end)]),
-                    None)
+        span = next(
+            (
+                (i, j)
+                for i, t in enumerate(tokens)
+                if t.end > cue.start
+                for j in [max(k for k, u in enumerate(tokens) if u.start < cue.end)]
+            ),
+            None,
+        )
         if span is None:
             continue
         first, last = span
@@ -709,9 +1003,12 @@ def _analyse(ctx: _Context, sentences: list[Sentence], index: int,
         elif entry is not None and entry.needs_complement and not _has_complement(tokens, last):
             if asked is None:
                 continue
-        elif (entry is not None and _needs_future(cue, entry, tokens, first)
-              and not _future_oriented(tokens, last, text, part, ctx.published)
-              and asked is None):
+        elif (
+            entry is not None
+            and _needs_future(cue, entry, tokens, first)
+            and not _future_oriented(tokens, last, text, part, ctx.published)
+            and asked is None
+        ):
             reason = REASON_PRESENT
         if reason:
             reasons.append((cue, reason))
@@ -731,44 +1028,74 @@ def _analyse(ctx: _Context, sentences: list[Sentence], index: int,
     if best is None:
         if reasons:
             cue, reason = max(reasons, key=lambda r: r[0].rank)
-            return SetAside(sentence.text, sentence.start, sentence.end, reason,
-                            text[cue.start:cue.end], sentence.speaker)
+            return SetAside(
+                sentence.text,
+                sentence.start,
+                sentence.end,
+                reason,
+                text[cue.start : cue.end],
+                sentence.speaker,
+            )
         return None
-    softeners = [s for s in find_softeners(text, ctx.lex, part[0], part[1])
-                 if not _inside(s.start, ctx.quotes)
-                 and not (condition and condition[0] <= s.start < condition[1])]
+    softeners = [
+        s
+        for s in find_softeners(text, ctx.lex, part[0], part[1])
+        if not _inside(s.start, ctx.quotes)
+        and not (condition and condition[0] <= s.start < condition[1])
+    ]
     match = read_cue(text, best, ctx.lex, part[0], part[1], softeners)
     return _candidate(ctx, sentences, index, part, best, match, condition, asked)
 
 
-def _candidate(ctx: _Context, sentences: list[Sentence], index: int, part: tuple[int, int],
-               cue: Cue, match: PhraseMatch, condition: tuple[int, int] | None,
-               asked: Sentence | None) -> Candidate:
+def _candidate(
+    ctx: _Context,
+    sentences: list[Sentence],
+    index: int,
+    part: tuple[int, int],
+    cue: Cue,
+    match: PhraseMatch,
+    condition: tuple[int, int] | None,
+    asked: Sentence | None,
+) -> Candidate:
     text, sentence = ctx.text, sentences[index]
     flags: list[str] = []
-    softener_spans = [(s.start, s.end) for s in find_softeners(text, ctx.lex, part[0], part[1])
-                      if s.end <= cue.start or s.start >= cue.end]
-    removed = _disjoint([s for s in match.spans if s != (cue.start, cue.end)
-                         and not (s[0] <= cue.start < s[1])]
-                        + softener_spans + ([condition] if condition else []))
+    softener_spans = [
+        (s.start, s.end)
+        for s in find_softeners(text, ctx.lex, part[0], part[1])
+        if s.end <= cue.start or s.start >= cue.end
+    ]
+    removed = _disjoint(
+        [s for s in match.spans if s != (cue.start, cue.end) and not (s[0] <= cue.start < s[1])]
+        + softener_spans
+        + ([condition] if condition else [])
+    )
     clause_text, offset_map = _without(text, part, removed)
     cue_start = offset_map(cue.start)
     cue_end = offset_map(cue.end)
     question = None
-    elliptical = not re.search(r"[a-z]{2,}", text[part[0]:cue.start] + text[cue.end:part[1]]
-                               .replace("not", ""), re.IGNORECASE)
+    elliptical = not re.search(
+        r"[a-z]{2,}",
+        text[part[0] : cue.start] + text[cue.end : part[1]].replace("not", ""),
+        re.IGNORECASE,
+    )
     posed = questions.question_from_asked(asked.text) if asked is not None else None
-    if asked is not None and (elliptical or posed and cue.kind in ("adverb", "adjective")
-                              and len(text[part[0]:part[1]].split()) <= 8):
+    if asked is not None and (
+        elliptical
+        or posed
+        and cue.kind in ("adverb", "adjective")
+        and len(text[part[0] : part[1]].split()) <= 8
+    ):
         question = posed or _answer_question(asked)
         flags.append("answers the question before it")
         if posed is None:
             flags.append("question to be reworded")
     if question is None and cue_start is not None and cue_end is not None:
-        question = questions.question_for(clause_text, cue_start, cue_end, cue.kind,
-                                          match.phrase)
-    if question is None and _anaphoric(clause_text) != "vague" and (
-            cue.kind == "number" or _anaphoric(clause_text)):
+        question = questions.question_for(clause_text, cue_start, cue_end, cue.kind, match.phrase)
+    if (
+        question is None
+        and _anaphoric(clause_text) != "vague"
+        and (cue.kind == "number" or _anaphoric(clause_text))
+    ):
         question = _question_from_context(ctx, sentences, index, part)
         if question:
             flags.append("question taken from an earlier sentence")
@@ -783,11 +1110,12 @@ def _candidate(ctx: _Context, sentences: list[Sentence], index: int, part: tuple
         # the question came from the sentence the forecast refers to, with its time
         from_question = find_deadline(question, ctx.published)
         if from_question is not None:
-            deadline = Deadline(from_question.date, from_question.phrase, None, None,
-                                from_question.rule)
+            deadline = Deadline(
+                from_question.date, from_question.phrase, None, None, from_question.rule
+            )
     question = _common_noun_case(text, question)
     if len(question) > MAX_QUESTION:
-        cut = question[:MAX_QUESTION - 2].rsplit(" ", 1)[0].rstrip(",;:")
+        cut = question[: MAX_QUESTION - 2].rsplit(" ", 1)[0].rstrip(",;:")
         question = cut + ("…?" if question.endswith("?") else "…")
         flags.append("question to be reworded")
     if deadline is not None:
@@ -798,7 +1126,7 @@ def _candidate(ctx: _Context, sentences: list[Sentence], index: int, part: tuple
         if event:
             flags.append(f"timed by an event: {event!r}")
     conditional = condition is not None
-    condition_words = " ".join(text[condition[0]:condition[1]].split()) if condition else None
+    condition_words = " ".join(text[condition[0] : condition[1]].split()) if condition else None
     condition_start, condition_end = condition if condition else (None, None)
     if not conditional:
         presupposed = _presupposed(ctx, question)
@@ -808,8 +1136,9 @@ def _candidate(ctx: _Context, sentences: list[Sentence], index: int, part: tuple
             end = start + len(text[start:end].rstrip(" .;,!?"))
             condition_words = " ".join(text[start:end].split())
             condition_start, condition_end = start, end
-            flags.append(f"condition presupposed: it speaks of the {noun} an earlier "
-                         "forecast only expects")
+            flags.append(
+                f"condition presupposed: it speaks of the {noun} an earlier forecast only expects"
+            )
     if match.softener and "softened" in " ".join(match.notes):
         flags.append(f"softened by {match.softener!r}")
     _remember_hypothetical(ctx, text, cue, part, match)
@@ -850,19 +1179,24 @@ def _candidate(ctx: _Context, sentences: list[Sentence], index: int, part: tuple
 
 
 def _common_noun_case(text: str, question: str) -> str:
-    """"Will Gas plants ..." -> "Will gas plants ..." when the text also writes the word in
+    """ "Will Gas plants ..." -> "Will gas plants ..." when the text also writes the word in
     lower case (so it is a common noun that began a sentence, not a name)."""
     match = re.match(r"^Will (?P<word>[A-Z][a-z]+)\b(?! [A-Z])", question)
     word = match["word"] if match else ""
-    if match and re.search(rf"(?<![\w'’]){word.lower()}\b", text) and not re.search(
-            rf"[a-z,]\s+{word}\b", text):
-        return f"Will {match['word'].lower()}{question[match.end():]}"
+    if (
+        match
+        and re.search(rf"(?<![\w'’]){word.lower()}\b", text)
+        and not re.search(rf"[a-z,]\s+{word}\b", text)
+    ):
+        return f"Will {match['word'].lower()}{question[match.end() :]}"
     return question
 
 
-_PREPOSITIONAL = re.compile(r"^(?:by|before|until|till|through|throughout|in|within|on|during|"
-                            r"into|this|next|over|the\s+end|tomorrow|today|tonight)\b",
-                            re.IGNORECASE)
+_PREPOSITIONAL = re.compile(
+    r"^(?:by|before|until|till|through|throughout|in|within|on|during|"
+    r"into|this|next|over|the\s+end|tomorrow|today|tonight)\b",
+    re.IGNORECASE,
+)
 
 
 def _with_deadline(question: str, deadline: Deadline) -> str:
@@ -883,7 +1217,7 @@ def _without(text: str, part: tuple[int, int], removed: list[tuple[int, int]]):
     for s, e in removed:
         left = text[:s].rstrip()
         right_start = e + len(text[e:]) - len(text[e:].lstrip())
-        if left.endswith(",") and text[right_start:right_start + 1] == ",":
+        if left.endswith(",") and text[right_start : right_start + 1] == ",":
             s, e = len(left) - 1, right_start + 1  # "will, I think, cut" -> "will cut"
         widened.append((s, e))
     for s, e in widened:
@@ -922,8 +1256,14 @@ def _anaphoric(clause: str) -> bool | str:
     if first in {"it", "that", "this", "which", "i'd", "i", "call"}:
         return True
     # "... and it will." : a verb phrase left out
-    return bool(re.search(r"\b(?:it|they|he|she|this|that)\s+(?:will|won't|would|may|might)"
-                          r"\s*[.!]?$", clause.strip(), re.IGNORECASE))
+    return bool(
+        re.search(
+            r"\b(?:it|they|he|she|this|that)\s+(?:will|won't|would|may|might)"
+            r"\s*[.!]?$",
+            clause.strip(),
+            re.IGNORECASE,
+        )
+    )
 
 
 def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -937,14 +1277,18 @@ def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 _MODAL_IN_CONTEXT = re.compile(r"(?<![\w'’])(?:will|won['’]t|shall)\b|['’]ll\b", re.IGNORECASE)
-_REPORTING_LEAD = re.compile(r"^.*?\b(?:said|says|insists?|insisted|claims?|claimed|argues?|"
-                             r"argued|told\s+\w+|promised|warned|predicted|expects?)\s+"
-                             r"(?:that\s+)?", re.IGNORECASE)
+_REPORTING_LEAD = re.compile(
+    r"^.*?\b(?:said|says|insists?|insisted|claims?|claimed|argues?|"
+    r"argued|told\s+\w+|promised|warned|predicted|expects?)\s+"
+    r"(?:that\s+)?",
+    re.IGNORECASE,
+)
 
 
-def _question_from_context(ctx: _Context, sentences: list[Sentence], index: int,
-                           part: tuple[int, int]) -> str | None:
-    """"I'd put it at 30 percent", "that is not likely", "I do not believe it will":
+def _question_from_context(
+    ctx: _Context, sentences: list[Sentence], index: int, part: tuple[int, int]
+) -> str | None:
+    """ "I'd put it at 30 percent", "that is not likely", "I do not believe it will":
     the forecast is about what came just before. Use the nearest will-clause before it
     (in the same sentence, then up to three sentences back, even one set aside as
     reported: "The chancellor insists the deficit will be below 3%"), else the question
@@ -973,11 +1317,12 @@ def _question_from_context(ctx: _Context, sentences: list[Sentence], index: int,
     return None
 
 
-def _remember_hypothetical(ctx: _Context, text: str, cue: Cue, part: tuple[int, int],
-                           match: PhraseMatch) -> None:
+def _remember_hypothetical(
+    ctx: _Context, text: str, cue: Cue, part: tuple[int, int], match: PhraseMatch
+) -> None:
     if cue.kind not in ("noun", "number") or match.probability >= 0.5:
         return
-    following = text[cue.end:part[1]]
+    following = text[cue.end : part[1]]
     found = _HYPOTHETICAL_NOUN.match(following)
     if found:
         start = cue.end + found.start("noun")
@@ -985,8 +1330,11 @@ def _remember_hypothetical(ctx: _Context, text: str, cue: Cue, part: tuple[int, 
 
 
 def _presupposed(ctx: _Context, question: str) -> tuple[str, int, int] | None:
-    match = re.match(r"^Will\s+(?P<subject>(?:the|this|that|his|her|their|its|such\s+a|such)\s+"
-                     r"(?:\w+\s+){0,2}?(?P<noun>\w+))\b", question)
+    match = re.match(
+        r"^Will\s+(?P<subject>(?:the|this|that|his|her|their|its|such\s+a|such)\s+"
+        r"(?:\w+\s+){0,2}?(?P<noun>\w+))\b",
+        question,
+    )
     if not match:
         return None
     for noun, start, end in reversed(ctx.hypotheticals):
@@ -1007,19 +1355,32 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
         if (sentence.start, sentence.end) in headlines:
             cues = find_cues(text, lex, sentence.start, sentence.end)
             if cues:
-                set_aside.append(SetAside(sentence.text, sentence.start, sentence.end,
-                                          REASON_HEADLINE, text[cues[0].start:cues[0].end],
-                                          sentence.speaker))
+                set_aside.append(
+                    SetAside(
+                        sentence.text,
+                        sentence.start,
+                        sentence.end,
+                        REASON_HEADLINE,
+                        text[cues[0].start : cues[0].end],
+                        sentence.speaker,
+                    )
+                )
             continue
         if sentence.is_question:
             cues = find_cues(text, lex, sentence.start, sentence.end)
             if cues:
-                set_aside.append(SetAside(sentence.text, sentence.start, sentence.end,
-                                          REASON_QUESTION, text[cues[0].start:cues[0].end],
-                                          sentence.speaker))
+                set_aside.append(
+                    SetAside(
+                        sentence.text,
+                        sentence.start,
+                        sentence.end,
+                        REASON_QUESTION,
+                        text[cues[0].start : cues[0].end],
+                        sentence.speaker,
+                    )
+                )
             continue
-        outcomes = [_analyse(ctx, sentences, index, part)
-                    for part in clause_parts(sentence, text)]
+        outcomes = [_analyse(ctx, sentences, index, part) for part in clause_parts(sentence, text)]
         found = [o for o in outcomes if isinstance(o, Candidate)]
         candidates.extend(found)
         if not found:
@@ -1029,8 +1390,9 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
     return Extraction(candidates, set_aside, lex.scale.name, lex.scale.version, published)
 
 
-def extract_candidates(text: str, published: dt.date,
-                       scale: Scale | str | None = None) -> list[Candidate]:
+def extract_candidates(
+    text: str, published: dt.date, scale: Scale | str | None = None
+) -> list[Candidate]:
     """The forecasts ``text`` makes, in order: see the module's docstring."""
     return extract(text, published, scale).candidates
 

@@ -42,60 +42,363 @@ ORIGIN_STATED = "stated"
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|['’][A-Za-z]+|[^\sA-Za-z0-9]")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 
-NEGATORS = frozenset({"not", "never", "cannot", "hardly", "scarcely", "barely", "neither",
-                      "nor", "none", "nobody", "nothing", "no"})
-AUXILIARIES = frozenset({
-    "is", "are", "am", "was", "were", "be", "been", "being", "'s", "'re", "'m", "do", "does",
-    "did", "has", "have", "had", "will", "would", "shall", "should", "can", "could", "may",
-    "might", "must", "'ll", "'d", "seem", "seems", "seemed", "look", "looks", "looked",
-    "appear", "appears", "appeared", "remain", "remains", "get", "gets", "become", "becomes",
-    "going", "gonna", "it's", "that's", "there's", "he's", "she's", "they're", "we're", "i'm",
-    "you're", "what's",
-})
+NEGATORS = frozenset(
+    {
+        "not",
+        "never",
+        "cannot",
+        "hardly",
+        "scarcely",
+        "barely",
+        "neither",
+        "nor",
+        "none",
+        "nobody",
+        "nothing",
+        "no",
+    }
+)
+AUXILIARIES = frozenset(
+    {
+        "is",
+        "are",
+        "am",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "'s",
+        "'re",
+        "'m",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "'ll",
+        "'d",
+        "seem",
+        "seems",
+        "seemed",
+        "look",
+        "looks",
+        "looked",
+        "appear",
+        "appears",
+        "appeared",
+        "remain",
+        "remains",
+        "get",
+        "gets",
+        "become",
+        "becomes",
+        "going",
+        "gonna",
+        "it's",
+        "that's",
+        "there's",
+        "he's",
+        "she's",
+        "they're",
+        "we're",
+        "i'm",
+        "you're",
+        "what's",
+    }
+)
 _CHAIN = AUXILIARIES | {
-    "there", "it", "this", "that", "these", "those", "he", "she", "they", "we", "i", "you",
-    "one", "very", "all", "so", "too", "at", "particularly", "terribly", "especially",
-    "entirely", "remotely", "even", "really", "quite", "a", "an", "any", "much", "also",
-    "still", "now", "yet", "exactly", "necessarily", "altogether", "overly", "longer",
+    "there",
+    "it",
+    "this",
+    "that",
+    "these",
+    "those",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "one",
+    "very",
+    "all",
+    "so",
+    "too",
+    "at",
+    "particularly",
+    "terribly",
+    "especially",
+    "entirely",
+    "remotely",
+    "even",
+    "really",
+    "quite",
+    "a",
+    "an",
+    "any",
+    "much",
+    "also",
+    "still",
+    "now",
+    "yet",
+    "exactly",
+    "necessarily",
+    "altogether",
+    "overly",
+    "longer",
 }
-_STOP_WORDS = frozenset({"but", "because", "as", "since", "while", "although", "though",
-                         "which", "who", "whom", "whose", "where", "when", "if", "unless",
-                         "so", "yet", "or", "whereas"})
+_STOP_WORDS = frozenset(
+    {
+        "but",
+        "because",
+        "as",
+        "since",
+        "while",
+        "although",
+        "though",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "where",
+        "when",
+        "if",
+        "unless",
+        "so",
+        "yet",
+        "or",
+        "whereas",
+    }
+)
 _NOT_NEGATING_AFTER = frozenset({"only", "just", "merely", "least", "necessarily", "quite"})
-_PRESENT_STATE = frozenset({"right", "wrong", "true", "correct", "forgiven", "tempted",
-                            "excused", "worth", "fair", "unfair", "the", "a", "an", "so",
-                            "said", "argued", "tempting", "mistaken"})
+_PRESENT_STATE = frozenset(
+    {
+        "right",
+        "wrong",
+        "true",
+        "correct",
+        "forgiven",
+        "tempted",
+        "excused",
+        "worth",
+        "fair",
+        "unfair",
+        "the",
+        "a",
+        "an",
+        "so",
+        "said",
+        "argued",
+        "tempting",
+        "mistaken",
+    }
+)
 _NEGATIVE_SUBJECTS = frozenset({"nobody", "nothing", "none", "neither", "noone"})
-_MODAL_SKIP = frozenset({"probably", "certainly", "definitely", "surely", "even", "ever",
-                         "really", "necessarily", "likely", "possibly", "actually", "yet",
-                         "still", "simply", "then", "be"})
-_NOUN_BEFORE_WILL = frozenset({
-    "the", "a", "an", "his", "her", "their", "our", "my", "your", "its", "whose", "at",
-    "against", "of", "with", "political", "popular", "free", "good", "ill", "own", "strong",
-    "iron", "sheer", "public", "general", "collective", "no", "any", "last", "living",
-    "national", "military", "economic", "naval", "full", "democratic", "people's",
-})
-_MONTH_BEFORE_MAY = frozenset({"in", "of", "since", "until", "till", "by", "during", "early",
-                               "late", "mid", "last", "next", "this", "from", "to", "through",
-                               "before", "after"})
-_COGNITIVE = frozenset({
-    "say", "know", "tell", "predict", "judge", "guess", "imagine", "overstate", "exaggerate",
-    "ignore", "deny", "see", "believe", "understand", "find", "get", "forecast", "determine",
-    "estimate", "answer", "argue", "read", "measure", "quantify", "assess", "separate", "miss",
-    "resist", "overlook", "envisage", "foresee", "conceive", "rule", "say,",
-})
-_SUPERLATIVE_BEFORE_POSSIBLE = frozenset({
-    "as", "if", "where", "wherever", "whenever", "when", "everything", "anything", "all",
-    "best", "worst", "only", "every", "whatever",
-})
-_ATTRIBUTIVE_CHECK = frozenset({"likely", "unlikely", "probable", "improbable", "possible",
-                                "certain", "inevitable"})
-_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "his", "her", "their", "its", "our",
-                          "my", "your", "these", "those", "some", "any"})
-_PREDICATIVE_NEXT = frozenset({"to", "that", "of", "about", "whether", "enough", "indeed",
-                               "chance", "chances", "possibility", "prospect", "prospects",
-                               "likelihood", "probability", "risk", "odds", "one", "for", "in",
-                               "at", "if", "now", "then", "though", "too", "either", "again"})
+_MODAL_SKIP = frozenset(
+    {
+        "probably",
+        "certainly",
+        "definitely",
+        "surely",
+        "even",
+        "ever",
+        "really",
+        "necessarily",
+        "likely",
+        "possibly",
+        "actually",
+        "yet",
+        "still",
+        "simply",
+        "then",
+        "be",
+    }
+)
+_NOUN_BEFORE_WILL = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "your",
+        "its",
+        "whose",
+        "at",
+        "against",
+        "of",
+        "with",
+        "political",
+        "popular",
+        "free",
+        "good",
+        "ill",
+        "own",
+        "strong",
+        "iron",
+        "sheer",
+        "public",
+        "general",
+        "collective",
+        "no",
+        "any",
+        "last",
+        "living",
+        "national",
+        "military",
+        "economic",
+        "naval",
+        "full",
+        "democratic",
+        "people's",
+    }
+)
+_MONTH_BEFORE_MAY = frozenset(
+    {
+        "in",
+        "of",
+        "since",
+        "until",
+        "till",
+        "by",
+        "during",
+        "early",
+        "late",
+        "mid",
+        "last",
+        "next",
+        "this",
+        "from",
+        "to",
+        "through",
+        "before",
+        "after",
+    }
+)
+_COGNITIVE = frozenset(
+    {
+        "say",
+        "know",
+        "tell",
+        "predict",
+        "judge",
+        "guess",
+        "imagine",
+        "overstate",
+        "exaggerate",
+        "ignore",
+        "deny",
+        "see",
+        "believe",
+        "understand",
+        "find",
+        "get",
+        "forecast",
+        "determine",
+        "estimate",
+        "answer",
+        "argue",
+        "read",
+        "measure",
+        "quantify",
+        "assess",
+        "separate",
+        "miss",
+        "resist",
+        "overlook",
+        "envisage",
+        "foresee",
+        "conceive",
+        "rule",
+        "say,",
+    }
+)
+_SUPERLATIVE_BEFORE_POSSIBLE = frozenset(
+    {
+        "as",
+        "if",
+        "where",
+        "wherever",
+        "whenever",
+        "when",
+        "everything",
+        "anything",
+        "all",
+        "best",
+        "worst",
+        "only",
+        "every",
+        "whatever",
+    }
+)
+_ATTRIBUTIVE_CHECK = frozenset(
+    {"likely", "unlikely", "probable", "improbable", "possible", "certain", "inevitable"}
+)
+_DETERMINERS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "my",
+        "your",
+        "these",
+        "those",
+        "some",
+        "any",
+    }
+)
+_PREDICATIVE_NEXT = frozenset(
+    {
+        "to",
+        "that",
+        "of",
+        "about",
+        "whether",
+        "enough",
+        "indeed",
+        "chance",
+        "chances",
+        "possibility",
+        "prospect",
+        "prospects",
+        "likelihood",
+        "probability",
+        "risk",
+        "odds",
+        "one",
+        "for",
+        "in",
+        "at",
+        "if",
+        "now",
+        "then",
+        "though",
+        "too",
+        "either",
+        "again",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -111,8 +414,10 @@ class Token:
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
-    return [Token(m.group().lower().translate(_APOSTROPHES), m.start() + start, m.end() + start)
-            for m in _TOKEN.finditer(text[start:end])]
+    return [
+        Token(m.group().lower().translate(_APOSTROPHES), m.start() + start, m.end() + start)
+        for m in _TOKEN.finditer(text[start:end])
+    ]
 
 
 def is_negator(token: str) -> bool:
@@ -122,7 +427,8 @@ def is_negator(token: str) -> bool:
 # ---------------------------------------------------------------------------- forms
 
 _FORM_TOKEN = re.compile(
-    r"\((?P<alts>[^()]*)\)(?P<opt1>\?)?|(?P<gap>\.\.\.)|(?P<word>[^\s()?]+)(?P<opt2>\?)?")
+    r"\((?P<alts>[^()]*)\)(?P<opt1>\?)?|(?P<gap>\.\.\.)|(?P<word>[^\s()?]+)(?P<opt2>\?)?"
+)
 
 
 def _word_pattern(word: str) -> str:
@@ -182,10 +488,12 @@ class Lexicon:
         self.default = default_scale()
         self.is_default = scale.ref == self.default.ref
         self.softener: Softener | None = self.default.softener
-        self.softener_pattern = (_compile_forms(self.softener.forms)
-                                 if self.softener is not None else None)
-        items = [LexItem(e, e, True, i, _compile_forms(e.forms))
-                 for i, e in enumerate(scale.entries)]
+        self.softener_pattern = (
+            _compile_forms(self.softener.forms) if self.softener is not None else None
+        )
+        items = [
+            LexItem(e, e, True, i, _compile_forms(e.forms)) for i, e in enumerate(scale.entries)
+        ]
         if not self.is_default:
             for i, entry in enumerate(self.default.entries, start=len(items)):
                 reading = self.on_scale(entry)
@@ -200,13 +508,17 @@ class Lexicon:
         if default_entry.negation_of:
             target = self.default.entry(default_entry.negation_of)
             reading = self.on_scale(target) if target is not None else None
-            return (flipped(reading, phrase=f"{reading.phrase}, negated")
-                    if reading is not None else None)
+            return (
+                flipped(reading, phrase=f"{reading.phrase}, negated")
+                if reading is not None
+                else None
+            )
         name = default_entry.equivalents.get(self.scale.name)
         return self.scale.entry(name) if name else None
 
-    def named_reading(self, item: LexItem,
-                      phrase: str | None) -> tuple[ScaleEntry, ScaleEntry] | None:
+    def named_reading(
+        self, item: LexItem, phrase: str | None
+    ) -> tuple[ScaleEntry, ScaleEntry] | None:
         """(the phrase, its reading on this scale) for a phrase named by ``item``'s
         not_before/not_after, looked up in the same scale file as ``item``."""
         if not phrase:
@@ -217,7 +529,6 @@ class Lexicon:
         entry = self.default.entry(phrase)
         reading = self.on_scale(entry) if entry is not None else None
         return (entry, reading) if reading is not None else None
-
 
     def default_twin(self, words: str) -> LexItem | None:
         """The default scale's phrase for these words, read on this scale: its negation
@@ -274,8 +585,9 @@ class SoftenerMatch:
     negated: bool
 
 
-def _sense_ok(text: str, tokens: list[Token], index: int, last: int, cue_text: str,
-              item: LexItem) -> bool:
+def _sense_ok(
+    text: str, tokens: list[Token], index: int, last: int, cue_text: str, item: LexItem
+) -> bool:
     """False where the words match a phrase but do not mean it ("the will of")."""
     word = tokens[index].text
     before = tokens[index - 1].text if index > 0 else ""
@@ -285,9 +597,12 @@ def _sense_ok(text: str, tokens: list[Token], index: int, last: int, cue_text: s
     if kind == "modal" and word in {"will", "may", "might", "could", "shall"}:
         if cue_text[:1].isupper() and not text.isupper():
             return False  # "Will Carter", "in May", or a question's inverted modal
-        if word in {"will", "might"} and (before in _NOUN_BEFORE_WILL or after == "of"
-                                          or before.endswith(("'s", "s'"))
-                                          and before not in AUXILIARIES):
+        if word in {"will", "might"} and (
+            before in _NOUN_BEFORE_WILL
+            or after == "of"
+            or before.endswith(("'s", "s'"))
+            and before not in AUXILIARIES
+        ):
             return False  # the will of the people, the people's will, military might
         if word == "may" and before in _MONTH_BEFORE_MAY:
             return False
@@ -296,14 +611,35 @@ def _sense_ok(text: str, tokens: list[Token], index: int, last: int, cue_text: s
         if word in {"may", "might"} and after == "as" and after2 == "well":
             return False
         if word in {"may", "might", "could"} and (
-                after in {"seem", "appear", "look", "sound", "feel", "say", "argue", "add",
-                          "note", "think", "wonder", "imagine", "recall", "remember"}
-                or after == "be" and after2 in _PRESENT_STATE):
+            after
+            in {
+                "seem",
+                "appear",
+                "look",
+                "sound",
+                "feel",
+                "say",
+                "argue",
+                "add",
+                "note",
+                "think",
+                "wonder",
+                "imagine",
+                "recall",
+                "remember",
+            }
+            or after == "be"
+            and after2 in _PRESENT_STATE
+        ):
             return False  # "it may seem unfair", "one could argue", "he may be right"
         if word == "shall" and after in {"we", "i"}:
             return False
-        if word == "will" and after == "be" and after2 in {
-                "interesting", "fascinating", "instructive", "curious", "telling", "worth"}:
+        if (
+            word == "will"
+            and after == "be"
+            and after2
+            in {"interesting", "fascinating", "instructive", "curious", "telling", "worth"}
+        ):
             return False
     last_word = tokens[last].text
     if last_word in {"certain", "sure", "remote"} and len(cue_text.split()) == 1:
@@ -312,13 +648,19 @@ def _sense_ok(text: str, tokens: list[Token], index: int, last: int, cue_text: s
         if before in {"a", "to", "make", "for"}:
             return False  # "a certain", "to certain extent", "make sure"
     if last_word in {"possible", "impossible", "conceivable", "inconceivable"} and (
-            before in _SUPERLATIVE_BEFORE_POSSIBLE or before.endswith("est")):
+        before in _SUPERLATIVE_BEFORE_POSSIBLE or before.endswith("est")
+    ):
         return False  # "as soon as possible", "the best possible"
     if after == "to" and after2 in _COGNITIVE and last_word not in {"bound", "set"}:
         return False  # "impossible to say", "likely to predict": not about an event
-    if (last_word in _ATTRIBUTIVE_CHECK and before in _DETERMINERS and after
-            and tokens[last + 1].is_word and after not in _PREDICATIVE_NEXT
-            and len(cue_text.split()) <= 2):
+    if (
+        last_word in _ATTRIBUTIVE_CHECK
+        and before in _DETERMINERS
+        and after
+        and tokens[last + 1].is_word
+        and after not in _PREDICATIVE_NEXT
+        and len(cue_text.split()) <= 2
+    ):
         return False  # "an unlikely alliance", "a possible deal": describes, forecasts nothing
     # "I don't know for sure"
     return not (cue_text.lower().startswith("for ") and before in {"know", "say", "tell"})
@@ -334,8 +676,13 @@ def _token_span(tokens: list[Token], start: int, end: int) -> tuple[int, int] | 
     return first, last
 
 
-def find_cues(text: str, scale: Scale | str | Lexicon | None = None, start: int = 0,
-              end: int | None = None, require_context: bool = True) -> list[Cue]:
+def find_cues(
+    text: str,
+    scale: Scale | str | Lexicon | None = None,
+    start: int = 0,
+    end: int | None = None,
+    require_context: bool = True,
+) -> list[Cue]:
     """Every estimative phrase and stated number in ``text[start:end]``, in order, the
     longest winning where they overlap."""
     lex = scale if isinstance(scale, Lexicon) else lexicon(scale)
@@ -352,8 +699,7 @@ def find_cues(text: str, scale: Scale | str | Lexicon | None = None, start: int 
                 continue
             s, e = match.start() + start, match.end() + start
             span = _token_span(tokens, s, e)
-            if span is None or not _sense_ok(text, tokens, span[0], span[1], match.group(),
-                                              item):
+            if span is None or not _sense_ok(text, tokens, span[0], span[1], match.group(), item):
                 continue
             cue = Cue(s, e, item.entry.kind, item=item)
             found.append((1, -(e - s), (0 if item.own else 1, item.order), cue))
@@ -365,16 +711,20 @@ def find_cues(text: str, scale: Scale | str | Lexicon | None = None, start: int 
     return sorted(chosen, key=lambda c: c.start)
 
 
-def find_softeners(text: str, lex: Lexicon, start: int = 0,
-                   end: int | None = None) -> list[SoftenerMatch]:
+def find_softeners(
+    text: str, lex: Lexicon, start: int = 0, end: int | None = None
+) -> list[SoftenerMatch]:
     if lex.softener_pattern is None:
         return []
     end = len(text) if end is None else end
     matches = []
     for match in lex.softener_pattern.finditer(text[start:end]):
         words = tokenize(match.group())
-        matches.append(SoftenerMatch(match.start() + start, match.end() + start,
-                                     any(is_negator(t.text) for t in words)))
+        matches.append(
+            SoftenerMatch(
+                match.start() + start, match.end() + start, any(is_negator(t.text) for t in words)
+            )
+        )
     return matches
 
 
@@ -478,15 +828,16 @@ def _negated_after(tokens: list[Token], last: int, kind: str) -> int | None:
     return None
 
 
-def _governing_softener(softeners: list[SoftenerMatch], cue: Cue, text: str,
-                        clause_start: int, clause_end: int) -> SoftenerMatch | None:
+def _governing_softener(
+    softeners: list[SoftenerMatch], cue: Cue, text: str, clause_start: int, clause_end: int
+) -> SoftenerMatch | None:
     before = [s for s in softeners if clause_start <= s.start and s.end <= cue.start]
     if before:
         return before[-1]
     # "X will happen, I think." A softener after the forecast, set off by a comma.
     for softener in softeners:
         if cue.end <= softener.start and softener.end <= clause_end:
-            between = text[cue.end:softener.start]
+            between = text[cue.end : softener.start]
             if "," in between or not between.strip():  # (blank: "will ... I think")
                 return softener
     return None
@@ -508,7 +859,7 @@ def _merge_spans(text: str, spans: list[tuple[int, int]]) -> tuple[str, tuple]:
     spans = sorted(set(spans))
     merged: list[list[int]] = []
     for s, e in spans:
-        if merged and (s <= merged[-1][1] or not text[merged[-1][1]:s].strip()):
+        if merged and (s <= merged[-1][1] or not text[merged[-1][1] : s].strip()):
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
@@ -516,10 +867,15 @@ def _merge_spans(text: str, spans: list[tuple[int, int]]) -> tuple[str, tuple]:
     return words, tuple((s, e) for s, e in merged)
 
 
-def read_cue(text: str, cue: Cue, lex: Lexicon, clause_start: int = 0,
-             clause_end: int | None = None,
-             softeners: list[SoftenerMatch] | None = None,
-             original: str | None = None) -> PhraseMatch:
+def read_cue(
+    text: str,
+    cue: Cue,
+    lex: Lexicon,
+    clause_start: int = 0,
+    clause_end: int | None = None,
+    softeners: list[SoftenerMatch] | None = None,
+    original: str | None = None,
+) -> PhraseMatch:
     """Read one cue of ``text`` within its clause: negation, softener, scale.
     ``original`` is the text to quote the hedge from when ``text`` is a cleaned copy."""
     clause_end = len(text) if clause_end is None else clause_end
@@ -529,7 +885,7 @@ def read_cue(text: str, cue: Cue, lex: Lexicon, clause_start: int = 0,
         softeners = find_softeners(text, lex, clause_start, clause_end)
     spans = [(cue.start, cue.end)]
     notes: list[str] = []
-    cue_words = [t.text for t in tokens[first:last + 1]]
+    cue_words = [t.text for t in tokens[first : last + 1]]
 
     if cue.stated is not None:
         stated = cue.stated
@@ -549,15 +905,18 @@ def read_cue(text: str, cue: Cue, lex: Lexicon, clause_start: int = 0,
         # Whether the forecast is of the event's negation follows the phrase, whatever
         # scale reads it ("probably not" is negated on every scale).
         negated = entry.negated
-        negated_here = (kind in ("modal", "verb") and any(is_negator(w) for w in cue_words)
-                        and not any(is_negator(t.text) for t in tokenize(entry.phrase)))
+        negated_here = (
+            kind in ("modal", "verb")
+            and any(is_negator(w) for w in cue_words)
+            and not any(is_negator(t.text) for t in tokenize(entry.phrase))
+        )
         if kind == "modal" and first > 0 and tokens[first - 1].text in _NEGATIVE_SUBJECTS:
             negated_here = True  # "nobody will win", "neither side will back down"
             spans.append((tokens[first - 1].start, tokens[first - 1].end))
         before = None if kind in ("modal", "verb", "adverb") else _negated_before(tokens, first)
         if negated_here or before is not None:
             named = lex.named_reading(item, item.entry.not_before)
-            twin = lex.default_twin(text[cue.start:cue.end]) if item.own else None
+            twin = lex.default_twin(text[cue.start : cue.end]) if item.own else None
             if named is None and twin is not None:
                 named = lex.named_reading(twin, twin.entry.not_before)
             if named is not None and not negated_here:
@@ -581,16 +940,21 @@ def read_cue(text: str, cue: Cue, lex: Lexicon, clause_start: int = 0,
         probability, low, high = reading.probability, reading.low, reading.high
         phrase, scale_phrase = entry.phrase, reading.phrase
         if not item.own:
-            notes.append(f"read as {lex.scale.name} {reading.phrase!r} through the "
-                         f"equivalents of {lex.default.ref}")
+            notes.append(
+                f"read as {lex.scale.name} {reading.phrase!r} through the "
+                f"equivalents of {lex.default.ref}"
+            )
         origin, scale_name, scale_version = ORIGIN_MAPPED, lex.scale.name, lex.scale.version
 
     softener_words = None
     governing = _governing_softener(softeners, cue, text, clause_start, clause_end)
     rule = lex.softener
     if governing is not None and rule is not None:
-        pulls = (cue.item is not None and cue.item.entry.phrase in rule.applies_to
-                 and cue.item.entry.kind == "modal")
+        pulls = (
+            cue.item is not None
+            and cue.item.entry.phrase in rule.applies_to
+            and cue.item.entry.kind == "modal"
+        )
         if pulls:
             low, high = rule.soften(low), rule.soften(high)
             probability = rule.soften(probability)
@@ -598,10 +962,10 @@ def read_cue(text: str, cue: Cue, lex: Lexicon, clause_start: int = 0,
             notes.append(f"softened: pulled {rule.pull:g} of the way toward 50%")
         if governing.negated:
             probability, low, high, negated = 1 - probability, 1 - high, 1 - low, not negated
-            notes.append("the softener is negated (\"I don't think\"): p -> 1 - p")
+            notes.append('the softener is negated ("I don\'t think"): p -> 1 - p')
         if pulls or governing.negated:
             spans.append((governing.start, governing.end))
-            softener_words = " ".join(text[governing.start:governing.end].split())
+            softener_words = " ".join(text[governing.start : governing.end].split())
 
     hedge, merged = _merge_spans(original if original is not None else text, spans)
     return PhraseMatch(
@@ -632,9 +996,12 @@ def best_cue(cues: list[Cue]) -> Cue | None:
     return next(c for c in cues if c.rank == top)
 
 
-_QUALIFIERS = re.compile(r"^(?:about|around|roughly|approximately|some|at\s+least|at\s+most|"
-                         r"less\s+than|more\s+than|over|under)\s+|\s+(?:at\s+(?:best|most|"
-                         r"least)|or\s+(?:less|more|better))$", re.IGNORECASE)
+_QUALIFIERS = re.compile(
+    r"^(?:about|around|roughly|approximately|some|at\s+least|at\s+most|"
+    r"less\s+than|more\s+than|over|under)\s+|\s+(?:at\s+(?:best|most|"
+    r"least)|or\s+(?:less|more|better))$",
+    re.IGNORECASE,
+)
 
 
 def _blank_ellipses(text: str) -> str:

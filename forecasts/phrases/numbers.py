@@ -13,14 +13,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-          "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-          "seventeen", "eighteen", "nineteen"]
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _WORD_VALUES = {word: value for value, word in enumerate(_UNITS)}
 _WORD_VALUES.update({word: 20 + 10 * i for i, word in enumerate(_TENS)})
-_WORD_VALUES.update({"hundred": 100, "thousand": 1000, "million": 1_000_000,
-                     "billion": 1_000_000_000})
+_WORD_VALUES.update(
+    {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+)
 
 _UNIT_RE = "|".join(sorted(_UNITS[1:], key=len, reverse=True))
 _TENS_RE = "|".join(_TENS)
@@ -60,16 +80,25 @@ _GIVING = re.compile(
 )
 _ABOUT = re.compile(
     r"\b(?:about|around|roughly|approximately|some|close\s+to|closer\s+to|nearly|almost|maybe)"
-    r"\s+(?:an?\s+)?$", re.IGNORECASE)
-_AT_LEAST = re.compile(r"\b(?:at\s+least|more\s+than|over|above|upwards\s+of|better\s+than)"
-                       r"\s+(?:an?\s+)?$", re.IGNORECASE)
-_AT_MOST = re.compile(r"\b(?:at\s+most|less\s+than|under|below|no\s+more\s+than|fewer\s+than)"
-                      r"\s+(?:an?\s+)?$", re.IGNORECASE)
+    r"\s+(?:an?\s+)?$",
+    re.IGNORECASE,
+)
+_AT_LEAST = re.compile(
+    r"\b(?:at\s+least|more\s+than|over|above|upwards\s+of|better\s+than)"
+    r"\s+(?:an?\s+)?$",
+    re.IGNORECASE,
+)
+_AT_MOST = re.compile(
+    r"\b(?:at\s+most|less\s+than|under|below|no\s+more\s+than|fewer\s+than)"
+    r"\s+(?:an?\s+)?$",
+    re.IGNORECASE,
+)
 _AFTER_AT_MOST = re.compile(
-    r"^(?:\s+(?:chance|shot|odds))?\s*,?\s*(?:at\s+(?:most|best)|or\s+less)\b", re.IGNORECASE)
+    r"^(?:\s+(?:chance|shot|odds))?\s*,?\s*(?:at\s+(?:most|best)|or\s+less)\b", re.IGNORECASE
+)
 _AFTER_AT_LEAST = re.compile(
-    r"^(?:\s+(?:chance|shot|odds))?\s*,?\s*(?:at\s+least|or\s+(?:more|better))\b",
-    re.IGNORECASE)
+    r"^(?:\s+(?:chance|shot|odds))?\s*,?\s*(?:at\s+least|or\s+(?:more|better))\b", re.IGNORECASE
+)
 
 BEFORE_WINDOW = 80  # characters searched before a number for a probability word
 AFTER_WINDOW = 30
@@ -111,15 +140,17 @@ def word_number(text: str) -> float | None:
 
 
 def _clause_before(text: str, start: int) -> str:
-    window = text[max(0, start - BEFORE_WINDOW):start]
+    window = text[max(0, start - BEFORE_WINDOW) : start]
     cut = max(window.rfind(mark) for mark in (".", ";", "?", "!", "\n"))
-    return window[cut + 1:] if cut >= 0 else window
+    return window[cut + 1 :] if cut >= 0 else window
 
 
 def _clause_after(text: str, end: int) -> str:
-    window = text[end:end + AFTER_WINDOW]
-    cut = min((i for i in (window.find(m) for m in (".", ";", "?", "!", ",", "\n")) if i >= 0),
-              default=len(window))
+    window = text[end : end + AFTER_WINDOW]
+    cut = min(
+        (i for i in (window.find(m) for m in (".", ";", "?", "!", ",", "\n")) if i >= 0),
+        default=len(window),
+    )
     return window[:cut]
 
 
@@ -129,13 +160,16 @@ def _clause_after(text: str, end: int) -> str:
 # the forecast's subject: "a real possibility that unemployment rises above 5 percent".
 _WORD_AFTER = re.compile(
     r"^\s*(?:chances?|probabilit(?:y|ies)|likelihood|odds|likely|unlikely|certain|sure|"
-    r"confident|risk|shot|bet|possibility)\b", re.IGNORECASE)
+    r"confident|risk|shot|bet|possibility)\b",
+    re.IGNORECASE,
+)
 _WORD_BEFORE = re.compile(
     r"\b(?:chances?|probabilit(?:y|ies)|likelihood|odds|risk|possibility|prospects?)"
     r"(?:\s+(?:is|are|was|were|of|at|stands?|stood|to|be|now|just|only|perhaps|maybe|"
     r"put|as|high|low|about|around|roughly|some|nearly|almost|close|below|above|under|over|"
     r"less|more|than|at|least|most|an?|no|better|worse|I'd|I|would|say)){0,6}\s*$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 # "the chance of a December cut at 70%", "the probability of a recession is 25%".
@@ -143,18 +177,24 @@ _CHANCE_OF = re.compile(
     r"\b(?:chances?|probabilit(?:y|ies)|likelihood|odds|risk)\s+of\b[^.;:]{0,60}?"
     r"\b(?:is|are|was|were|at|stands\s+at|to\s+be)\s+(?:(?:about|around|roughly|some|"
     r"nearly|almost|only|just|perhaps|maybe|close\s+to|below|above|under|over|less\s+than|"
-    r"more\s+than|at\s+least|at\s+most)\s+)?$", re.IGNORECASE)
+    r"more\s+than|at\s+least|at\s+most)\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _has_context(text: str, start: int, end: int) -> bool:
     before = _clause_before(text, start)
-    return bool(_WORD_BEFORE.search(before) or _CHANCE_OF.search(before)
-                or _WORD_AFTER.search(_clause_after(text, end)) or _GIVING.search(before))
+    return bool(
+        _WORD_BEFORE.search(before)
+        or _CHANCE_OF.search(before)
+        or _WORD_AFTER.search(_clause_after(text, end))
+        or _GIVING.search(before)
+    )
 
 
 def _band(text: str, start: int, end: int, p: float) -> tuple[float, float]:
-    before = text[max(0, start - 30):start]
-    after = text[end:end + 30]
+    before = text[max(0, start - 30) : start]
+    after = text[end : end + 30]
     if _AT_MOST.search(before) or _AFTER_AT_MOST.search(after):
         return 0.0, p
     if _AT_LEAST.search(before) or _AFTER_AT_LEAST.search(after):
@@ -178,8 +218,9 @@ def find_stated(text: str, require_context: bool = True) -> list[StatedProbabili
         if context_needed and require_context and not _has_context(text, start, end):
             return
         low, high = _band(text, start, end, p)
-        found.append(StatedProbability(text[start:end], start, end, round(p, 6), low, high,
-                                       reading))
+        found.append(
+            StatedProbability(text[start:end], start, end, round(p, 6), low, high, reading)
+        )
         taken.append((start, end))
 
     for match in _EVEN.finditer(text):
@@ -189,8 +230,11 @@ def find_stated(text: str, require_context: bool = True) -> list[StatedProbabili
         if a is None or b is None or a + b == 0:
             continue
         against = bool(match["dir"]) and "against" in match["dir"].lower()
-        has_odds = bool(match["odds"]) or bool(match["dir"]) or "odds" in _clause_before(
-            text, match.start()).lower()
+        has_odds = (
+            bool(match["odds"])
+            or bool(match["dir"])
+            or "odds" in _clause_before(text, match.start()).lower()
+        )
         if not has_odds:
             continue
         p = b / (a + b) if against else a / (a + b)

@@ -14,41 +14,277 @@ import re
 
 # Common verbs of commentary, base forms: enough to find the verb of a present-tense
 # clause ("the new striker changes everything" -> "change"), not a dictionary.
-VERBS = frozenset({
-    "accept", "agree", "allow", "announce", "appear", "approve", "arrive", "attack", "back",
-    "become", "begin", "believe", "break", "bring", "build", "buy", "call", "cancel", "carry",
-    "cause", "change", "choose", "clarify", "close", "collapse", "come", "continue", "cost",
-    "cross", "cut", "decide", "decline", "default", "defeat", "deliver", "die", "drop", "elect",
-    "end", "enter", "escalate", "expand", "face", "fail", "fall", "fight", "find", "finish",
-    "fire", "fold", "follow", "force", "form", "gain", "get", "give", "go", "grow", "happen",
-    "hit", "hold", "hurt", "increase", "invade", "join", "keep", "kill", "launch", "lead",
-    "leave", "let", "lift", "lose", "make", "manage", "mean", "meet", "merge", "move", "need",
-    "negotiate", "offer", "open", "pass", "pay", "pick", "play", "pull", "push", "put", "quit",
-    "raise", "reach", "recover", "reduce", "refuse", "reject", "remain", "replace", "resign",
-    "resolve", "respond", "retaliate", "return", "rise", "rule", "run", "score", "see", "seek",
-    "sell", "send", "settle", "shift", "shrink", "sign", "slow", "spend", "split", "spread",
-    "stabilise", "stabilize", "stand", "start", "stay", "step", "stop", "strike", "succeed",
-    "support", "survive", "take", "talk", "tell", "tip", "topple", "trigger", "turn", "vote",
-    "walk", "want", "win", "withdraw", "work", "worsen", "dip", "climb", "slip", "edge",
-    "soar", "plunge", "slump", "surge", "tumble", "crash", "peak", "hike", "ease", "tighten",
-    "loosen", "rally", "sink", "jump", "double", "halve", "overtake", "beat", "miss",
-    "hire", "sack", "appoint", "ban", "block", "veto", "ratify", "shut", "reopen", "cool",
-    "heat", "recede",
-})
+VERBS = frozenset(
+    {
+        "accept",
+        "agree",
+        "allow",
+        "announce",
+        "appear",
+        "approve",
+        "arrive",
+        "attack",
+        "back",
+        "become",
+        "begin",
+        "believe",
+        "break",
+        "bring",
+        "build",
+        "buy",
+        "call",
+        "cancel",
+        "carry",
+        "cause",
+        "change",
+        "choose",
+        "clarify",
+        "close",
+        "collapse",
+        "come",
+        "continue",
+        "cost",
+        "cross",
+        "cut",
+        "decide",
+        "decline",
+        "default",
+        "defeat",
+        "deliver",
+        "die",
+        "drop",
+        "elect",
+        "end",
+        "enter",
+        "escalate",
+        "expand",
+        "face",
+        "fail",
+        "fall",
+        "fight",
+        "find",
+        "finish",
+        "fire",
+        "fold",
+        "follow",
+        "force",
+        "form",
+        "gain",
+        "get",
+        "give",
+        "go",
+        "grow",
+        "happen",
+        "hit",
+        "hold",
+        "hurt",
+        "increase",
+        "invade",
+        "join",
+        "keep",
+        "kill",
+        "launch",
+        "lead",
+        "leave",
+        "let",
+        "lift",
+        "lose",
+        "make",
+        "manage",
+        "mean",
+        "meet",
+        "merge",
+        "move",
+        "need",
+        "negotiate",
+        "offer",
+        "open",
+        "pass",
+        "pay",
+        "pick",
+        "play",
+        "pull",
+        "push",
+        "put",
+        "quit",
+        "raise",
+        "reach",
+        "recover",
+        "reduce",
+        "refuse",
+        "reject",
+        "remain",
+        "replace",
+        "resign",
+        "resolve",
+        "respond",
+        "retaliate",
+        "return",
+        "rise",
+        "rule",
+        "run",
+        "score",
+        "see",
+        "seek",
+        "sell",
+        "send",
+        "settle",
+        "shift",
+        "shrink",
+        "sign",
+        "slow",
+        "spend",
+        "split",
+        "spread",
+        "stabilise",
+        "stabilize",
+        "stand",
+        "start",
+        "stay",
+        "step",
+        "stop",
+        "strike",
+        "succeed",
+        "support",
+        "survive",
+        "take",
+        "talk",
+        "tell",
+        "tip",
+        "topple",
+        "trigger",
+        "turn",
+        "vote",
+        "walk",
+        "want",
+        "win",
+        "withdraw",
+        "work",
+        "worsen",
+        "dip",
+        "climb",
+        "slip",
+        "edge",
+        "soar",
+        "plunge",
+        "slump",
+        "surge",
+        "tumble",
+        "crash",
+        "peak",
+        "hike",
+        "ease",
+        "tighten",
+        "loosen",
+        "rally",
+        "sink",
+        "jump",
+        "double",
+        "halve",
+        "overtake",
+        "beat",
+        "miss",
+        "hire",
+        "sack",
+        "appoint",
+        "ban",
+        "block",
+        "veto",
+        "ratify",
+        "shut",
+        "reopen",
+        "cool",
+        "heat",
+        "recede",
+    }
+)
 
-_AUX_BASE = {"is": "be", "are": "be", "'s": "be", "'re": "be", "am": "be", "has": "have",
-             "have": "have", "does": "do", "do": "do"}
+_AUX_BASE = {
+    "is": "be",
+    "are": "be",
+    "'s": "be",
+    "'re": "be",
+    "am": "be",
+    "has": "have",
+    "have": "have",
+    "does": "do",
+    "do": "do",
+}
 _OBJECT_TO_SUBJECT = {"him": "he", "her": "she", "them": "they", "us": "we", "me": "I"}
-_LOWER_FIRST = frozenset({
-    "the", "a", "an", "this", "that", "these", "those", "it", "he", "she", "they", "we", "you",
-    "there", "his", "her", "their", "its", "our", "my", "your", "some", "any", "no", "every",
-    "each", "all", "both", "neither", "none", "one", "two", "three", "several", "many", "most",
-    "few", "much", "such", "another", "other"
-})
-_ADVERBS = ("probably", "certainly", "definitely", "surely", "likely", "possibly", "also",
-            "still", "then", "even", "actually", "almost", "nearly", "perhaps", "maybe",
-            "indeed", "really", "just", "ultimately", "eventually", "soon", "inevitably",
-            "undoubtedly", "never", "ever", "well", "easily")
+_LOWER_FIRST = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "there",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "my",
+        "your",
+        "some",
+        "any",
+        "no",
+        "every",
+        "each",
+        "all",
+        "both",
+        "neither",
+        "none",
+        "one",
+        "two",
+        "three",
+        "several",
+        "many",
+        "most",
+        "few",
+        "much",
+        "such",
+        "another",
+        "other",
+    }
+)
+_ADVERBS = (
+    "probably",
+    "certainly",
+    "definitely",
+    "surely",
+    "likely",
+    "possibly",
+    "also",
+    "still",
+    "then",
+    "even",
+    "actually",
+    "almost",
+    "nearly",
+    "perhaps",
+    "maybe",
+    "indeed",
+    "really",
+    "just",
+    "ultimately",
+    "eventually",
+    "soon",
+    "inevitably",
+    "undoubtedly",
+    "never",
+    "ever",
+    "well",
+    "easily",
+)
 _DISCOURSE = re.compile(
     r"^(?:\s*(?:(?:\d{1,2}|[a-z])[.)]|\d+(?:st|nd|rd|th)\b|[-*•]|(?:moreover|so|but|and|"
     r"however|still|frankly|finally|first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|"
@@ -60,12 +296,61 @@ _DISCOURSE = re.compile(
     re.IGNORECASE,
 )
 _HAPPEN = frozenset({"happening", "occurring", "breaking", "erupting", "starting", "coming"})
-_E_STEMS = ("mak", "tak", "leav", "com", "becom", "mov", "rais", "los", "clos", "decid",
-            "resolv", "us", "chang", "giv", "hav", "liv", "serv", "forc", "declin", "collaps",
-            "increas", "decreas", "continu", "surviv", "retir", "announc", "produc", "reduc",
-            "releas", "merg", "emerg", "replac", "escalat", "negotiat", "stabilis", "stabiliz",
-            "arriv", "argu", "damag", "manag", "secur", "receiv", "achiev", "accus", "dominat",
-            "invad", "provok", "wag", "sabotag", "engag", "improv", "approv", "retaliat")
+_E_STEMS = (
+    "mak",
+    "tak",
+    "leav",
+    "com",
+    "becom",
+    "mov",
+    "rais",
+    "los",
+    "clos",
+    "decid",
+    "resolv",
+    "us",
+    "chang",
+    "giv",
+    "hav",
+    "liv",
+    "serv",
+    "forc",
+    "declin",
+    "collaps",
+    "increas",
+    "decreas",
+    "continu",
+    "surviv",
+    "retir",
+    "announc",
+    "produc",
+    "reduc",
+    "releas",
+    "merg",
+    "emerg",
+    "replac",
+    "escalat",
+    "negotiat",
+    "stabilis",
+    "stabiliz",
+    "arriv",
+    "argu",
+    "damag",
+    "manag",
+    "secur",
+    "receiv",
+    "achiev",
+    "accus",
+    "dominat",
+    "invad",
+    "provok",
+    "wag",
+    "sabotag",
+    "engag",
+    "improv",
+    "approv",
+    "retaliat",
+)
 SEGMENT_CUT = re.compile(
     r",|;|:|\s[—–-]\s|\s(?:but|because|although|though|while|whereas)\s"
     r"|\s(?:and|or)\s+(?=(?:it|he|she|they|we|I|you|there|this|that)\b)",
@@ -79,8 +364,11 @@ _SOFTENER_LEAD = re.compile(
     re.IGNORECASE,
 )
 _NP_START = re.compile(r"^(?:a|an|some|any|another|no)\s+\w", re.IGNORECASE)
-_MODAL = re.compile(r"(?<![\w'’])(?:will|shall|must|won['’]t|(?:is|are|am|['’]s|['’]re)\s+"
-                    r"(?:not\s+)?going\s+to)\b|['’]ll\b", re.IGNORECASE)
+_MODAL = re.compile(
+    r"(?<![\w'’])(?:will|shall|must|won['’]t|(?:is|are|am|['’]s|['’]re)\s+"
+    r"(?:not\s+)?going\s+to)\b|['’]ll\b",
+    re.IGNORECASE,
+)
 
 
 def _clean(text: str) -> str:
@@ -95,7 +383,7 @@ def strip_discourse(text: str) -> str:
 def first_segment(text: str) -> str:
     """``text`` up to its first comma, semicolon, colon, dash or "but"."""
     match = SEGMENT_CUT.search(text)
-    return text[:match.start()] if match else text
+    return text[: match.start()] if match else text
 
 
 def _segment(clause: str, position: int) -> tuple[str, str]:
@@ -121,7 +409,7 @@ def _base_of_s_form(word: str) -> str:
 
 
 def base_of_gerund(word: str) -> str:
-    """"winning" -> "win", "making" -> "make", "resigning" -> "resign" (roughly)."""
+    """ "winning" -> "win", "making" -> "make", "resigning" -> "resign" (roughly)."""
     lower = word.lower()
     if not lower.endswith("ing") or len(lower) < 5:
         return word
@@ -167,17 +455,20 @@ def _earlier_subject(clause: str, position: int) -> str | None:
     cuts = list(SEGMENT_CUT.finditer(clause, 0, position))
     if not cuts:
         return None
-    earlier = strip_discourse(clause[:cuts[-1].start()])
-    match = re.match(r"^(?P<np>(?:the|this|that|these|those|[A-Z])[\w'’ -]*?)\s+(?:is|are|was|"
-                     r"were|has|have|had|can|cannot|can't|will|won't|must|may|might|could|"
-                     r"would|should|does|do|did)\b", earlier)
+    earlier = strip_discourse(clause[: cuts[-1].start()])
+    match = re.match(
+        r"^(?P<np>(?:the|this|that|these|those|[A-Z])[\w'’ -]*?)\s+(?:is|are|was|"
+        r"were|has|have|had|can|cannot|can't|will|won't|must|may|might|could|"
+        r"would|should|does|do|did)\b",
+        earlier,
+    )
     if match and not _PRONOUN_SUBJECT.match(match["np"]):
         return match["np"]
     return None
 
 
 def question_at_modal(clause: str, modal_start: int, modal_end: int) -> str | None:
-    """"Will S VP?" for the modal at ``clause[modal_start:modal_end]`` ("will", "won't",
+    """ "Will S VP?" for the modal at ``clause[modal_start:modal_end]`` ("will", "won't",
     "'ll", "may", "must", "is going to")."""
     before, _ = _segment(clause, modal_start)
     _, after = _segment(clause, modal_end)
@@ -193,8 +484,12 @@ def question_at_modal(clause: str, modal_start: int, modal_end: int) -> str | No
         return None
     if _PRONOUN_SUBJECT.match(subject):
         subject = _earlier_subject(clause, modal_start) or subject
-    predicate = re.sub(r"^(?:(?:is|are|am|'s|'re|not|n't)\s+)*(?:going\s+to|gonna)\s+", "",
-                       after.strip(), flags=re.IGNORECASE)
+    predicate = re.sub(
+        r"^(?:(?:is|are|am|'s|'re|not|n't)\s+)*(?:going\s+to|gonna)\s+",
+        "",
+        after.strip(),
+        flags=re.IGNORECASE,
+    )
     predicate = re.sub(r"\b(?:sooner or later|only a matter of time)\b", "", predicate)
     predicate = re.sub(r"^(?:well|easily|very well)\s+", "", predicate.strip())
     return _question(subject, predicate)
@@ -217,18 +512,18 @@ def _present_clause(clause: str) -> tuple[str, str] | None:
     for i, word in enumerate(words[1:], start=1):
         lower = word.lower().strip(",.;:")
         if lower in _AUX_BASE:
-            return " ".join(words[:i]), " ".join([_AUX_BASE[lower], *words[i + 1:]])
+            return " ".join(words[:i]), " ".join([_AUX_BASE[lower], *words[i + 1 :]])
         if lower in _ADVERBS:
             continue
         if lower in VERBS:
             return " ".join(words[:i]), " ".join(words[i:])
         base = _base_of_s_form(lower)
         if base != lower and base in VERBS:
-            return " ".join(words[:i]), " ".join([base, *words[i + 1:]])
+            return " ".join(words[:i]), " ".join([base, *words[i + 1 :]])
         base = _base_of_ed_form(lower)
         if base != lower and base in VERBS:
             # "I'd be surprised if the fix dropped below 4%": a past form after "if"
-            return " ".join(words[:i]), " ".join([base, *words[i + 1:]])
+            return " ".join(words[:i]), " ".join([base, *words[i + 1 :]])
     return None
 
 
@@ -262,7 +557,7 @@ def question_from_clause(clause: str) -> str | None:
 
 
 def _gerund_question(rest: str) -> str | None:
-    """"war happening between these two" -> "Will there be war between these two?";
+    """ "war happening between these two" -> "Will there be war between these two?";
     "any club ... making it past the quarter-finals" -> "Will any club ... make it past
     the quarter-finals?"."""
     rest = first_segment(rest)
@@ -277,11 +572,14 @@ def _gerund_question(rest: str) -> str | None:
 
 _PROBABILITY_WORD = re.compile(
     r"^(?:chances?|probability|likelihood|odds|shot|risk|possibility|sure|certain|confident)"
-    r"\b\s*", re.IGNORECASE)
+    r"\b\s*",
+    re.IGNORECASE,
+)
 _CHANCE_OF_BEFORE = re.compile(
     r"\b(?:chances?|probability|likelihood|odds|risk|possibility)\s+(?P<rest>(?:of|that|on)\s+"
     r".+?)\s+(?:at|is|are|as|to\s+be)\b[\w\s]{0,24}$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _noun_question(after: str) -> str | None:
@@ -309,8 +607,9 @@ def _noun_question(after: str) -> str | None:
     return question_from_clause(rest) if rest else None
 
 
-def question_for(clause: str, phrase_start: int, phrase_end: int, kind: str,
-                 phrase: str) -> str | None:
+def question_for(
+    clause: str, phrase_start: int, phrase_end: int, kind: str, phrase: str
+) -> str | None:
     """A question for the forecast of ``clause`` whose estimative words are
     ``clause[phrase_start:phrase_end]`` (of the given kind), or None."""
     question = _question_for(clause, phrase_start, phrase_end, kind, phrase)
@@ -323,16 +622,22 @@ def question_for(clause: str, phrase_start: int, phrase_end: int, kind: str,
     return question
 
 
-def _question_for(clause: str, phrase_start: int, phrase_end: int, kind: str,
-                  phrase: str) -> str | None:
+def _question_for(
+    clause: str, phrase_start: int, phrase_end: int, kind: str, phrase: str
+) -> str | None:
     before = clause[:phrase_start].strip()
     after = clause[phrase_end:].strip()
     if kind == "modal":
         return question_at_modal(clause, phrase_start, phrase_end)
     if kind == "idiom" and re.search(r"choice|option|alternative", phrase):
         vp = re.search(r"\bbut\s+to\s+(?P<vp>.+)$", after, re.IGNORECASE)
-        subject = re.sub(r"\s*(?:has|have|had|will\s+have|'ll\s+have|is\s+left\s+with|"
-                         r"are\s+left\s+with)\s*$", "", before, flags=re.IGNORECASE)
+        subject = re.sub(
+            r"\s*(?:has|have|had|will\s+have|'ll\s+have|is\s+left\s+with|"
+            r"are\s+left\s+with)\s*$",
+            "",
+            before,
+            flags=re.IGNORECASE,
+        )
         subject = strip_discourse(subject)
         if vp and subject:
             return _question(subject, first_segment(vp["vp"]))
@@ -351,10 +656,13 @@ def _question_for(clause: str, phrase_start: int, phrase_end: int, kind: str,
             return _question("there", f"be {noun_phrase}")
         return question_from_clause(before) if before else None
     if kind in ("noun", "number"):
-        inside = re.match(r"^(?:the\s+)?(?:chances?|odds|prospects?|possibility|likelihood|"
-                          r"probability|risk)\s+(?P<rest>(?:of|that|for)\s+.+?)\s+(?:is|are|"
-                          r"seems?|looks?|remains?)\b", clause[phrase_start:phrase_end],
-                          re.IGNORECASE)
+        inside = re.match(
+            r"^(?:the\s+)?(?:chances?|odds|prospects?|possibility|likelihood|"
+            r"probability|risk)\s+(?P<rest>(?:of|that|for)\s+.+?)\s+(?:is|are|"
+            r"seems?|looks?|remains?)\b",
+            clause[phrase_start:phrase_end],
+            re.IGNORECASE,
+        )
         if inside:  # "the chance of a deal is slim"
             question = _noun_question(inside["rest"])
             if question:
@@ -367,28 +675,36 @@ def _question_for(clause: str, phrase_start: int, phrase_end: int, kind: str,
                     question = _noun_question(chance["rest"])
                     if question:
                         return question
-                if not after or re.match(r"^(?:at\s+(?:most|best|least)|or\s+(?:less|more))",
-                                         after, re.IGNORECASE):
+                if not after or re.match(
+                    r"^(?:at\s+(?:most|best|least)|or\s+(?:less|more))", after, re.IGNORECASE
+                ):
                     after = ""
         question = _noun_question(after)
         if question:
             return question
-        subject = re.match(r"^(?P<subject>.+?)\s+(?:has|have|stands?)\s+(?:a|an)?\s*$", before,
-                           re.IGNORECASE)
+        subject = re.match(
+            r"^(?P<subject>.+?)\s+(?:has|have|stands?)\s+(?:a|an)?\s*$", before, re.IGNORECASE
+        )
         of = re.match(r"^of\s+(?P<verb>\w+ing)\b\s*(?P<tail>.*)$", after, re.IGNORECASE)
         if subject and of:
-            return _question(strip_discourse(subject["subject"]),
-                             f"{base_of_gerund(of['verb'])} {first_segment(of['tail'])}")
+            return _question(
+                strip_discourse(subject["subject"]),
+                f"{base_of_gerund(of['verb'])} {first_segment(of['tail'])}",
+            )
         if kind == "number":
             modal = _MODAL.search(clause)
             if modal is not None:
                 return question_at_modal(clause, modal.start(), modal.end())
         return None
     if kind == "adjective":
-        subject = re.sub(r"\s*\b(?:is|are|am|'s|'re|seems?|looks?|appears?|remains?|isn't|"
-                         r"aren't)\b(?:\s+(?:not|n't|very|highly|quite|now|also|still|"
-                         r"increasingly|so|all\s+that|particularly))*\s*$",
-                         "", before, flags=re.IGNORECASE)
+        subject = re.sub(
+            r"\s*\b(?:is|are|am|'s|'re|seems?|looks?|appears?|remains?|isn't|"
+            r"aren't)\b(?:\s+(?:not|n't|very|highly|quite|now|also|still|"
+            r"increasingly|so|all\s+that|particularly))*\s*$",
+            "",
+            before,
+            flags=re.IGNORECASE,
+        )
         subject = strip_discourse(subject)
         to = re.match(r"^to\s+(?P<vp>.+)$", after, re.IGNORECASE)
         if to and subject:
@@ -428,8 +744,11 @@ _HOW_LIKELY = re.compile(
     r"(?P<rest>(?:of|that|on)\s+.+))$",
     re.IGNORECASE,
 )
-_POLAR = re.compile(r"^(?:and\s+|but\s+|so\s+)?(?:will|would|is|are|was|were|do|does|did|can|"
-                    r"could|should|has|have|shall|may|might)\b", re.IGNORECASE)
+_POLAR = re.compile(
+    r"^(?:and\s+|but\s+|so\s+)?(?:will|would|is|are|was|were|do|does|did|can|"
+    r"could|should|has|have|shall|may|might)\b",
+    re.IGNORECASE,
+)
 
 
 def question_from_asked(asked: str) -> str | None:
@@ -437,8 +756,9 @@ def question_from_asked(asked: str) -> str | None:
     stands ("Will he run again, though?" -> "Will he run again?"), "How likely is a
     crash?" -> "Will there be a crash?"; None for other questions ("Who benefits?")."""
     body = _clean(asked).rstrip("?\"”' ")
-    body = re.sub(r",\s*(?:though|then|really|anyway|do you think|you think)$", "", body,
-                  flags=re.IGNORECASE)
+    body = re.sub(
+        r",\s*(?:though|then|really|anyway|do you think|you think)$", "", body, flags=re.IGNORECASE
+    )
     body = re.sub(r"^(?:and|but|so|ok|okay|well)\s*,?\s+", "", body, flags=re.IGNORECASE)
     likely = _HOW_LIKELY.match(body)
     if likely:

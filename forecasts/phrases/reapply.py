@@ -45,8 +45,10 @@ class Remap:
 
     @property
     def changed(self) -> bool:
-        return (abs(self.new_probability - self.old_probability) > 1e-12
-                or self.new_scale != self.old_scale)
+        return (
+            abs(self.new_probability - self.old_probability) > 1e-12
+            or self.new_scale != self.old_scale
+        )
 
     def to_dict(self) -> dict:
         return {
@@ -71,8 +73,11 @@ class Unmapped:
     reason: str
 
     def to_dict(self) -> dict:
-        return {"prediction_id": self.prediction_id, "hedge_phrase": self.hedge_phrase,
-                "reason": self.reason}
+        return {
+            "prediction_id": self.prediction_id,
+            "hedge_phrase": self.hedge_phrase,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -106,17 +111,30 @@ def plan_remap(session: Session, scale: Scale | str) -> RemapPlan:
     )
     for prediction in predictions:
         if prediction.probability is None:
-            plan.unmapped.append(Unmapped(prediction.id, prediction.hedge_phrase,
-                                          "a multiple-choice prediction has no single phrase"))
+            plan.unmapped.append(
+                Unmapped(
+                    prediction.id,
+                    prediction.hedge_phrase,
+                    "a multiple-choice prediction has no single phrase",
+                )
+            )
             continue
         match = map_phrase(prediction.hedge_phrase, scale)
         if match is None:
-            plan.unmapped.append(Unmapped(prediction.id, prediction.hedge_phrase,
-                                          f"no phrase of {scale.ref} in the hedge"))
+            plan.unmapped.append(
+                Unmapped(
+                    prediction.id, prediction.hedge_phrase, f"no phrase of {scale.ref} in the hedge"
+                )
+            )
             continue
         if match.origin == ORIGIN_STATED:
-            plan.unmapped.append(Unmapped(prediction.id, prediction.hedge_phrase,
-                                          "the hedge is a stated number, not a phrase"))
+            plan.unmapped.append(
+                Unmapped(
+                    prediction.id,
+                    prediction.hedge_phrase,
+                    "the hedge is a stated number, not a phrase",
+                )
+            )
             continue
         remap = Remap(
             prediction_id=prediction.id,
@@ -145,8 +163,11 @@ def apply_remap(session: Session, actor: Actor, plan: RemapPlan) -> list[Predict
     with unit_of_work(session):
         for remap in plan.changes:
             prediction = session.get(Prediction, remap.prediction_id)
-            if (prediction is None or prediction.version != remap.version
-                    or prediction.probability_origin != ProbabilityOrigin.MAPPED.value):
+            if (
+                prediction is None
+                or prediction.version != remap.version
+                or prediction.probability_origin != ProbabilityOrigin.MAPPED.value
+            ):
                 current = serialize.prediction_dict(prediction) if prediction else None
                 raise ConflictError("prediction", remap.prediction_id, current)
             before = serialize.prediction_dict(prediction)
@@ -155,9 +176,10 @@ def apply_remap(session: Session, actor: Actor, plan: RemapPlan) -> list[Predict
             prediction.scale_version = plan.scale.version
             session.flush()
             after = serialize.prediction_dict(prediction)
-            after["remap"] = {"band": [remap.new_low, remap.new_high],
-                              "scale_phrase": remap.scale_phrase}
-            record_audit(session, actor, AUDIT_ACTION, "prediction", prediction.id, before,
-                         after)
+            after["remap"] = {
+                "band": [remap.new_low, remap.new_high],
+                "scale_phrase": remap.scale_phrase,
+            }
+            record_audit(session, actor, AUDIT_ACTION, "prediction", prediction.id, before, after)
             changed.append(prediction)
     return changed

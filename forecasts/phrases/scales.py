@@ -31,8 +31,18 @@ from forecasts.errors import ValidationError
 DEFAULT_SCALE = "registry-default"
 KINDS = ("noun", "adjective", "adverb", "modal", "verb", "idiom")
 
-_NOUNS = {"chance", "chances", "possibility", "odds", "probability", "likelihood", "risk",
-          "prospect", "prospects", "hope"}
+_NOUNS = {
+    "chance",
+    "chances",
+    "possibility",
+    "odds",
+    "probability",
+    "likelihood",
+    "risk",
+    "prospect",
+    "prospects",
+    "hope",
+}
 _ADVERBS = {"probably", "certainly", "improbably", "possibly", "surely", "definitely"}
 _VERBS = {"believe", "doubt", "expect", "think"}
 
@@ -138,8 +148,10 @@ def _normalise(phrase: str) -> str:
 
 def version_key(version: str) -> tuple:
     """Order versions numerically where they are numbers ("10" after "9")."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
-                 for part in re.split(r"[.\-]", version))
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"[.\-]", version)
+    )
 
 
 def infer_kind(phrase: str) -> str:
@@ -220,11 +232,14 @@ def _resolve_negations(entries: list[ScaleEntry], scale_name: str) -> list[Scale
         if entry.negation_of:
             target = by_phrase.get(_normalise(entry.negation_of))
             if target is None or target.negation_of:
-                raise ValueError(f"scale {scale_name}: {entry.phrase!r} negates an unknown "
-                                 f"phrase {entry.negation_of!r}")
+                raise ValueError(
+                    f"scale {scale_name}: {entry.phrase!r} negates an unknown "
+                    f"phrase {entry.negation_of!r}"
+                )
             flip = flipped(target)
-            entry = _replace(entry, probability=flip.probability, low=flip.low,
-                             high=flip.high, negated=True)
+            entry = _replace(
+                entry, probability=flip.probability, low=flip.low, high=flip.high, negated=True
+            )
         resolved.append(entry)
     return resolved
 
@@ -237,17 +252,19 @@ def _survey_entries(csv_text: str) -> tuple[list[ScaleEntry], list[str]]:
     entries = []
     for row in rows:
         phrase = row["phrase"].strip().lower()
-        entries.append(ScaleEntry(
-            phrase=phrase,
-            probability=int(row["median_percent"]) / 100,
-            low=int(row["q1_percent"]) / 100,
-            high=int(row["q3_percent"]) / 100,
-            forms=(phrase,),
-            kind=infer_kind(phrase),
-            source=f"median and quartiles of {row['responses']} responses",
-            negated=phrase.endswith(" not"),
-            needs_complement=infer_kind(phrase) == "verb",
-        ))
+        entries.append(
+            ScaleEntry(
+                phrase=phrase,
+                probability=int(row["median_percent"]) / 100,
+                low=int(row["q1_percent"]) / 100,
+                high=int(row["q3_percent"]) / 100,
+                forms=(phrase,),
+                kind=infer_kind(phrase),
+                source=f"median and quartiles of {row['responses']} responses",
+                negated=phrase.endswith(" not"),
+                needs_complement=infer_kind(phrase) == "verb",
+            )
+        )
     return entries, comments
 
 
@@ -271,8 +288,9 @@ def _scale_from_toml(text: str, filename: str) -> Scale:
         if entry.kind not in KINDS:
             raise ValueError(f"scale {name}: {entry.phrase!r} has unknown kind {entry.kind!r}")
         if not 0 <= entry.low <= entry.probability <= entry.high <= 1:
-            raise ValueError(f"scale {name}: {entry.phrase!r} needs 0 <= low <= probability "
-                             f"<= high <= 1")
+            raise ValueError(
+                f"scale {name}: {entry.phrase!r} needs 0 <= low <= probability <= high <= 1"
+            )
     softener = None
     if "softener" in data:
         table = data["softener"]

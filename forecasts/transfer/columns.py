@@ -10,12 +10,36 @@ from __future__ import annotations
 
 ENTRY = "entry"
 PUNDIT = ("pundit", "pundit_slug", "pundit_affiliation", "pundit_bio", "pundit_links")
-SOURCE = ("source_title", "source_url", "source_published_on", "source_outlet", "source_note",
-          "source_full_text")
-QUESTION = ("statement", "question_slug", "resolution_criteria", "resolve_by", "kind", "options",
-            "tags", "condition", "condition_outcome", "question_note")
-PREDICTION = ("probability", "distribution", "quote", "hedge_phrase", "probability_origin",
-              "scale", "made_at", "note")
+SOURCE = (
+    "source_title",
+    "source_url",
+    "source_published_on",
+    "source_outlet",
+    "source_note",
+    "source_full_text",
+)
+QUESTION = (
+    "statement",
+    "question_slug",
+    "resolution_criteria",
+    "resolve_by",
+    "kind",
+    "options",
+    "tags",
+    "condition",
+    "condition_outcome",
+    "question_note",
+)
+PREDICTION = (
+    "probability",
+    "distribution",
+    "quote",
+    "hedge_phrase",
+    "probability_origin",
+    "scale",
+    "made_at",
+    "note",
+)
 RESOLUTION = ("outcome", "known_at", "evidence_url", "resolution_note")
 
 COLUMNS: tuple[str, ...] = (ENTRY, *PUNDIT, *SOURCE, *QUESTION, *PREDICTION, *RESOLUTION)

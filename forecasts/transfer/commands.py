@@ -22,33 +22,56 @@ PROGRESS_FROM_BYTES = 1 << 20  # show a progress bar for files of a megabyte or 
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "file_format", type=click.Choice(["csv", "json"]), default=None,
-              help="The file's format (default: from its extension).")
-@click.option("--dry-run", is_flag=True,
-              help="Check every row and report what would be added; write nothing.")
-@click.option("--as", "as_user", metavar="USER", default=None,
-              help="Import as this user (an active editor or admin); default: the command "
-                   "line.")
-@click.option("--max-errors", type=click.IntRange(min=1), default=MAX_LISTED_ERRORS,
-              show_default=True, help="Errors to list when the file is refused (all are "
-                                      "counted).")
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["csv", "json"]),
+    default=None,
+    help="The file's format (default: from its extension).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Check every row and report what would be added; write nothing."
+)
+@click.option(
+    "--as",
+    "as_user",
+    metavar="USER",
+    default=None,
+    help="Import as this user (an active editor or admin); default: the command line.",
+)
+@click.option(
+    "--max-errors",
+    type=click.IntRange(min=1),
+    default=MAX_LISTED_ERRORS,
+    show_default=True,
+    help="Errors to list when the file is refused (all are counted).",
+)
 @click.pass_obj
-def import_command(obj, file: Path, file_format: str | None, dry_run: bool,
-                   as_user: str | None, max_errors: int) -> None:
+def import_command(
+    obj, file: Path, file_format: str | None, dry_run: bool, as_user: str | None, max_errors: int
+) -> None:
     """Import predictions from FILE (CSV or JSON, one row per prediction; the columns are
     in docs/import-format.md). All or nothing: one bad row and nothing is written, and
     every bad row is listed. Importing the same file again adds nothing."""
     with obj.session() as session:
         actor = actor_for(session, as_user)
         size = file.stat().st_size if file.is_file() else 0
-        bar = (click.progressbar(length=size, label=f"Importing {file.name}", file=sys.stderr)
-               if size >= PROGRESS_FROM_BYTES else contextlib.nullcontext())
+        bar = (
+            click.progressbar(length=size, label=f"Importing {file.name}", file=sys.stderr)
+            if size >= PROGRESS_FROM_BYTES
+            else contextlib.nullcontext()
+        )
         try:
             with bar:
                 report = import_file(
-                    session, file, actor=actor, file_format=file_format, dry_run=dry_run,
+                    session,
+                    file,
+                    actor=actor,
+                    file_format=file_format,
+                    dry_run=dry_run,
                     progress=bar.update if size >= PROGRESS_FROM_BYTES else None,
-                    max_listed=max_errors)
+                    max_listed=max_errors,
+                )
         except ImportRefused as refused:
             for line in refused.report_lines():
                 click.echo(line, err=True)
@@ -58,8 +81,9 @@ def import_command(obj, file: Path, file_format: str | None, dry_run: bool,
 
 @click.command("export")
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--format", "file_format", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
+@click.option(
+    "--format", "file_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
 @click.pass_obj
 def export(obj, outdir: Path, file_format: str) -> None:
     """Write the registry to OUTDIR: predictions (importable with `forecasts import`),

@@ -53,11 +53,29 @@ from forecasts.transfer import columns as C
 FORMATS = ("csv", "json")
 PREDICTION_FILE_COLUMNS = ("prediction_id", *C.COLUMNS, "logged_at", "logged_by")
 RESOLUTION_HISTORY_COLUMNS = (
-    "question_slug", "statement", "outcome", "known_at", "evidence_url", "note", "automatic",
-    "resolved_at", "resolved_by", "standing",
+    "question_slug",
+    "statement",
+    "outcome",
+    "known_at",
+    "evidence_url",
+    "note",
+    "automatic",
+    "resolved_at",
+    "resolved_by",
+    "standing",
 )
-SCORE_COLUMNS = ("prediction_id", "pundit_slug", "question_slug", "kind", "made_at",
-                 "status", "outcome", "brier", "log_score", "final")
+SCORE_COLUMNS = (
+    "prediction_id",
+    "pundit_slug",
+    "question_slug",
+    "kind",
+    "made_at",
+    "status",
+    "outcome",
+    "brier",
+    "log_score",
+    "final",
+)
 _CHUNK = 5_000
 
 
@@ -71,31 +89,57 @@ def export(session: Session, outdir: Path, file_format: str = "csv") -> dict[str
     outdir.mkdir(parents=True, exist_ok=True)
     registry = _Registry(session)
     counts = {
-        "predictions": _write(outdir, "predictions", file_format, PREDICTION_FILE_COLUMNS,
-                              registry.prediction_file_rows()),
-        "pundits": _write(outdir, "pundits", file_format, (C.ENTRY, *C.PUNDIT),
-                          registry.pundit_rows(registry.pundits)),
-        "sources": _write(outdir, "sources", file_format, (C.ENTRY, *C.SOURCE),
-                          registry.source_rows(registry.sources, with_text=True)),
-        "questions": _write(outdir, "questions", file_format,
-                            (C.ENTRY, *C.QUESTION, *C.RESOLUTION),
-                            registry.question_rows(registry.questions)),
-        "resolutions": _write(outdir, "resolutions", file_format, RESOLUTION_HISTORY_COLUMNS,
-                              registry.resolution_history()),
+        "predictions": _write(
+            outdir,
+            "predictions",
+            file_format,
+            PREDICTION_FILE_COLUMNS,
+            registry.prediction_file_rows(),
+        ),
+        "pundits": _write(
+            outdir,
+            "pundits",
+            file_format,
+            (C.ENTRY, *C.PUNDIT),
+            registry.pundit_rows(registry.pundits),
+        ),
+        "sources": _write(
+            outdir,
+            "sources",
+            file_format,
+            (C.ENTRY, *C.SOURCE),
+            registry.source_rows(registry.sources, with_text=True),
+        ),
+        "questions": _write(
+            outdir,
+            "questions",
+            file_format,
+            (C.ENTRY, *C.QUESTION, *C.RESOLUTION),
+            registry.question_rows(registry.questions),
+        ),
+        "resolutions": _write(
+            outdir,
+            "resolutions",
+            file_format,
+            RESOLUTION_HISTORY_COLUMNS,
+            registry.resolution_history(),
+        ),
     }
     frame = scores.prediction_frame(session)
-    counts["scores"] = _write_frame(outdir, "scores", file_format,
-                                    _score_table(frame))
-    counts["leaderboard"] = _write_frame(outdir, "leaderboard", file_format,
-                                         scores.leaderboard_from(frame))
+    counts["scores"] = _write_frame(outdir, "scores", file_format, _score_table(frame))
+    counts["leaderboard"] = _write_frame(
+        outdir, "leaderboard", file_format, scores.leaderboard_from(frame)
+    )
     session.rollback()  # end the read transaction
     return counts
 
 
 def _score_table(frame: pd.DataFrame) -> pd.DataFrame:
     table = frame.reindex(columns=list(SCORE_COLUMNS)).copy()
-    table["made_at"] = [serialize._iso(moment.to_pydatetime() if hasattr(moment, "to_pydatetime")
-                                       else moment) for moment in table["made_at"]]
+    table["made_at"] = [
+        serialize._iso(moment.to_pydatetime() if hasattr(moment, "to_pydatetime") else moment)
+        for moment in table["made_at"]
+    ]
     table["final"] = table["final"].astype(bool)
     return table
 
@@ -118,8 +162,9 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _write(outdir: Path, name: str, file_format: str, header: tuple[str, ...],
-           rows: Iterator[dict]) -> int:
+def _write(
+    outdir: Path, name: str, file_format: str, header: tuple[str, ...], rows: Iterator[dict]
+) -> int:
     count = 0
     path = outdir / f"{name}.{file_format}"
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -133,8 +178,9 @@ def _write(outdir: Path, name: str, file_format: str, header: tuple[str, ...],
             handle.write("[")
             for row in rows:
                 handle.write(",\n" if count else "\n")
-                handle.write(json.dumps({column: row.get(column) for column in header},
-                                        ensure_ascii=False))
+                handle.write(
+                    json.dumps({column: row.get(column) for column in header}, ensure_ascii=False)
+                )
                 count += 1
             handle.write("\n]\n")
     return count
@@ -165,8 +211,12 @@ class _Registry:
         self.session = session
         self.pundits = {p.id: p for p in session.scalars(select(Pundit).order_by(Pundit.slug))}
         # Natural orders (not ids), so a registry and its re-import export the same files.
-        self.sources = {s.id: s for s in session.scalars(
-            select(Source).order_by(Source.published_on, Source.title, Source.url))}
+        self.sources = {
+            s.id: s
+            for s in session.scalars(
+                select(Source).order_by(Source.published_on, Source.title, Source.url)
+            )
+        }
         self.questions = self._questions()
         self.users = dict(session.execute(select(User.id, User.name)).tuples().all())
 
@@ -175,55 +225,75 @@ class _Registry:
         questions = {}
         for q in s.scalars(select(Question).order_by(Question.slug)):
             questions[q.id] = {"row": q, "options": [], "tags": [], "standing": None}
-        for question_id, label in s.execute(select(QuestionOption.question_id,
-                                                   QuestionOption.label)
-                                            .order_by(QuestionOption.question_id,
-                                                      QuestionOption.position)):
+        for question_id, label in s.execute(
+            select(QuestionOption.question_id, QuestionOption.label).order_by(
+                QuestionOption.question_id, QuestionOption.position
+            )
+        ):
             questions[question_id]["options"].append(label)
         for question_id, slug in s.execute(
-                select(question_tags.c.question_id, Tag.slug)
-                .join(Tag, Tag.id == question_tags.c.tag_id).order_by(Tag.slug)):
+            select(question_tags.c.question_id, Tag.slug)
+            .join(Tag, Tag.id == question_tags.c.tag_id)
+            .order_by(Tag.slug)
+        ):
             questions[question_id]["tags"].append(slug)
         latest = (select(func.max(Resolution.id)).group_by(Resolution.question_id)).subquery()
         for resolution, label in s.execute(
-                select(Resolution, QuestionOption.label)
-                .where(Resolution.id.in_(select(latest)))
-                .outerjoin(QuestionOption, QuestionOption.id == Resolution.option_id)):
+            select(Resolution, QuestionOption.label)
+            .where(Resolution.id.in_(select(latest)))
+            .outerjoin(QuestionOption, QuestionOption.id == Resolution.option_id)
+        ):
             questions[resolution.question_id]["standing"] = (resolution, label)
         return questions
 
     # nouns as import rows
 
     def pundit_cells(self, pundit: Pundit) -> dict:
-        return {"pundit": pundit.name, "pundit_slug": pundit.slug,
-                "pundit_affiliation": pundit.affiliation or None, "pundit_bio": pundit.bio or None,
-                "pundit_links": list(pundit.links or []) or None}
+        return {
+            "pundit": pundit.name,
+            "pundit_slug": pundit.slug,
+            "pundit_affiliation": pundit.affiliation or None,
+            "pundit_bio": pundit.bio or None,
+            "pundit_links": list(pundit.links or []) or None,
+        }
 
     def source_cells(self, source: Source, with_text: bool) -> dict:
-        return {"source_title": source.title, "source_url": source.url,
-                "source_published_on": source.published_on.isoformat(),
-                "source_outlet": source.outlet or None, "source_note": source.note or None,
-                "source_full_text": (source.full_text or None) if with_text else None}
+        return {
+            "source_title": source.title,
+            "source_url": source.url,
+            "source_published_on": source.published_on.isoformat(),
+            "source_outlet": source.outlet or None,
+            "source_note": source.note or None,
+            "source_full_text": (source.full_text or None) if with_text else None,
+        }
 
     def question_cells(self, question_id: int) -> dict:
         entry = self.questions[question_id]
         q: Question = entry["row"]
-        condition = self.questions.get(q.condition_question_id) if q.condition_question_id \
-            else None
-        cells = {"statement": q.statement, "question_slug": q.slug,
-                 "resolution_criteria": q.resolution_criteria,
-                 "resolve_by": q.resolve_by.isoformat() if q.resolve_by else None,
-                 "kind": q.kind, "options": list(entry["options"]) or None,
-                 "tags": list(entry["tags"]) or None,
-                 "condition": condition["row"].slug if condition else None,
-                 "condition_outcome": q.condition_outcome, "question_note": q.note or None}
+        condition = self.questions.get(q.condition_question_id) if q.condition_question_id else None
+        cells = {
+            "statement": q.statement,
+            "question_slug": q.slug,
+            "resolution_criteria": q.resolution_criteria,
+            "resolve_by": q.resolve_by.isoformat() if q.resolve_by else None,
+            "kind": q.kind,
+            "options": list(entry["options"]) or None,
+            "tags": list(entry["tags"]) or None,
+            "condition": condition["row"].slug if condition else None,
+            "condition_outcome": q.condition_outcome,
+            "question_note": q.note or None,
+        }
         standing = entry["standing"]
         if standing is not None:
             resolution, label = standing
-            cells.update({"outcome": label or resolution.outcome,
-                          "known_at": resolution.known_at.isoformat(),
-                          "evidence_url": resolution.evidence_url,
-                          "resolution_note": resolution.note or None})
+            cells.update(
+                {
+                    "outcome": label or resolution.outcome,
+                    "known_at": resolution.known_at.isoformat(),
+                    "evidence_url": resolution.evidence_url,
+                    "resolution_note": resolution.note or None,
+                }
+            )
         return cells
 
     def pundit_rows(self, pundits: dict) -> Iterator[dict]:
@@ -242,74 +312,102 @@ class _Registry:
 
     def prediction_file_rows(self) -> Iterator[dict]:
         s = self.session
-        used = {name: set(s.scalars(select(column).distinct().where(column.is_not(None))))
-                for name, column in (("pundits", Prediction.pundit_id),
-                                     ("sources", Prediction.source_id),
-                                     ("questions", Prediction.question_id))}
-        yield from self.pundit_rows({k: v for k, v in self.pundits.items()
-                                     if k not in used["pundits"]})
-        yield from self.source_rows({k: v for k, v in self.sources.items()
-                                     if k not in used["sources"]}, with_text=True)
+        used = {
+            name: set(s.scalars(select(column).distinct().where(column.is_not(None))))
+            for name, column in (
+                ("pundits", Prediction.pundit_id),
+                ("sources", Prediction.source_id),
+                ("questions", Prediction.question_id),
+            )
+        }
+        yield from self.pundit_rows(
+            {k: v for k, v in self.pundits.items() if k not in used["pundits"]}
+        )
+        yield from self.source_rows(
+            {k: v for k, v in self.sources.items() if k not in used["sources"]}, with_text=True
+        )
         yield from self.question_rows([k for k in self.questions if k not in used["questions"]])
         pundit_cells = {pid: self.pundit_cells(p) for pid, p in self.pundits.items()}
-        source_cells = {sid: self.source_cells(src, with_text=False)
-                        for sid, src in self.sources.items()}
+        source_cells = {
+            sid: self.source_cells(src, with_text=False) for sid, src in self.sources.items()
+        }
         question_cells = {qid: self.question_cells(qid) for qid in self.questions}
         texts_written: set[int] = set()
         query = select(Prediction.__table__).order_by(Prediction.id)
         result = s.execute(query.execution_options(yield_per=_CHUNK))
         for chunk in result.partitions():
-            distributions = self._distributions([row.id for row in chunk
-                                                 if row.probability is None])
+            distributions = self._distributions(
+                [row.id for row in chunk if row.probability is None]
+            )
             for row in chunk:
-                cells = {"prediction_id": row.id, **pundit_cells[row.pundit_id],
-                         **question_cells[row.question_id]}
+                cells = {
+                    "prediction_id": row.id,
+                    **pundit_cells[row.pundit_id],
+                    **question_cells[row.question_id],
+                }
                 if row.source_id is not None:
                     cells.update(source_cells[row.source_id])
                     if row.source_id not in texts_written:  # the full text once per source
                         texts_written.add(row.source_id)
                         cells["source_full_text"] = self.sources[row.source_id].full_text or None
-                cells.update({
-                    "probability": row.probability,
-                    "distribution": distributions.get(row.id),
-                    "quote": row.quote or None, "hedge_phrase": row.hedge_phrase or None,
-                    "probability_origin": row.probability_origin,
-                    "scale": f"{row.scale_name}@{row.scale_version}"
-                    if row.scale_name and row.scale_version else None,
-                    "made_at": serialize._iso(row.made_at),
-                    "note": row.note or None,
-                    "logged_at": serialize._iso(row.logged_at),
-                    "logged_by": self.users.get(row.logged_by_id),
-                })
+                cells.update(
+                    {
+                        "probability": row.probability,
+                        "distribution": distributions.get(row.id),
+                        "quote": row.quote or None,
+                        "hedge_phrase": row.hedge_phrase or None,
+                        "probability_origin": row.probability_origin,
+                        "scale": f"{row.scale_name}@{row.scale_version}"
+                        if row.scale_name and row.scale_version
+                        else None,
+                        "made_at": serialize._iso(row.made_at),
+                        "note": row.note or None,
+                        "logged_at": serialize._iso(row.logged_at),
+                        "logged_by": self.users.get(row.logged_by_id),
+                    }
+                )
                 yield cells
 
     def _distributions(self, prediction_ids: list[int]) -> dict[int, dict[str, float]]:
         result: dict[int, dict[str, float]] = defaultdict(dict)
         for start in range(0, len(prediction_ids), 500):
-            batch = prediction_ids[start:start + 500]
+            batch = prediction_ids[start : start + 500]
             for prediction_id, label, probability in self.session.execute(
-                    select(PredictionOption.prediction_id, QuestionOption.label,
-                           PredictionOption.probability)
-                    .join(QuestionOption, QuestionOption.id == PredictionOption.option_id)
-                    .where(PredictionOption.prediction_id.in_(batch))
-                    .order_by(PredictionOption.prediction_id, QuestionOption.position)):
+                select(
+                    PredictionOption.prediction_id,
+                    QuestionOption.label,
+                    PredictionOption.probability,
+                )
+                .join(QuestionOption, QuestionOption.id == PredictionOption.option_id)
+                .where(PredictionOption.prediction_id.in_(batch))
+                .order_by(PredictionOption.prediction_id, QuestionOption.position)
+            ):
                 result[prediction_id][label] = probability
         return result
 
     def resolution_history(self) -> Iterator[dict]:
-        standing_ids = {entry["standing"][0].id for entry in self.questions.values()
-                        if entry["standing"] is not None}
-        query = (select(Resolution, QuestionOption.label)
-                 .join(Question, Question.id == Resolution.question_id)
-                 .outerjoin(QuestionOption, QuestionOption.id == Resolution.option_id)
-                 .order_by(Question.slug, Resolution.id))
+        standing_ids = {
+            entry["standing"][0].id
+            for entry in self.questions.values()
+            if entry["standing"] is not None
+        }
+        query = (
+            select(Resolution, QuestionOption.label)
+            .join(Question, Question.id == Resolution.question_id)
+            .outerjoin(QuestionOption, QuestionOption.id == Resolution.option_id)
+            .order_by(Question.slug, Resolution.id)
+        )
         for resolution, label in self.session.execute(query):
             question = self.questions[resolution.question_id]["row"]
-            yield {"question_slug": question.slug, "statement": question.statement,
-                   "outcome": label or resolution.outcome,
-                   "known_at": resolution.known_at.isoformat(),
-                   "evidence_url": resolution.evidence_url, "note": resolution.note or None,
-                   "automatic": bool(resolution.automatic),
-                   "resolved_at": serialize._iso(resolution.resolved_at),
-                   "resolved_by": self.users.get(resolution.resolved_by_id),
-                   "standing": resolution.id in standing_ids}
+            yield {
+                "question_slug": question.slug,
+                "statement": question.statement,
+                "outcome": label or resolution.outcome,
+                "known_at": resolution.known_at.isoformat(),
+                "evidence_url": resolution.evidence_url,
+                "note": resolution.note or None,
+                "automatic": bool(resolution.automatic),
+                "resolved_at": serialize._iso(resolution.resolved_at),
+                "resolved_by": self.users.get(resolution.resolved_by_id),
+                "standing": resolution.id in standing_ids,
+            }

@@ -152,28 +152,39 @@ class ImportReport:
         parts = [f"{n} {kind if n != 1 else kind[:-1]}" for kind, n in self.added.items() if n]
         notes = []
         if self.already_present:
-            notes.append(f"{self.already_present} prediction"
-                         f"{' was' if self.already_present == 1 else 's were'} already in "
-                         "the registry")
+            notes.append(
+                f"{self.already_present} prediction"
+                f"{' was' if self.already_present == 1 else 's were'} already in "
+                "the registry"
+            )
         if self.duplicates:
-            notes.append(f"{self.duplicates} row{'s' if self.duplicates != 1 else ''} "
-                         "repeated an earlier row")
+            notes.append(
+                f"{self.duplicates} row{'s' if self.duplicates != 1 else ''} "
+                "repeated an earlier row"
+            )
         tail = f"; {', '.join(notes)}" if notes else ""
         if self.dry_run:
             if not parts:
                 return f"dry run of {self.file}: {rows}, nothing to add{tail}; nothing was written"
-            return (f"dry run of {self.file}: {rows} are valid; would add {', '.join(parts)}"
-                    f"{tail}; nothing was written")
+            return (
+                f"dry run of {self.file}: {rows} are valid; would add {', '.join(parts)}"
+                f"{tail}; nothing was written"
+            )
         if not parts:
             repeated = f"; {notes[-1]}" if self.duplicates else ""
-            return (f"{self.file}: nothing to add; the registry already has everything in its "
-                    f"{rows}{repeated}")
+            return (
+                f"{self.file}: nothing to add; the registry already has everything in its "
+                f"{rows}{repeated}"
+            )
         return f"imported {self.file}: {rows}; added {', '.join(parts)}{tail}"
 
     def as_dict(self) -> dict:
         return {
-            "file": self.file, "format": self.file_format, "rows": self.rows,
-            "added": dict(self.added), "already_present": self.already_present,
+            "file": self.file,
+            "format": self.file_format,
+            "rows": self.rows,
+            "added": dict(self.added),
+            "already_present": self.already_present,
             "duplicate_rows": self.duplicates,
             "prediction_ids": list(self.prediction_ids) if self.prediction_ids else None,
         }
@@ -224,8 +235,10 @@ def import_file(
                 return importer.run(rows)
         except IntegrityError as error:  # another writer added the same row meanwhile
             raise ValidationError(
-                "database", f"refused the import ({error.orig}); someone else changed the "
-                            "registry meanwhile. Nothing was imported: run it again") from error
+                "database",
+                f"refused the import ({error.orig}); someone else changed the "
+                "registry meanwhile. Nothing was imported: run it again",
+            ) from error
 
 
 # Any fixed number: the key of the PostgreSQL advisory lock that imports take.
@@ -310,10 +323,25 @@ class _Source(_Noun):
 
 
 class _Question(_Noun):
-    __slots__ = ("slug", "statement", "kind", "resolve_by", "labels", "option_ids", "clean",
-                 "tags", "condition", "condition_id", "condition_text", "condition_outcome",
-                 "standing", "resolution", "resolution_line", "resolution_cells",
-                 "resolution_problems")
+    __slots__ = (
+        "slug",
+        "statement",
+        "kind",
+        "resolve_by",
+        "labels",
+        "option_ids",
+        "clean",
+        "tags",
+        "condition",
+        "condition_id",
+        "condition_text",
+        "condition_outcome",
+        "standing",
+        "resolution",
+        "resolution_line",
+        "resolution_cells",
+        "resolution_problems",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -384,18 +412,28 @@ def _shown(value) -> str:
 
 def _display(cell) -> str:
     if isinstance(cell, tuple):
-        return " | ".join(f"{item[0]}: {item[1]}" if isinstance(item, tuple) else str(item)
-                          for item in cell)
+        return " | ".join(
+            f"{item[0]}: {item[1]}" if isinstance(item, tuple) else str(item) for item in cell
+        )
     text = "" if cell is None else str(cell)
     return text if len(text) <= 200 else text[:197] + "..."
 
 
 # Which import column a service's field error belongs to, per noun.
 _FIELD_COLUMNS = {
-    "pundit": {"name": "pundit", "slug": "pundit_slug", "bio": "pundit_bio",
-               "affiliation": "pundit_affiliation", "links": "pundit_links"},
-    "source": {"title": "source_title", "url": "source_url",
-               "published_on": "source_published_on", "outlet": "source_outlet"},
+    "pundit": {
+        "name": "pundit",
+        "slug": "pundit_slug",
+        "bio": "pundit_bio",
+        "affiliation": "pundit_affiliation",
+        "links": "pundit_links",
+    },
+    "source": {
+        "title": "source_title",
+        "url": "source_url",
+        "published_on": "source_published_on",
+        "outlet": "source_outlet",
+    },
     "question": {"slug": "question_slug", "condition_question_id": "condition"},
     "prediction": {"scale_name": "scale", "scale_version": "scale"},
     "resolution": {"note": "resolution_note"},
@@ -410,7 +448,7 @@ def _columns(noun: str, errors: Iterable[FieldError]) -> list[tuple[str, str]]:
     for error in errors:
         base = error.field.split("[", 1)[0].split(" ", 1)[0]
         column = mapping.get(base, base)
-        qualifier = error.field[len(base):].strip()
+        qualifier = error.field[len(base) :].strip()
         if qualifier.startswith("["):
             qualifier = qualifier[1:-1]
             if base == "links" and qualifier.isdigit():
@@ -438,8 +476,15 @@ def _parse_distribution_cell(cell) -> dict[str, float]:
 
 
 class _Importer:
-    def __init__(self, session: Session, actor: services.Actor, name: str, file_format: str,
-                 dry_run: bool, max_listed: int):
+    def __init__(
+        self,
+        session: Session,
+        actor: services.Actor,
+        name: str,
+        file_format: str,
+        dry_run: bool,
+        max_listed: int,
+    ):
         self.session = session
         self.actor = actor
         self.now = utcnow()
@@ -496,7 +541,8 @@ class _Importer:
         self.source_by_url: dict[str, _Source] = {}
         self.sources_by_title: dict[tuple, list[_Source]] = defaultdict(list)
         for source_id, url, title, published_on in s.execute(
-                select(Source.id, Source.url, Source.title, Source.published_on)):
+            select(Source.id, Source.url, Source.title, Source.published_on)
+        ):
             source = _Source(source_id, source_id, False)
             source.published_on = published_on
             if url:
@@ -505,10 +551,17 @@ class _Importer:
         self.question_by_statement: dict[str, _Question] = {}
         self.question_by_slug: dict[str, _Question] = {}
         by_id: dict[int, _Question] = {}
-        for row in s.execute(select(Question.id, Question.slug, Question.statement,
-                                    Question.kind, Question.resolve_by,
-                                    Question.condition_question_id,
-                                    Question.condition_outcome)):
+        for row in s.execute(
+            select(
+                Question.id,
+                Question.slug,
+                Question.statement,
+                Question.kind,
+                Question.resolve_by,
+                Question.condition_question_id,
+                Question.condition_outcome,
+            )
+        ):
             question = _Question(row.id, row.id, False)
             question.slug, question.statement, question.kind = row.slug, row.statement, row.kind
             question.resolve_by = row.resolve_by
@@ -519,8 +572,10 @@ class _Importer:
             self.question_by_slug[row.slug] = question
         labels: dict[int, list[str]] = defaultdict(list)
         for question_id, option_id, label in s.execute(
-                select(QuestionOption.question_id, QuestionOption.id, QuestionOption.label)
-                .order_by(QuestionOption.question_id, QuestionOption.position)):
+            select(QuestionOption.question_id, QuestionOption.id, QuestionOption.label).order_by(
+                QuestionOption.question_id, QuestionOption.position
+            )
+        ):
             labels[question_id].append(label)
             by_id[question_id].option_ids[label] = option_id
         for question_id, names in labels.items():
@@ -528,13 +583,21 @@ class _Importer:
         for question in by_id.values():
             if question.condition_id is not None:
                 question.condition = by_id[question.condition_id]
-        latest = (select(Resolution.question_id, func.max(Resolution.id).label("rid"))
-                  .group_by(Resolution.question_id).subquery())
+        latest = (
+            select(Resolution.question_id, func.max(Resolution.id).label("rid"))
+            .group_by(Resolution.question_id)
+            .subquery()
+        )
         for question_id, outcome, label, known_at in s.execute(
-                select(Resolution.question_id, Resolution.outcome, QuestionOption.label,
-                       Resolution.known_at)
-                .join(latest, latest.c.rid == Resolution.id)
-                .outerjoin(QuestionOption, QuestionOption.id == Resolution.option_id)):
+            select(
+                Resolution.question_id,
+                Resolution.outcome,
+                QuestionOption.label,
+                Resolution.known_at,
+            )
+            .join(latest, latest.c.rid == Resolution.id)
+            .outerjoin(QuestionOption, QuestionOption.id == Resolution.option_id)
+        ):
             by_id[question_id].standing = _Standing(outcome, label or outcome, known_at)
         self.questions_by_id = by_id
         self.tag_ids: dict[str, int] = dict(s.execute(select(Tag.slug, Tag.id)).tuples().all())
@@ -547,8 +610,13 @@ class _Importer:
     def writing(self) -> bool:
         return not self.dry_run and not self.error_count
 
-    def _bad(self, line: int, cells, items: Iterable[tuple[str, str]],
-             values: dict[str, str] | None = None) -> None:
+    def _bad(
+        self,
+        line: int,
+        cells,
+        items: Iterable[tuple[str, str]],
+        values: dict[str, str] | None = None,
+    ) -> None:
         self.bad_lines.add(line)
         for column, rule in items:
             self.error_count += 1
@@ -584,24 +652,26 @@ class _Importer:
         items: list[tuple[str, str]] = []
         # Each noun's cells were most likely seen on an earlier row: a cache hit.
         pundit_cells = cells[C.PUNDIT_CELLS]
-        pundit, problems = (self._pundit_cache.get(pundit_cells)
-                            or self._pundit(line, pundit_cells))
+        pundit, problems = self._pundit_cache.get(pundit_cells) or self._pundit(line, pundit_cells)
         if problems:
             items.extend(problems)
         source = None
         source_cells = cells[C.SOURCE_CELLS]
         if any(source_cells):
-            source, problems = (self._source_cache.get(source_cells)
-                                or self._source(line, source_cells))
+            source, problems = self._source_cache.get(source_cells) or self._source(
+                line, source_cells
+            )
             if problems:
                 items.extend(problems)
         question_cells = cells[C.QUESTION_CELLS]
-        question, problems = (self._question_cache.get(question_cells)
-                              or self._question(line, question_cells))
+        question, problems = self._question_cache.get(question_cells) or self._question(
+            line, question_cells
+        )
         if problems:
             items.extend(problems)
         moment, forecast, dist_key, quote, note = self._prediction_fields(
-            cells, question, source, items)
+            cells, question, source, items
+        )
         resolution_cells = cells[C.RESOLUTION_CELLS]
         if question is not None and any(resolution_cells):
             items.extend(self._resolution(line, question, resolution_cells))
@@ -621,13 +691,18 @@ class _Importer:
             if entry == "prediction":
                 self._prediction_row(line, ("", *cells[1:]))
                 return
-            self._bad(line, cells, [(C.ENTRY, f"must be one of {', '.join(C.ENTRIES)} "
-                                              "(empty means prediction)")])
+            self._bad(
+                line,
+                cells,
+                [(C.ENTRY, f"must be one of {', '.join(C.ENTRIES)} (empty means prediction)")],
+            )
             return
         allowed = C.ENTRY_COLUMNS[entry]
-        items = [(column, f"must be empty on a {entry} row")
-                 for column, cell in zip(C.COLUMNS[1:], cells[1:], strict=True)
-                 if column not in allowed and not _blank(cell)]
+        items = [
+            (column, f"must be empty on a {entry} row")
+            for column, cell in zip(C.COLUMNS[1:], cells[1:], strict=True)
+            if column not in allowed and not _blank(cell)
+        ]
         if entry == "pundit":
             items.extend(self._pundit(line, cells[C.PUNDIT_CELLS])[1])
         elif entry == "source":
@@ -643,8 +718,9 @@ class _Importer:
 
     # ----------------------------------------------------------------------- nouns
 
-    def _matched(self, noun: _Noun, cells: tuple, names: tuple[str, ...], kind: str,
-                 key_column: str):
+    def _matched(
+        self, noun: _Noun, cells: tuple, names: tuple[str, ...], kind: str, key_column: str
+    ):
         """An existing noun is used as it is; a new one's later mentions must agree with
         the row that defined it (an empty cell agrees with anything)."""
         if noun.bad:
@@ -660,8 +736,13 @@ class _Importer:
             else:
                 first = _norm(column, first_cell)
             if _norm(column, cell) != first:
-                conflicts.append((column, f"differs from line {noun.line}, which gave "
-                                          f"{_shown(first)} for this {kind}"))
+                conflicts.append(
+                    (
+                        column,
+                        f"differs from line {noun.line}, which gave "
+                        f"{_shown(first)} for this {kind}",
+                    )
+                )
         return (None if conflicts else noun), conflicts
 
     def _pundit(self, line: int, cells: tuple):
@@ -680,20 +761,29 @@ class _Importer:
         elif name:
             named = self.pundits_by_name.get(name, ())
             if len(named) > 1:
-                return None, [("pundit", f"several pundits are named {name!r}; give "
-                                         "pundit_slug to say which")]
+                return None, [
+                    ("pundit", f"several pundits are named {name!r}; give pundit_slug to say which")
+                ]
             found = named[0] if named else None
         else:
             return None, [("pundit", "is required")]
         if found is not None:
             return self._matched(found, cells, C.PUNDIT, "pundit", "pundit")
         if not name:
-            return None, [("pundit", f"is required: no pundit in the registry or the file has "
-                                     f"the slug {slug!r}")]
+            return None, [
+                (
+                    "pundit",
+                    f"is required: no pundit in the registry or the file has the slug {slug!r}",
+                )
+            ]
         errors = services.FieldErrors()
         clean = services.check_pundit_fields(
-            errors, name=cells[0], bio=_text(cells[3]), affiliation=_text(cells[2]),
-            links=_items(cells[4], "pundit_links"))
+            errors,
+            name=cells[0],
+            bio=_text(cells[3]),
+            affiliation=_text(cells[2]),
+            links=_items(cells[4], "pundit_links"),
+        )
         if slug:
             with errors.field():
                 slug = check_slug(slug)
@@ -737,15 +827,25 @@ class _Importer:
         else:
             found_list = self.sources_by_title.get((title, published_on), ())
             if len(found_list) > 1:
-                return None, [("source_url", "several sources have this title and date; give "
-                                             "the source's URL to say which")]
+                return None, [
+                    (
+                        "source_url",
+                        "several sources have this title and date; give "
+                        "the source's URL to say which",
+                    )
+                ]
             found = found_list[0] if found_list else None
         if found is not None:
             return self._matched(found, cells, C.SOURCE, "source", "source_title")
         errors = services.FieldErrors()
         clean = services.check_source_fields(
-            errors, title=cells[0], url=_text(cells[1]), published_on=_text(cells[2]),
-            outlet=_text(cells[3]), today=self.today)
+            errors,
+            title=cells[0],
+            url=_text(cells[1]),
+            published_on=_text(cells[2]),
+            outlet=_text(cells[3]),
+            today=self.today,
+        )
         clean["note"] = _text(cells[4])
         clean["full_text"] = "" if _blank(cells[5]) else str(cells[5])
         source = _Source(self._ref(), None, True, line)
@@ -776,24 +876,41 @@ class _Importer:
         if statement:
             found = self.question_by_statement.get(statement)
             if found is not None and slug and slug != found.slug:
-                return None, [("question_slug", "does not match the question with this "
-                                                f"statement, whose slug is {found.slug!r}")]
+                return None, [
+                    (
+                        "question_slug",
+                        "does not match the question with this "
+                        f"statement, whose slug is {found.slug!r}",
+                    )
+                ]
             if found is None and slug in self.question_by_slug:
-                return None, [("question_slug", services.slug_taken_rule(slug) + " by a "
-                                                "question with another statement")]
+                return None, [
+                    (
+                        "question_slug",
+                        services.slug_taken_rule(slug) + " by a question with another statement",
+                    )
+                ]
         elif slug:
             found = self.question_by_slug.get(slug)
             if found is None:
-                return None, [("statement", "is required: no question in the registry or the "
-                                            f"file has the slug {slug!r}")]
+                return None, [
+                    (
+                        "statement",
+                        "is required: no question in the registry or the "
+                        f"file has the slug {slug!r}",
+                    )
+                ]
         else:
             return None, [("statement", "is required")]
         if found is not None:
             return self._matched(found, cells, C.QUESTION, "question", "statement")
         errors = services.FieldErrors()
         clean = services.check_question_fields(
-            errors, statement=cells[0], resolution_criteria=_text(cells[2]),
-            resolve_by=_text(cells[3]) or None)
+            errors,
+            statement=cells[0],
+            resolution_criteria=_text(cells[2]),
+            resolve_by=_text(cells[3]) or None,
+        )
         kind = _text(cells[4]) or QuestionKind.BINARY.value
         labels = services.check_kind_and_options(errors, kind, _items(cells[5], "options"))
         tags = services.check_tags(errors, _items(cells[6], "tags"))
@@ -832,25 +949,43 @@ class _Importer:
             return hit
         if question.resolution_line is not None:
             problems = []
-            for column, cell, first_cell in zip(C.RESOLUTION, cells, question.resolution_cells,
-                                                strict=True):
+            for column, cell, first_cell in zip(
+                C.RESOLUTION, cells, question.resolution_cells, strict=True
+            ):
                 first = _norm(column, first_cell)
                 if not _blank(cell) and _norm(column, cell) != first:
-                    problems.append((column, f"differs from line {question.resolution_line}, "
-                                             f"which gave {_shown(first)} for this question"))
+                    problems.append(
+                        (
+                            column,
+                            f"differs from line {question.resolution_line}, "
+                            f"which gave {_shown(first)} for this question",
+                        )
+                    )
                 elif _blank(cell) and first and column in ("outcome", "known_at"):
-                    problems.append((column, "is empty here but the question's resolution on "
-                                             f"line {question.resolution_line} gives "
-                                             f"{_shown(first)}"))
+                    problems.append(
+                        (
+                            column,
+                            "is empty here but the question's resolution on "
+                            f"line {question.resolution_line} gives "
+                            f"{_shown(first)}",
+                        )
+                    )
             if question.resolution is None and not problems:
-                problems.append(("outcome", f"the resolution on line {question.resolution_line} "
-                                            "has errors"))
+                problems.append(
+                    ("outcome", f"the resolution on line {question.resolution_line} has errors")
+                )
         else:
             errors = services.FieldErrors()
             clean = services.check_resolution_fields(
-                errors, kind=question.kind, option_labels=question.labels, outcome=_text(cells[0]),
-                known_at=_text(cells[1]), evidence_url=_text(cells[2]), note=_text(cells[3]),
-                today=self.today)
+                errors,
+                kind=question.kind,
+                option_labels=question.labels,
+                outcome=_text(cells[0]),
+                known_at=_text(cells[1]),
+                evidence_url=_text(cells[2]),
+                note=_text(cells[3]),
+                today=self.today,
+            )
             question.resolution_line = line
             question.resolution_cells = cells
             problems = _columns("resolution", errors.items)
@@ -864,12 +999,14 @@ class _Importer:
 
     # ------------------------------------------------------------------ predictions
 
-    def _prediction_fields(self, cells: tuple, question: _Question | None,
-                           source: _Source | None, items: list) -> tuple:
+    def _prediction_fields(
+        self, cells: tuple, question: _Question | None, source: _Source | None, items: list
+    ) -> tuple:
         """The prediction's cells, checked by the service's rules: (made-at, the forecast
         as ``check_prediction_forecast`` cleans it, its distribution as a key, quote, note)."""
-        (probability, distribution, quote, hedge_phrase, origin, scale, made_at,
-         note) = cells[C.PREDICTION_CELLS]
+        (probability, distribution, quote, hedge_phrase, origin, scale, made_at, note) = cells[
+            C.PREDICTION_CELLS
+        ]
         if question is not None:
             kind, labels, resolve_by = question.kind, question.labels, question.resolve_by
         else:
@@ -878,9 +1015,13 @@ class _Importer:
             made_at = source.published_on  # as the log-a-prediction form does
         errors = services.FieldErrors()
         moment = services.check_prediction_moment(
-            errors, made_at=made_at, kind=kind, resolve_by=resolve_by,
+            errors,
+            made_at=made_at,
+            kind=kind,
+            resolve_by=resolve_by,
             source_published_on=source.published_on if source is not None else None,
-            now=self.now)
+            now=self.now,
+        )
         if errors.items:
             items.extend(_columns("prediction", errors.items))
         if self.text_cells:
@@ -889,22 +1030,25 @@ class _Importer:
             key = (kind, labels, probability, distribution, origin, scale, hedge_phrase)
             hit = self._forecasts.get(key)
             if hit is None:
-                hit = self._check_forecast(kind, labels, probability, distribution, origin,
-                                           scale, hedge_phrase)
+                hit = self._check_forecast(
+                    kind, labels, probability, distribution, origin, scale, hedge_phrase
+                )
                 if len(self._forecasts) >= _CACHE_LIMIT:
                     self._forecasts.clear()
                 self._forecasts[key] = hit
         else:  # JSON values: as text, like a CSV cell
             quote, hedge_phrase, origin, note = map(_text, (quote, hedge_phrase, origin, note))
-            hit = self._check_forecast(kind, labels, probability, distribution, origin, scale,
-                                       hedge_phrase)
+            hit = self._check_forecast(
+                kind, labels, probability, distribution, origin, scale, hedge_phrase
+            )
         forecast, dist_key, problems = hit
         if problems:
             items.extend(problems)
         return moment, forecast, dist_key, quote.strip(), note.strip()
 
-    def _check_forecast(self, kind, labels, probability, distribution, origin, scale,
-                        hedge_phrase) -> tuple:
+    def _check_forecast(
+        self, kind, labels, probability, distribution, origin, scale, hedge_phrase
+    ) -> tuple:
         """(forecast, distribution key, problems): the form's parsers, then the service's
         ``check_prediction_forecast``."""
         problems: list[tuple[str, str]] = []
@@ -930,11 +1074,21 @@ class _Importer:
                 failed += ("scale_name", "scale_version")
         errors = services.FieldErrors()
         forecast = services.check_prediction_forecast(
-            errors, kind=kind, option_labels=labels, probability=probability_value,
-            distribution=distribution_value, probability_origin=origin.strip() or "stated",
-            scale_name=scale_name, scale_version=scale_version, hedge_phrase=hedge_phrase)
-        problems.extend(_columns("prediction", [
-            e for e in errors.items if e.field.split("[", 1)[0] not in failed]))
+            errors,
+            kind=kind,
+            option_labels=labels,
+            probability=probability_value,
+            distribution=distribution_value,
+            probability_origin=origin.strip() or "stated",
+            scale_name=scale_name,
+            scale_version=scale_version,
+            hedge_phrase=hedge_phrase,
+        )
+        problems.extend(
+            _columns(
+                "prediction", [e for e in errors.items if e.field.split("[", 1)[0] not in failed]
+            )
+        )
         dist = forecast["distribution"]
         return forecast, tuple(sorted(dist.items())) if dist else None, problems
 
@@ -966,22 +1120,41 @@ class _Importer:
         ids = sorted(q.id for q in questions if q.id not in self._keys_loaded)
         self._keys_loaded.update(ids)
         for start in range(0, len(ids), _ID_BATCH):
-            batch = ids[start:start + _ID_BATCH]
+            batch = ids[start : start + _ID_BATCH]
             distributions: dict[int, list] = defaultdict(list)
             for prediction_id, label, probability in self.session.execute(
-                    select(PredictionOption.prediction_id, QuestionOption.label,
-                           PredictionOption.probability)
-                    .join(QuestionOption, QuestionOption.id == PredictionOption.option_id)
-                    .where(QuestionOption.question_id.in_(batch))):
+                select(
+                    PredictionOption.prediction_id,
+                    QuestionOption.label,
+                    PredictionOption.probability,
+                )
+                .join(QuestionOption, QuestionOption.id == PredictionOption.option_id)
+                .where(QuestionOption.question_id.in_(batch))
+            ):
                 distributions[prediction_id].append((label, probability))
             for row in self.session.execute(
-                    select(Prediction.id, Prediction.pundit_id, Prediction.question_id,
-                           Prediction.made_at, Prediction.probability, Prediction.quote)
-                    .where(Prediction.question_id.in_(batch))):
+                select(
+                    Prediction.id,
+                    Prediction.pundit_id,
+                    Prediction.question_id,
+                    Prediction.made_at,
+                    Prediction.probability,
+                    Prediction.quote,
+                ).where(Prediction.question_id.in_(batch))
+            ):
                 dist = distributions.get(row.id)
-                self.db_keys.add(hash((row.pundit_id, row.question_id, row.made_at,
-                                       row.probability, tuple(sorted(dist)) if dist else None,
-                                       row.quote)))
+                self.db_keys.add(
+                    hash(
+                        (
+                            row.pundit_id,
+                            row.question_id,
+                            row.made_at,
+                            row.probability,
+                            tuple(sorted(dist)) if dist else None,
+                            row.quote,
+                        )
+                    )
+                )
 
     # ----------------------------------------------------------------------- writing
 
@@ -991,30 +1164,63 @@ class _Importer:
         count = self._unwritten["pundits"]
         if count:
             pundits = self.new_pundits[-count:]
-            for pundit, new_id in zip(pundits, self.ids.take(Pundit.__table__, count),
-                                      strict=True):
+            for pundit, new_id in zip(pundits, self.ids.take(Pundit.__table__, count), strict=True):
                 pundit.id = new_id
             created = writer.value(Pundit.__table__.c.created_at, now)
             writer.executemany(
                 Pundit.__table__,
                 ("id", "slug", "name", "bio", "affiliation", "links", "created_at", "version"),
-                [(p.id, p.slug, p.clean["name"], p.clean["bio"], p.clean["affiliation"],
-                  p.clean["links"], created, 1) for p in pundits], process=("links",))
+                [
+                    (
+                        p.id,
+                        p.slug,
+                        p.clean["name"],
+                        p.clean["bio"],
+                        p.clean["affiliation"],
+                        p.clean["links"],
+                        created,
+                        1,
+                    )
+                    for p in pundits
+                ],
+                process=("links",),
+            )
             self._unwritten["pundits"] = 0
         count = self._unwritten["sources"]
         if count:
             sources = self.new_sources[-count:]
-            for source, new_id in zip(sources, self.ids.take(Source.__table__, count),
-                                      strict=True):
+            for source, new_id in zip(sources, self.ids.take(Source.__table__, count), strict=True):
                 source.id = new_id
             created = writer.value(Source.__table__.c.created_at, now)
             writer.executemany(
                 Source.__table__,
-                ("id", "title", "outlet", "url", "published_on", "full_text", "note",
-                 "created_at", "version"),
-                [(s.id, s.clean["title"], s.clean["outlet"], s.clean["url"],
-                  s.clean["published_on"], s.clean["full_text"], s.clean["note"], created, 1)
-                 for s in sources], process=("published_on",))
+                (
+                    "id",
+                    "title",
+                    "outlet",
+                    "url",
+                    "published_on",
+                    "full_text",
+                    "note",
+                    "created_at",
+                    "version",
+                ),
+                [
+                    (
+                        s.id,
+                        s.clean["title"],
+                        s.clean["outlet"],
+                        s.clean["url"],
+                        s.clean["published_on"],
+                        s.clean["full_text"],
+                        s.clean["note"],
+                        created,
+                        1,
+                    )
+                    for s in sources
+                ],
+                process=("published_on",),
+            )
             self._unwritten["sources"] = 0
         count = self._unwritten["questions"]
         if count:
@@ -1024,32 +1230,66 @@ class _Importer:
     def _write_questions(self, questions: list[_Question]) -> None:
         # Conditions are written at the end: a condition may be defined later in the file.
         writer = self.writer
-        for question, new_id in zip(questions, self.ids.take(Question.__table__, len(questions)),
-                                    strict=True):
+        for question, new_id in zip(
+            questions, self.ids.take(Question.__table__, len(questions)), strict=True
+        ):
             question.id = new_id
         created = writer.value(Question.__table__.c.created_at, self.now)
         writer.executemany(
             Question.__table__,
-            ("id", "slug", "statement", "resolution_criteria", "resolve_by", "kind", "note",
-             "created_at", "created_by_id", "version"),
-            [(q.id, q.slug, q.statement, q.clean["resolution_criteria"], q.resolve_by, q.kind,
-              q.clean["note"], created, self.actor.user_id, 1) for q in questions],
-            process=("resolve_by",))
-        options = [(q, position, label) for q in questions
-                   for position, label in enumerate(q.labels)]
+            (
+                "id",
+                "slug",
+                "statement",
+                "resolution_criteria",
+                "resolve_by",
+                "kind",
+                "note",
+                "created_at",
+                "created_by_id",
+                "version",
+            ),
+            [
+                (
+                    q.id,
+                    q.slug,
+                    q.statement,
+                    q.clean["resolution_criteria"],
+                    q.resolve_by,
+                    q.kind,
+                    q.clean["note"],
+                    created,
+                    self.actor.user_id,
+                    1,
+                )
+                for q in questions
+            ],
+            process=("resolve_by",),
+        )
+        options = [
+            (q, position, label) for q in questions for position, label in enumerate(q.labels)
+        ]
         option_ids = self.ids.take(QuestionOption.__table__, len(options))
         for (question, _, label), option_id in zip(options, option_ids, strict=True):
             question.option_ids[label] = option_id
-        writer.executemany(QuestionOption.__table__, ("id", "question_id", "position", "label"),
-                           [(option_id, q.id, position, label) for (q, position, label), option_id
-                            in zip(options, option_ids, strict=True)])
+        writer.executemany(
+            QuestionOption.__table__,
+            ("id", "question_id", "position", "label"),
+            [
+                (option_id, q.id, position, label)
+                for (q, position, label), option_id in zip(options, option_ids, strict=True)
+            ],
+        )
         missing = sorted({tag for q in questions for tag in q.tags} - set(self.tag_ids))
-        self.tag_ids.update(zip(missing, self.ids.take(Tag.__table__, len(missing)),
-                                strict=True))
-        writer.executemany(Tag.__table__, ("id", "slug"),
-                           [(self.tag_ids[tag], tag) for tag in missing])
-        writer.executemany(question_tags, ("question_id", "tag_id"),
-                           [(q.id, self.tag_ids[tag]) for q in questions for tag in q.tags])
+        self.tag_ids.update(zip(missing, self.ids.take(Tag.__table__, len(missing)), strict=True))
+        writer.executemany(
+            Tag.__table__, ("id", "slug"), [(self.tag_ids[tag], tag) for tag in missing]
+        )
+        writer.executemany(
+            question_tags,
+            ("question_id", "tag_id"),
+            [(q.id, self.tag_ids[tag]) for q in questions for tag in q.tags],
+        )
 
     def _write_predictions(self, rows: list[tuple]) -> None:
         """The million-row table: tuples straight to the driver's executemany, each value
@@ -1061,24 +1301,51 @@ class _Importer:
         logged = self.writer.processor(table.c.logged_at)(self.now)
         user_id = self.actor.user_id
         ids = self.ids.take(table, len(rows))
-        self.writer.executemany(table, _PREDICTION_COLUMNS, [
-            (prediction_id, question.id, pundit.id,
-             source.id if source is not None else None, forecast["probability"], quote,
-             forecast["hedge_phrase"], forecast["probability_origin"], forecast["scale_name"],
-             forecast["scale_version"], made(moment), logged, user_id, note, 1)
-            for prediction_id, (_, pundit, source, question, moment, forecast, quote, note)
-            in zip(ids, rows, strict=True)
-        ])
+        self.writer.executemany(
+            table,
+            _PREDICTION_COLUMNS,
+            [
+                (
+                    prediction_id,
+                    question.id,
+                    pundit.id,
+                    source.id if source is not None else None,
+                    forecast["probability"],
+                    quote,
+                    forecast["hedge_phrase"],
+                    forecast["probability_origin"],
+                    forecast["scale_name"],
+                    forecast["scale_version"],
+                    made(moment),
+                    logged,
+                    user_id,
+                    note,
+                    1,
+                )
+                for prediction_id, (
+                    _,
+                    pundit,
+                    source,
+                    question,
+                    moment,
+                    forecast,
+                    quote,
+                    note,
+                ) in zip(ids, rows, strict=True)
+            ],
+        )
         known = self.report.prediction_ids
         self.report.prediction_ids = (known[0] if known else ids[0], ids[-1])
         options = [
             (prediction_id, row[3].option_ids[label], probability)
-            for row, prediction_id in zip(rows, ids, strict=True) if row[5]["distribution"]
+            for row, prediction_id in zip(rows, ids, strict=True)
+            if row[5]["distribution"]
             for label, probability in row[5]["distribution"].items()
         ]
         if options:
-            self.writer.executemany(PredictionOption.__table__,
-                                    ("prediction_id", "option_id", "probability"), options)
+            self.writer.executemany(
+                PredictionOption.__table__, ("prediction_id", "option_id", "probability"), options
+            )
 
     # ------------------------------------------------------------------------ finish
 
@@ -1091,8 +1358,7 @@ class _Importer:
         self.report.added["resolutions"] = len(self.appends)
         if self.error_count:
             ordered = sorted(self.errors, key=lambda e: e.line)
-            raise ImportRefused(self.report.file, ordered, self.error_count,
-                                len(self.bad_lines))
+            raise ImportRefused(self.report.file, ordered, self.error_count, len(self.bad_lines))
         if self.dry_run or not self.report.changed:
             return self.report  # nothing to write (a no-op import leaves no audit event)
         self._write_nouns()
@@ -1100,7 +1366,8 @@ class _Importer:
         self._write_conditions()
         # The existing questions' audit "before", read before their resolutions are written.
         states = self._existing_question_dicts(
-            [a["question"] for a in self.appends if not a["question"].new])
+            [a["question"] for a in self.appends if not a["question"].new]
+        )
         resolution_ids = self._write_resolutions()
         self._write_audit(states, resolution_ids)
         return self.report
@@ -1115,8 +1382,10 @@ class _Importer:
             values = {"condition": text, "condition_outcome": question.condition_outcome or ""}
             target = self.question_by_statement.get(text) or self.question_by_slug.get(text)
             if target is None:
-                problem = ("condition", "names no question in the registry or the file (give "
-                                        "its statement or slug)")
+                problem = (
+                    "condition",
+                    "names no question in the registry or the file (give its statement or slug)",
+                )
             elif target.bad:
                 problem = ("condition", f"the question defined on line {target.line} has errors")
             elif target is question or self._depends_on(target, question):
@@ -1124,8 +1393,10 @@ class _Importer:
             else:
                 errors = services.FieldErrors()
                 outcome = services.check_condition_outcome(
-                    errors, services.outcome_labels(target.kind, target.labels),
-                    question.condition_outcome)
+                    errors,
+                    services.outcome_labels(target.kind, target.labels),
+                    question.condition_outcome,
+                )
                 if outcome is not None:
                     question.condition, question.condition_outcome = target, outcome
                     continue
@@ -1173,23 +1444,37 @@ class _Importer:
             if wanted is None:
                 continue
             errors = services.FieldErrors()
-            services.check_condition_allows(errors, self._failure(question),
-                                            wanted["option_label"] or wanted["outcome"])
+            services.check_condition_allows(
+                errors, self._failure(question), wanted["option_label"] or wanted["outcome"]
+            )
             if errors.items:
-                values = {column: _display(cell) for column, cell
-                          in zip(C.RESOLUTION, question.resolution_cells, strict=True)}
-                self._bad(question.resolution_line, None, _columns("resolution", errors.items),
-                          values)
+                values = {
+                    column: _display(cell)
+                    for column, cell in zip(C.RESOLUTION, question.resolution_cells, strict=True)
+                }
+                self._bad(
+                    question.resolution_line, None, _columns("resolution", errors.items), values
+                )
                 continue
             label = wanted["option_label"] or wanted["outcome"]
             standing = question.standing
-            if standing is not None and standing.label == label and (
-                    standing.outcome == Outcome.ANNULLED
-                    or standing.known_at == wanted["known_at"]):
+            if (
+                standing is not None
+                and standing.label == label
+                and (
+                    standing.outcome == Outcome.ANNULLED or standing.known_at == wanted["known_at"]
+                )
+            ):
                 continue  # the registry already says so
-            self._append(question, outcome=wanted["outcome"], label=label,
-                         known_at=wanted["known_at"], evidence_url=wanted["evidence_url"],
-                         note=wanted["note"], automatic=False)
+            self._append(
+                question,
+                outcome=wanted["outcome"],
+                label=label,
+                known_at=wanted["known_at"],
+                evidence_url=wanted["evidence_url"],
+                note=wanted["note"],
+                automatic=False,
+            )
             self._cascade(question)
 
     def _failure(self, question: _Question) -> str | None:
@@ -1197,8 +1482,9 @@ class _Importer:
         if condition is None or condition.standing is None:
             return None
         standing = condition.standing
-        return services.condition_failure(condition.slug, standing.outcome, standing.label,
-                                          question.condition_outcome)
+        return services.condition_failure(
+            condition.slug, standing.outcome, standing.label, question.condition_outcome
+        )
 
     def _cascade(self, condition: _Question) -> None:
         for dependent in self.dependents.get(condition.ref, ()):
@@ -1207,38 +1493,62 @@ class _Importer:
             if reason is None or (standing is not None and standing.outcome == Outcome.ANNULLED):
                 continue
             wanted = dependent.resolution
-            if (wanted is not None and wanted["outcome"] == Outcome.ANNULLED
-                    and wanted["note"] != services.automatic_annulment_note(reason)):
+            if (
+                wanted is not None
+                and wanted["outcome"] == Outcome.ANNULLED
+                and wanted["note"] != services.automatic_annulment_note(reason)
+            ):
                 # The file annuls it with its own reason (annulled by hand before the
                 # condition failed, as an export shows it): keep that annulment.
-                self._append(dependent, outcome=wanted["outcome"], label=wanted["outcome"],
-                             known_at=wanted["known_at"], evidence_url=wanted["evidence_url"],
-                             note=wanted["note"], automatic=False)
+                self._append(
+                    dependent,
+                    outcome=wanted["outcome"],
+                    label=wanted["outcome"],
+                    known_at=wanted["known_at"],
+                    evidence_url=wanted["evidence_url"],
+                    note=wanted["note"],
+                    automatic=False,
+                )
             else:
                 self._append_automatic(dependent, reason)
             self._cascade(dependent)
 
     def _append_automatic(self, question: _Question, reason: str) -> None:
-        self._append(question, outcome=Outcome.ANNULLED.value, label=Outcome.ANNULLED.value,
-                     known_at=question.condition.standing.known_at,
-                     evidence_url=None, note=services.automatic_annulment_note(reason),
-                     automatic=True)
+        self._append(
+            question,
+            outcome=Outcome.ANNULLED.value,
+            label=Outcome.ANNULLED.value,
+            known_at=question.condition.standing.known_at,
+            evidence_url=None,
+            note=services.automatic_annulment_note(reason),
+            automatic=True,
+        )
 
     def _append(self, question: _Question, **resolution) -> None:
-        self.appends.append({"question": question, "had_resolution": question.standing
-                             is not None, **resolution})
-        question.standing = _Standing(resolution["outcome"], resolution["label"],
-                                      resolution["known_at"])
+        self.appends.append(
+            {"question": question, "had_resolution": question.standing is not None, **resolution}
+        )
+        question.standing = _Standing(
+            resolution["outcome"], resolution["label"], resolution["known_at"]
+        )
 
     def _write_conditions(self) -> None:
-        rows = [{"b_id": q.id, "b_condition": q.condition.id, "b_outcome": q.condition_outcome}
-                for q in self.new_questions if q.condition is not None]
+        rows = [
+            {"b_id": q.id, "b_condition": q.condition.id, "b_outcome": q.condition_outcome}
+            for q in self.new_questions
+            if q.condition is not None
+        ]
         if not rows:
             return
         table = Question.__table__
-        statement = (update(table).where(table.c.id == bindparam("b_id"))
-                     .values(condition_question_id=bindparam("b_condition"),
-                             condition_outcome=bindparam("b_outcome")))
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                condition_question_id=bindparam("b_condition"),
+                condition_outcome=bindparam("b_outcome"),
+            )
+        )
         self.session.connection().execute(statement, rows)
 
     def _write_resolutions(self) -> list[int]:
@@ -1247,13 +1557,37 @@ class _Importer:
         resolved = self.writer.value(table.c.resolved_at, self.now)
         self.writer.executemany(
             table,
-            ("id", "question_id", "outcome", "option_id", "known_at", "evidence_url", "note",
-             "automatic", "resolved_at", "resolved_by_id"),
-            [(resolution_id, a["question"].id, a["outcome"],
-              a["question"].option_ids.get(a["label"]) if a["outcome"] == Outcome.OPTION
-              else None, a["known_at"], a["evidence_url"], a["note"], a["automatic"], resolved,
-              self.actor.user_id) for a, resolution_id in zip(self.appends, ids, strict=True)],
-            process=("known_at", "automatic"))
+            (
+                "id",
+                "question_id",
+                "outcome",
+                "option_id",
+                "known_at",
+                "evidence_url",
+                "note",
+                "automatic",
+                "resolved_at",
+                "resolved_by_id",
+            ),
+            [
+                (
+                    resolution_id,
+                    a["question"].id,
+                    a["outcome"],
+                    a["question"].option_ids.get(a["label"])
+                    if a["outcome"] == Outcome.OPTION
+                    else None,
+                    a["known_at"],
+                    a["evidence_url"],
+                    a["note"],
+                    a["automatic"],
+                    resolved,
+                    self.actor.user_id,
+                )
+                for a, resolution_id in zip(self.appends, ids, strict=True)
+            ],
+            process=("known_at", "automatic"),
+        )
         return ids
 
     # -------------------------------------------------------------------------- audit
@@ -1263,30 +1597,62 @@ class _Importer:
         events: list[tuple] = []
         table = AuditEvent.__table__
         at = self.writer.value(table.c.at, self.now)
-        names = ("at", "actor_id", "actor_name", "action", "entity_type", "entity_id", "before",
-                 "after")
+        names = (
+            "at",
+            "actor_id",
+            "actor_name",
+            "action",
+            "entity_type",
+            "entity_id",
+            "before",
+            "after",
+        )
 
         def write() -> None:
             self.writer.executemany(table, names, events, process=("before", "after"))
             events.clear()
 
         def event(action: str, kind: str | None, entity_id: int | None, before, after):
-            events.append((at, self.actor.user_id, self.actor.name, action, kind, entity_id,
-                           before, after))
+            events.append(
+                (at, self.actor.user_id, self.actor.name, action, kind, entity_id, before, after)
+            )
             if len(events) >= CHUNK_ROWS:
                 write()
 
         for pundit in self.new_pundits:
-            event("pundit.create", "pundit", pundit.id, None, {
-                "id": pundit.id, "slug": pundit.slug, "name": pundit.clean["name"],
-                "bio": pundit.clean["bio"], "affiliation": pundit.clean["affiliation"],
-                "links": list(pundit.clean["links"]), "version": 1})
+            event(
+                "pundit.create",
+                "pundit",
+                pundit.id,
+                None,
+                {
+                    "id": pundit.id,
+                    "slug": pundit.slug,
+                    "name": pundit.clean["name"],
+                    "bio": pundit.clean["bio"],
+                    "affiliation": pundit.clean["affiliation"],
+                    "links": list(pundit.clean["links"]),
+                    "version": 1,
+                },
+            )
         for source in self.new_sources:
             clean = source.clean
-            event("source.create", "source", source.id, None, {
-                "id": source.id, "title": clean["title"], "outlet": clean["outlet"],
-                "url": clean["url"], "published_on": clean["published_on"].isoformat(),
-                "note": clean["note"], "has_full_text": bool(clean["full_text"]), "version": 1})
+            event(
+                "source.create",
+                "source",
+                source.id,
+                None,
+                {
+                    "id": source.id,
+                    "title": clean["title"],
+                    "outlet": clean["outlet"],
+                    "url": clean["url"],
+                    "published_on": clean["published_on"].isoformat(),
+                    "note": clean["note"],
+                    "has_full_text": bool(clean["full_text"]),
+                    "version": 1,
+                },
+            )
         resolved = {append["question"].ref for append in self.appends}
         for question in self.new_questions:
             after = self._new_question_dict(question)
@@ -1298,33 +1664,68 @@ class _Importer:
             question = append["question"]
             before = states[question.ref]
             resolution = {
-                "id": resolution_id, "question_id": question.id, "outcome": append["label"],
-                "known_at": append["known_at"].isoformat(), "evidence_url": append["evidence_url"],
-                "note": append["note"], "automatic": append["automatic"],
-                "resolved_at": serialize._iso(self.now), "resolved_by": resolver}
-            after = {**before, "outcome": append["label"], "known_at": resolution["known_at"],
-                     "resolution": resolution}
+                "id": resolution_id,
+                "question_id": question.id,
+                "outcome": append["label"],
+                "known_at": append["known_at"].isoformat(),
+                "evidence_url": append["evidence_url"],
+                "note": append["note"],
+                "automatic": append["automatic"],
+                "resolved_at": serialize._iso(self.now),
+                "resolved_by": resolver,
+            }
+            after = {
+                **before,
+                "outcome": append["label"],
+                "known_at": resolution["known_at"],
+                "resolution": resolution,
+            }
             states[question.ref] = after
-            event(services.resolution_action(append["outcome"], append["had_resolution"]),
-                  "question", question.id, before, after)
-        event("import", "import", None, None, {
-            **self.report.as_dict(), "logged_at": serialize._iso(self.now),
-            "logged_by": self.actor.name})
+            event(
+                services.resolution_action(append["outcome"], append["had_resolution"]),
+                "question",
+                question.id,
+                before,
+                after,
+            )
+        event(
+            "import",
+            "import",
+            None,
+            None,
+            {
+                **self.report.as_dict(),
+                "logged_at": serialize._iso(self.now),
+                "logged_by": self.actor.name,
+            },
+        )
         write()
 
     def _new_question_dict(self, question: _Question) -> dict:
         """``serialize.question_dict`` of a question just written (no resolution yet)."""
         condition = question.condition
         return {
-            "id": question.id, "slug": question.slug, "statement": question.statement,
+            "id": question.id,
+            "slug": question.slug,
+            "statement": question.statement,
             "resolution_criteria": question.clean["resolution_criteria"],
             "resolve_by": question.resolve_by.isoformat() if question.resolve_by else None,
-            "kind": question.kind, "options": list(question.labels),
+            "kind": question.kind,
+            "options": list(question.labels),
             "tags": list(question.tags),
-            "condition": {"question_id": condition.id, "question_slug": condition.slug,
-                          "outcome": question.condition_outcome} if condition else None,
-            "note": question.clean["note"], "scorable": question.resolve_by is not None,
-            "outcome": None, "known_at": None, "resolution": None, "version": 1,
+            "condition": {
+                "question_id": condition.id,
+                "question_slug": condition.slug,
+                "outcome": question.condition_outcome,
+            }
+            if condition
+            else None,
+            "note": question.clean["note"],
+            "scorable": question.resolve_by is not None,
+            "outcome": None,
+            "known_at": None,
+            "resolution": None,
+            "version": 1,
         }
 
     def _existing_question_dicts(self, questions: list[_Question]) -> dict[int, dict]:
@@ -1332,20 +1733,37 @@ class _Importer:
         result = {}
         for start in range(0, len(ids), _ID_BATCH):
             rows = self.session.scalars(
-                select(Question).where(Question.id.in_(ids[start:start + _ID_BATCH]))
-                .options(selectinload(Question.options), selectinload(Question.tags),
-                         selectinload(Question.condition_question),
-                         selectinload(Question.resolutions).selectinload(Resolution.option),
-                         selectinload(Question.resolutions).selectinload(Resolution.resolved_by)))
+                select(Question)
+                .where(Question.id.in_(ids[start : start + _ID_BATCH]))
+                .options(
+                    selectinload(Question.options),
+                    selectinload(Question.tags),
+                    selectinload(Question.condition_question),
+                    selectinload(Question.resolutions).selectinload(Resolution.option),
+                    selectinload(Question.resolutions).selectinload(Resolution.resolved_by),
+                )
+            )
             for row in rows:
                 result[row.id] = serialize.question_dict(row)
         return result
 
 
 _PREDICTION_COLUMNS = (
-    "id", "question_id", "pundit_id", "source_id", "probability", "quote", "hedge_phrase",
-    "probability_origin", "scale_name", "scale_version", "made_at", "logged_at",
-    "logged_by_id", "note", "version",
+    "id",
+    "question_id",
+    "pundit_id",
+    "source_id",
+    "probability",
+    "quote",
+    "hedge_phrase",
+    "probability_origin",
+    "scale_name",
+    "scale_version",
+    "made_at",
+    "logged_at",
+    "logged_by_id",
+    "note",
+    "version",
 )
 
 
@@ -1377,12 +1795,16 @@ class _Writer:
         instead of updated at a random place for every row. The same transaction: readers
         meanwhile see the committed table with its indexes, and a rollback keeps them."""
         connection = self.session.connection()
-        if connection.dialect.name != "sqlite" or connection.exec_driver_sql(
-                f"SELECT 1 FROM {table.name} LIMIT 1").first() is not None:
+        if (
+            connection.dialect.name != "sqlite"
+            or connection.exec_driver_sql(f"SELECT 1 FROM {table.name} LIMIT 1").first() is not None
+        ):
             return []
         rows = connection.exec_driver_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-            "AND sql IS NOT NULL", (table.name,)).all()
+            "AND sql IS NOT NULL",
+            (table.name,),
+        ).all()
         for name, _ in rows:
             connection.exec_driver_sql(f'DROP INDEX "{name}"')
         return [sql for _, sql in rows]
@@ -1396,8 +1818,9 @@ class _Writer:
         """One value as the driver stores it in ``column`` (for a value every row shares)."""
         return self.processor(column)(value)
 
-    def executemany(self, table, names: tuple[str, ...], rows: list[tuple],
-                    process: tuple[str, ...] = ()) -> None:
+    def executemany(
+        self, table, names: tuple[str, ...], rows: list[tuple], process: tuple[str, ...] = ()
+    ) -> None:
         """INSERT ``rows`` (tuples in ``names`` order); the columns named in ``process``
         go through their type's bind processor, the others are given as stored."""
         if not rows:
@@ -1420,7 +1843,8 @@ class _Writer:
             mark = "?" if dialect.paramstyle == "qmark" else "%s"
             sql = self._sql[key] = (
                 f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
-                f"VALUES ({', '.join([mark] * len(names))})")
+                f"VALUES ({', '.join([mark] * len(names))})"
+            )
         self.session.connection().exec_driver_sql(sql, rows)
 
 
@@ -1449,8 +1873,9 @@ class _Ids:
         connection = self.session.connection()
         if connection.dialect.name == "postgresql":
             rows = connection.exec_driver_sql(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-                "FROM generate_series(1, %s)", (table.name, count))
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                (table.name, count),
+            )
             return sorted(row[0] for row in rows)
         self.lock()
         first = self.next.get(table.name)

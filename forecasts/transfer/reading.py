@@ -48,12 +48,15 @@ def detect_format(path: Path, given: str | None) -> str:
     if suffix == "jsonl":
         raise ValidationError("format", "JSON Lines is not supported; give a JSON array")
     raise ValidationError(
-        "format", f"cannot tell the format of {path.name!r} from its extension; name it .csv "
-                  "or .json, or give --format csv|json")
+        "format",
+        f"cannot tell the format of {path.name!r} from its extension; name it .csv "
+        "or .json, or give --format csv|json",
+    )
 
 
-def read_rows(path: Path, file_format: str,
-              progress: Progress | None = None) -> Iterator[tuple[int, tuple | BadRow]]:
+def read_rows(
+    path: Path, file_format: str, progress: Progress | None = None
+) -> Iterator[tuple[int, tuple | BadRow]]:
     if not path.is_file():
         raise ValidationError("file", f"not found: {path}")
     if file_format == "csv":
@@ -72,8 +75,10 @@ def _not_utf8(name: str, where: str, byte: int) -> ValidationError:
 
 def _check_start(name: str, head: bytes) -> None:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ValidationError("file", f"{name} is UTF-16 text; save it as UTF-8 and import "
-                                      "again; nothing was imported")
+        raise ValidationError(
+            "file",
+            f"{name} is UTF-16 text; save it as UTF-8 and import again; nothing was imported",
+        )
 
 
 def _lines(handle, name: str, progress: Progress | None) -> Iterator[str]:
@@ -104,8 +109,9 @@ def read_csv(path: Path, progress: Progress | None = None) -> Iterator[tuple[int
         try:
             header = next(reader, None)
             if not header or not any(cell.strip() for cell in header):
-                raise ValidationError("file", f"{path.name} is empty; the first line must name "
-                                              "the columns")
+                raise ValidationError(
+                    "file", f"{path.name} is empty; the first line must name the columns"
+                )
             getter, width = _header_getter([cell.strip() for cell in header], path.name)
             start = reader.line_num + 1
             for row in reader:
@@ -124,12 +130,13 @@ def read_csv(path: Path, progress: Progress | None = None) -> Iterator[tuple[int
 
 
 def _header_getter(header: list[str], name: str):
-    unknown = [column for column in header if column not in INDEX and
-               column not in INFORMATIONAL]
+    unknown = [column for column in header if column not in INDEX and column not in INFORMATIONAL]
     if unknown:
         raise ValidationError(
-            "file", f"{name} has unknown columns: {', '.join(map(repr, unknown))} (the columns "
-                    "are listed in docs/import-format.md)")
+            "file",
+            f"{name} has unknown columns: {', '.join(map(repr, unknown))} (the columns "
+            "are listed in docs/import-format.md)",
+        )
     repeated = sorted({column for column in header if header.count(column) > 1})
     if repeated:
         raise ValidationError("file", f"{name} repeats the columns {', '.join(repeated)}")
@@ -149,8 +156,12 @@ def read_json(path: Path, progress: Progress | None = None) -> Iterator[tuple[in
             continue
         unknown = [key for key in item if key not in INDEX and key not in INFORMATIONAL]
         if unknown:
-            yield line, BadRow(unknown[0], "is not a column (the columns are listed in "
-                                           "docs/import-format.md)")
+            yield (
+                line,
+                BadRow(
+                    unknown[0], "is not a column (the columns are listed in docs/import-format.md)"
+                ),
+            )
             continue
         yield line, tuple(_json_cell(item.get(column)) for column in COLUMNS)
 
@@ -187,8 +198,9 @@ def _json_items(path: Path, progress: Progress | None) -> Iterator[tuple[int, ob
             try:
                 text = text_decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as error:
-                raise _not_utf8(name, f"at offset {offset + error.start}",
-                                chunk[error.start]) from None
+                raise _not_utf8(
+                    name, f"at offset {offset + error.start}", chunk[error.start]
+                ) from None
             if offset == 0:
                 text = text.removeprefix(_BOM)
             offset += len(chunk)
@@ -213,13 +225,17 @@ def _json_items(path: Path, progress: Progress | None) -> Iterator[tuple[int, ob
                     return ""
 
         def syntax(expected: str) -> ValidationError:
-            found = buffer[position:position + 20] or "the end of the file"
-            return ValidationError("file", f"{name} line {line}: not valid JSON: expected "
-                                           f"{expected}, found {found!r}")
+            found = buffer[position : position + 20] or "the end of the file"
+            return ValidationError(
+                "file", f"{name} line {line}: not valid JSON: expected {expected}, found {found!r}"
+            )
 
         if skip_space() != "[":
-            raise ValidationError("file", f"{name} must hold a JSON array of objects, one per "
-                                          "prediction ([{...}, {...}])")
+            raise ValidationError(
+                "file",
+                f"{name} must hold a JSON array of objects, one per "
+                "prediction ([{...}, {...}])",
+            )
         position += 1
         first = True
         while True:
@@ -241,8 +257,9 @@ def _json_items(path: Path, progress: Progress | None) -> Iterator[tuple[int, ob
                     where = line + buffer.count("\n", position, error.pos)
                     if len(buffer) - position < _JSON_MAX_OBJECT and more():
                         continue  # the object may go on in the next chunk
-                    raise ValidationError("file", f"{name} line {where}: not valid JSON "
-                                                  f"({error.msg})") from None
+                    raise ValidationError(
+                        "file", f"{name} line {where}: not valid JSON ({error.msg})"
+                    ) from None
                 if end == len(buffer) and more():
                     continue  # a number may go on in the next chunk
                 break

@@ -9,7 +9,6 @@ from web import create_app
 __all__ = ["PASSWORD", "ROLES", "csrf_token", "sign_in"]
 
 
-
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
@@ -22,8 +21,13 @@ def field_rules(response) -> dict[str, str]:
 
 
 # Generous limits: only the rate-limit tests meet one.
-CONFIG = {"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test",
-          "API_READ_RATE_LIMIT": "10000 per minute", "API_WRITE_RATE_LIMIT": "10000 per minute"}
+CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "SECRET_KEY": "test",
+    "API_READ_RATE_LIMIT": "10000 per minute",
+    "API_WRITE_RATE_LIMIT": "10000 per minute",
+}
 
 
 def make_api_app(url: str, **config):

@@ -30,7 +30,8 @@ def test_the_account_page_needs_a_sign_in(client):
 
 @pytest.mark.parametrize("role", ["reader", "editor", "admin"])
 def test_any_signed_in_user_creates_a_token_shown_once_and_stored_hashed(
-        as_role, role, engine, snapshot_of, sessions):
+    as_role, role, engine, snapshot_of, sessions
+):
     browser = as_role(role)
     page = browser.get("/account")
     assert page.status_code == 200 and "No tokens yet" in page.get_data(as_text=True)
@@ -54,16 +55,18 @@ def test_any_signed_in_user_creates_a_token_shown_once_and_stored_hashed(
     assert raw not in later and TOKEN_RE.search(later) is None
     assert "newsroom importer" in later and raw[:12] in later and "never" in later
     assert browser.get("/api/v1/pundits", headers=bearer(raw)).status_code == 200
-    assert "never" not in browser.get("/account").get_data(as_text=True).split(
-        "token-list")[1]
+    assert "never" not in browser.get("/account").get_data(as_text=True).split("token-list")[1]
 
 
 def test_a_readers_token_reads_but_does_not_write(as_role):
     browser = as_role("reader")
     raw = created_token(browser.post("/account/tokens", data={"name": "reading"}))
     assert browser.get("/api/v1/questions", headers=bearer(raw)).status_code == 200
-    response = browser.post("/api/v1/questions", headers=bearer(raw),
-                            json={"statement": "x?", "resolution_criteria": "y"})
+    response = browser.post(
+        "/api/v1/questions",
+        headers=bearer(raw),
+        json={"statement": "x?", "resolution_criteria": "y"},
+    )
     assert response.status_code == 403
 
 
@@ -111,8 +114,9 @@ def test_token_forms_need_the_csrf_token(make_app, engine, snapshot_of, token_fo
     app = make_app(WTF_CSRF_ENABLED=True)
     browser = app.test_client()
     login_page = browser.get("/login").get_data(as_text=True)
-    browser.post("/login", data={"name": "admin", "password": PASSWORD,
-                                 "csrf_token": csrf_token(login_page)})
+    browser.post(
+        "/login", data={"name": "admin", "password": PASSWORD, "csrf_token": csrf_token(login_page)}
+    )
     before = snapshot_of(engine)
     assert browser.post("/account/tokens", data={"name": "x"}).status_code == 400
     assert browser.post(f"/account/tokens/{row.id}/revoke").status_code == 400
@@ -120,8 +124,9 @@ def test_token_forms_need_the_csrf_token(make_app, engine, snapshot_of, token_fo
     page = browser.get("/account").get_data(as_text=True)
     made = browser.post("/account/tokens", data={"name": "x", "csrf_token": csrf_token(page)})
     assert made.status_code == 200 and created_token(made)
-    revoked = browser.post(f"/account/tokens/{row.id}/revoke",
-                           data={"csrf_token": csrf_token(page)})
+    revoked = browser.post(
+        f"/account/tokens/{row.id}/revoke", data={"csrf_token": csrf_token(page)}
+    )
     assert revoked.status_code == 302
     # The API itself takes no CSRF token: it is authenticated by bearer tokens only.
     assert browser.post("/api/v1/questions", json={}).status_code == 401

@@ -18,8 +18,14 @@ from api_support import PASSWORD, make_api_app
 from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 SCREENSHOTS = Path(os.environ.get("FORECASTS_SCREENSHOTS", "test-artifacts/screenshots"))
 
 
@@ -59,9 +65,12 @@ def shoot(page, name: str) -> None:
 
 
 def api_post(url: str, token: str, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Authorization": f"Bearer {token}",
-                                              "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.load(response)
@@ -83,8 +92,11 @@ def test_api_token_lifecycle(page, live_server):
     assert token.startswith("fct_") and "will not be shown again" in page.content()
     shoot(page, "01-token-created")
 
-    status, body = api_post(live_server + "/api/v1/questions", token, {
-        "statement": "Will the importer work?", "resolution_criteria": "It logs a row."})
+    status, body = api_post(
+        live_server + "/api/v1/questions",
+        token,
+        {"statement": "Will the importer work?", "resolution_criteria": "It logs a row."},
+    )
     assert status == 201, body
 
     page.goto(live_server + "/account")
@@ -99,8 +111,11 @@ def test_api_token_lifecycle(page, live_server):
     assert "revoked 20" in page.locator("#token-list tbody tr").first.inner_text()
     shoot(page, "03-token-revoked")
 
-    status, body = api_post(live_server + "/api/v1/questions", token, {
-        "statement": "Still working?", "resolution_criteria": "No."})
+    status, body = api_post(
+        live_server + "/api/v1/questions",
+        token,
+        {"statement": "Still working?", "resolution_criteria": "No."},
+    )
     assert status == 401 and body["errors"] == []
 
     page.goto(live_server + "/api/v1/docs")

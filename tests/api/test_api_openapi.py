@@ -18,9 +18,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-WRITES = {("post", "/api/v1/predictions"), ("post", "/api/v1/questions"),
-          ("post", "/api/v1/questions/{slug}/resolve"),
-          ("post", "/api/v1/questions/{slug}/annul")}
+WRITES = {
+    ("post", "/api/v1/predictions"),
+    ("post", "/api/v1/questions"),
+    ("post", "/api/v1/questions/{slug}/resolve"),
+    ("post", "/api/v1/questions/{slug}/annul"),
+}
 
 
 @pytest.fixture
@@ -31,8 +34,12 @@ def document(client):
 
 
 def operations(document):
-    return {(method, path): operation for path, item in document["paths"].items()
-            for method, operation in item.items() if method != "parameters"}
+    return {
+        (method, path): operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method != "parameters"
+    }
 
 
 def test_every_api_route_is_described(app, document):
@@ -48,8 +55,10 @@ def test_every_api_route_is_described(app, document):
 
 def test_writes_need_the_bearer_scheme_and_list_every_answer(document):
     assert document["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer",
-        "description": document["components"]["securitySchemes"]["bearerAuth"]["description"]}
+        "type": "http",
+        "scheme": "bearer",
+        "description": document["components"]["securitySchemes"]["bearerAuth"]["description"],
+    }
     for key, operation in operations(document).items():
         statuses = set(operation["responses"])
         if key in WRITES:
@@ -59,7 +68,8 @@ def test_writes_need_the_bearer_scheme_and_list_every_answer(document):
         else:
             assert {} in operation["security"], key  # no token needed
             assert {"200", "400", "401", "429"} <= statuses or (
-                {"200", "401", "404", "429"} <= statuses), key
+                {"200", "401", "404", "429"} <= statuses
+            ), key
         if key[1].endswith(("/resolve", "/annul")):
             assert {"404", "409"} <= statuses
 
@@ -70,8 +80,19 @@ def test_the_docs_page_lists_endpoints_parameters_fields_and_answers(client, doc
     html = response.get_data(as_text=True)
     for method, path in operations(document):
         assert f"{method.upper()} {path}" in html
-    for text in ("per_page", "expected_resolution_id", "probability", "min_n", "status",
-                 "Authorization: Bearer", "409", "422", "429", "Question", "Prediction"):
+    for text in (
+        "per_page",
+        "expected_resolution_id",
+        "probability",
+        "min_n",
+        "status",
+        "Authorization: Bearer",
+        "409",
+        "422",
+        "429",
+        "Question",
+        "Prediction",
+    ):
         assert text in html, text
     # Rendered here: no scripts at all, and nothing fetched from another site.
     assert "<script" not in html.split("</head>")[1]
@@ -88,18 +109,32 @@ def _described_api() -> dict:
 
 
 schema = schemathesis.openapi.from_dict(_described_api())
-schema.config.generation.update(modes=list(schemathesis.GenerationMode),
-                                deterministic=True, allow_x00=False)
+schema.config.generation.update(
+    modes=list(schemathesis.GenerationMode), deterministic=True, allow_x00=False
+)
 schema.config.phases.coverage.enabled = False
 
 
 @schema.parametrize()
-@settings(max_examples=6, derandomize=True, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=6,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_the_api_keeps_to_its_description(case, app, editor_token):
     """Each operation on a fresh seeded registry, with an editor's token (so writes are
     tried for real): no 5xx, and every answer's status, type, headers and body are the
     ones described."""
-    case.call_and_validate(app=app, headers=bearer(editor_token), checks=[
-        not_a_server_error, status_code_conformance, content_type_conformance,
-        response_headers_conformance, response_schema_conformance])
+    case.call_and_validate(
+        app=app,
+        headers=bearer(editor_token),
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_headers_conformance,
+            response_schema_conformance,
+        ],
+    )

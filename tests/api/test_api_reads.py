@@ -24,18 +24,42 @@ def more_data(sessions):
     with sessions() as session:
         rival = services.add_pundit(session, actor, name="Rival Pundit")
         choice = services.add_question(
-            session, actor, statement="Who wins the 2030 cup?", resolution_criteria="FIFA",
-            resolve_by=today + dt.timedelta(days=400), kind="multiple_choice",
-            options=["Red", "Blue"], tags=["sport"])
+            session,
+            actor,
+            statement="Who wins the 2030 cup?",
+            resolution_criteria="FIFA",
+            resolve_by=today + dt.timedelta(days=400),
+            kind="multiple_choice",
+            options=["Red", "Blue"],
+            tags=["sport"],
+        )
         due = services.add_question(
-            session, actor, statement="Was it sunny on 2021-06-01?",
-            resolution_criteria="Records", resolve_by="2021-06-02", tags=["weather"])
-        services.log_prediction(session, actor, question_id=choice.id, pundit_id=rival.id,
-                                made_at=utcnow(), distribution={"Red": 0.7, "Blue": 0.3})
-        services.log_prediction(session, actor, question_id=due.id, pundit_id=rival.id,
-                                made_at="2021-05-01", probability=0.6)
-        services.log_prediction(session, actor, question_id=1, pundit_id=rival.id,
-                                made_at="2020-02-01", probability=0.2)
+            session,
+            actor,
+            statement="Was it sunny on 2021-06-01?",
+            resolution_criteria="Records",
+            resolve_by="2021-06-02",
+            tags=["weather"],
+        )
+        services.log_prediction(
+            session,
+            actor,
+            question_id=choice.id,
+            pundit_id=rival.id,
+            made_at=utcnow(),
+            distribution={"Red": 0.7, "Blue": 0.3},
+        )
+        services.log_prediction(
+            session,
+            actor,
+            question_id=due.id,
+            pundit_id=rival.id,
+            made_at="2021-05-01",
+            probability=0.6,
+        )
+        services.log_prediction(
+            session, actor, question_id=1, pundit_id=rival.id, made_at="2020-02-01", probability=0.2
+        )
         return {"rival": rival.slug, "choice": choice.slug, "due": due.slug}
 
 
@@ -52,8 +76,12 @@ def test_lists_answer_pages_with_totals(client, more_data):
 
 
 BAD_LIST_PARAMETERS = [
-    ("per_page=101", "per_page"), ("per_page=0", "per_page"), ("page=0", "page"),
-    ("page=two", "page"), ("kind=ternary", "kind"), ("status=pending", "status"),
+    ("per_page=101", "per_page"),
+    ("per_page=0", "per_page"),
+    ("page=0", "page"),
+    ("page=two", "page"),
+    ("kind=ternary", "kind"),
+    ("status=pending", "status"),
 ]
 
 
@@ -75,8 +103,7 @@ def test_question_filters(client, more_data):
     assert len(slugs("kind=binary")) == 8
     assert slugs("status=due") == {more_data["due"]}
     assert slugs("status=open") == {more_data["choice"], "iran-us-contest-over-iraq-resolved"}
-    assert slugs("status=annulled") == {"us-iran-war-spreads-over-region",
-                                        "iraq-sides-with-iran"}
+    assert slugs("status=annulled") == {"us-iran-war-spreads-over-region", "iraq-sides-with-iran"}
     assert len(slugs("status=resolved")) == 4
     assert slugs("tag=iraq&status=annulled") == {"iraq-sides-with-iran"}
     assert slugs("tag=no-such-tag") == set()
@@ -116,8 +143,10 @@ def test_pundit_and_question_by_slug(client):
 
 
 def test_missing_rows_are_404_json(client):
-    for path, slug in [("/api/v1/pundits/nobody", "nobody"),
-                       ("/api/v1/questions/nothing", "nothing")]:
+    for path, slug in [
+        ("/api/v1/pundits/nobody", "nobody"),
+        ("/api/v1/questions/nothing", "nothing"),
+    ]:
         response = client.get(path)
         assert response.status_code == 404 and response.is_json
         assert slug in response.get_json()["message"]
@@ -126,8 +155,13 @@ def test_missing_rows_are_404_json(client):
 
 def test_leaderboard_matches_the_scores_with_the_same_filters(client, sessions, more_data):
     body = client.get("/api/v1/leaderboard").get_json()
-    assert body["filters"] == {"tag": None, "since": None, "until": None, "kind": None,
-                               "min_n": scores.DEFAULT_MIN_N}
+    assert body["filters"] == {
+        "tag": None,
+        "since": None,
+        "until": None,
+        "kind": None,
+        "min_n": scores.DEFAULT_MIN_N,
+    }
     assert [row["rank"] for row in body["items"]] == [None, None]  # fewer than 5 each
     ranked = client.get("/api/v1/leaderboard?min_n=1").get_json()["items"]
     with sessions() as session:
@@ -137,16 +171,29 @@ def test_leaderboard_matches_the_scores_with_the_same_filters(client, sessions, 
     assert [row["brier"] for row in ranked] == pytest.approx(list(expected["brier"]))
     assert [row["rank"] for row in ranked] == [1, 2]
 
-    filtered = client.get("/api/v1/leaderboard?min_n=1&since=2020-01-15&until=2020-12-31"
-                          "&tag=war&kind=binary").get_json()
-    assert filtered["filters"] == {"tag": "war", "since": "2020-01-15", "until": "2020-12-31",
-                                   "kind": "binary", "min_n": 1}
+    filtered = client.get(
+        "/api/v1/leaderboard?min_n=1&since=2020-01-15&until=2020-12-31&tag=war&kind=binary"
+    ).get_json()
+    assert filtered["filters"] == {
+        "tag": "war",
+        "since": "2020-01-15",
+        "until": "2020-12-31",
+        "kind": "binary",
+        "min_n": 1,
+    }
     with sessions() as session:
-        board = scores.leaderboard(session, scores.Filters(
-            tag="war", since=dt.date(2020, 1, 15), until=dt.date(2020, 12, 31),
-            kind="binary"), 1)
-    assert [row["pundit"] for row in filtered["items"]] == list(board["pundit"]) == [
-        more_data["rival"]]
+        board = scores.leaderboard(
+            session,
+            scores.Filters(
+                tag="war", since=dt.date(2020, 1, 15), until=dt.date(2020, 12, 31), kind="binary"
+            ),
+            1,
+        )
+    assert (
+        [row["pundit"] for row in filtered["items"]]
+        == list(board["pundit"])
+        == [more_data["rival"]]
+    )
 
 
 def test_leaderboard_pages(client, more_data):
@@ -157,8 +204,11 @@ def test_leaderboard_pages(client, more_data):
 
 
 BAD_FILTERS = [
-    ("since=2020-13-01", "since"), ("until=yesterday", "until"), ("kind=ternary", "kind"),
-    ("min_n=0", "min_n"), ("min_n=many", "min_n"),
+    ("since=2020-13-01", "since"),
+    ("until=yesterday", "until"),
+    ("kind=ternary", "kind"),
+    ("min_n=0", "min_n"),
+    ("min_n=many", "min_n"),
 ]
 
 
@@ -187,6 +237,7 @@ def test_reads_need_no_token_but_a_sent_token_must_be_good(client, token_for):
 
 def test_api_ignores_the_session_cookie(as_role):
     editor = as_role("editor")
-    response = editor.post("/api/v1/questions", json={"statement": "x?",
-                                                      "resolution_criteria": "y"})
+    response = editor.post(
+        "/api/v1/questions", json={"statement": "x?", "resolution_criteria": "y"}
+    )
     assert response.status_code == 401

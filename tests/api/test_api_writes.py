@@ -13,17 +13,29 @@ from forecasts.models import AuditEvent, Prediction, Question, Resolution
 OPEN_QUESTION = "iran-us-contest-over-iraq-resolved"  # seeded, unresolved, no deadline
 RESOLVED_QUESTION = "us-iran-war-by-end-2020"  # seeded, resolved "no" (resolution 1)
 
-NEW_QUESTION = {"statement": "Will the 2030 World Cup final go to penalties?",
-                "resolution_criteria": "FIFA's match report.", "resolve_by": "2030-07-31",
-                "tags": ["sport"]}
+NEW_QUESTION = {
+    "statement": "Will the 2030 World Cup final go to penalties?",
+    "resolution_criteria": "FIFA's match report.",
+    "resolve_by": "2030-07-31",
+    "tags": ["sport"],
+}
 WRITES = [
-    ("/api/v1/predictions", {"question_id": 7, "pundit_id": 1, "made_at": "2020-01-02",
-                             "probability": 0.3, "quote": "hardly"}),
+    (
+        "/api/v1/predictions",
+        {
+            "question_id": 7,
+            "pundit_id": 1,
+            "made_at": "2020-01-02",
+            "probability": 0.3,
+            "quote": "hardly",
+        },
+    ),
     ("/api/v1/questions", NEW_QUESTION),
-    (f"/api/v1/questions/{OPEN_QUESTION}/resolve", {"outcome": "yes",
-                                                    "known_at": "2022-01-01"}),
-    (f"/api/v1/questions/{OPEN_QUESTION}/annul", {"reason": "Too vague to call.",
-                                                  "known_at": "2022-01-01"}),
+    (f"/api/v1/questions/{OPEN_QUESTION}/resolve", {"outcome": "yes", "known_at": "2022-01-01"}),
+    (
+        f"/api/v1/questions/{OPEN_QUESTION}/annul",
+        {"reason": "Too vague to call.", "known_at": "2022-01-01"},
+    ),
 ]
 
 
@@ -33,10 +45,19 @@ def count(sessions, model) -> int:
 
 
 def test_editor_logs_a_prediction(client, editor_token, sessions):
-    response = client.post("/api/v1/predictions", headers=bearer(editor_token), json={
-        "question_id": 7, "pundit_id": 1, "made_at": "2020-03-01T12:00:00+01:00",
-        "probability": 0.4, "quote": "a coin toss, maybe less", "hedge_phrase": "maybe",
-        "probability_origin": "estimated"})
+    response = client.post(
+        "/api/v1/predictions",
+        headers=bearer(editor_token),
+        json={
+            "question_id": 7,
+            "pundit_id": 1,
+            "made_at": "2020-03-01T12:00:00+01:00",
+            "probability": 0.4,
+            "quote": "a coin toss, maybe less",
+            "hedge_phrase": "maybe",
+            "probability_origin": "estimated",
+        },
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["probability"] == 0.4 and body["logged_by"] == "editor"
@@ -55,10 +76,19 @@ def test_editor_adds_questions(client, editor_token):
     assert body["slug"] == "will-the-2030-world-cup-final-go-to-penalties"
     assert response.headers["Location"].endswith(f"/api/v1/questions/{body['slug']}")
     assert client.get(response.headers["Location"]).get_json() == body
-    choice = client.post("/api/v1/questions", headers=bearer(editor_token), json={
-        "statement": "Which team wins?", "resolution_criteria": "The result.",
-        "kind": "multiple_choice", "options": ["Red", "Blue", "Green"], "slug": "who-wins",
-        "condition_question_id": 7, "condition_outcome": "yes"})
+    choice = client.post(
+        "/api/v1/questions",
+        headers=bearer(editor_token),
+        json={
+            "statement": "Which team wins?",
+            "resolution_criteria": "The result.",
+            "kind": "multiple_choice",
+            "options": ["Red", "Blue", "Green"],
+            "slug": "who-wins",
+            "condition_question_id": 7,
+            "condition_outcome": "yes",
+        },
+    )
     assert choice.status_code == 201, choice.get_json()
     assert choice.get_json()["options"] == ["Red", "Blue", "Green"]
     assert choice.get_json()["condition"]["question_slug"] == OPEN_QUESTION
@@ -72,16 +102,27 @@ def test_admin_token_may_write_too(client, token_for):
 
 def test_resolve_with_optimistic_locking(client, editor_token, sessions, snapshot_of, engine):
     path = f"/api/v1/questions/{OPEN_QUESTION}/resolve"
-    first = client.post(path, headers=bearer(editor_token), json={
-        "outcome": "no", "known_at": "2022-01-01", "expected_resolution_id": None,
-        "evidence_url": "https://example.org/report", "note": "The contest went on."})
+    first = client.post(
+        path,
+        headers=bearer(editor_token),
+        json={
+            "outcome": "no",
+            "known_at": "2022-01-01",
+            "expected_resolution_id": None,
+            "evidence_url": "https://example.org/report",
+            "note": "The contest went on.",
+        },
+    )
     assert first.status_code == 201, first.get_json()
     first_id = first.get_json()["id"]
     assert first.get_json()["outcome"] == "no" and first.get_json()["resolved_by"] == "editor"
 
     before = snapshot_of(engine)
-    stale = client.post(path, headers=bearer(editor_token), json={
-        "outcome": "yes", "known_at": "2022-01-02", "expected_resolution_id": None})
+    stale = client.post(
+        path,
+        headers=bearer(editor_token),
+        json={"outcome": "yes", "known_at": "2022-01-02", "expected_resolution_id": None},
+    )
     assert stale.status_code == 409
     body = stale.get_json()
     assert body["current"]["resolution"]["id"] == first_id
@@ -89,21 +130,30 @@ def test_resolve_with_optimistic_locking(client, editor_token, sessions, snapsho
     assert "expected_resolution_id" in field_rules(stale)
     assert snapshot_of(engine) == before
 
-    again = client.post(path, headers=bearer(editor_token), json={
-        "outcome": "yes", "known_at": "2022-01-02", "expected_resolution_id": first_id})
+    again = client.post(
+        path,
+        headers=bearer(editor_token),
+        json={"outcome": "yes", "known_at": "2022-01-02", "expected_resolution_id": first_id},
+    )
     assert again.status_code == 201
     assert client.get(f"/api/v1/questions/{OPEN_QUESTION}").get_json()["outcome"] == "yes"
     # Without expected_resolution_id there is no check: the latest simply stands.
-    plain = client.post(path, headers=bearer(editor_token), json={
-        "outcome": "no", "known_at": "2022-01-03"})
+    plain = client.post(
+        path, headers=bearer(editor_token), json={"outcome": "no", "known_at": "2022-01-03"}
+    )
     assert plain.status_code == 201
 
 
 def test_annul(client, editor_token, sessions):
-    response = client.post(f"/api/v1/questions/{RESOLVED_QUESTION}/annul",
-                           headers=bearer(editor_token),
-                           json={"reason": "The criteria were ambiguous.",
-                                 "known_at": "2021-01-01", "expected_resolution_id": 1})
+    response = client.post(
+        f"/api/v1/questions/{RESOLVED_QUESTION}/annul",
+        headers=bearer(editor_token),
+        json={
+            "reason": "The criteria were ambiguous.",
+            "known_at": "2021-01-01",
+            "expected_resolution_id": 1,
+        },
+    )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["outcome"] == "annulled"
     question = client.get(f"/api/v1/questions/{RESOLVED_QUESTION}").get_json()
@@ -112,10 +162,11 @@ def test_annul(client, editor_token, sessions):
 
 def test_stale_annulment_is_409(client, editor_token, snapshot_of, engine):
     before = snapshot_of(engine)
-    response = client.post(f"/api/v1/questions/{RESOLVED_QUESTION}/annul",
-                           headers=bearer(editor_token),
-                           json={"reason": "Ambiguous.", "known_at": "2021-01-01",
-                                 "expected_resolution_id": None})
+    response = client.post(
+        f"/api/v1/questions/{RESOLVED_QUESTION}/annul",
+        headers=bearer(editor_token),
+        json={"reason": "Ambiguous.", "known_at": "2021-01-01", "expected_resolution_id": None},
+    )
     assert response.status_code == 409
     assert response.get_json()["current"]["slug"] == RESOLVED_QUESTION
     assert snapshot_of(engine) == before
@@ -123,14 +174,20 @@ def test_stale_annulment_is_409(client, editor_token, snapshot_of, engine):
 
 @pytest.mark.parametrize("path, body", WRITES, ids=lambda value: str(value)[:30])
 def test_writes_refuse_missing_reader_revoked_and_bad_tokens(
-        client, token_for, user, sessions, snapshot_of, engine, path, body):
+    client, token_for, user, sessions, snapshot_of, engine, path, body
+):
     _, reader = token_for("reader")
     revoked_row, revoked = token_for("editor", "revoked")
     with sessions() as session:
         tokens.revoke_token(session, services.Actor.of(user("editor")), revoked_row.id)
     before = snapshot_of(engine)
-    cases = [({}, 401), (bearer(reader), 403), (bearer(revoked), 401),
-             (bearer("fct_" + "x" * 43), 401), ({"Authorization": "Token abc"}, 401)]
+    cases = [
+        ({}, 401),
+        (bearer(reader), 403),
+        (bearer(revoked), 401),
+        (bearer("fct_" + "x" * 43), 401),
+        ({"Authorization": "Token abc"}, 401),
+    ]
     for headers, status in cases:
         response = client.post(path, headers=headers, json=body)
         assert response.status_code == status, (headers, response.get_json())
@@ -139,8 +196,9 @@ def test_writes_refuse_missing_reader_revoked_and_bad_tokens(
     assert snapshot_of(engine) == before
 
 
-def test_a_token_has_its_users_role_at_use_time(client, token_for, user, sessions,
-                                                snapshot_of, engine):
+def test_a_token_has_its_users_role_at_use_time(
+    client, token_for, user, sessions, snapshot_of, engine
+):
     _, token = token_for("editor")
     path, body = WRITES[1]
     editor = user("editor")
@@ -152,8 +210,9 @@ def test_a_token_has_its_users_role_at_use_time(client, token_for, user, session
     assert "reader" in demoted.get_json()["message"]
     assert client.get("/api/v1/questions", headers=bearer(token)).status_code == 200
     with sessions() as session:
-        services.update_user(session, services.Actor.system(), editor.id, role="editor",
-                             is_active=False)
+        services.update_user(
+            session, services.Actor.system(), editor.id, role="editor", is_active=False
+        )
     before = snapshot_of(engine)
     for method in (client.get, client.post):
         response = method("/api/v1/questions", headers=bearer(token), json=body)
@@ -162,31 +221,52 @@ def test_a_token_has_its_users_role_at_use_time(client, token_for, user, session
 
 
 BAD_INPUT = [
-    ("/api/v1/predictions", {"question_id": 7, "pundit_id": 1, "made_at": "2020-01-02",
-                             "probability": 1.2}, "probability", "between 0 and 1"),
-    ("/api/v1/predictions", {"question_id": 7, "pundit_id": 999, "made_at": "2020-01-02",
-                             "probability": 0.5}, "pundit_id", "no pundit"),
+    (
+        "/api/v1/predictions",
+        {"question_id": 7, "pundit_id": 1, "made_at": "2020-01-02", "probability": 1.2},
+        "probability",
+        "between 0 and 1",
+    ),
+    (
+        "/api/v1/predictions",
+        {"question_id": 7, "pundit_id": 999, "made_at": "2020-01-02", "probability": 0.5},
+        "pundit_id",
+        "no pundit",
+    ),
     ("/api/v1/predictions", {"pundit_id": 1, "probability": 0.5}, "question_id", "required"),
-    ("/api/v1/predictions", {"question_id": 7, "pundit_id": 1, "made_at": "2999-01-01",
-                             "probability": 0.5}, "made_at", "future"),
-    ("/api/v1/questions", {"statement": "", "resolution_criteria": "x"}, "statement",
-     "required"),
-    ("/api/v1/questions", {**NEW_QUESTION, "kind": "multiple_choice", "options": ["One"]},
-     "options", ""),
+    (
+        "/api/v1/predictions",
+        {"question_id": 7, "pundit_id": 1, "made_at": "2999-01-01", "probability": 0.5},
+        "made_at",
+        "future",
+    ),
+    ("/api/v1/questions", {"statement": "", "resolution_criteria": "x"}, "statement", "required"),
+    (
+        "/api/v1/questions",
+        {**NEW_QUESTION, "kind": "multiple_choice", "options": ["One"]},
+        "options",
+        "",
+    ),
     ("/api/v1/questions", {**NEW_QUESTION, "resolve_by": "31/07/2030"}, "resolve_by", "date"),
-    (f"/api/v1/questions/{OPEN_QUESTION}/resolve", {"outcome": "maybe",
-                                                    "known_at": "2022-01-01"}, "outcome",
-     "must be one of"),
-    (f"/api/v1/questions/{OPEN_QUESTION}/resolve", {"outcome": "yes", "known_at": "2022-01-01",
-                                                    "evidence_url": "ftp://x.org/a"},
-     "evidence_url", "http"),
-    (f"/api/v1/questions/{OPEN_QUESTION}/annul", {"known_at": "2022-01-01"}, "note",
-     "required"),
+    (
+        f"/api/v1/questions/{OPEN_QUESTION}/resolve",
+        {"outcome": "maybe", "known_at": "2022-01-01"},
+        "outcome",
+        "must be one of",
+    ),
+    (
+        f"/api/v1/questions/{OPEN_QUESTION}/resolve",
+        {"outcome": "yes", "known_at": "2022-01-01", "evidence_url": "ftp://x.org/a"},
+        "evidence_url",
+        "http",
+    ),
+    (f"/api/v1/questions/{OPEN_QUESTION}/annul", {"known_at": "2022-01-01"}, "note", "required"),
 ]
 
 
 def test_bad_input_is_422_with_field_and_rule_and_writes_nothing(
-        client, editor_token, snapshot_of, engine):
+    client, editor_token, snapshot_of, engine
+):
     before = snapshot_of(engine)
     for path, body, field, rule in BAD_INPUT:
         response = client.post(path, headers=bearer(editor_token), json=body)
@@ -221,9 +301,11 @@ def test_unreadable_requests_are_400(client, editor_token, snapshot_of, engine):
 
 
 def test_resolving_a_missing_question_is_404(client, editor_token):
-    response = client.post("/api/v1/questions/no-such-question/resolve",
-                           headers=bearer(editor_token),
-                           json={"outcome": "yes", "known_at": "2022-01-01"})
+    response = client.post(
+        "/api/v1/questions/no-such-question/resolve",
+        headers=bearer(editor_token),
+        json={"outcome": "yes", "known_at": "2022-01-01"},
+    )
     assert response.status_code == 404 and response.is_json
 
 
@@ -235,15 +317,21 @@ def test_writes_are_rate_limited_per_token(make_app, token_for, sessions):
     before = count(sessions, Question)
     statuses = []
     for n in range(3):
-        response = client.post("/api/v1/questions", headers=bearer(first), json={
-            **NEW_QUESTION, "statement": f"Question number {n}?"})
+        response = client.post(
+            "/api/v1/questions",
+            headers=bearer(first),
+            json={**NEW_QUESTION, "statement": f"Question number {n}?"},
+        )
         statuses.append(response.status_code)
     assert statuses == [201, 201, 429]
     assert response.is_json and "Rate limit" in response.get_json()["message"]
     assert int(response.headers["Retry-After"]) >= 1
     assert count(sessions, Question) == before + 2
-    other = client.post("/api/v1/questions", headers=bearer(second), json={
-        **NEW_QUESTION, "statement": "Another token's question?"})
+    other = client.post(
+        "/api/v1/questions",
+        headers=bearer(second),
+        json={**NEW_QUESTION, "statement": "Another token's question?"},
+    )
     assert other.status_code == 201
 
 

@@ -23,8 +23,14 @@ from forecasts.seeding import load_seeds
 from web import create_app
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -67,8 +73,9 @@ def seeded_url(database_url):
     with make_session_factory(engine)() as session:
         load_seeds(session)
         for name in EDITORS:
-            services.create_user(session, services.Actor.system(), name=name, role="editor",
-                                 password=PASSWORD)
+            services.create_user(
+                session, services.Actor.system(), name=name, role="editor", password=PASSWORD
+            )
     engine.dispose()
     return database_url
 

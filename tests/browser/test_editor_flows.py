@@ -10,8 +10,10 @@ import pytest
 from browser_support import sign_in
 
 pytestmark = pytest.mark.browser
-QUOTE = ("What is happening now between Iran and US, is not war, I believe there is a tiny "
-         "possibility of war happening between these two.")
+QUOTE = (
+    "What is happening now between Iran and US, is not war, I believe there is a tiny "
+    "possibility of war happening between these two."
+)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -21,16 +23,20 @@ def test_log_then_resolve_from_the_due_queue(page, live_server, shoot):
     page.get_by_role("link", name="Log a prediction").click()
     # Keyboard only: pick the seeded pundit and source, then type the rest.
     page.get_by_label("Pundit", exact=True).select_option(
-        label="Author of the op-ed on the Iran-US crisis in Iraq (1 January 2020)")
+        label="Author of the op-ed on the Iran-US crisis in Iraq (1 January 2020)"
+    )
     page.get_by_label("Source", exact=True).select_option(
-        label="2020-01-01 · Untitled op-ed on the Iran-US confrontation in Iraq")
+        label="2020-01-01 · Untitled op-ed on the Iran-US confrontation in Iraq"
+    )
     page.get_by_label("Verbatim quote").fill(QUOTE)
     page.get_by_label("Hedge phrase").fill("tiny possibility")
     page.get_by_label("Question", exact=True).select_option("new")
     page.get_by_label("New question").fill(
-        "Will the US and Iran be at war by the end of January 2020?")
+        "Will the US and Iran be at war by the end of January 2020?"
+    )
     page.get_by_label("Resolution criteria").fill(
-        "Yes if either declares war, or their forces fight for more than seven days.")
+        "Yes if either declares war, or their forces fight for more than seven days."
+    )
     page.locator("#new_question_resolve_by").fill("2020-01-31")
     page.get_by_label("Probability", exact=True).fill("5%")
     page.get_by_label("Scale").fill("icd-203@2015")
@@ -51,7 +57,9 @@ def test_log_then_resolve_from_the_due_queue(page, live_server, shoot):
     row.get_by_role("link", name="Resolve").click()
     page.get_by_label("Outcome").select_option("no")
     page.get_by_label("Became known on").fill("2020-02-01")
-    page.get_by_label("Evidence link").fill("https://en.wikipedia.org/wiki/Operation_Martyr_Soleimani")
+    page.get_by_label("Evidence link").fill(
+        "https://en.wikipedia.org/wiki/Operation_Martyr_Soleimani"
+    )
     page.get_by_label("Note").fill("One exchange of strikes in January, then de-escalation.")
     shoot(page, "resolve-form-filled")
     page.get_by_role("button", name="Record resolution").click()

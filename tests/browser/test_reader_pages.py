@@ -21,21 +21,40 @@ def board_url(seeded_url):
         questions = []
         for i in range(6):
             tag = "economy" if i % 2 else "sport"
-            questions.append(services.add_question(
-                session, ADMIN, statement=f"Will event {i} happen in 2021?",
-                resolution_criteria="As reported.", resolve_by="2021-12-31", tags=[tag]))
-        for name, probabilities in (("Careful Carla", [0.8, 0.2, 0.2, 0.7, 0.3, 0.1]),
-                                    ("Bold Boris", [0.99, 0.99, 0.01, 0.99, 0.5, 0.01])):
+            questions.append(
+                services.add_question(
+                    session,
+                    ADMIN,
+                    statement=f"Will event {i} happen in 2021?",
+                    resolution_criteria="As reported.",
+                    resolve_by="2021-12-31",
+                    tags=[tag],
+                )
+            )
+        for name, probabilities in (
+            ("Careful Carla", [0.8, 0.2, 0.2, 0.7, 0.3, 0.1]),
+            ("Bold Boris", [0.99, 0.99, 0.01, 0.99, 0.5, 0.01]),
+        ):
             pundit = services.add_pundit(session, ADMIN, name=name)
             for question, p in zip(questions, probabilities, strict=True):
-                services.log_prediction(session, ADMIN, question_id=question.id,
-                                        pundit_id=pundit.id, made_at="2021-01-01",
-                                        probability=p, hedge_phrase="likely" if p > 0.5 else "")
+                services.log_prediction(
+                    session,
+                    ADMIN,
+                    question_id=question.id,
+                    pundit_id=pundit.id,
+                    made_at="2021-01-01",
+                    probability=p,
+                    hedge_phrase="likely" if p > 0.5 else "",
+                )
         for i, question in enumerate(questions):
-            services.resolve_question(session, ADMIN, question.id,
-                                      outcome="yes" if i % 3 == 0 else "no",
-                                      known_at="2021-12-31",
-                                      evidence_url="https://example.org/result")
+            services.resolve_question(
+                session,
+                ADMIN,
+                question.id,
+                outcome="yes" if i % 3 == 0 else "no",
+                known_at="2021-12-31",
+                evidence_url="https://example.org/result",
+            )
     engine.dispose()
     return seeded_url
 

@@ -59,8 +59,9 @@ def test_paste_accept_and_log(page, live_server, seeded_url, shoot):
 
     engine = make_engine(seeded_url)
     with make_session_factory(engine)() as session:
-        prediction = session.scalar(select(Prediction).where(
-            Prediction.quote.like("I think it is very unlikely%")))
+        prediction = session.scalar(
+            select(Prediction).where(Prediction.quote.like("I think it is very unlikely%"))
+        )
         assert prediction.hedge_phrase.endswith("very unlikely")
         assert f"{prediction.scale_name}@{prediction.scale_version}" == scale
         assert prediction.probability_origin == "mapped"

@@ -36,7 +36,8 @@ def test_scale_list():
         assert ref in result.output
     data = json.loads(run("scale", "list", "--format", "json").output)
     assert {row["scale"] for row in data} >= {"icd-203@2015"} and all(
-        row["citation"] for row in data)
+        row["citation"] for row in data
+    )
 
 
 def test_scale_show_table_and_json():
@@ -68,17 +69,28 @@ def test_scale_map_json_on_another_scale():
     assert (data["scale_name"], data["scale_version"]) == ("kent-1964", "1964")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["scale", "map", "the will of the people"],
-     "Error: no estimative phrase found in 'the will of the people'"),
-    (["scale", "map", "the will of the people", "--format", "json"],
-     "Error: no estimative phrase found in 'the will of the people'"),
-    (["scale", "map", "likely", "--scale", "nope"],
-     "Error: scale: no scale named 'nope'; the scales are registry-default, icd-203, "
-     "kent-1964, survey-2015"),
-    (["scale", "show", "kent-1964@2000"],
-     "Error: scale: kent-1964 has no version '2000' (versions: 1964)"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["scale", "map", "the will of the people"],
+            "Error: no estimative phrase found in 'the will of the people'",
+        ),
+        (
+            ["scale", "map", "the will of the people", "--format", "json"],
+            "Error: no estimative phrase found in 'the will of the people'",
+        ),
+        (
+            ["scale", "map", "likely", "--scale", "nope"],
+            "Error: scale: no scale named 'nope'; the scales are registry-default, icd-203, "
+            "kent-1964, survey-2015",
+        ),
+        (
+            ["scale", "show", "kent-1964@2000"],
+            "Error: scale: kent-1964 has no version '2000' (versions: 1964)",
+        ),
+    ],
+)
 def test_scale_errors_are_one_line_with_status_1(args, message):
     result = run(*args)
     assert result.exit_code == 1
@@ -102,7 +114,7 @@ def test_extract_json_on_the_seed():
     assert data["published"] == "2020-01-01"
     assert data["scale"] == {"name": "registry-default", "version": "1"}
     for candidate in data["candidates"]:
-        assert text[candidate["start"]:candidate["end"]] == candidate["sentence"]
+        assert text[candidate["start"] : candidate["end"]] == candidate["sentence"]
     war = next(c for c in data["candidates"] if "tiny possibility" in c["sentence"])
     assert war["probability"] <= 0.1 and war["deadline"] is None
     assert "no deadline given" in war["flags"]
@@ -110,12 +122,23 @@ def test_extract_json_on_the_seed():
 
 
 def test_extract_with_another_scale():
-    result = run("extract", str(SEED_FILE), "--published", "2020-01-01", "--scale",
-                 "icd-203@2015", "--format", "json")
+    result = run(
+        "extract",
+        str(SEED_FILE),
+        "--published",
+        "2020-01-01",
+        "--scale",
+        "icd-203@2015",
+        "--format",
+        "json",
+    )
     data = json.loads(result.output)
     war = next(c for c in data["candidates"] if "tiny possibility" in c["sentence"])
     assert (war["scale_name"], war["scale_version"], war["probability"]) == (
-        "icd-203", "2015", 0.03)
+        "icd-203",
+        "2015",
+        0.03,
+    )
 
 
 def test_extract_refuses_bad_input_in_one_line(tmp_path):
@@ -131,7 +154,8 @@ def test_extract_refuses_bad_input_in_one_line(tmp_path):
         result = run("extract", str(SEED_FILE), "--published", bad)
         assert result.exit_code == 1
         assert result.output.strip() == (
-            f"Error: --published: must be a date as YYYY-MM-DD (got '{bad}')")
+            f"Error: --published: must be a date as YYYY-MM-DD (got '{bad}')"
+        )
     no_date = run("extract", str(SEED_FILE))
     assert no_date.exit_code == 1 and "--published: is required" in no_date.output
     future = run("extract", str(SEED_FILE), "--published", "2999-01-01")

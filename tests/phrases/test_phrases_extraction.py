@@ -39,13 +39,13 @@ def _one(candidates, words):
 
 def test_seed_offsets_are_exact(seed):
     for c in seed:
-        assert SEED_TEXT[c.start:c.end] == c.sentence
+        assert SEED_TEXT[c.start : c.end] == c.sentence
         assert c.start <= c.clause_start < c.clause_end <= c.end
-        assert SEED_TEXT[c.hedge_start:c.hedge_end].lower() in c.hedge_phrase.lower()
+        assert SEED_TEXT[c.hedge_start : c.hedge_end].lower() in c.hedge_phrase.lower()
         for start, end in c.hedge_spans:
             assert SEED_TEXT[start:end].strip() and c.start <= start < end <= c.end
         if c.condition_start is not None:
-            assert " ".join(SEED_TEXT[c.condition_start:c.condition_end].split()) == c.condition
+            assert " ".join(SEED_TEXT[c.condition_start : c.condition_end].split()) == c.condition
 
 
 def test_seed_tiny_possibility_of_war(seed):
@@ -83,24 +83,29 @@ def test_seed_iraq_has_no_choice_and_the_protesters_leave(seed):
     assert iraq.question.startswith("Will Iraq clarify its position")
     protesters = _one(seed, "leave their trenches")
     assert protesters.probability == 0.9
-    assert protesters.question == ("Will the protesters leave their trenches and the places "
-                                   "they already occupied?")
+    assert protesters.question == (
+        "Will the protesters leave their trenches and the places they already occupied?"
+    )
 
 
 def test_seed_sooner_or_later_has_no_deadline(seed):
     resolved = _one(seed, "sooner or later")
     assert resolved.probability == 0.95 and resolved.deadline is None
     assert NO_DEADLINE in resolved.flags
-    assert resolved.question == ("Will this competition between Iran and US over Iraq be "
-                                 "resolved?")
+    assert resolved.question == ("Will this competition between Iran and US over Iraq be resolved?")
 
 
 def test_seed_nothing_from_the_paragraphs_of_past_events(seed):
     war_paragraph = SEED_TEXT.index("What is happening now between Iran and US")
     assert all(c.start >= war_paragraph for c in seed)
-    for past in ("Kata", "retaliated by airstrike", "Death to America", "Over 552 people",
-                 "the war against Afghanistan, Iraq and Libya were unsuccessful",
-                 "The conflict between Iran and US is the failure"):
+    for past in (
+        "Kata",
+        "retaliated by airstrike",
+        "Death to America",
+        "Over 552 people",
+        "the war against Afghanistan, Iraq and Libya were unsuccessful",
+        "The conflict between Iran and US is the failure",
+    ):
         assert not any(past in c.sentence for c in seed), past
     result = extract(SEED_TEXT, SEED_DATE)
     quoted = [s for s in result.set_aside if "blood of the martyrs" in s.sentence]
@@ -119,64 +124,75 @@ def test_the_seed_registry_forecasts_are_all_found(seed):
 def test_sentence_offsets_on_every_labelled_text():
     for passage in load_labelled(LABELLED):
         for sentence in split_sentences(passage.text):
-            assert passage.text[sentence.start:sentence.end] == sentence.text
+            assert passage.text[sentence.start : sentence.end] == sentence.text
             assert sentence.text == sentence.text.strip()
 
 
 def test_sentences_keep_abbreviations_list_markers_and_speakers():
-    text = ("HOST (ANN LEE): Mr. Smith, will the U.S. act?\n\n"
-            "BOB SMITH: It will. 1. First point: Dr. Jones agrees.\n")
+    text = (
+        "HOST (ANN LEE): Mr. Smith, will the U.S. act?\n\n"
+        "BOB SMITH: It will. 1. First point: Dr. Jones agrees.\n"
+    )
     sentences = split_sentences(text)
     assert [s.text for s in sentences] == [
-        "Mr. Smith, will the U.S. act?", "It will.", "1. First point: Dr. Jones agrees."]
+        "Mr. Smith, will the U.S. act?",
+        "It will.",
+        "1. First point: Dr. Jones agrees.",
+    ]
     assert [s.speaker for s in sentences] == ["HOST (ANN LEE)", "BOB SMITH", "BOB SMITH"]
 
 
 def test_offsets_survive_crlf_and_a_byte_order_mark():
     text = "\ufeffIntro line.\r\n\r\nThe deal will collapse by June.\r\n"
     (candidate,) = extract_candidates(text, dt.date(2024, 1, 1))
-    assert text[candidate.start:candidate.end] == "The deal will collapse by June."
-    assert text[candidate.deadline_start:candidate.deadline_end] == "by June"
+    assert text[candidate.start : candidate.end] == "The deal will collapse by June."
+    assert text[candidate.deadline_start : candidate.deadline_end] == "by June"
     assert candidate.deadline == dt.date(2024, 6, 30)
 
 
 # ----------------------------------------------------------------- what is set aside
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("Is a recession likely next year?", "question"),
-    ("Analysts expect the Fed will cut rates.", "reported speech"),
-    ("The Fed will cut rates, analysts say.", "reported speech"),
-    ("According to the minister, growth will pick up next year.", "reported speech"),
-    ('"We will win," the coach said.', "reported speech (in quotation marks)"),
-    ("A year ago most forecasters thought a recession was almost certain.", "reported speech"),
-    ("The bill was likely to pass.", "past"),
-    ("There was a chance that the deal would collapse.", "past"),
-    ("It is likely that he was murdered.", "past"),
-    ("He could have won.", "past"),
-    ("They may already have left.", "past"),
-    ("It was probably a mistake.", "past"),
-    ("Hand washing definitely helps.", "about the present"),
-    ("None of this is inevitable.", "about the present"),
-    ("I hope the talks will succeed.", "a wish, not a forecast"),
-    ("I will argue that the policy failed.", "the speaker's own plan"),
-    ("We'll be right back after the break.", "the speaker's own plan"),
-    ("Nobody knows what will happen.", "an embedded question"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("Is a recession likely next year?", "question"),
+        ("Analysts expect the Fed will cut rates.", "reported speech"),
+        ("The Fed will cut rates, analysts say.", "reported speech"),
+        ("According to the minister, growth will pick up next year.", "reported speech"),
+        ('"We will win," the coach said.', "reported speech (in quotation marks)"),
+        ("A year ago most forecasters thought a recession was almost certain.", "reported speech"),
+        ("The bill was likely to pass.", "past"),
+        ("There was a chance that the deal would collapse.", "past"),
+        ("It is likely that he was murdered.", "past"),
+        ("He could have won.", "past"),
+        ("They may already have left.", "past"),
+        ("It was probably a mistake.", "past"),
+        ("Hand washing definitely helps.", "about the present"),
+        ("None of this is inevitable.", "about the present"),
+        ("I hope the talks will succeed.", "a wish, not a forecast"),
+        ("I will argue that the policy failed.", "the speaker's own plan"),
+        ("We'll be right back after the break.", "the speaker's own plan"),
+        ("Nobody knows what will happen.", "an embedded question"),
+    ],
+)
 def test_not_forecasts_are_set_aside_with_the_reason(text, reason):
     result = extract(text, dt.date(2024, 1, 15))
     assert result.candidates == []
     assert [s.reason for s in result.set_aside] == [reason]
 
 
-@pytest.mark.parametrize("text", [
-    "The will of the people must be respected.",
-    "In May the party won a landslide.",
-    "Inflation fell to 2.4 percent in September.",
-    "The government should act now.",
-    "It will be interesting to see what happens.",
-    "Make sure you vote.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The will of the people must be respected.",
+        "In May the party won a landslide.",
+        "Inflation fell to 2.4 percent in September.",
+        "The government should act now.",
+        "It will be interesting to see what happens.",
+        "Make sure you vote.",
+    ],
+)
 def test_sentences_without_a_forecast_give_nothing(text):
     assert extract_candidates(text, dt.date(2024, 1, 15)) == []
 
@@ -185,7 +201,8 @@ def test_a_headline_is_not_a_forecast():
     text = "The grid will not be ready\n\nI do not believe the grid will be ready by 2035."
     result = extract(text, dt.date(2022, 5, 20))
     assert [c.sentence for c in result.candidates] == [
-        "I do not believe the grid will be ready by 2035."]
+        "I do not believe the grid will be ready by 2035."
+    ]
     assert result.set_aside[0].reason == "a headline or title"
 
 
@@ -193,21 +210,24 @@ def test_a_headline_is_not_a_forecast():
 
 
 def test_conditions_and_their_words():
-    text = ("If the talks fail, there will be war. There will be war unless the talks "
-            "succeed. Even if the talks fail, there will be no war. If the next round of "
-            "talks, due in September, produces a timetable, the summit will look better.")
+    text = (
+        "If the talks fail, there will be war. There will be war unless the talks "
+        "succeed. Even if the talks fail, there will be no war. If the next round of "
+        "talks, due in September, produces a timetable, the summit will look better."
+    )
     c1, c2, c3, c4 = extract_candidates(text, dt.date(2024, 1, 15))
     assert (c1.conditional, c1.condition) == (True, "If the talks fail")
     assert (c2.conditional, c2.condition) == (True, "unless the talks succeed")
     assert not c3.conditional and c3.negated and c3.probability == pytest.approx(0.1)
-    assert c4.condition == ("If the next round of talks, due in September, produces a "
-                            "timetable")
+    assert c4.condition == ("If the next round of talks, due in September, produces a timetable")
     assert c4.deadline is None  # "in September" belongs to the condition
 
 
 def test_two_forecasts_in_one_sentence():
-    text = ("There is a slight chance that the striker changes everything; more likely he "
-            "spends October injured.")
+    text = (
+        "There is a slight chance that the striker changes everything; more likely he "
+        "spends October injured."
+    )
     first, second = extract_candidates(text, dt.date(2023, 8, 11))
     assert (first.probability, second.probability) == (0.1, 0.7)
     assert first.question == "Will the striker change everything?"
@@ -216,8 +236,10 @@ def test_two_forecasts_in_one_sentence():
 
 
 def test_stated_numbers_take_the_question_from_the_forecast_before():
-    text = ("DAN: I think there's a real possibility of a shutdown by the end of the month.\n\n"
-            "HOST: Priya?\n\nPRIYA: I'd put it at about 30 percent.")
+    text = (
+        "DAN: I think there's a real possibility of a shutdown by the end of the month.\n\n"
+        "HOST: Priya?\n\nPRIYA: I'd put it at about 30 percent."
+    )
     dan, priya = extract_candidates(text, dt.date(2024, 3, 10))
     assert (dan.speaker, priya.speaker) == ("DAN", "PRIYA")
     assert priya.origin == "stated" and priya.probability == 0.3 and priya.band == (0.25, 0.35)

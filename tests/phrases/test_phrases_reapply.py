@@ -26,8 +26,13 @@ def predictions(session):
     reads, one stated, one estimated."""
     pundit = services.add_pundit(session, ADMIN, name="Op-ed Author")
     questions = [
-        services.add_question(session, ADMIN, statement=f"Will event {n} happen by 2030?",
-                              resolution_criteria="As reported.", resolve_by="2030-12-31")
+        services.add_question(
+            session,
+            ADMIN,
+            statement=f"Will event {n} happen by 2030?",
+            resolution_criteria="As reported.",
+            resolve_by="2030-12-31",
+        )
         for n in range(5)
     ]
     rows = [
@@ -39,11 +44,20 @@ def predictions(session):
     ]
     made = []
     for question, (hedge, p, origin, scale_name, version) in zip(questions, rows, strict=True):
-        made.append(services.log_prediction(
-            session, ADMIN, question_id=question.id, pundit_id=pundit.id,
-            made_at="2020-01-01", probability=p, hedge_phrase=hedge,
-            probability_origin=origin, scale_name=scale_name, scale_version=version,
-        ))
+        made.append(
+            services.log_prediction(
+                session,
+                ADMIN,
+                question_id=question.id,
+                pundit_id=pundit.id,
+                made_at="2020-01-01",
+                probability=p,
+                hedge_phrase=hedge,
+                probability_origin=origin,
+                scale_name=scale_name,
+                scale_version=version,
+            )
+        )
     return {p.hedge_phrase: p.id for p in made}
 
 
@@ -63,13 +77,13 @@ def test_plan_reads_only_mapped_predictions(session, engine, snapshot_of, predic
     assert snapshot_of(engine) == before
 
 
-def test_apply_changes_only_mapped_predictions_with_one_audit_event_each(
-        session, predictions):
+def test_apply_changes_only_mapped_predictions_with_one_audit_event_each(session, predictions):
     versions = {p.id: p.version for p in session.scalars(select(Prediction))}
     plan = plan_remap(session, "kent-1964")
     changed = apply_remap(session, ADMIN, plan)
     assert sorted(p.id for p in changed) == sorted(
-        [predictions["tiny possibility"], predictions["In my opinion ... will"]])
+        [predictions["tiny possibility"], predictions["In my opinion ... will"]]
+    )
     session.expire_all()
     rows = {p.hedge_phrase: p for p in session.scalars(select(Prediction))}
     tiny = rows["tiny possibility"]
@@ -102,13 +116,13 @@ def test_a_changed_prediction_makes_the_plan_stale(session, engine, snapshot_of,
 
 def test_readers_may_not_remap(session, predictions):
     with pytest.raises(PermissionDenied):
-        apply_remap(session, services.Actor(name="rita", role=Role.READER),
-                    plan_remap(session, "kent-1964"))
+        apply_remap(
+            session, services.Actor(name="rita", role=Role.READER), plan_remap(session, "kent-1964")
+        )
 
 
 def _run(url, *args, input=None):
-    return CliRunner().invoke(cli, ["--database-url", url, "scale", "reapply", *args],
-                              input=input)
+    return CliRunner().invoke(cli, ["--database-url", url, "scale", "reapply", *args], input=input)
 
 
 def test_cli_dry_run_writes_nothing(database_url, engine, snapshot_of, predictions):
@@ -140,4 +154,5 @@ def test_cli_yes_and_unknown_versions(database_url, session, predictions):
     unknown = _run(database_url, "icd-203@1999", "--yes")
     assert unknown.exit_code == 1
     assert unknown.output.strip().splitlines()[-1] == (
-        "Error: scale: icd-203 has no version '1999' (versions: 2015)")
+        "Error: scale: icd-203 has no version '1999' (versions: 2015)"
+    )

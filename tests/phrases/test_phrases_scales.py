@@ -34,23 +34,40 @@ def test_the_four_scales_ship_with_names_versions_and_citations():
 def test_icd_203_bands_are_the_directives():
     icd = load_scale("icd-203@2015")
     expected = {
-        "almost no chance": (0.01, 0.05), "very unlikely": (0.05, 0.20),
-        "unlikely": (0.20, 0.45), "roughly even chance": (0.45, 0.55),
-        "likely": (0.55, 0.80), "very likely": (0.80, 0.95), "almost certain": (0.95, 0.99),
+        "almost no chance": (0.01, 0.05),
+        "very unlikely": (0.05, 0.20),
+        "unlikely": (0.20, 0.45),
+        "roughly even chance": (0.45, 0.55),
+        "likely": (0.55, 0.80),
+        "very likely": (0.80, 0.95),
+        "almost certain": (0.95, 0.99),
     }
     assert {e.phrase: e.band for e in icd.entries} == expected
     for entry in icd.entries:  # the point is the middle of the band
         assert entry.probability == pytest.approx((entry.low + entry.high) / 2)
     also = {form for e in icd.entries for form in e.forms}
-    assert {"remote", "highly improbable", "improbable", "roughly even odds", "probable",
-            "highly probable", "nearly certain"} <= also
+    assert {
+        "remote",
+        "highly improbable",
+        "improbable",
+        "roughly even odds",
+        "probable",
+        "highly probable",
+        "nearly certain",
+    } <= also
 
 
 def test_kent_1964_points_and_spreads():
     kent = load_scale("kent-1964")
-    expected = {"certain": (1.0, 0), "almost certain": (0.93, 0.06), "probable": (0.75, 0.12),
-                "chances about even": (0.50, 0.10), "probably not": (0.30, 0.10),
-                "almost certainly not": (0.07, 0.05), "impossible": (0.0, 0)}
+    expected = {
+        "certain": (1.0, 0),
+        "almost certain": (0.93, 0.06),
+        "probable": (0.75, 0.12),
+        "chances about even": (0.50, 0.10),
+        "probably not": (0.30, 0.10),
+        "almost certainly not": (0.07, 0.05),
+        "impossible": (0.0, 0),
+    }
     for entry in kent.entries:
         point, spread = expected.pop(entry.phrase)
         assert entry.probability == point
@@ -59,14 +76,20 @@ def test_kent_1964_points_and_spreads():
 
 
 def test_survey_scale_is_read_from_the_packaged_csv_with_its_citation():
-    csv_text = (resources.files("forecasts.phrases") / "scales" /
-                "probability-words-survey.csv").read_text(encoding="utf-8")
+    csv_text = (
+        resources.files("forecasts.phrases") / "scales" / "probability-words-survey.csv"
+    ).read_text(encoding="utf-8")
     comments = [line for line in csv_text.splitlines() if line.startswith("#")]
     assert len(comments) == 2 and "Fagen-Ulmschneider" in comments[1]
     survey = load_scale("survey-2015")
     assert survey.citation == comments[1].split("Source:", 1)[1].strip()
-    rows = list(csv.DictReader(io.StringIO("\n".join(
-        line for line in csv_text.splitlines() if not line.startswith("#")))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                "\n".join(line for line in csv_text.splitlines() if not line.startswith("#"))
+            )
+        )
+    )
     assert len(rows) == len(survey.entries) == 17
     for row in rows:
         entry = survey.entry(row["phrase"])
@@ -81,12 +104,16 @@ def test_default_scale_documents_every_phrase():
         source_scale = entry.source.split(":")[0]
         if source_scale != "registry":
             scale_name, phrase = (part.strip() for part in entry.source.split(":", 1))
-            cited = next((e for e in load_scale(scale_name).entries
-                          if phrase in (e.phrase, *e.forms)), None)
+            cited = next(
+                (e for e in load_scale(scale_name).entries if phrase in (e.phrase, *e.forms)), None
+            )
             assert cited is not None, entry.source
             if not entry.negation_of:
                 assert (entry.probability, entry.low, entry.high) == (
-                    cited.probability, cited.low, cited.high), entry.phrase
+                    cited.probability,
+                    cited.low,
+                    cited.high,
+                ), entry.phrase
     assert default.softener is not None and default.softener.pull == 0.25
 
 
@@ -110,19 +137,26 @@ def test_negation_of_is_the_flip():
     assert no_chance.negated
 
 
-@pytest.mark.parametrize("ref, name, version", [
-    ("icd-203@2015", "icd-203", "2015"), ("icd-203", "icd-203", None),
-    (" kent-1964 @ 1964 ", "kent-1964", "1964"),
-])
+@pytest.mark.parametrize(
+    "ref, name, version",
+    [
+        ("icd-203@2015", "icd-203", "2015"),
+        ("icd-203", "icd-203", None),
+        (" kent-1964 @ 1964 ", "kent-1964", "1964"),
+    ],
+)
 def test_parse_scale_ref(ref, name, version):
     assert parse_scale_ref(ref) == (name, version)
 
 
-@pytest.mark.parametrize("ref, message", [
-    ("nope", "no scale named 'nope'"),
-    ("icd-203@1999", "icd-203 has no version '1999' (versions: 2015)"),
-    ("icd-203@", "must be NAME or NAME@VERSION"),
-])
+@pytest.mark.parametrize(
+    "ref, message",
+    [
+        ("nope", "no scale named 'nope'"),
+        ("icd-203@1999", "icd-203 has no version '1999' (versions: 2015)"),
+        ("icd-203@", "must be NAME or NAME@VERSION"),
+    ],
+)
 def test_unknown_scales_are_refused_naming_the_field(ref, message):
     with pytest.raises(ValidationError) as caught:
         load_scale(ref)
@@ -168,8 +202,15 @@ def test_every_phrase_of_every_scale_maps_to_itself(ref, phrase):
         assert match.scale_name == scale.name and match.scale_version == scale.version
         lexical = match.phrase.lower().replace("i believe ... will", "will")
         assert lexical == entry.phrase.lower() or match.scale_phrase == entry.phrase, (
-            f"{wording!r} read as {match.phrase!r}, expected {entry.phrase!r}")
-        if (match.scale_phrase == entry.phrase and match.softener is None
-                and match.negated == entry.negated):
+            f"{wording!r} read as {match.phrase!r}, expected {entry.phrase!r}"
+        )
+        if (
+            match.scale_phrase == entry.phrase
+            and match.softener is None
+            and match.negated == entry.negated
+        ):
             assert (match.probability, match.low, match.high) == (
-                entry.probability, entry.low, entry.high), wording
+                entry.probability,
+                entry.low,
+                entry.high,
+            ), wording

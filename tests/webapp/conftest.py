@@ -22,8 +22,15 @@ def seeded_sqlite(tmp_path, seeded_template):
 
 
 def _app(url: str, **config):
-    return create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                       "SECRET_KEY": "test", **config})
+    return create_app(
+        {
+            "DATABASE_URL": url,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test",
+            **config,
+        }
+    )
 
 
 @pytest.fixture

@@ -32,15 +32,24 @@ def refused(client, engine, snapshot_of, path, data, *expected, status=422):
 
 
 NEW_EVERYTHING = {
-    "pundit": "new", "new_pundit_name": "Ann Analyst",
-    "source": "new", "new_source_title": "The weekly column", "new_source_outlet": "The Daily",
-    "new_source_url": "https://example.org/weekly", "new_source_published_on": "2020-01-05",
-    "question": "new", "new_question_statement": "Will the strait be closed in 2020?",
+    "pundit": "new",
+    "new_pundit_name": "Ann Analyst",
+    "source": "new",
+    "new_source_title": "The weekly column",
+    "new_source_outlet": "The Daily",
+    "new_source_url": "https://example.org/weekly",
+    "new_source_published_on": "2020-01-05",
+    "question": "new",
+    "new_question_statement": "Will the strait be closed in 2020?",
     "new_question_resolution_criteria": "Yes if shipping stops for a day.",
-    "new_question_resolve_by": "2020-12-31", "new_question_kind": "binary",
+    "new_question_resolve_by": "2020-12-31",
+    "new_question_kind": "binary",
     "new_question_tags": "iran, shipping",
-    "quote": "There is a tiny possibility the strait closes.", "hedge_phrase": "tiny possibility",
-    "probability": "5%", "probability_origin": "mapped", "scale": "icd-203@2015",
+    "quote": "There is a tiny possibility the strait closes.",
+    "hedge_phrase": "tiny possibility",
+    "probability": "5%",
+    "probability_origin": "mapped",
+    "scale": "icd-203@2015",
 }
 
 
@@ -60,132 +69,253 @@ def test_log_prediction_creating_pundit_source_and_question(as_role, engine):
     assert actions == ["pundit.create", "source.create", "question.create", "prediction.create"]
 
 
-@pytest.mark.parametrize("probability, rule", [
-    ("120%", "must be between 0% and 100%"),
-    ("1.5e9", "must be between 0% and 100%"),
-    ("likely", "must be a probability"),
-    ("", "is required for a binary question"),
-])
+@pytest.mark.parametrize(
+    "probability, rule",
+    [
+        ("120%", "must be between 0% and 100%"),
+        ("1.5e9", "must be between 0% and 100%"),
+        ("likely", "must be a probability"),
+        ("", "is required for a binary question"),
+    ],
+)
 def test_log_prediction_refuses_bad_probability(as_role, engine, snapshot_of, probability, rule):
     data = {**NEW_EVERYTHING, "probability": probability}
-    html = refused(as_role("editor"), engine, snapshot_of, "/predictions/new", data,
-                   f"Probability: {rule}")
+    html = refused(
+        as_role("editor"), engine, snapshot_of, "/predictions/new", data, f"Probability: {rule}"
+    )
     assert "Ann Analyst" in html and "There is a tiny possibility" in html  # kept as typed
 
 
 def test_log_prediction_reports_every_bad_field(as_role, engine, snapshot_of):
-    data = {**NEW_EVERYTHING, "new_pundit_name": "", "new_source_url": "ftp://x",
-            "new_question_resolve_by": "soon", "scale": "icd-203"}
-    refused(as_role("editor"), engine, snapshot_of, "/predictions/new", data,
-            "New pundit&#39;s name: is required",
-            "Link: must be an http:// or https:// link",
-            "Resolve by: must be a date as YYYY-MM-DD",
-            "Scale: must be NAME@VERSION")
+    data = {
+        **NEW_EVERYTHING,
+        "new_pundit_name": "",
+        "new_source_url": "ftp://x",
+        "new_question_resolve_by": "soon",
+        "scale": "icd-203",
+    }
+    refused(
+        as_role("editor"),
+        engine,
+        snapshot_of,
+        "/predictions/new",
+        data,
+        "New pundit&#39;s name: is required",
+        "Link: must be an http:// or https:// link",
+        "Resolve by: must be a date as YYYY-MM-DD",
+        "Scale: must be NAME@VERSION",
+    )
 
 
 def test_log_multiple_choice_distribution(as_role, engine):
     client = as_role("editor")
-    data = {**NEW_EVERYTHING, "new_question_statement": "Who wins the 2020 cup?",
-            "new_question_kind": "multiple_choice", "new_question_options": "Red\nBlue\nDraw",
-            "probability": "", "distribution": "Red: 50%\nBlue: 0.3\nDraw: 20",
-            "probability_origin": "estimated", "scale": ""}
+    data = {
+        **NEW_EVERYTHING,
+        "new_question_statement": "Who wins the 2020 cup?",
+        "new_question_kind": "multiple_choice",
+        "new_question_options": "Red\nBlue\nDraw",
+        "probability": "",
+        "distribution": "Red: 50%\nBlue: 0.3\nDraw: 20",
+        "probability_origin": "estimated",
+        "scale": "",
+    }
     assert client.post("/predictions/new", data=data).status_code == 302
     (prediction,) = [p for p in rows(engine, Prediction) if p.probability is None]
     with Session(engine) as session:
         stored = session.get(Prediction, prediction.id)
         assert {e.option.label: e.probability for e in stored.distribution} == {
-            "Red": 0.5, "Blue": 0.3, "Draw": 0.2}
+            "Red": 0.5,
+            "Blue": 0.3,
+            "Draw": 0.2,
+        }
 
 
 def test_log_on_existing_question_after_its_deadline_is_refused(as_role, engine, snapshot_of):
     with Session(engine) as session:
         question = session.scalar(select(Question).where(Question.slug == WAR))
         pundit = session.scalar(select(Pundit))
-    data = {"pundit": str(pundit.id), "source": "", "question": str(question.id),
-            "probability": "0.3", "made_at": "2021-02-01", "probability_origin": "stated"}
-    refused(as_role("editor"), engine, snapshot_of, "/predictions/new", data,
-            "must be on or before the question&#39;s resolve-by date (2020-12-31)")
+    data = {
+        "pundit": str(pundit.id),
+        "source": "",
+        "question": str(question.id),
+        "probability": "0.3",
+        "made_at": "2021-02-01",
+        "probability_origin": "stated",
+    }
+    refused(
+        as_role("editor"),
+        engine,
+        snapshot_of,
+        "/predictions/new",
+        data,
+        "must be on or before the question&#39;s resolve-by date (2020-12-31)",
+    )
 
 
 def test_pundit_forms_duplicate_slug_and_conflict(as_role, engine, snapshot_of):
     client = as_role("editor")
-    refused(client, engine, snapshot_of, "/pundits/new",
-            {"name": "Someone", "slug": "op-ed-author-iran-us-iraq-2020"},
-            "Slug: must be unique")
+    refused(
+        client,
+        engine,
+        snapshot_of,
+        "/pundits/new",
+        {"name": "Someone", "slug": "op-ed-author-iran-us-iraq-2020"},
+        "Slug: must be unique",
+    )
     path = "/pundits/op-ed-author-iran-us-iraq-2020/edit"
     form = {"name": "Op-ed author", "slug": "op-ed-author-iran-us-iraq-2020", "version": "1"}
     assert client.post(path, data=form).status_code == 302
-    html = refused(client, engine, snapshot_of, path, {**form, "name": "Stale name"},
-                   "Someone else changed this", "Op-ed author", status=409)
+    html = refused(
+        client,
+        engine,
+        snapshot_of,
+        path,
+        {**form, "name": "Stale name"},
+        "Someone else changed this",
+        "Op-ed author",
+        status=409,
+    )
     assert 'value="Stale name"' in html  # the stale edit is kept in the form
 
 
 def test_source_form_refuses_non_http_link(as_role, engine, snapshot_of):
-    refused(as_role("editor"), engine, snapshot_of, "/sources/new",
-            {"title": "A", "url": "javascript:alert(1)", "published_on": "2020-01-01"},
-            "Link: must be an http:// or https:// link")
-    response = as_role("editor").post("/sources/new", data={
-        "title": "A column", "url": "https://example.org/a", "published_on": "2020-02-02"})
+    refused(
+        as_role("editor"),
+        engine,
+        snapshot_of,
+        "/sources/new",
+        {"title": "A", "url": "javascript:alert(1)", "published_on": "2020-01-01"},
+        "Link: must be an http:// or https:// link",
+    )
+    response = as_role("editor").post(
+        "/sources/new",
+        data={"title": "A column", "url": "https://example.org/a", "published_on": "2020-02-02"},
+    )
     assert response.status_code == 302
 
 
 def test_question_create_and_edit_with_conflict(as_role, engine, snapshot_of):
     client = as_role("editor")
-    response = client.post("/questions/new", data={
-        "statement": "Will oil pass $100 in 2020?", "resolution_criteria": "Brent close.",
-        "resolve_by": "2020-12-31", "kind": "binary", "tags": "oil"})
+    response = client.post(
+        "/questions/new",
+        data={
+            "statement": "Will oil pass $100 in 2020?",
+            "resolution_criteria": "Brent close.",
+            "resolve_by": "2020-12-31",
+            "kind": "binary",
+            "tags": "oil",
+        },
+    )
     assert response.status_code == 302
-    refused(client, engine, snapshot_of, "/questions/new",
-            {"statement": "", "resolution_criteria": "", "kind": "binary",
-             "resolve_by": "2020-13-01"},
-            "Statement: is required", "Resolve by: must be a date")
+    refused(
+        client,
+        engine,
+        snapshot_of,
+        "/questions/new",
+        {"statement": "", "resolution_criteria": "", "kind": "binary", "resolve_by": "2020-13-01"},
+        "Statement: is required",
+        "Resolve by: must be a date",
+    )
     path = "/questions/will-oil-pass-100-in-2020/edit"
-    edit = {"statement": "Will oil pass $100 in 2020?", "resolution_criteria": "Brent, daily "
-            "close, ICE.", "resolve_by": "2020-12-31", "tags": "oil", "version": "1"}
+    edit = {
+        "statement": "Will oil pass $100 in 2020?",
+        "resolution_criteria": "Brent, daily close, ICE.",
+        "resolve_by": "2020-12-31",
+        "tags": "oil",
+        "version": "1",
+    }
     assert client.post(path, data=edit).status_code == 302
     refused(client, engine, snapshot_of, path, edit, "Brent, daily close, ICE.", status=409)
 
 
 def test_resolve_from_the_due_queue(as_role, engine, snapshot_of):
     client = as_role("editor")
-    client.post("/questions/new", data={
-        "statement": "Will it snow in Rome in 2020?", "resolution_criteria": "Any snow.",
-        "resolve_by": "2020-03-01", "kind": "binary"})
+    client.post(
+        "/questions/new",
+        data={
+            "statement": "Will it snow in Rome in 2020?",
+            "resolution_criteria": "Any snow.",
+            "resolve_by": "2020-03-01",
+            "kind": "binary",
+        },
+    )
     due_page = client.get("/due").get_data(as_text=True)
     assert "Will it snow in Rome in 2020?" in due_page
     assert '<span class="count" aria-label="1 questions due">1</span>' in due_page
     path = "/questions/will-it-snow-in-rome-in-2020/resolve"
-    refused(client, engine, snapshot_of, path,
-            {"outcome": "no", "known_at": "2020-03-02", "evidence_url": "file:///etc/passwd"},
-            "Evidence link: must be an http:// or https:// link")
-    refused(client, engine, snapshot_of, path, {"outcome": "maybe", "known_at": "2020-03-02"},
-            "Outcome: must be one of yes, no, annulled")
-    ok = client.post(path, data={"outcome": "no", "known_at": "2020-03-02",
-                                 "evidence_url": "https://example.org/weather"})
+    refused(
+        client,
+        engine,
+        snapshot_of,
+        path,
+        {"outcome": "no", "known_at": "2020-03-02", "evidence_url": "file:///etc/passwd"},
+        "Evidence link: must be an http:// or https:// link",
+    )
+    refused(
+        client,
+        engine,
+        snapshot_of,
+        path,
+        {"outcome": "maybe", "known_at": "2020-03-02"},
+        "Outcome: must be one of yes, no, annulled",
+    )
+    ok = client.post(
+        path,
+        data={
+            "outcome": "no",
+            "known_at": "2020-03-02",
+            "evidence_url": "https://example.org/weather",
+        },
+    )
     assert ok.status_code == 302
     assert "Will it snow in Rome" not in client.get("/due").get_data(as_text=True)
     # A second resolver who loaded the form before the first saved gets a conflict.
-    refused(client, engine, snapshot_of, path, {"outcome": "yes", "known_at": "2020-03-02",
-                                                "expected_resolution_id": ""},
-            "Someone else resolved this question", status=409)
+    refused(
+        client,
+        engine,
+        snapshot_of,
+        path,
+        {"outcome": "yes", "known_at": "2020-03-02", "expected_resolution_id": ""},
+        "Someone else resolved this question",
+        status=409,
+    )
 
 
 def test_admin_manages_users_and_reads_the_audit_log(as_role, engine, snapshot_of):
     client = as_role("admin")
-    assert client.post("/admin/users", data={"name": "newbie", "role": "editor",
-                                             "password": PASSWORD}).status_code == 302
-    refused(client, engine, snapshot_of, "/admin/users",
-            {"name": "newbie", "role": "boss", "password": "short"},
-            "Name: must be unique", "Role: must be one of reader, editor, admin",
-            "Password: must be at least 8 characters")
+    assert (
+        client.post(
+            "/admin/users", data={"name": "newbie", "role": "editor", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+    refused(
+        client,
+        engine,
+        snapshot_of,
+        "/admin/users",
+        {"name": "newbie", "role": "boss", "password": "short"},
+        "Name: must be unique",
+        "Role: must be one of reader, editor, admin",
+        "Password: must be at least 8 characters",
+    )
     with Session(engine) as session:
         newbie = session.scalar(select(User).where(User.name == "newbie"))
         admin = session.scalar(select(User).where(User.name == "admin"))
-    assert client.post(f"/admin/users/{newbie.id}", data={
-        "role": "reader", "is_active": "y", "version": "1"}).status_code == 302
-    refused(client, engine, snapshot_of, f"/admin/users/{admin.id}",
-            {"role": "editor", "is_active": "y", "version": str(admin.version)},
-            "the last active admin must stay an active admin")
+    assert (
+        client.post(
+            f"/admin/users/{newbie.id}", data={"role": "reader", "is_active": "y", "version": "1"}
+        ).status_code
+        == 302
+    )
+    refused(
+        client,
+        engine,
+        snapshot_of,
+        f"/admin/users/{admin.id}",
+        {"role": "editor", "is_active": "y", "version": str(admin.version)},
+        "the last active admin must stay an active admin",
+    )
     audit = client.get("/admin/audit").get_data(as_text=True)
     assert "user.update" in audit and '"role": "reader"' in audit
 
@@ -195,10 +325,15 @@ def test_sign_in_failures_next_and_rate_limit(make_app):
     client = app.test_client()
     bad = client.post("/login", data={"name": "editor", "password": "wrong"})
     assert bad.status_code == 401 and "Name or password is wrong" in bad.get_data(as_text=True)
-    for target, expected in [("/due", "/due"), ("https://evil.example/", "/"),
-                             ("//evil.example/", "/"), ("/\\evil.example", "/")]:
-        response = client.post(f"/login?next={target}",
-                               data={"name": "editor", "password": PASSWORD})
+    for target, expected in [
+        ("/due", "/due"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+    ]:
+        response = client.post(
+            f"/login?next={target}", data={"name": "editor", "password": PASSWORD}
+        )
         assert response.status_code == 302
         assert response.headers["Location"] == expected, target
     client.post("/login", data={"name": "editor", "password": "wrong"})
@@ -219,12 +354,21 @@ def test_deactivated_user_cannot_sign_in(as_role, engine):
 def test_look_ahead_flag_on_pages(as_role, engine):
     client = as_role("editor")
     with Session(engine) as session:
-        question = session.scalar(select(Question).where(
-            Question.slug == "baghdad-tahrir-sit-in-ends-by-end-2020"))
+        question = session.scalar(
+            select(Question).where(Question.slug == "baghdad-tahrir-sit-in-ends-by-end-2020")
+        )
         pundit = session.scalar(select(Pundit))
-    client.post("/predictions/new", data={
-        "pundit": str(pundit.id), "source": "", "question": str(question.id),
-        "probability": "99%", "made_at": "2020-11-02", "probability_origin": "stated"})
+    client.post(
+        "/predictions/new",
+        data={
+            "pundit": str(pundit.id),
+            "source": "",
+            "question": str(question.id),
+            "probability": "99%",
+            "made_at": "2020-11-02",
+            "probability_origin": "stated",
+        },
+    )
     for path in (f"/questions/{question.slug}", f"/pundits/{pundit.slug}", "/"):
         html = as_role(None).get(path).get_data(as_text=True)
         assert "made after the outcome was known: not scored" in html, path
@@ -235,9 +379,15 @@ def test_source_edit_and_sign_out(as_role, engine):
     client = as_role("editor")
     page = client.get("/sources/1/edit").get_data(as_text=True)
     assert 'value="Untitled op-ed on the Iran-US confrontation in Iraq"' in page
-    response = client.post("/sources/1/edit", data={
-        "title": "Untitled op-ed (Iran, US, Iraq)", "published_on": "2020-01-01",
-        "full_text": "kept", "version": "1"})
+    response = client.post(
+        "/sources/1/edit",
+        data={
+            "title": "Untitled op-ed (Iran, US, Iraq)",
+            "published_on": "2020-01-01",
+            "full_text": "kept",
+            "version": "1",
+        },
+    )
     assert response.status_code == 302
     with Session(engine) as session:
         source = session.get(Source, 1)

@@ -23,8 +23,9 @@ def test_leaderboard_shows_the_registry_scores(as_role, engine):
 
 def test_leaderboard_filters_live_in_the_url(as_role):
     client = as_role(None)
-    html = client.get("/leaderboard?tag=elections&min_n=1&sort=brier&order=desc") \
-        .get_data(as_text=True)
+    html = client.get("/leaderboard?tag=elections&min_n=1&sort=brier&order=desc").get_data(
+        as_text=True
+    )
     assert '<option value="elections" selected>' in html
     # With only the election question, the author has one scored forecast: 0.5 on "no".
     assert "0.250" in html

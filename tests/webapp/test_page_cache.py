@@ -34,8 +34,9 @@ def test_a_stored_page_lasts_until_a_resolution_changes_the_board(as_role, engin
 
     with Session(engine) as session:  # the war did break out, after all
         war = session.scalar(select(Question).where(Question.slug == WAR))
-        services.resolve_question(session, ADMIN, war.id, outcome="yes",
-                                  known_at="2020-12-31", note="Corrected.")
+        services.resolve_question(
+            session, ADMIN, war.id, outcome="yes", known_at="2020-12-31", note="Corrected."
+        )
     after = _brier_of_author(engine)
     assert after != before
     changed = client.get("/leaderboard?min_n=1")
@@ -46,15 +47,19 @@ def test_a_stored_page_lasts_until_a_resolution_changes_the_board(as_role, engin
     assert "Corrected." in question
 
 
-def test_an_edit_shows_at_once_and_signed_in_users_are_never_served_a_stored_page(
-        as_role, engine):
+def test_an_edit_shows_at_once_and_signed_in_users_are_never_served_a_stored_page(as_role, engine):
     reader = as_role(None)
     assert reader.get(f"/pundits/{AUTHOR}").headers[HEADER] == "miss"
     assert reader.get(f"/pundits/{AUTHOR}").headers[HEADER] == "hit"
     with Session(engine) as session:
         pundit = session.scalar(select(Pundit).where(Pundit.slug == AUTHOR))
-        services.edit_pundit(session, ADMIN, pundit.id, expected_version=pundit.version,
-                             name="The op-ed's author, renamed")
+        services.edit_pundit(
+            session,
+            ADMIN,
+            pundit.id,
+            expected_version=pundit.version,
+            name="The op-ed's author, renamed",
+        )
     for path in (f"/pundits/{AUTHOR}", "/pundits/", "/leaderboard"):
         response = reader.get(path)
         assert response.headers[HEADER] == "miss", path
@@ -100,9 +105,8 @@ def test_a_pundits_predictions_come_a_page_at_a_time(make_app, engine):
     for page in range(1, pages + 1):
         html = client.get(f"/pundits/{AUTHOR}?page={page}").get_data(as_text=True)
         assert f"Page {page} of {pages}" in html
-        assert f"Predictions <small class=\"muted\">({total})</small>" in html
-        seen += re.findall(r'<li class="prediction">.*?<time datetime="([^"]+)"', html,
-                           flags=re.S)
+        assert f'Predictions <small class="muted">({total})</small>' in html
+        seen += re.findall(r'<li class="prediction">.*?<time datetime="([^"]+)"', html, flags=re.S)
         # the whole record's accuracy is on every page, not only this page's
         assert f"{_brier_of_author(engine):.3f}" in html
     assert len(seen) == total

@@ -16,24 +16,36 @@ def test_home_lists_every_seeded_question(as_role):
     assert "Log a prediction" not in html  # readers see no editing links
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("/questions/us-iran-war-by-end-2020", "seven days"),
-    ("/questions/iraq-sides-with-iran", "Annulled automatically"),
-    ("/pundits/", "Author of the op-ed"),
-    ("/pundits/op-ed-author-iran-us-iraq-2020", "tiny possibility"),
-    ("/sources/", "Untitled op-ed"),
-    ("/sources/1", "What is happening now between Iran and US"),
-    ("/healthz", "ok"),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/questions/us-iran-war-by-end-2020", "seven days"),
+        ("/questions/iraq-sides-with-iran", "Annulled automatically"),
+        ("/pundits/", "Author of the op-ed"),
+        ("/pundits/op-ed-author-iran-us-iraq-2020", "tiny possibility"),
+        ("/sources/", "Untitled op-ed"),
+        ("/sources/1", "What is happening now between Iran and US"),
+        ("/healthz", "ok"),
+    ],
+)
 def test_public_pages(as_role, path, expected):
     response = as_role(None).get(path)
     assert response.status_code == 200
     assert expected in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/questions/nope", "/pundits/nope", "/sources/999",
-                                  "/questions/nope/edit", "/questions/nope/resolve",
-                                  "/admin/users/999", "/admin/audit?page=99"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/questions/nope",
+        "/pundits/nope",
+        "/sources/999",
+        "/questions/nope/edit",
+        "/questions/nope/resolve",
+        "/admin/users/999",
+        "/admin/audit?page=99",
+    ],
+)
 def test_missing_rows_are_404(as_role, path):
     assert as_role("admin").get(path).status_code == 404
 
@@ -50,8 +62,9 @@ def test_session_cookie_settings():
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
-@pytest.mark.parametrize("value, shown", [(0.05, "5%"), (0.125, "12.5%"), (1.0, "100%"),
-                                          (0.0, "0%"), (None, "-")])
+@pytest.mark.parametrize(
+    "value, shown", [(0.05, "5%"), (0.125, "12.5%"), (1.0, "100%"), (0.0, "0%"), (None, "-")]
+)
 def test_percent_filter(value, shown):
     assert percent(value) == shown
 

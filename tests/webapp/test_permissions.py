@@ -34,9 +34,21 @@ def post_routes(app) -> list[tuple[str, str]]:
 
 def test_the_walk_covers_every_write_route(app):
     endpoints = {endpoint for endpoint, _ in post_routes(app)}
-    assert {"predictions.create", "resolutions.resolve", "questions.create", "questions.edit",
-            "pundits.create", "pundits.edit", "sources.create", "sources.edit", "admin.users",
-            "admin.user", "auth.logout", "reviews.extract", "reviews.decide"} <= endpoints
+    assert {
+        "predictions.create",
+        "resolutions.resolve",
+        "questions.create",
+        "questions.edit",
+        "pundits.create",
+        "pundits.edit",
+        "sources.create",
+        "sources.edit",
+        "admin.users",
+        "admin.user",
+        "auth.logout",
+        "reviews.extract",
+        "reviews.decide",
+    } <= endpoints
 
 
 def test_anonymous_posts_go_to_sign_in_and_write_nothing(app, engine, snapshot_of):
@@ -77,8 +89,9 @@ def test_every_post_without_csrf_token_is_refused(make_app, engine, snapshot_of)
     before = snapshot_of(engine)
     refused = client.post("/login", data={"name": "admin", "password": PASSWORD})
     assert refused.status_code == 400 and "CSRF" in refused.get_data(as_text=True)
-    signed_in = client.post("/login", data={"name": "admin", "password": PASSWORD,
-                                            "csrf_token": csrf_token(login_page)})
+    signed_in = client.post(
+        "/login", data={"name": "admin", "password": PASSWORD, "csrf_token": csrf_token(login_page)}
+    )
     assert signed_in.status_code == 302
     for endpoint, path in post_routes(app):
         response = client.post(path, data={"name": "x", "statement": "x", "outcome": "yes"})

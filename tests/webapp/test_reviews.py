@@ -41,25 +41,41 @@ def test_review_refusals_write_nothing(as_role, engine, snapshot_of):
     bad = client.post(action, data={"decision": "maybe"})
     assert bad.status_code == 400
     assert "decision: must be accepted or dismissed" in bad.get_data(as_text=True)
-    assert client.post("/sources/1/candidates/0-3", data={"decision": "accepted"}) \
-        .status_code == 404  # no candidate there
-    assert client.post("/sources/99/candidates/0-3", data={"decision": "accepted"}) \
-        .status_code == 404
-    missing = client.post("/extract", data={"source": "new", "title": "T",
-                                            "published_on": "2024-01-01", "full_text": " "})
+    assert (
+        client.post("/sources/1/candidates/0-3", data={"decision": "accepted"}).status_code == 404
+    )  # no candidate there
+    assert (
+        client.post("/sources/99/candidates/0-3", data={"decision": "accepted"}).status_code == 404
+    )
+    missing = client.post(
+        "/extract",
+        data={"source": "new", "title": "T", "published_on": "2024-01-01", "full_text": " "},
+    )
     assert missing.status_code == 422 and "Text: is required" in missing.get_data(as_text=True)
-    bad_date = client.post("/extract", data={"source": "new", "title": "T",
-                                             "published_on": "01/02/2024",
-                                             "full_text": "It will rain."})
+    bad_date = client.post(
+        "/extract",
+        data={
+            "source": "new",
+            "title": "T",
+            "published_on": "01/02/2024",
+            "full_text": "It will rain.",
+        },
+    )
     assert "Published on: must be a date as YYYY-MM-DD" in bad_date.get_data(as_text=True)
     assert snapshot_of(engine) == before
     assert as_role("reader").get("/extract").status_code == 403
 
 
 def test_pasting_creates_a_source_with_its_text(as_role, engine):
-    response = as_role("editor").post("/extract", data={
-        "source": "new", "title": "Match preview", "published_on": "2023-08-11",
-        "full_text": "United will almost certainly win the league this season."})
+    response = as_role("editor").post(
+        "/extract",
+        data={
+            "source": "new",
+            "title": "Match preview",
+            "published_on": "2023-08-11",
+            "full_text": "United will almost certainly win the league this season.",
+        },
+    )
     assert response.status_code == 302
     with Session(engine) as session:
         source = session.scalar(select(Source).where(Source.title == "Match preview"))

@@ -69,23 +69,36 @@ class _Api(Api):
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("API_READ_RATE_LIMIT", os.environ.get(
-        "FORECASTS_API_READ_RATE_LIMIT", "300 per minute"))
-    app.config.setdefault("API_WRITE_RATE_LIMIT", os.environ.get(
-        "FORECASTS_API_WRITE_RATE_LIMIT", "60 per minute"))
-    api = _Api(app, spec_kwargs={
-        "title": "Forecast registry API",
-        "version": "1",
-        "openapi_version": "3.0.3",
-        "info": {"description": DESCRIPTION.format(
-            max_per_page=MAX_PER_PAGE, read_limit=app.config["API_READ_RATE_LIMIT"],
-            write_limit=app.config["API_WRITE_RATE_LIMIT"])},
-        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name),
-    })
-    api.spec.components.security_scheme(routes.BEARER, {
-        "type": "http", "scheme": "bearer",
-        "description": "An API token from your account page (/account).",
-    })
+    app.config.setdefault(
+        "API_READ_RATE_LIMIT", os.environ.get("FORECASTS_API_READ_RATE_LIMIT", "300 per minute")
+    )
+    app.config.setdefault(
+        "API_WRITE_RATE_LIMIT", os.environ.get("FORECASTS_API_WRITE_RATE_LIMIT", "60 per minute")
+    )
+    api = _Api(
+        app,
+        spec_kwargs={
+            "title": "Forecast registry API",
+            "version": "1",
+            "openapi_version": "3.0.3",
+            "info": {
+                "description": DESCRIPTION.format(
+                    max_per_page=MAX_PER_PAGE,
+                    read_limit=app.config["API_READ_RATE_LIMIT"],
+                    write_limit=app.config["API_WRITE_RATE_LIMIT"],
+                )
+            },
+            "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name),
+        },
+    )
+    api.spec.components.security_scheme(
+        routes.BEARER,
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token from your account page (/account).",
+        },
+    )
     # flask-smorest documents its pagination header; the API pages in the body instead.
     api.spec.components.schemas.pop("PaginationMetadataSchema", None)
     api.register_blueprint(routes.blueprint)

@@ -22,8 +22,7 @@ from web.extensions import limiter
 
 _RANK = {Role.READER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
 NO_TOKEN = "This needs a token: send the header 'Authorization: Bearer <token>'."
-BAD_TOKEN = ("The token is not valid: it is unknown or revoked, or its user is "
-             "deactivated.")
+BAD_TOKEN = "The token is not valid: it is unknown or revoked, or its user is deactivated."
 BAD_HEADER = "The Authorization header must be 'Bearer <token>'."
 
 
@@ -52,8 +51,9 @@ def record_use(response):
             tokens.record_token_use(session, token)
         except SQLAlchemyError:  # bookkeeping must not fail an answer already made
             session.rollback()
-            current_app.logger.warning("could not record the use of API token %s", token.id,
-                                       exc_info=True)
+            current_app.logger.warning(
+                "could not record the use of API token %s", token.id, exc_info=True
+            )
     return response
 
 
@@ -72,8 +72,10 @@ def token_required(role: Role):
                 raise Unauthorized(NO_TOKEN)
             actor = tokens.actor_for(token)
             if _RANK[actor.role] < _RANK[role]:
-                raise Forbidden(f"This needs the {role.value} role; the token's user "
-                                f"{actor.name} is a {actor.role.value}.")
+                raise Forbidden(
+                    f"This needs the {role.value} role; the token's user "
+                    f"{actor.name} is a {actor.role.value}."
+                )
             g.api_actor = actor
             return view(*args, **kwargs)
 
@@ -88,7 +90,9 @@ def _client_key() -> str:
     return f"token:{token.id}" if token is not None else f"address:{get_remote_address()}"
 
 
-read_limit = limiter.shared_limit(lambda: current_app.config["API_READ_RATE_LIMIT"],
-                                  scope="api-read", key_func=_client_key)
-write_limit = limiter.shared_limit(lambda: current_app.config["API_WRITE_RATE_LIMIT"],
-                                   scope="api-write", key_func=_client_key)
+read_limit = limiter.shared_limit(
+    lambda: current_app.config["API_READ_RATE_LIMIT"], scope="api-read", key_func=_client_key
+)
+write_limit = limiter.shared_limit(
+    lambda: current_app.config["API_WRITE_RATE_LIMIT"], scope="api-write", key_func=_client_key
+)

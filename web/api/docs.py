@@ -24,13 +24,17 @@ def openapi_json():
 @blueprint.get("/docs")
 def docs():
     document = spec()
-    return render_template("api/docs.html", info=document["info"],
-                           paragraphs=paragraphs(document["info"].get("description", "")),
-                           operations=operations(document),
-                           schemas=[(name, _fields(document, schema)) for name, schema in
-                                    sorted(document.get("components", {})
-                                           .get("schemas", {}).items())],
-                           schemes=document.get("components", {}).get("securitySchemes", {}))
+    return render_template(
+        "api/docs.html",
+        info=document["info"],
+        paragraphs=paragraphs(document["info"].get("description", "")),
+        operations=operations(document),
+        schemas=[
+            (name, _fields(document, schema))
+            for name, schema in sorted(document.get("components", {}).get("schemas", {}).items())
+        ],
+        schemes=document.get("components", {}).get("securitySchemes", {}),
+    )
 
 
 def paragraphs(text: str) -> list[Markup]:
@@ -57,24 +61,32 @@ def operations(document: dict) -> list[dict]:
             operation = item.get(method)
             if operation is None:
                 continue
-            content = (operation.get("requestBody", {}).get("content", {})
-                       .get("application/json", {}))
+            content = (
+                operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            )
             body = content.get("schema")
-            found.append({
-                "id": _anchor(method, path),
-                "method": method.upper(),
-                "path": path,
-                "summary": operation.get("summary", ""),
-                "description": operation.get("description", ""),
-                "token": _token_rule(operation.get("security")),
-                "parameters": [_parameter(p) for p in
-                               item.get("parameters", []) + operation.get("parameters", [])],
-                "body": _fields(document, body) if body else None,
-                "example": (json.dumps(content["example"], indent=2)
-                            if "example" in content else None),
-                "responses": [_response(document, status, response) for status, response
-                              in sorted(operation.get("responses", {}).items())],
-            })
+            found.append(
+                {
+                    "id": _anchor(method, path),
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "token": _token_rule(operation.get("security")),
+                    "parameters": [
+                        _parameter(p)
+                        for p in item.get("parameters", []) + operation.get("parameters", [])
+                    ],
+                    "body": _fields(document, body) if body else None,
+                    "example": (
+                        json.dumps(content["example"], indent=2) if "example" in content else None
+                    ),
+                    "responses": [
+                        _response(document, status, response)
+                        for status, response in sorted(operation.get("responses", {}).items())
+                    ],
+                }
+            )
     return found
 
 
@@ -91,9 +103,13 @@ def _token_rule(security: list | None) -> str:
 
 def _parameter(parameter: dict) -> dict:
     schema = parameter.get("schema", {})
-    return {"name": parameter["name"], "in": parameter["in"],
-            "required": parameter.get("required", False), "type": type_text(schema),
-            "description": parameter.get("description", "") or schema.get("description", "")}
+    return {
+        "name": parameter["name"],
+        "in": parameter["in"],
+        "required": parameter.get("required", False),
+        "type": type_text(schema),
+        "description": parameter.get("description", "") or schema.get("description", ""),
+    }
 
 
 def _resolve(document: dict, schema: dict) -> tuple[str | None, dict]:
@@ -107,9 +123,16 @@ def _resolve(document: dict, schema: dict) -> tuple[str | None, dict]:
 def _fields(document: dict, schema: dict) -> list[dict]:
     _, schema = _resolve(document, schema)
     required = set(schema.get("required", []))
-    return [{"name": name, "type": type_text(field), "required": name in required,
-             "description": field.get("description", ""), "ref": _ref_name(field)}
-            for name, field in schema.get("properties", {}).items()]
+    return [
+        {
+            "name": name,
+            "type": type_text(field),
+            "required": name in required,
+            "description": field.get("description", ""),
+            "ref": _ref_name(field),
+        }
+        for name, field in schema.get("properties", {}).items()
+    ]
 
 
 def _ref_name(schema: dict) -> str | None:
@@ -126,8 +149,11 @@ def _response(document: dict, status: str, response: dict) -> dict:
         response = document["components"]["responses"][ref.rsplit("/", 1)[-1]]
     schema = response.get("content", {}).get("application/json", {}).get("schema", {})
     name, _ = _resolve(document, schema)
-    return {"status": status, "description": response.get("description", ""),
-            "schema": name or type_text(schema)}
+    return {
+        "status": status,
+        "description": response.get("description", ""),
+        "schema": name or type_text(schema),
+    }
 
 
 def type_text(schema: dict) -> str:

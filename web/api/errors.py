@@ -25,8 +25,13 @@ from forecasts.errors import (
 from web.extensions import limiter
 
 # Where webargs found the bad value, as the field name of an error on the whole of it.
-_LOCATION_FIELDS = {"json": "body", "query": "query", "querystring": "query",
-                    "view_args": "path", "path": "path"}
+_LOCATION_FIELDS = {
+    "json": "body",
+    "query": "query",
+    "querystring": "query",
+    "view_args": "path",
+    "path": "path",
+}
 # marshmallow's messages in the registry's own words ("field: rule").
 _RULES = {
     "Not a valid number.": "must be a number",
@@ -44,8 +49,11 @@ _RULES = {
 
 
 def error_response(status: int, message: str, errors=(), headers=None, **extra) -> Response:
-    body = {"errors": [{"field": e.field, "rule": e.rule} for e in errors],
-            "message": message, **extra}
+    body = {
+        "errors": [{"field": e.field, "rule": e.rule} for e in errors],
+        "message": message,
+        **extra,
+    }
     response = jsonify(body)
     response.status_code = status
     for key, value in (headers or {}).items():
@@ -74,8 +82,11 @@ def flatten(messages, field: str = "") -> list[FieldError]:
     if isinstance(messages, list | tuple):
         found = []
         for item in messages:
-            found += flatten(item, field) if isinstance(item, dict | list) else [
-                FieldError(field or "body", _RULES.get(str(item), str(item)))]
+            found += (
+                flatten(item, field)
+                if isinstance(item, dict | list)
+                else [FieldError(field or "body", _RULES.get(str(item), str(item)))]
+            )
         return found
     return [FieldError(field or "body", _RULES.get(str(messages), str(messages)))]
 
@@ -117,8 +128,11 @@ def _http_error(error: HTTPException):
 
 
 def _not_json(_error: _NotJson):
-    return error_response(400, "The request could not be read.", [FieldError(
-        "body", "must be JSON, sent with Content-Type: application/json")])
+    return error_response(
+        400,
+        "The request could not be read.",
+        [FieldError("body", "must be JSON, sent with Content-Type: application/json")],
+    )
 
 
 def _validation(error: ValidationError):

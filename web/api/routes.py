@@ -61,8 +61,12 @@ class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = ArgumentsParser()
 
 
-blueprint = ApiBlueprint("api", __name__, url_prefix=PREFIX,
-                         description="The forecast registry's data, and editors' writes.")
+blueprint = ApiBlueprint(
+    "api",
+    __name__,
+    url_prefix=PREFIX,
+    description="The forecast registry's data, and editors' writes.",
+)
 csrf.exempt(blueprint)  # tokens, not cookies, authenticate here: nothing to forge
 blueprint.before_request(authenticate_request)
 blueprint.after_request(record_use)
@@ -73,44 +77,60 @@ register_error_handlers(blueprint)
 # freshly seeded site (and the schemathesis test sends them).
 SEED_PUNDIT = "op-ed-author-iran-us-iraq-2020"
 SEED_QUESTION = "iran-us-contest-over-iraq-resolved"  # unresolved, no deadline
-PUNDIT_SLUG = [{"in": "path", "name": "slug", "example": SEED_PUNDIT,
-                "description": "The pundit's slug."}]
-QUESTION_SLUG = [{"in": "path", "name": "slug", "example": SEED_QUESTION,
-                  "description": "The question's slug."}]
-PREDICTION_EXAMPLE = {"question_id": 7, "pundit_id": 1, "made_at": "2020-01-02",
-                      "probability": 0.3, "quote": "I doubt it will be settled soon.",
-                      "hedge_phrase": "I doubt", "probability_origin": "estimated"}
-QUESTION_EXAMPLE = {"statement": "Will Iraq hold a parliamentary election by the end of "
-                                 "2021?",
-                    "resolution_criteria": "Iraq's electoral commission reports the vote.",
-                    "resolve_by": "2021-12-31", "tags": ["iraq", "elections"]}
-RESOLVE_EXAMPLE = {"outcome": "no", "known_at": "2022-01-01", "expected_resolution_id": None,
-                   "evidence_url": "https://example.org/report",
-                   "note": "Neither side withdrew from Iraq in the period."}
-ANNUL_EXAMPLE = {"reason": "Too vague to resolve: 'resolved' was never defined.",
-                 "known_at": "2022-01-01", "expected_resolution_id": None}
+PUNDIT_SLUG = [
+    {"in": "path", "name": "slug", "example": SEED_PUNDIT, "description": "The pundit's slug."}
+]
+QUESTION_SLUG = [
+    {"in": "path", "name": "slug", "example": SEED_QUESTION, "description": "The question's slug."}
+]
+PREDICTION_EXAMPLE = {
+    "question_id": 7,
+    "pundit_id": 1,
+    "made_at": "2020-01-02",
+    "probability": 0.3,
+    "quote": "I doubt it will be settled soon.",
+    "hedge_phrase": "I doubt",
+    "probability_origin": "estimated",
+}
+QUESTION_EXAMPLE = {
+    "statement": "Will Iraq hold a parliamentary election by the end of 2021?",
+    "resolution_criteria": "Iraq's electoral commission reports the vote.",
+    "resolve_by": "2021-12-31",
+    "tags": ["iraq", "elections"],
+}
+RESOLVE_EXAMPLE = {
+    "outcome": "no",
+    "known_at": "2022-01-01",
+    "expected_resolution_id": None,
+    "evidence_url": "https://example.org/report",
+    "note": "Neither side withdrew from Iraq in the period.",
+}
+ANNUL_EXAMPLE = {
+    "reason": "Too vague to resolve: 'resolved' was never defined.",
+    "known_at": "2022-01-01",
+    "expected_resolution_id": None,
+}
 
 
 def _errors(*statuses: int):
     """Document the error answers a route can give (each in the one error shape)."""
     text = {
         400: "The request could not be read: malformed JSON, a value of the wrong type, an "
-             "unknown field, or a bad query parameter. Each error names the field.",
+        "unknown field, or a bad query parameter. Each error names the field.",
         401: "No token where one is needed, or a token that is unknown, revoked, or whose "
-             "user is deactivated (also on public reads when a bad token is sent).",
+        "user is deactivated (also on public reads when a bad token is sent).",
         403: "The token's user does not have the editor role now.",
         404: "No such question or pundit.",
         409: "expected_resolution_id is not the question's standing resolution: nothing "
-             "was written; `current` holds the question as it now is.",
+        "was written; `current` holds the question as it now is.",
         422: "The service refused the input: each error names the field and the rule; "
-             "nothing was written.",
+        "nothing was written.",
         429: "Rate limit exceeded (see Retry-After).",
     }
 
     def decorator(view):
         for status in statuses:
-            view = blueprint.alt_response(status, schema=ErrorOut,
-                                          description=text[status])(view)
+            view = blueprint.alt_response(status, schema=ErrorOut, description=text[status])(view)
         return view
 
     return decorator
@@ -138,8 +158,13 @@ def write(view):
 
 
 def _page(page: listing.Page, as_dict) -> dict:
-    return {"items": [as_dict(item) for item in page.items], "page": page.page,
-            "per_page": page.per_page, "total": page.total, "pages": page.pages}
+    return {
+        "items": [as_dict(item) for item in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+        "pages": page.pages,
+    }
 
 
 def _slug_or_404(slug: str) -> str:
@@ -177,8 +202,12 @@ def _created(body: dict, location: str | None = None):
 @blueprint.response(200, PunditPage)
 def list_pundits(page: int, per_page: int):
     """Pundits, by slug"""
-    return jsonify(_page(listing.paginate(get_session(), listing.pundits(), page, per_page),
-                         serialize.pundit_dict))
+    return jsonify(
+        _page(
+            listing.paginate(get_session(), listing.pundits(), page, per_page),
+            serialize.pundit_dict,
+        )
+    )
 
 
 @blueprint.route("/pundits/<slug>", parameters=PUNDIT_SLUG)
@@ -203,8 +232,9 @@ def show_pundit(slug: str):
 def list_questions(page: int, per_page: int, tag=None, kind=None, status=None):
     """Questions, oldest first, by tag, kind and status"""
     query = listing.questions(tag=tag, kind=kind, status=status)
-    return jsonify(_page(listing.paginate(get_session(), query, page, per_page),
-                         serialize.question_dict))
+    return jsonify(
+        _page(listing.paginate(get_session(), query, page, per_page), serialize.question_dict)
+    )
 
 
 @blueprint.route("/questions/<slug>", parameters=QUESTION_SLUG)
@@ -229,10 +259,12 @@ def _question(slug: str):
 @blueprint.response(201, QuestionOut)
 def create_question(data: dict):
     """Add a question"""
-    question = services.add_question(get_session(), current_actor(), **{
-        "statement": None, "resolution_criteria": None, **data})
-    return _created(serialize.question_dict(question),
-                    url_for("api.show_question", slug=question.slug))
+    question = services.add_question(
+        get_session(), current_actor(), **{"statement": None, "resolution_criteria": None, **data}
+    )
+    return _created(
+        serialize.question_dict(question), url_for("api.show_question", slug=question.slug)
+    )
 
 
 # ---------------------------------------------------------------------- predictions
@@ -245,8 +277,9 @@ def create_question(data: dict):
 def list_predictions(page: int, per_page: int, pundit=None, question=None):
     """Predictions in the order they were made, by pundit and question"""
     query = listing.predictions(pundit=pundit, question=question)
-    return jsonify(_page(listing.paginate(get_session(), query, page, per_page),
-                         serialize.prediction_dict))
+    return jsonify(
+        _page(listing.paginate(get_session(), query, page, per_page), serialize.prediction_dict)
+    )
 
 
 @blueprint.route("/predictions", methods=["POST"])
@@ -271,8 +304,9 @@ def log_prediction(data: dict):
 def list_resolutions(page: int, per_page: int, question=None):
     """Every resolution recorded, oldest first (a question's latest stands)"""
     query = listing.resolutions(question=question)
-    return jsonify(_page(listing.paginate(get_session(), query, page, per_page),
-                         serialize.resolution_dict))
+    return jsonify(
+        _page(listing.paginate(get_session(), query, page, per_page), serialize.resolution_dict)
+    )
 
 
 @blueprint.route("/questions/<slug>/resolve", methods=["POST"], parameters=QUESTION_SLUG)
@@ -283,9 +317,14 @@ def list_resolutions(page: int, per_page: int, question=None):
 def resolve_question(data: dict, slug: str):
     """Resolve a question (again: re-resolution appends and the latest stands)"""
     question = _question(slug)
-    return _resolved(lambda: services.resolve_question(
-        get_session(), current_actor(), question.id,
-        **{"outcome": None, "known_at": None, **data}))
+    return _resolved(
+        lambda: services.resolve_question(
+            get_session(),
+            current_actor(),
+            question.id,
+            **{"outcome": None, "known_at": None, **data},
+        )
+    )
 
 
 @blueprint.route("/questions/<slug>/annul", methods=["POST"], parameters=QUESTION_SLUG)
@@ -296,9 +335,14 @@ def resolve_question(data: dict, slug: str):
 def annul_question(data: dict, slug: str):
     """Annul a question: it will not be scored"""
     question = _question(slug)
-    return _resolved(lambda: services.annul_question(
-        get_session(), current_actor(), question.id,
-        **{"reason": None, "known_at": None, **data}))
+    return _resolved(
+        lambda: services.annul_question(
+            get_session(),
+            current_actor(),
+            question.id,
+            **{"reason": None, "known_at": None, **data},
+        )
+    )
 
 
 def _resolved(action):
@@ -306,9 +350,16 @@ def _resolved(action):
         resolution = action()
     except ConflictError as error:
         standing = (error.current.get("resolution") or {}).get("id")
-        return error_response(409, str(error), [FieldError(
-            "expected_resolution_id", f"is stale: the standing resolution is now {standing}")],
-            current=error.current)
+        return error_response(
+            409,
+            str(error),
+            [
+                FieldError(
+                    "expected_resolution_id", f"is stale: the standing resolution is now {standing}"
+                )
+            ],
+            current=error.current,
+        )
     return _created(serialize.resolution_dict(resolution))
 
 
@@ -324,19 +375,30 @@ def leaderboard(page: int, per_page: int, **_filters):
     filters, min_n, problems = read_filters(request.args)
     if problems:
         errors = [FieldError(*problem.split(": ", 1)) for problem in problems]
-        return error_response(400, "The request could not be read: " + "; ".join(problems),
-                              errors)
+        return error_response(400, "The request could not be read: " + "; ".join(problems), errors)
     board, _ = board_and_calibration(filters, min_n)
     ranked = board[board["rank"].notna()].sort_values(["rank", "pundit"])
     unranked = board[board["rank"].isna()].sort_values(["n", "pundit"], ascending=[False, True])
     parts = [part for part in (ranked, unranked) if len(part)]
-    rows = scores.records(pd.concat(parts)) if len(parts) > 1 else scores.records(
-        parts[0] if parts else board)
+    rows = (
+        scores.records(pd.concat(parts))
+        if len(parts) > 1
+        else scores.records(parts[0] if parts else board)
+    )
     start = (page - 1) * per_page
-    return jsonify({
-        "items": rows[start:start + per_page], "page": page, "per_page": per_page,
-        "total": len(rows), "pages": queries.page_count(len(rows), per_page),
-        "filters": {"tag": filters.tag, "kind": filters.kind, "min_n": min_n,
-                    "since": filters.since.isoformat() if filters.since else None,
-                    "until": filters.until.isoformat() if filters.until else None},
-    })
+    return jsonify(
+        {
+            "items": rows[start : start + per_page],
+            "page": page,
+            "per_page": per_page,
+            "total": len(rows),
+            "pages": queries.page_count(len(rows), per_page),
+            "filters": {
+                "tag": filters.tag,
+                "kind": filters.kind,
+                "min_n": min_n,
+                "since": filters.since.isoformat() if filters.since else None,
+                "until": filters.until.isoformat() if filters.until else None,
+            },
+        }
+    )

@@ -42,19 +42,25 @@ def _one_of(choices) -> validate.OneOf:
 
 
 def _id(description: str, **kwargs) -> fields.Integer:
-    return fields.Integer(strict=True, validate=_range(1, MAX_ID),
-                          metadata={"description": description}, **kwargs)
+    return fields.Integer(
+        strict=True, validate=_range(1, MAX_ID), metadata={"description": description}, **kwargs
+    )
 
 
 # --------------------------------------------------------------------- query strings
 
 
 class PageArgs(ma.Schema):
-    page = fields.Integer(load_default=1, validate=_range(1, MAX_PAGE),
-                          metadata={"description": "Page number, from 1."})
+    page = fields.Integer(
+        load_default=1,
+        validate=_range(1, MAX_PAGE),
+        metadata={"description": "Page number, from 1."},
+    )
     per_page = fields.Integer(
-        load_default=DEFAULT_PER_PAGE, validate=_range(1, MAX_PER_PAGE),
-        metadata={"description": f"Items per page (at most {MAX_PER_PAGE})."})
+        load_default=DEFAULT_PER_PAGE,
+        validate=_range(1, MAX_PER_PAGE),
+        metadata={"description": f"Items per page (at most {MAX_PER_PAGE})."},
+    )
 
 
 class QuestionArgs(PageArgs):
@@ -62,10 +68,13 @@ class QuestionArgs(PageArgs):
     kind = Text(validate=_one_of(KINDS), metadata={"description": "Question kind."})
     status = Text(
         validate=_one_of(QUESTION_STATUSES),
-        metadata={"description": "open: unresolved, resolve-by date not passed (or none); "
-                                 "due: unresolved, resolve-by date passed; resolved: the "
-                                 "standing resolution is an outcome; annulled: it is an "
-                                 "annulment."})
+        metadata={
+            "description": "open: unresolved, resolve-by date not passed (or none); "
+            "due: unresolved, resolve-by date passed; resolved: the "
+            "standing resolution is an outcome; annulled: it is an "
+            "annulment."
+        },
+    )
 
 
 class PredictionArgs(PageArgs):
@@ -81,14 +90,20 @@ class LeaderboardArgs(PageArgs):
     """The leaderboard page's filters, read by the same function (``read_filters``)."""
 
     tag = Text(metadata={"description": "Only questions with this tag."})
-    since = Text(metadata={"format": "date",
-                           "description": "Only predictions made on or after this day."})
-    until = Text(metadata={"format": "date",
-                           "description": "Only predictions made on or before this day."})
+    since = Text(
+        metadata={"format": "date", "description": "Only predictions made on or after this day."}
+    )
+    until = Text(
+        metadata={"format": "date", "description": "Only predictions made on or before this day."}
+    )
     kind = Text(metadata={"enum": KINDS, "description": "Only questions of this kind."})
-    min_n = Text(metadata={"type": "integer", "minimum": 1,
-                           "description": "Scored forecasts needed to be ranked "
-                                          "(default: the site's setting, 5)."})
+    min_n = Text(
+        metadata={
+            "type": "integer",
+            "minimum": 1,
+            "description": "Scored forecasts needed to be ranked (default: the site's setting, 5).",
+        }
+    )
 
 
 # ---------------------------------------------------------------------- request bodies
@@ -102,17 +117,29 @@ class _Body(ma.Schema):
 class PredictionIn(_Body):
     question_id = _id("The question forecast.", required=False)
     pundit_id = _id("Who made the forecast.", required=False)
-    made_at = Text(metadata={"description": "When the forecast was made: ISO 8601 date or "
-                                            "timestamp (no offset means UTC)."})
-    probability = fields.Float(allow_none=True, metadata={
-        "description": "P(yes), 0 to 1; binary questions only."})
-    distribution = fields.Dict(keys=Text(), values=fields.Float(), allow_none=True, metadata={
-        "description": "Option label -> probability, summing to 1; multiple-choice only."})
+    made_at = Text(
+        metadata={
+            "description": "When the forecast was made: ISO 8601 date or "
+            "timestamp (no offset means UTC)."
+        }
+    )
+    probability = fields.Float(
+        allow_none=True, metadata={"description": "P(yes), 0 to 1; binary questions only."}
+    )
+    distribution = fields.Dict(
+        keys=Text(),
+        values=fields.Float(),
+        allow_none=True,
+        metadata={
+            "description": "Option label -> probability, summing to 1; multiple-choice only."
+        },
+    )
     source_id = _id("The commentary it came from.", allow_none=True)
     quote = Text(metadata={"description": "The pundit's words, verbatim."})
     hedge_phrase = Text(metadata={"description": "The hedge phrase, e.g. 'tiny possibility'."})
-    probability_origin = Text(metadata={
-        "enum": ORIGINS, "description": "Where the number came from (default stated)."})
+    probability_origin = Text(
+        metadata={"enum": ORIGINS, "description": "Where the number came from (default stated)."}
+    )
     scale_name = Text(allow_none=True, metadata={"description": "Scale used when mapped."})
     scale_version = Text(allow_none=True, metadata={"description": "Its version."})
     note = Text()
@@ -121,8 +148,13 @@ class PredictionIn(_Body):
 class QuestionIn(_Body):
     statement = Text(metadata={"description": "The thing forecast (unique)."})
     resolution_criteria = Text(metadata={"description": "How it will be resolved."})
-    resolve_by = Text(allow_none=True, metadata={
-        "format": "date", "description": "Deadline, YYYY-MM-DD; none means never scorable."})
+    resolve_by = Text(
+        allow_none=True,
+        metadata={
+            "format": "date",
+            "description": "Deadline, YYYY-MM-DD; none means never scorable.",
+        },
+    )
     kind = Text(metadata={"enum": KINDS, "description": "Default binary."})
     options = fields.List(Text(), metadata={"description": "Multiple-choice option labels."})
     tags = fields.List(Text(), metadata={"description": "Tag slugs."})
@@ -135,7 +167,9 @@ class QuestionIn(_Body):
 class _Expected(_Body):
     expected_resolution_id = _id(
         "Optimistic locking: the standing resolution you saw (null: none). If it is no "
-        "longer the standing one, nothing is written and the answer is 409.", allow_none=True)
+        "longer the standing one, nothing is written and the answer is 409.",
+        allow_none=True,
+    )
 
 
 class ResolveIn(_Expected):
@@ -171,13 +205,18 @@ class PunditOut(ma.Schema):
 class ResolutionOut(ma.Schema):
     id = fields.Integer(required=True)
     question_id = fields.Integer(required=True)
-    outcome = fields.String(required=True, metadata={
-        "description": "yes, no, annulled, or the option's label."})
+    outcome = fields.String(
+        required=True, metadata={"description": "yes, no, annulled, or the option's label."}
+    )
     known_at = fields.Date(required=True)
     evidence_url = _nullable_string()
     note = fields.String(required=True)
-    automatic = fields.Boolean(required=True, metadata={
-        "description": "Annulled by the registry because the question's condition failed."})
+    automatic = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Annulled by the registry because the question's condition failed."
+        },
+    )
     resolved_at = fields.DateTime(required=True)
     resolved_by = _nullable_string()
 
@@ -214,8 +253,9 @@ class PredictionOut(ma.Schema):
     pundit_slug = fields.String(required=True)
     source_id = fields.Integer(allow_none=True, required=True)
     probability = fields.Float(allow_none=True, required=True)
-    distribution = fields.Dict(keys=fields.String(), values=fields.Float(), allow_none=True,
-                               required=True)
+    distribution = fields.Dict(
+        keys=fields.String(), values=fields.Float(), allow_none=True, required=True
+    )
     quote = fields.String(required=True)
     hedge_phrase = fields.String(required=True)
     probability_origin = fields.String(required=True, metadata={"enum": ORIGINS})
@@ -225,14 +265,21 @@ class PredictionOut(ma.Schema):
     logged_at = fields.DateTime(required=True)
     logged_by = _nullable_string()
     note = fields.String(required=True)
-    look_ahead = fields.Boolean(required=True, metadata={
-        "description": "Made on or after the day the outcome became known: never scored."})
+    look_ahead = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Made on or after the day the outcome became known: never scored."
+        },
+    )
     version = fields.Integer(required=True)
 
 
 class LeaderboardRowOut(ma.Schema):
-    rank = fields.Integer(allow_none=True, required=True, metadata={
-        "description": "None when the pundit has fewer than min_n scored forecasts."})
+    rank = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={"description": "None when the pundit has fewer than min_n scored forecasts."},
+    )
     pundit = fields.String(required=True, metadata={"description": "The pundit's slug."})
     name = fields.String(required=True)
     n = fields.Integer(required=True)
@@ -279,19 +326,29 @@ class FiltersOut(ma.Schema):
 
 class LeaderboardPage(_PageOut):
     filters = fields.Nested(FiltersOut, required=True)
-    items = fields.List(fields.Nested(LeaderboardRowOut), required=True, metadata={
-        "description": "Ranked pundits by rank, then the unranked by number of forecasts."})
+    items = fields.List(
+        fields.Nested(LeaderboardRowOut),
+        required=True,
+        metadata={
+            "description": "Ranked pundits by rank, then the unranked by number of forecasts."
+        },
+    )
 
 
 class FieldErrorOut(ma.Schema):
-    field = fields.String(required=True, metadata={"description": "The field refused "
-                                                   "(body, query or path for the whole)."})
+    field = fields.String(
+        required=True,
+        metadata={"description": "The field refused (body, query or path for the whole)."},
+    )
     rule = fields.String(required=True, metadata={"description": "The rule it broke."})
 
 
 class ErrorOut(ma.Schema):
     errors = fields.List(fields.Nested(FieldErrorOut), required=True)
     message = fields.String(required=True)
-    current = fields.Dict(metadata={
-        "description": "409 only: the row's current values (a question for a stale "
-                       "expected_resolution_id)."})
+    current = fields.Dict(
+        metadata={
+            "description": "409 only: the row's current values (a question for a stale "
+            "expected_resolution_id)."
+        }
+    )
