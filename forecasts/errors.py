@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class RegistryError(Exception):
+    """Base of every error a user can read: refused input, a missing row, a lost race,
+    a forbidden action. Each boundary (the command line, the HTML pages, the API) catches
+    this one class and turns it into its own kind of answer."""
+
+
 @dataclass(frozen=True)
 class FieldError:
     field: str
@@ -14,7 +20,7 @@ class FieldError:
         return f"{self.field}: {self.rule}"
 
 
-class ValidationError(ValueError):
+class ValidationError(RegistryError, ValueError):
     """Bad input: carries one or more (field, rule) pairs; nothing was written.
 
     ``str(error)`` is ``"probability: must be between 0 and 1 (got 1.2)"``; a form
@@ -45,7 +51,7 @@ class ValidationError(ValueError):
         return [e.rule for e in self.errors if e.field == field]
 
 
-class NotFoundError(LookupError):
+class NotFoundError(RegistryError, LookupError):
     """A row the caller named does not exist (the web answers 404)."""
 
     def __init__(self, kind: str, key: object):
@@ -54,7 +60,7 @@ class NotFoundError(LookupError):
         super().__init__(f"{kind} {key!r} not found")
 
 
-class ConflictError(RuntimeError):
+class ConflictError(RegistryError, RuntimeError):
     """Someone else changed the row since the caller read it (optimistic locking).
 
     ``current`` holds the row's current values so the caller can show them.
@@ -70,5 +76,5 @@ class ConflictError(RuntimeError):
         )
 
 
-class PermissionDenied(PermissionError):
+class PermissionDenied(RegistryError, PermissionError):
     """The acting user's role does not allow the action."""

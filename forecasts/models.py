@@ -72,9 +72,19 @@ class Base(DeclarativeBase):
 
 
 class Role(StrEnum):
+    """A user's role; the members are declared from least to most rights."""
+
     READER = "reader"
     EDITOR = "editor"
     ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, needed: Role | str) -> bool:
+        """Whether this role may do what ``needed`` may (an admin may do an editor's work)."""
+        return self.rank >= Role(needed).rank
 
 
 class QuestionKind(StrEnum):
