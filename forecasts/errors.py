@@ -78,3 +78,33 @@ class ConflictError(RegistryError, RuntimeError):
 
 class PermissionDenied(RegistryError, PermissionError):
     """The acting user's role does not allow the action."""
+
+
+class FieldErrors:
+    """Collects every field error of one input so a form (or an import row) can show them
+    all at once. ``with errors.field(): ...`` keeps a ``ValidationError`` raised inside."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list[FieldError] = []
+
+    def field(self) -> FieldErrors:
+        # A plain context manager (not a generator): the importer enters it per cell.
+        return self
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        if kind is not None and issubclass(kind, ValidationError):
+            self.items.extend(error.errors)
+            return True
+        return False
+
+    def add(self, field: str, rule: str) -> None:
+        self.items.append(FieldError(field, rule))
+
+    def raise_any(self) -> None:
+        if self.items:
+            raise ValidationError(self.items)

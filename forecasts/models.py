@@ -396,5 +396,23 @@ class AuditEvent(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
 
 
-# Models kept in their own modules join the metadata here (Alembic and tests see them).
-import forecasts.tokens  # noqa: E402, F401
+class ApiToken(Base):
+    """A user's bearer credential for the API: only its hash and a short prefix are kept
+    (``forecasts.tokens`` issues, checks and revokes them)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from forecasts.models import (
     AuditEvent,
+    Outcome,
     Prediction,
     PredictionOption,
     Pundit,
     Question,
+    QuestionOption,
     Resolution,
     Source,
     User,
+    utcnow,
 )
 
 
@@ -186,3 +191,62 @@ def list_users(session: Session) -> list[User]:
 def audit_page(session: Session, page: int, size: int) -> tuple[list[AuditEvent], int]:
     """Newest first; returns the page's events and the total count."""
     return paged(session, select(AuditEvent).order_by(AuditEvent.id.desc()), page, size)
+
+
+# ------------------------------------------------------------------ the due queue
+
+
+def _reopened_questions():
+    """Ids of the questions annulled automatically because their condition failed, whose
+    condition has since been re-resolved so that it holds: their outcome is wanted again
+    (resolutions are only appended, so they stay annulled until an editor resolves them).
+    Only conditional questions are looked at, each through the resolutions index."""
+
+    def latest(question_id):
+        return (
+            select(func.max(Resolution.id))
+            .where(Resolution.question_id == question_id)
+            .correlate(Question)
+            .scalar_subquery()
+        )
+
+    standing = aliased(Resolution)
+    condition = aliased(Resolution)
+    option = aliased(QuestionOption)
+    return (
+        select(Question.id)
+        .join(standing, standing.id == latest(Question.id))
+        .join(condition, condition.id == latest(Question.condition_question_id))
+        .outerjoin(option, option.id == condition.option_id)
+        .where(
+            Question.condition_question_id.is_not(None),
+            standing.automatic.is_(True),
+            standing.outcome == Outcome.ANNULLED.value,
+            condition.outcome != Outcome.ANNULLED.value,
+            func.coalesce(option.label, condition.outcome) == Question.condition_outcome,
+        )
+    )
+
+
+def _due_condition(today: dt.date | None):
+    return (
+        Question.resolve_by < (today or utcnow().date()),
+        Question.id.not_in(select(Resolution.question_id)) | Question.id.in_(_reopened_questions()),
+    )
+
+
+def due_questions(session: Session, today: dt.date | None = None) -> list[Question]:
+    """Questions past their resolve-by date with no standing resolution, oldest first;
+    also those annulled automatically when their condition failed, once a correction
+    of the condition makes it hold."""
+    return list(
+        session.scalars(
+            select(Question)
+            .where(*_due_condition(today))
+            .order_by(Question.resolve_by, Question.id)
+        )
+    )
+
+
+def count_due_questions(session: Session, today: dt.date | None = None) -> int:
+    return session.scalar(select(func.count(Question.id)).where(*_due_condition(today)))

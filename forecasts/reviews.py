@@ -24,7 +24,7 @@ def review_candidate(
     """Remember an editor's decision (accepted / dismissed) on the forecast candidate at
     ``full_text[start:end]`` of a source; deciding again replaces the decision."""
     actor.require(Role.EDITOR, "reviewing a candidate")
-    source = services._get(session, Source, source_id, "source")
+    source = services.get_row(session, Source, source_id, "source")
     errors = services.FieldErrors()
     if decision not in {d.value for d in Decision}:
         errors.add("decision", f"must be accepted or dismissed (got {decision!r})")
@@ -54,7 +54,7 @@ def review_candidate(
                 decided_by_id=actor.user_id,
                 decided_at=utcnow(),
             )
-            services._insert(session, actor, review, "candidate", serialize.candidate_dict)
+            services.insert_row(session, actor, review, "candidate", serialize.candidate_dict)
             return review
         before = serialize.candidate_dict(existing)
         existing.decision = decision

@@ -13,15 +13,13 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import ForeignKey, String, func, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-# The module, not its names: forecasts.models imports this module at its end, and
-# forecasts.services imports forecasts.models, so services may be half-loaded here.
 from forecasts import services
 from forecasts.errors import NotFoundError, ValidationError
-from forecasts.models import Base, User, UTCDateTime, utcnow
+from forecasts.models import ApiToken, utcnow
 from forecasts.validation import require_text
 
 TOKEN_MARK = "fct_"  # says what a leaked string is (and lets secret scanners find it)
@@ -29,25 +27,6 @@ PREFIX_LENGTH = len(TOKEN_MARK) + 8  # the shown part: 48 of the 256 random bits
 MAX_ACTIVE_TOKENS = 25
 # Recording every use would write on every request; once a minute is "last used" enough.
 USE_RECORD_INTERVAL = dt.timedelta(minutes=1)
-
-
-class ApiToken(Base):
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(80))
-    prefix: Mapped[str] = mapped_column(String(16))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-
-    user: Mapped[User] = relationship()
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
 
 
 def hash_token(raw: str) -> str:

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from forecasts import services
+from forecasts import queries, services
 from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from forecasts.models import AuditEvent, Prediction, Question, Resolution, Role, User
 
@@ -241,7 +241,7 @@ def test_failed_condition_annuls_dependents_in_a_chain(session, registry):
     # A correction makes the condition hold: the child's outcome is wanted again, so it
     # joins the due queue (the grandchild waits on the child), and can be resolved.
     today = dt.date(2021, 1, 1)
-    assert child.id not in [q.id for q in services.due_questions(session, today=today)]
+    assert child.id not in [q.id for q in queries.due_questions(session, today=today)]
     services.resolve_question(
         session,
         ADMIN,
@@ -250,11 +250,11 @@ def test_failed_condition_annuls_dependents_in_a_chain(session, registry):
         known_at="2020-06-02",
         note="Corrected: it did rain.",
     )
-    due = [q.id for q in services.due_questions(session, today=today)]
+    due = [q.id for q in queries.due_questions(session, today=today)]
     assert child.id in due and grandchild.id not in due
-    assert services.count_due_questions(session, today=today) == len(due)
+    assert queries.count_due_questions(session, today=today) == len(due)
     services.resolve_question(session, ADMIN, child.id, outcome="yes", known_at="2020-06-05")
-    due = [q.id for q in services.due_questions(session, today=today)]
+    due = [q.id for q in queries.due_questions(session, today=today)]
     assert child.id not in due and grandchild.id in due
 
 
@@ -337,12 +337,12 @@ def test_missing_row_is_not_found(session):
 
 
 def test_due_questions_oldest_first(session, registry):
-    due = services.due_questions(session, today=dt.date(2021, 1, 1))
+    due = queries.due_questions(session, today=dt.date(2021, 1, 1))
     assert [q.id for q in due] == [registry["binary"].id, registry["choice"].id]
     services.resolve_question(
         session, ADMIN, registry["binary"].id, outcome="no", known_at="2020-06-01"
     )
-    assert [q.id for q in services.due_questions(session, today=dt.date(2021, 1, 1))] == [
+    assert [q.id for q in queries.due_questions(session, today=dt.date(2021, 1, 1))] == [
         registry["choice"].id
     ]
 

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
-from forecasts import services
+from forecasts import queries, services
 from forecasts.models import Role, User
 from web.database import get_session
 from web.extensions import limiter, login_manager
@@ -124,5 +124,5 @@ def navigation_context() -> dict:
     """Values every page needs: the due-queue count for editors."""
     due = None
     if current_user.is_authenticated and current_user.can(Role.EDITOR):
-        due = services.count_due_questions(get_session())
+        due = queries.count_due_questions(get_session())
     return {"due_count": due, "Role": Role}

@@ -17,7 +17,7 @@ blueprint = Blueprint("resolutions", __name__)
 @blueprint.get("/due")
 @editor_required
 def due():
-    return render_template("resolutions/due.html", questions=services.due_questions(get_session()))
+    return render_template("resolutions/due.html", questions=queries.due_questions(get_session()))
 
 
 @blueprint.route("/questions/<slug>/resolve", methods=["GET", "POST"])

@@ -52,8 +52,8 @@ from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from forecasts import serialize, services
-from forecasts.errors import FieldError, ValidationError
+from forecasts import rules, serialize, services
+from forecasts.errors import FieldError, FieldErrors, ValidationError
 from forecasts.models import (
     AuditEvent,
     Outcome,
@@ -776,8 +776,8 @@ class _Importer:
                     f"is required: no pundit in the registry or the file has the slug {slug!r}",
                 )
             ]
-        errors = services.FieldErrors()
-        clean = services.check_pundit_fields(
+        errors = FieldErrors()
+        clean = rules.check_pundit_fields(
             errors,
             name=cells[0],
             bio=_text(cells[3]),
@@ -788,7 +788,7 @@ class _Importer:
             with errors.field():
                 slug = check_slug(slug)
         else:
-            slug = services.unique_slug(slugify(clean.get("name") or name), self.pundit_slugs)
+            slug = rules.unique_slug(slugify(clean.get("name") or name), self.pundit_slugs)
         pundit = _Pundit(self._ref(), None, True, line)
         pundit.slug, pundit.name, pundit.clean = slug, clean.get("name") or name, clean
         pundit.cells = cells
@@ -837,8 +837,8 @@ class _Importer:
             found = found_list[0] if found_list else None
         if found is not None:
             return self._matched(found, cells, C.SOURCE, "source", "source_title")
-        errors = services.FieldErrors()
-        clean = services.check_source_fields(
+        errors = FieldErrors()
+        clean = rules.check_source_fields(
             errors,
             title=cells[0],
             url=_text(cells[1]),
@@ -887,7 +887,7 @@ class _Importer:
                 return None, [
                     (
                         "question_slug",
-                        services.slug_taken_rule(slug) + " by a question with another statement",
+                        rules.slug_taken_rule(slug) + " by a question with another statement",
                     )
                 ]
         elif slug:
@@ -904,21 +904,21 @@ class _Importer:
             return None, [("statement", "is required")]
         if found is not None:
             return self._matched(found, cells, C.QUESTION, "question", "statement")
-        errors = services.FieldErrors()
-        clean = services.check_question_fields(
+        errors = FieldErrors()
+        clean = rules.check_question_fields(
             errors,
             statement=cells[0],
             resolution_criteria=_text(cells[2]),
             resolve_by=_text(cells[3]) or None,
         )
         kind = _text(cells[4]) or QuestionKind.BINARY.value
-        labels = services.check_kind_and_options(errors, kind, _items(cells[5], "options"))
-        tags = services.check_tags(errors, _items(cells[6], "tags"))
+        labels = rules.check_kind_and_options(errors, kind, _items(cells[5], "options"))
+        tags = rules.check_tags(errors, _items(cells[6], "tags"))
         if slug:
             with errors.field():
                 slug = check_slug(slug)
         else:
-            slug = services.unique_slug(slugify(statement), self.question_slugs)
+            slug = rules.unique_slug(slugify(statement), self.question_slugs)
         question = _Question(self._ref(), None, True, line)
         question.slug, question.statement, question.kind = slug, statement, kind
         question.resolve_by = clean.get("resolve_by")
@@ -927,7 +927,7 @@ class _Importer:
         question.condition_text = _text(cells[7])
         question.condition_outcome = _text(cells[8])
         if question.condition_outcome and not question.condition_text:
-            errors.add("condition_question_id", services.CONDITION_REQUIRED)
+            errors.add("condition_question_id", rules.CONDITION_REQUIRED)
         question.cells = cells
         self.question_by_statement[statement] = question
         self.question_by_slug[slug] = question
@@ -975,8 +975,8 @@ class _Importer:
                     ("outcome", f"the resolution on line {question.resolution_line} has errors")
                 )
         else:
-            errors = services.FieldErrors()
-            clean = services.check_resolution_fields(
+            errors = FieldErrors()
+            clean = rules.check_resolution_fields(
                 errors,
                 kind=question.kind,
                 option_labels=question.labels,
@@ -1013,8 +1013,8 @@ class _Importer:
             kind, labels, resolve_by = None, (), None
         if _blank(made_at) and source is not None:
             made_at = source.published_on  # as the log-a-prediction form does
-        errors = services.FieldErrors()
-        moment = services.check_prediction_moment(
+        errors = FieldErrors()
+        moment = rules.check_prediction_moment(
             errors,
             made_at=made_at,
             kind=kind,
@@ -1072,8 +1072,8 @@ class _Importer:
             except ValidationError as error:
                 problems.extend(_columns("prediction", error.errors))
                 failed += ("scale_name", "scale_version")
-        errors = services.FieldErrors()
-        forecast = services.check_prediction_forecast(
+        errors = FieldErrors()
+        forecast = rules.check_prediction_forecast(
             errors,
             kind=kind,
             option_labels=labels,
@@ -1389,12 +1389,12 @@ class _Importer:
             elif target.bad:
                 problem = ("condition", f"the question defined on line {target.line} has errors")
             elif target is question or self._depends_on(target, question):
-                problem = ("condition", services.CONDITION_CYCLE)
+                problem = ("condition", rules.CONDITION_CYCLE)
             else:
-                errors = services.FieldErrors()
-                outcome = services.check_condition_outcome(
+                errors = FieldErrors()
+                outcome = rules.check_condition_outcome(
                     errors,
-                    services.outcome_labels(target.kind, target.labels),
+                    rules.outcome_labels(target.kind, target.labels),
                     question.condition_outcome,
                 )
                 if outcome is not None:
@@ -1443,8 +1443,8 @@ class _Importer:
             wanted = question.resolution
             if wanted is None:
                 continue
-            errors = services.FieldErrors()
-            services.check_condition_allows(
+            errors = FieldErrors()
+            rules.check_condition_allows(
                 errors, self._failure(question), wanted["option_label"] or wanted["outcome"]
             )
             if errors.items:
@@ -1482,7 +1482,7 @@ class _Importer:
         if condition is None or condition.standing is None:
             return None
         standing = condition.standing
-        return services.condition_failure(
+        return rules.condition_failure(
             condition.slug, standing.outcome, standing.label, question.condition_outcome
         )
 
@@ -1496,7 +1496,7 @@ class _Importer:
             if (
                 wanted is not None
                 and wanted["outcome"] == Outcome.ANNULLED
-                and wanted["note"] != services.automatic_annulment_note(reason)
+                and wanted["note"] != rules.automatic_annulment_note(reason)
             ):
                 # The file annuls it with its own reason (annulled by hand before the
                 # condition failed, as an export shows it): keep that annulment.
@@ -1520,7 +1520,7 @@ class _Importer:
             label=Outcome.ANNULLED.value,
             known_at=question.condition.standing.known_at,
             evidence_url=None,
-            note=services.automatic_annulment_note(reason),
+            note=rules.automatic_annulment_note(reason),
             automatic=True,
         )
 
@@ -1682,7 +1682,7 @@ class _Importer:
             }
             states[question.ref] = after
             event(
-                services.resolution_action(append["outcome"], append["had_resolution"]),
+                rules.resolution_action(append["outcome"], append["had_resolution"]),
                 "question",
                 question.id,
                 before,

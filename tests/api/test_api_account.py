@@ -10,8 +10,7 @@ import pytest
 from api_support import PASSWORD, bearer, csrf_token
 from sqlalchemy import select
 
-from forecasts import tokens
-from forecasts.models import AuditEvent
+from forecasts.models import ApiToken, AuditEvent
 
 TOKEN_RE = re.compile(r"fct_[A-Za-z0-9_-]{40,}")
 
@@ -45,7 +44,7 @@ def test_any_signed_in_user_creates_a_token_shown_once_and_stored_hashed(
     assert raw not in everything
     assert hashlib.sha256(raw.encode()).hexdigest() in everything
     with sessions() as session:
-        row = session.scalar(select(tokens.ApiToken))
+        row = session.scalar(select(ApiToken))
         assert (row.name, row.prefix) == ("newsroom importer", raw[:12])
         event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert (event.action, event.actor_name) == ("api_token.create", role)
@@ -74,7 +73,7 @@ def test_revoking_stops_the_token(as_role, sessions):
     browser = as_role("editor")
     raw = created_token(browser.post("/account/tokens", data={"name": "laptop"}))
     with sessions() as session:
-        token_id = session.scalar(select(tokens.ApiToken.id))
+        token_id = session.scalar(select(ApiToken.id))
     response = browser.post(f"/account/tokens/{token_id}/revoke")
     assert response.status_code == 302 and response.headers["Location"].endswith("/account")
     page = browser.get("/account").get_data(as_text=True)
@@ -82,7 +81,7 @@ def test_revoking_stops_the_token(as_role, sessions):
     assert f"/account/tokens/{token_id}/revoke" not in page
     assert browser.get("/api/v1/pundits", headers=bearer(raw)).status_code == 401
     with sessions() as session:
-        assert session.get(tokens.ApiToken, token_id).revoked_at is not None
+        assert session.get(ApiToken, token_id).revoked_at is not None
         actions = session.scalars(select(AuditEvent.action)).all()
         assert actions[-2:] == ["api_token.create", "api_token.revoke"]
     # Revoking again changes nothing.

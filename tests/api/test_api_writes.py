@@ -8,7 +8,7 @@ from api_support import bearer, field_rules
 from sqlalchemy import func, select
 
 from forecasts import services, tokens
-from forecasts.models import AuditEvent, Prediction, Question, Resolution
+from forecasts.models import ApiToken, AuditEvent, Prediction, Question, Resolution
 
 OPEN_QUESTION = "iran-us-contest-over-iraq-resolved"  # seeded, unresolved, no deadline
 RESOLVED_QUESTION = "us-iran-war-by-end-2020"  # seeded, resolved "no" (resolution 1)
@@ -345,8 +345,8 @@ def test_last_use_is_recorded_only_for_accepted_requests(client, token_for, sess
     row, reader = token_for("reader")
     client.post("/api/v1/questions", headers=bearer(reader), json=NEW_QUESTION)
     with sessions() as session:
-        assert session.get(tokens.ApiToken, row.id).last_used_at is None
+        assert session.get(ApiToken, row.id).last_used_at is None
     assert client.get("/api/v1/pundits", headers=bearer(reader)).status_code == 200
     with sessions() as session:
-        assert session.get(tokens.ApiToken, row.id).last_used_at is not None
+        assert session.get(ApiToken, row.id).last_used_at is not None
     assert count(sessions, Resolution) == 6

@@ -1,0 +1,104 @@
+"""Sources: the published commentary a prediction is quoted from."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from forecasts import serialize
+from forecasts.errors import FieldErrors
+from forecasts.models import (
+    Role,
+    Source,
+)
+from forecasts.rules import (
+    check_source_fields,
+)
+from forecasts.services.kernel import (
+    Actor,
+    apply_edit,
+    check_version,
+    get_row,
+    insert_row,
+    unit_of_work,
+)
+
+
+def _check_source_fields(
+    session: Session,
+    errors: FieldErrors,
+    *,
+    title,
+    url,
+    published_on,
+    outlet,
+    exclude_id: int | None = None,
+) -> dict:
+    def url_taken(clean_url: str) -> bool:
+        query = select(Source.id).where(Source.url == clean_url)
+        if exclude_id is not None:
+            query = query.where(Source.id != exclude_id)
+        return session.scalar(query) is not None
+
+    return check_source_fields(
+        errors, title=title, url=url, published_on=published_on, outlet=outlet, url_taken=url_taken
+    )
+
+
+def add_source(
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    published_on: dt.date | str,
+    url: str | None = None,
+    outlet: str = "",
+    full_text: str = "",
+    note: str = "",
+) -> Source:
+    actor.require(Role.EDITOR, "adding a source")
+    errors = FieldErrors()
+    clean = _check_source_fields(
+        session, errors, title=title, url=url, published_on=published_on, outlet=outlet
+    )
+    errors.raise_any()
+    with unit_of_work(session):
+        source = Source(**clean, full_text=full_text or "", note=(note or "").strip())
+        insert_row(session, actor, source, "source", serialize.source_dict)
+    return source
+
+
+def edit_source(
+    session: Session,
+    actor: Actor,
+    source_id: int,
+    *,
+    expected_version: int,
+    title: str,
+    published_on: dt.date | str,
+    url: str | None = None,
+    outlet: str = "",
+    full_text: str | None = None,
+    note: str | None = None,
+) -> Source:
+    actor.require(Role.EDITOR, "editing a source")
+    source = get_row(session, Source, source_id, "source")
+    check_version(source, expected_version, "source", serialize.source_dict)
+    errors = FieldErrors()
+    changes = _check_source_fields(
+        session,
+        errors,
+        title=title,
+        url=url,
+        published_on=published_on,
+        outlet=outlet,
+        exclude_id=source.id,
+    )
+    errors.raise_any()
+    if full_text is not None:
+        changes["full_text"] = full_text
+    if note is not None:
+        changes["note"] = note.strip()
+    return apply_edit(session, actor, source, "source", changes, serialize.source_dict)
