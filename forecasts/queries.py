@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -25,6 +26,31 @@ from forecasts.models import (
 def page_count(total: int, size: int) -> int:
     """How many pages of ``size`` rows ``total`` rows fill (at least one, even empty)."""
     return max(1, -(-total // size))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a long list: its rows, how many rows the list has in all, which page
+    this is (from 1) and how many rows a page holds. The pages and the API show it."""
+
+    items: list
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return page_count(self.total, self.size)
+
+    def numbers(self) -> dict:
+        """What a list's count and its pager show: ``total``, ``page``, ``pages``."""
+        return {"total": self.total, "page": self.number, "pages": self.pages}
+
+
+def page_of(session: Session, statement: Select, number: int, size: int) -> Page:
+    """Page ``number`` of an ordered select, as a ``Page``."""
+    items, total = paged(session, statement, number, size)
+    return Page(items, total, number, size)
 
 
 def paged(session: Session, statement: Select, page: int, size: int) -> tuple[list, int]:
@@ -128,15 +154,20 @@ def list_predictions(session: Session) -> list[Prediction]:
     )
 
 
-def question_by_slug(session: Session, slug: str) -> Question | None:
+def question_by_slug(
+    session: Session, slug: str, *, with_predictions: bool = True
+) -> Question | None:
+    """The question with this slug, with what showing it needs; its predictions too
+    unless ``with_predictions`` is false (the API pages them separately)."""
+    if not with_predictions:
+        return session.scalar(
+            select(Question).where(Question.slug == slug).options(*question_loads())
+        )
     return session.scalar(
         select(Question)
         .where(Question.slug == slug)
         .options(
-            selectinload(Question.options),
-            selectinload(Question.tags),
-            selectinload(Question.resolutions).selectinload(Resolution.option),
-            selectinload(Question.resolutions).selectinload(Resolution.resolved_by),
+            *question_loads(),
             selectinload(Question.predictions).selectinload(Prediction.pundit),
             selectinload(Question.predictions).selectinload(Prediction.source),
             selectinload(Question.predictions).selectinload(Prediction.logged_by),

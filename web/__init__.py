@@ -10,11 +10,12 @@ import os
 import secrets
 from collections.abc import Mapping
 
-from flask import Flask, render_template, request
+from flask import Flask
 
 from forecasts.db import make_engine, make_session_factory, resolve_database_url
 from forecasts.demo import has_demo_data
 from forecasts.serialize import is_look_ahead
+from web import errors
 from web.extensions import csrf, limiter, login_manager
 
 
@@ -84,7 +85,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.jinja_env.globals["is_look_ahead"] = is_look_ahead
     app.context_processor(auth.navigation_context)
     app.context_processor(lambda: {"synthetic_data": has_demo_data(database.get_session())})
-    _register_error_pages(app)
+    errors.register_pages(app)
     return app
 
 
@@ -94,26 +95,3 @@ def percent(value: float | None) -> str:
         return "-"
     text = f"{value * 100:.1f}".rstrip("0").rstrip(".")
     return f"{text}%"
-
-
-def _register_error_pages(app: Flask) -> None:
-    messages = {
-        400: "The request could not be understood.",
-        403: "Your account may not do this.",
-        404: "There is nothing at this address.",
-        405: "This address does not accept that method.",
-        429: "Too many attempts. Wait a few minutes and try again.",
-    }
-
-    def render(error):
-        code = getattr(error, "code", 500) or 500
-        if request.path.startswith("/api/"):  # machines get JSON, even for unknown URLs
-            message = messages.get(code, "Error.")
-            return {"errors": [], "message": message}, code
-        # A description given with abort() is specific: show it; else a plain sentence.
-        specific = getattr(error, "description", None) != getattr(type(error), "description", None)
-        text = error.description if specific else messages.get(code)
-        return render_template("error.html", code=code, message=text), code
-
-    for code in messages:
-        app.register_error_handler(code, render)

@@ -25,8 +25,6 @@ from web.forms import LoginForm
 
 blueprint = Blueprint("auth", __name__)
 
-_RANK = {Role.READER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
-
 
 class SignedIn(UserMixin):
     """The signed-in user as Flask-Login sees it: a snapshot, not a live ORM row."""
@@ -37,7 +35,7 @@ class SignedIn(UserMixin):
         self.role = Role(user.role)
 
     def can(self, role: Role) -> bool:
-        return _RANK[self.role] >= _RANK[role]
+        return self.role.allows(role)
 
     @property
     def actor(self) -> services.Actor:

@@ -15,6 +15,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from forecasts.models import ProbabilityOrigin, QuestionKind, Role
+
 DATE = {"type": "date"}
 
 
@@ -23,8 +25,11 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
-KINDS = [("binary", "Binary (yes / no)"), ("multiple_choice", "Multiple choice")]
-ROLES = [("reader", "Reader"), ("editor", "Editor"), ("admin", "Admin")]
+KINDS = [
+    (QuestionKind.BINARY.value, "Binary (yes / no)"),
+    (QuestionKind.MULTIPLE_CHOICE.value, "Multiple choice"),
+]
+ROLES = [(role.value, role.value.capitalize()) for role in Role]
 
 
 class LoginForm(FlaskForm):
@@ -119,9 +124,9 @@ class PredictionForm(FlaskForm):
         "Where the number came from",
         choices=choices(
             [
-                ("mapped", "Mapped from the phrase with a scale"),
-                ("stated", "Stated by the pundit"),
-                ("estimated", "Editor's estimate"),
+                (ProbabilityOrigin.MAPPED.value, "Mapped from the phrase with a scale"),
+                (ProbabilityOrigin.STATED.value, "Stated by the pundit"),
+                (ProbabilityOrigin.ESTIMATED.value, "Editor's estimate"),
             ]
         ),
         validate_choice=False,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from forecasts import queries, scores
-from forecasts.errors import ValidationError
+from forecasts.errors import FieldError, ValidationError
+from forecasts.models import QuestionKind
 from forecasts.validation import parse_date
 from web import pagecache
 from web.database import get_session
@@ -16,9 +17,10 @@ SORTABLE = {"rank", "pundit", "n", "brier", "log_score", "peer_brier", "time_ave
 HIGHER_IS_BETTER = {"log_score", "n"}
 
 
-def read_filters(args) -> tuple[scores.Filters, int, list[str]]:
-    """Filters from the query string; a bad value is reported, not guessed."""
-    errors = []
+def read_filters(args) -> tuple[scores.Filters, int, list[FieldError]]:
+    """Filters from the query string; a bad value is reported (field and rule), not
+    guessed. The page shows the problems; the API answers 400 with them."""
+    errors: list[FieldError] = []
     values: dict = {
         "tag": (args.get("tag") or "").strip() or None,
         "kind": (args.get("kind") or "").strip() or None,
@@ -28,9 +30,11 @@ def read_filters(args) -> tuple[scores.Filters, int, list[str]]:
             try:
                 values[name] = parse_date(args[name], name)
             except ValidationError as error:
-                errors.append(str(error))
-    if values["kind"] not in (None, "binary", "multiple_choice"):
-        errors.append(f"kind: must be binary or multiple_choice (got {values['kind']!r})")
+                errors.extend(error.errors)
+    if values["kind"] not in (None, *QuestionKind):
+        errors.append(
+            FieldError("kind", f"must be binary or multiple_choice (got {values['kind']!r})")
+        )
         values["kind"] = None
     min_n = current_app.config.get("LEADERBOARD_MIN_N", scores.DEFAULT_MIN_N)
     if args.get("min_n"):
@@ -39,7 +43,9 @@ def read_filters(args) -> tuple[scores.Filters, int, list[str]]:
             if min_n < 1:
                 raise ValueError
         except ValueError:
-            errors.append(f"min_n: must be a whole number of at least 1 (got {args['min_n']!r})")
+            errors.append(
+                FieldError("min_n", f"must be a whole number of at least 1 (got {args['min_n']!r})")
+            )
             min_n = scores.DEFAULT_MIN_N
     return scores.Filters(**values), min_n, errors
 
@@ -52,7 +58,7 @@ def board_and_calibration(filters: scores.Filters, min_n: int):
         frame = scores.prediction_frame(get_session(), filters, columns=scores.LEADERBOARD_INPUT)
         board = scores.leaderboard_from(frame, min_n)
         calibrated = frame.loc[
-            (frame["final"] & (frame["kind"] == "binary")).to_numpy(dtype=bool),
+            (frame["final"] & (frame["kind"] == QuestionKind.BINARY.value)).to_numpy(dtype=bool),
             ["pundit_slug", "kind", "final", "probability", "outcome"],
         ]
         return board, calibrated.astype({"pundit_slug": "category", "kind": "category"})
@@ -72,7 +78,9 @@ def leaderboard():
     filters, min_n, errors = read_filters(request.args)
     sort = request.args.get("sort", "rank")
     if sort not in SORTABLE:
-        errors.append(f"sort: must be one of {', '.join(sorted(SORTABLE))} (got {sort!r})")
+        errors.append(
+            FieldError("sort", f"must be one of {', '.join(sorted(SORTABLE))} (got {sort!r})")
+        )
         sort = "rank"
     descending = request.args.get("order") == "desc"
     board, calibrated = board_and_calibration(filters, min_n)

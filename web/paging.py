@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from flask import abort, current_app, request
 
-from forecasts import queries
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    total: int
-    number: int
-    pages: int
-
-    def numbers(self) -> dict:
-        """What a list's count and its pager show: ``total``, ``page``, ``pages``."""
-        return {"total": self.total, "page": self.number, "pages": self.pages}
+from forecasts.queries import Page
 
 
 def current_page(query: Callable[[int, int], tuple[list, int]], param: str = "page") -> Page:
@@ -31,7 +18,7 @@ def current_page(query: Callable[[int, int], tuple[list, int]], param: str = "pa
         abort(404)
     size = current_app.config["PAGE_SIZE"]
     items, total = query(number, size)
-    pages = queries.page_count(total, size)
-    if number > pages:
+    page = Page(items, total, number, size)
+    if number > page.pages:
         abort(404)
-    return Page(items, total, number, pages)
+    return page

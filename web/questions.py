@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from forecasts import charts, queries, scores, services
+from forecasts.models import Outcome, QuestionKind
 from web import pagecache
 from web.auth import current_actor, editor_required
 from web.database import get_session
@@ -37,9 +38,9 @@ def show(slug: str):
     frame = scores.prediction_frame(session, question_id=question.id)
     standing = question.standing_resolution
     chart = None
-    if question.kind == "binary" and len(frame):
+    if question.kind == QuestionKind.BINARY and len(frame):
         chart = charts.forecasts_over_time_svg(
-            frame, standing.known_at if standing and standing.outcome != "annulled" else None
+            frame, standing.known_at if standing and standing.outcome != Outcome.ANNULLED else None
         )
     return render_template(
         "questions/show.html",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
-from forecasts import queries, services
-from forecasts.models import Outcome, QuestionKind
+from forecasts import queries, rules, services
+from forecasts.models import Outcome
 from web.auth import current_actor, editor_required
 from web.database import get_session
 from web.forms import ResolveForm, choices
@@ -26,7 +26,7 @@ def resolve(slug: str):
     question = queries.question_by_slug(get_session(), slug) or abort(404)
     standing = question.standing_resolution
     form = ResolveForm(data={"expected_resolution_id": str(standing.id) if standing else ""})
-    labels = ["yes", "no"] if question.kind == QuestionKind.BINARY else question.option_labels()
+    labels = rules.outcome_labels(question.kind, question.option_labels())
     form.outcome.choices = choices(
         [(label, label) for label in labels]
         + [(Outcome.ANNULLED.value, "annulled (give the reason in the note)")]

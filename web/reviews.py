@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from forecasts import queries, reviews, services
 from forecasts.errors import ValidationError
-from forecasts.models import Prediction, Source
+from forecasts.models import Prediction, ProbabilityOrigin, Source
 from forecasts.phrases.extraction import extract_candidates
 from forecasts.phrases.scales import load_scale
 from web.auth import current_actor, editor_required
@@ -132,6 +132,6 @@ def decide(source_id: int, start: int, end: int):
         "new_question_statement": match.question,
         "new_question_resolve_by": match.deadline.isoformat() if match.deadline else "",
     }
-    if match.scale_name and match.origin == "mapped":
+    if match.scale_name and match.origin == ProbabilityOrigin.MAPPED:
         prefill["scale"] = f"{match.scale_name}@{match.scale_version}"
     return redirect(url_for("predictions.create", **prefill))

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
-from forecasts.phrases.extraction import NO_DEADLINE, Extraction
+from forecasts.phrases.extraction import UNDATED_FLAG, Extraction
 from forecasts.phrases.extraction import extract as run_extraction
 from forecasts.phrases.mapping import map_phrase
 from forecasts.phrases.reapply import apply_remap, plan_remap
@@ -303,7 +303,7 @@ def _echo_table(result: Extraction) -> None:
                     "band": _band(c.low, c.high),
                     "neg": "yes" if c.negated else "",
                     "condition": c.condition or "",
-                    "deadline": c.deadline.isoformat() if c.deadline else NO_DEADLINE,
+                    "deadline": c.deadline.isoformat() if c.deadline else UNDATED_FLAG,
                     "question": c.question,
                 }
             )

@@ -43,7 +43,8 @@ from forecasts.phrases.mapping import (
 )
 from forecasts.phrases.scales import Scale
 
-NO_DEADLINE = "no deadline given"
+# The flag on a candidate whose text gives no deadline (not the score status of that name).
+UNDATED_FLAG = "no deadline given"
 MAX_QUESTION = 240  # a suggested question longer than this is cut (the statement holds 500)
 
 # ------------------------------------------------------------------------ sentences
@@ -1121,7 +1122,7 @@ def _candidate(
     if deadline is not None:
         question = _with_deadline(question, deadline)
     else:
-        flags.append(NO_DEADLINE)
+        flags.append(UNDATED_FLAG)
         event = find_event(text, part[0], part[1])
         if event:
             flags.append(f"timed by an event: {event!r}")
@@ -1398,7 +1399,7 @@ def extract_candidates(
 
 
 __all__ = [
-    "NO_DEADLINE",
+    "UNDATED_FLAG",
     "Candidate",
     "Deadline",
     "Extraction",

@@ -11,7 +11,7 @@ import pytest
 
 from forecasts.phrases.evaluation import evaluate, load_labelled, score
 from forecasts.phrases.extraction import (
-    NO_DEADLINE,
+    UNDATED_FLAG,
     extract,
     extract_candidates,
     split_sentences,
@@ -53,7 +53,7 @@ def test_seed_tiny_possibility_of_war(seed):
     assert war.probability <= 0.10 and not war.negated and war.origin == "mapped"
     assert war.hedge_phrase == "a tiny possibility"
     assert war.question == "Will there be war between these two?"
-    assert war.deadline is None and NO_DEADLINE in war.flags
+    assert war.deadline is None and UNDATED_FLAG in war.flags
 
 
 def test_seed_war_spreading_depends_on_the_war(seed):
@@ -91,7 +91,7 @@ def test_seed_iraq_has_no_choice_and_the_protesters_leave(seed):
 def test_seed_sooner_or_later_has_no_deadline(seed):
     resolved = _one(seed, "sooner or later")
     assert resolved.probability == 0.95 and resolved.deadline is None
-    assert NO_DEADLINE in resolved.flags
+    assert UNDATED_FLAG in resolved.flags
     assert resolved.question == ("Will this competition between Iran and US over Iraq be resolved?")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from web import create_app, percent
 
 
@@ -73,3 +74,24 @@ def test_unknown_api_url_answers_json(as_role):
     response = as_role(None).get("/api/v1/no-such-thing")
     assert response.status_code == 404 and response.is_json
     assert response.get_json()["message"] == "There is nothing at this address."
+
+
+@pytest.mark.parametrize(
+    "error, status",
+    [
+        (NotFoundError("question", 999), 404),
+        (PermissionDenied("resolving a question needs the editor role"), 403),
+        (ConflictError("question", 1, {}), 409),
+        (ValidationError("outcome", "must be yes or no"), 400),
+    ],
+)
+def test_a_registry_error_that_reaches_a_page_is_its_status_not_a_500(app, error, status):
+    # A service's error that a route does not catch: the page says it in plain words.
+    def view():
+        raise error
+
+    app.add_url_rule(f"/raises-{status}", f"raises_{status}", view)
+    response = app.test_client().get(f"/raises-{status}")
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert "<html" in html.lower() and str(error).split(":")[0] in html

@@ -20,7 +20,6 @@ from forecasts.services import Actor
 from web.database import get_session
 from web.extensions import limiter
 
-_RANK = {Role.READER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
 NO_TOKEN = "This needs a token: send the header 'Authorization: Bearer <token>'."
 BAD_TOKEN = "The token is not valid: it is unknown or revoked, or its user is deactivated."
 BAD_HEADER = "The Authorization header must be 'Bearer <token>'."
@@ -71,7 +70,7 @@ def token_required(role: Role):
             if token is None:
                 raise Unauthorized(NO_TOKEN)
             actor = tokens.actor_for(token)
-            if _RANK[actor.role] < _RANK[role]:
+            if not actor.role.allows(role):
                 raise Forbidden(
                     f"This needs the {role.value} role; the token's user "
                     f"{actor.name} is a {actor.role.value}."

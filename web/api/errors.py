@@ -15,13 +15,8 @@ from flask import Response, jsonify
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-from forecasts.errors import (
-    ConflictError,
-    FieldError,
-    NotFoundError,
-    PermissionDenied,
-    ValidationError,
-)
+from forecasts.errors import ConflictError, FieldError, RegistryError, ValidationError
+from web.errors import status_of
 from web.extensions import limiter
 
 # Where webargs found the bad value, as the field name of an error on the whole of it.
@@ -135,20 +130,15 @@ def _not_json(_error: _NotJson):
     )
 
 
-def _validation(error: ValidationError):
-    return error_response(422, "Nothing was changed: " + str(error), error.errors)
-
-
-def _not_found(error: NotFoundError):
-    return error_response(404, str(error))
-
-
-def _conflict(error: ConflictError):
-    return error_response(409, str(error), current=error.current)
-
-
-def _permission(error: PermissionDenied):
-    return error_response(403, str(error))
+def _registry_error(error: RegistryError):
+    """The registry's own errors, each with its status: a refused input (422, each field
+    and rule), no such row (404), a stale view (409, with the current values), a role
+    that may not act (403)."""
+    if isinstance(error, ValidationError):
+        return error_response(422, "Nothing was changed: " + str(error), error.errors)
+    if isinstance(error, ConflictError):
+        return error_response(409, str(error), current=error.current)
+    return error_response(status_of(error), str(error))
 
 
 def register(blueprint) -> None:
@@ -159,7 +149,4 @@ def register(blueprint) -> None:
     for code in default_exceptions:
         blueprint.register_error_handler(code, _http_error)
     blueprint.register_error_handler(_NotJson, _not_json)
-    blueprint.register_error_handler(ValidationError, _validation)
-    blueprint.register_error_handler(NotFoundError, _not_found)
-    blueprint.register_error_handler(ConflictError, _conflict)
-    blueprint.register_error_handler(PermissionDenied, _permission)
+    blueprint.register_error_handler(RegistryError, _registry_error)

@@ -7,10 +7,9 @@ the same way).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from forecasts import queries
 from forecasts.models import (
@@ -26,23 +25,6 @@ from forecasts.models import (
 )
 
 QUESTION_STATUSES = ("open", "due", "resolved", "annulled")
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return queries.page_count(self.total, self.per_page)
-
-
-def paginate(session: Session, query: Select, page: int, per_page: int) -> Page:
-    items, total = queries.paged(session, query, page, per_page)
-    return Page(items, page, per_page, total)
 
 
 def pundits() -> Select:
@@ -101,12 +83,6 @@ def questions(
                 Question.resolve_by.is_(None) | (Question.resolve_by >= today),
             )
     return query
-
-
-def question_by_slug(session: Session, slug: str) -> Question | None:
-    return session.scalar(
-        select(Question).where(Question.slug == slug).options(*queries.question_loads())
-    )
 
 
 def predictions(pundit: str | None = None, question: str | None = None) -> Select:

@@ -157,11 +157,11 @@ def write(view):
     return blueprint.doc(security=[{BEARER: []}])(view)
 
 
-def _page(page: listing.Page, as_dict) -> dict:
+def _page(page: queries.Page, as_dict) -> dict:
     return {
         "items": [as_dict(item) for item in page.items],
-        "page": page.page,
-        "per_page": page.per_page,
+        "page": page.number,
+        "per_page": page.size,
         "total": page.total,
         "pages": page.pages,
     }
@@ -204,7 +204,7 @@ def list_pundits(page: int, per_page: int):
     """Pundits, by slug"""
     return jsonify(
         _page(
-            listing.paginate(get_session(), listing.pundits(), page, per_page),
+            queries.page_of(get_session(), listing.pundits(), page, per_page),
             serialize.pundit_dict,
         )
     )
@@ -233,7 +233,7 @@ def list_questions(page: int, per_page: int, tag=None, kind=None, status=None):
     """Questions, oldest first, by tag, kind and status"""
     query = listing.questions(tag=tag, kind=kind, status=status)
     return jsonify(
-        _page(listing.paginate(get_session(), query, page, per_page), serialize.question_dict)
+        _page(queries.page_of(get_session(), query, page, per_page), serialize.question_dict)
     )
 
 
@@ -247,7 +247,7 @@ def show_question(slug: str):
 
 
 def _question(slug: str):
-    question = listing.question_by_slug(get_session(), _slug_or_404(slug))
+    question = queries.question_by_slug(get_session(), _slug_or_404(slug), with_predictions=False)
     if question is None:
         raise NotFound(f"No question with slug {slug!r}.")
     return question
@@ -278,7 +278,7 @@ def list_predictions(page: int, per_page: int, pundit=None, question=None):
     """Predictions in the order they were made, by pundit and question"""
     query = listing.predictions(pundit=pundit, question=question)
     return jsonify(
-        _page(listing.paginate(get_session(), query, page, per_page), serialize.prediction_dict)
+        _page(queries.page_of(get_session(), query, page, per_page), serialize.prediction_dict)
     )
 
 
@@ -305,7 +305,7 @@ def list_resolutions(page: int, per_page: int, question=None):
     """Every resolution recorded, oldest first (a question's latest stands)"""
     query = listing.resolutions(question=question)
     return jsonify(
-        _page(listing.paginate(get_session(), query, page, per_page), serialize.resolution_dict)
+        _page(queries.page_of(get_session(), query, page, per_page), serialize.resolution_dict)
     )
 
 
@@ -374,8 +374,8 @@ def leaderboard(page: int, per_page: int, **_filters):
     """The leaderboard: mean Brier with its 95% interval, by the web page's filters"""
     filters, min_n, problems = read_filters(request.args)
     if problems:
-        errors = [FieldError(*problem.split(": ", 1)) for problem in problems]
-        return error_response(400, "The request could not be read: " + "; ".join(problems), errors)
+        message = "The request could not be read: " + "; ".join(map(str, problems))
+        return error_response(400, message, problems)
     board, _ = board_and_calibration(filters, min_n)
     ranked = board[board["rank"].notna()].sort_values(["rank", "pundit"])
     unranked = board[board["rank"].isna()].sort_values(["n", "pundit"], ascending=[False, True])
