@@ -21,8 +21,10 @@ the same rows. Rows are inserted with SQLAlchemy Core ``executemany`` in chunks 
 transaction, generated a block of questions at a time: 10,000 pundits, 100,000
 questions and a million predictions take 30-60 seconds on SQLite on a small machine,
 in under 300 MB. Resolutions are plain INSERTs (the append-only triggers only refuse
-UPDATE and DELETE). Other writers are kept out while ids are handed out (SQLite's write
-lock; PostgreSQL table locks, and the id sequences are moved past the demo's rows).
+UPDATE and DELETE). The writes go through ``forecasts.bulk``, as the importer's do:
+other writers are kept out while the demo writes (SQLite's write lock; PostgreSQL table
+locks) and ids are reserved before the rows are written (PostgreSQL from the tables'
+sequences, SQLite counting on from the largest id).
 """
 
 from __future__ import annotations
@@ -31,9 +33,10 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
-from sqlalchemy import Connection, Engine, exists, func, insert, select, text
+from sqlalchemy import Connection, Engine, exists, func, insert, select
 from sqlalchemy.orm import Session
 
+from forecasts import bulk
 from forecasts.errors import ValidationError
 from forecasts.models import (
     AuditEvent,
@@ -321,7 +324,19 @@ _CORRECTED_SHARE = 0.01
 _LOOK_AHEAD_RATE = 0.002
 
 _CHUNK = 20_000  # rows per executemany
-_SQLITE_CACHE_KIB = -131_072  # 128 MiB of page cache while generating
+# The tables the demo writes, locked against other writers on PostgreSQL while it runs.
+_TABLES = (
+    "pundits",
+    "sources",
+    "tags",
+    "questions",
+    "question_options",
+    "question_tags",
+    "predictions",
+    "prediction_options",
+    "resolutions",
+    "audit_events",
+)
 _PREDICTION_BLOCK = 100_000  # predictions generated at a time
 
 Progress = Callable[[str, int, int], None]
@@ -475,45 +490,15 @@ class _Generator:
         self.allow_mixed = allow_mixed
         self.rng = np.random.Generator(np.random.PCG64(seed))
         self.sqlite = conn.dialect.name == "sqlite"
+        self.writer = bulk.Writer(conn)
+        self.ids = bulk.Ids(conn)
         self.counts: dict[str, int] = {}
 
     # ---- plumbing
 
     def _lock(self) -> None:
-        """Keep other writers out while ids are handed out: SQLite takes its write lock
-        with a no-op write; PostgreSQL locks the tables (readers still read)."""
-        if self.sqlite:
-            self.conn.execute(text("UPDATE pundits SET version = version WHERE 1 = 0"))
-        else:
-            self.conn.execute(
-                text(
-                    "LOCK TABLE pundits, sources, tags, questions, question_options, "
-                    "question_tags, predictions, prediction_options, resolutions, audit_events "
-                    "IN SHARE ROW EXCLUSIVE MODE"
-                )
-            )
-
-    def _next_id(self, table) -> int:
-        return int(self.conn.scalar(select(func.coalesce(func.max(table.c.id), 0)))) + 1
-
-    def _fix_sequences(self) -> None:
-        if self.sqlite:
-            return
-        for table in (
-            "pundits",
-            "sources",
-            "tags",
-            "questions",
-            "question_options",
-            "predictions",
-            "resolutions",
-        ):
-            self.conn.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT max(id) FROM {table}))"
-                )
-            )
+        """Keep other writers out while the demo writes (readers still read)."""
+        bulk.lock_for_writing(self.conn, _TABLES)
 
     def _insert(
         self,
@@ -523,28 +508,11 @@ class _Generator:
         done: int = 0,
         total: int = 0,
     ) -> None:
-        """INSERT the rows given column-wise, as executemany in chunks of _CHUNK rows.
-
-        The values are already in the form the driver stores (strings for SQLite's dates
-        and times, aware datetimes for PostgreSQL, JSON as text), so they go to the
-        driver as tuples through the connection (``exec_driver_sql``) without the
-        per-value processing of the column types: a million rows in seconds.
-        """
-        names = list(columns)
-        prepare = self.conn.dialect.identifier_preparer
-        mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
-        sql = (
-            f"INSERT INTO {prepare.format_table(table)} "
-            f"({', '.join(prepare.quote(name) for name in names)}) "
-            f"VALUES ({', '.join([mark] * len(names))})"
-        )
-        size = len(columns[names[0]])
-        for start in range(0, size, _CHUNK):
-            stop = min(size, start + _CHUNK)
-            rows = list(zip(*(columns[name][start:stop] for name in names), strict=True))
-            self.conn.exec_driver_sql(sql, rows)
-            if stage:
-                self.progress(stage, done + stop, total)
+        """INSERT the rows given column-wise, in chunks of _CHUNK rows. The values are
+        already in the form the driver stores (strings for SQLite's dates and times,
+        aware datetimes for PostgreSQL, JSON as text): a million rows in seconds."""
+        written = (lambda n: self.progress(stage, done + n, total)) if stage else None
+        self.writer.insert_columns(table, columns, _CHUNK, written)
 
     def _days(self, days: np.ndarray) -> list:
         """Day numbers (NaN or negative for none) as the driver's dates."""
@@ -574,32 +542,14 @@ class _Generator:
     # ---- the run
 
     def run(self) -> dict[str, int]:
-        cache = None
-        if self.sqlite:
-            # A larger page cache while the indexes grow (restored at the end): a third
-            # less time for a million predictions.
-            cache = self.conn.exec_driver_sql("PRAGMA cache_size").scalar()
-            self.conn.exec_driver_sql(f"PRAGMA cache_size={_SQLITE_CACHE_KIB}")
-        try:
+        # A larger page cache while the indexes grow: a third less time for a million
+        # predictions on SQLite.
+        with bulk.sqlite_page_cache(self.conn):
             return self._run()
-        finally:
-            if cache is not None:
-                self.conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
 
     def _run(self) -> dict[str, int]:
         self._lock()
         _refuse_unless_empty(self.conn, self.allow_mixed)
-        self.ids = {
-            name: self._next_id(table.__table__)
-            for name, table in (
-                ("pundits", Pundit),
-                ("sources", Source),
-                ("questions", Question),
-                ("options", QuestionOption),
-                ("predictions", Prediction),
-                ("resolutions", Resolution),
-            )
-        }
         self._tags()
         self._pundits()
         self._questions()
@@ -607,7 +557,6 @@ class _Generator:
         self._predictions()
         self._resolutions()
         self._audit()
-        self._fix_sequences()
         return dict(self.counts)
 
     def _tags(self) -> None:
@@ -620,7 +569,7 @@ class _Generator:
         )
         missing = [slug for slug in wanted if slug not in existing]
         if missing:
-            first = self._next_id(table)
+            first = self.ids.block(table, len(missing))
             self._insert(table, {"id": list(range(first, first + len(missing))), "slug": missing})
             existing.update({slug: first + i for i, slug in enumerate(missing)})
         self.tag_ids = existing
@@ -667,7 +616,7 @@ class _Generator:
             if reviser[i]:
                 bio += " Revises forecasts as news arrives."
             bios.append(bio + " Generated demo data, not a real person.")
-        first_id = self.ids["pundits"]
+        first_id = self.ids.block(Pundit.__table__, n)
         self.pundit_ids = np.arange(first_id, first_id + n)
         joined = _day(FIRST_DAY) - rng.integers(1, 365, n)
         self._insert(
@@ -813,7 +762,7 @@ class _Generator:
         order = np.lexsort((rng.random(n), start))
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(n)
-        first_id = self.ids["questions"]
+        first_id = self.ids.block(Question.__table__, n)
         qid = first_id + rank  # id of question i (original index)
         self.q_order = order
 
@@ -830,9 +779,8 @@ class _Generator:
         self.q_known = known[order]
         self.q_window_end = window_end[order]
         option_counts = self.q_n_options
-        self.q_option_base = self.ids["options"] + np.concatenate(
-            ([0], np.cumsum(option_counts)[:-1])
-        )
+        first_option = self.ids.block(QuestionOption.__table__, int(option_counts.sum()))
+        self.q_option_base = first_option + np.concatenate(([0], np.cumsum(option_counts)[:-1]))
         self.q_condition = np.where(condition[order] >= 0, qid[condition[order]] if n else 0, -1)
 
         countries = rng.integers(0, len(_COUNTRIES), (n, 2))
@@ -946,7 +894,7 @@ class _Generator:
         first, last = _day(FIRST_DAY), _day(LAST_DAY)
         days = np.sort(rng.integers(first - 30, last + 1, n))
         self.s_days = days
-        first_id = self.ids["sources"]
+        first_id = self.ids.block(Source.__table__, n)
         self.s_ids = np.arange(first_id, first_id + n)
         topics = rng.integers(0, len(_TOPICS), n)
         self._insert(
@@ -990,7 +938,6 @@ class _Generator:
             start = stop
 
     def _predictions(self) -> None:
-        self.next_prediction = self.ids["predictions"]
         for key in (
             "predictions",
             "prediction_options",
@@ -1148,9 +1095,8 @@ class _Generator:
         no_source = (source_at < 0) | (rng.random(n) < 0.1)
         source = np.where(no_source, -1, self.s_ids[np.maximum(source_at, 0)])
 
-        first_id = self.next_prediction
+        first_id = self.ids.block(Prediction.__table__, n)
         ids = np.arange(first_id, first_id + n)
-        self.next_prediction += n
         logged = seconds + rng.integers(3600, 20 * _DAY, n)
         origin_list = origin.tolist()
         done = self.counts["predictions"]
@@ -1278,8 +1224,8 @@ class _Generator:
                 )
             )
         rows.sort(key=lambda row: (row[0], int(self.q_ids[row[1]])))
-        first_id = self.ids["resolutions"]
         n = len(rows)
+        first_id = self.ids.block(Resolution.__table__, n)
         positions = np.array([row[1] for row in rows], dtype=np.int64)
         self._insert(
             Resolution.__table__,

@@ -23,8 +23,8 @@ How it works, in one streaming pass over the file and one transaction:
 * **All or nothing.** Every row is checked, and every bad row is reported (line,
   column, rule, value); if there is one, the transaction is rolled back and nothing is
   written. Rows are written as they are checked, in chunks of ``CHUNK_ROWS``, by the
-  driver's ``executemany`` with ids handed out beforehand (``_Ids``) and each value
-  converted by its column's own type (``_Writer``): no ORM object per row. Memory holds
+  driver's ``executemany`` with ids handed out beforehand (``bulk.Ids``) and each value
+  converted by its column's own type (``bulk.Writer``): no ORM object per row. Memory holds
   the nouns (few), caches of repeated cells (bounded) and one 64-bit hash per prediction
   (its natural key), not the rows.
 * **Large loads into SQLite** take the write lock first, use a bounded 128 MiB page
@@ -52,7 +52,7 @@ from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from forecasts import rules, serialize, services
+from forecasts import bulk, rules, serialize, services
 from forecasts.errors import FieldError, FieldErrors, ValidationError
 from forecasts.models import (
     AuditEvent,
@@ -223,7 +223,8 @@ def import_file(
     file_format = detect_format(path, file_format)
     rows = read_rows(path, file_format, progress)
     importer = _Importer(session, actor, path.name, file_format, dry_run, max_listed)
-    with _no_cyclic_gc(), _sqlite_page_cache(session, dry_run):
+    cache = contextlib.nullcontext() if dry_run else bulk.sqlite_page_cache(session)
+    with _no_cyclic_gc(), cache:
         if dry_run:
             try:
                 return importer.run(rows)
@@ -253,27 +254,6 @@ def _one_import_at_a_time(session: Session) -> None:
     snapshot is refused as busy, writing nothing."""
     if session.connection().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
-
-
-SQLITE_CACHE_KIB = 128 * 1024
-
-
-@contextlib.contextmanager
-def _sqlite_page_cache(session: Session, dry_run: bool) -> Iterator[None]:
-    """A larger SQLite page cache while the import writes (bounded: 128 MiB), so the
-    predictions' indexes stay in memory instead of spilling to the WAL file and being
-    read back; restored afterwards (the connection goes back to the pool)."""
-    connection = session.connection()
-    if dry_run or connection.dialect.name != "sqlite":
-        yield
-        return
-    driver = connection.connection.dbapi_connection  # this very connection, after commit too
-    before = int(driver.execute("PRAGMA cache_size").fetchone()[0])
-    driver.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        driver.execute(f"PRAGMA cache_size = {before}")
 
 
 @contextlib.contextmanager
@@ -515,9 +495,9 @@ class _Importer:
         self.file_keys: set[int] = set()
         self._keys_loaded: set[int] = set()
         self.appends: list[dict] = []  # resolutions to append, in order
-        self.writer = _Writer(session)
+        self.writer = bulk.Writer(session)
         self._dropped_indexes: list[str] | None = None  # None: not decided yet
-        self.ids = _Ids(session)
+        self.ids = bulk.Ids(session)
         if not dry_run:
             self.ids.lock()  # SQLite: the maps below stay true until this import commits
         self._load_registry()
@@ -1765,121 +1745,3 @@ _PREDICTION_COLUMNS = (
     "note",
     "version",
 )
-
-
-def _same(value):
-    return value
-
-
-class _Writer:
-    """Plain driver ``executemany`` through the session's connection: the values are
-    converted by the columns' own types (``processor``), without the per-row work of a
-    Core ``executemany``."""
-
-    def __init__(self, session: Session):
-        self.session = session
-        self._sql: dict[tuple, str] = {}
-
-    @property
-    def dialect(self):
-        return self.session.get_bind().dialect
-
-    def processor(self, column):
-        """The column type's own conversion of a Python value for the driver."""
-        dialect = self.dialect
-        return column.type.dialect_impl(dialect).bind_processor(dialect) or _same
-
-    def drop_indexes_if_empty(self, table) -> list[str]:
-        """Loading an empty SQLite table: drop its secondary indexes, to be built again in
-        one pass before the commit (``restore_indexes``, with their own CREATE statements),
-        instead of updated at a random place for every row. The same transaction: readers
-        meanwhile see the committed table with its indexes, and a rollback keeps them."""
-        connection = self.session.connection()
-        if (
-            connection.dialect.name != "sqlite"
-            or connection.exec_driver_sql(f"SELECT 1 FROM {table.name} LIMIT 1").first() is not None
-        ):
-            return []
-        rows = connection.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-            "AND sql IS NOT NULL",
-            (table.name,),
-        ).all()
-        for name, _ in rows:
-            connection.exec_driver_sql(f'DROP INDEX "{name}"')
-        return [sql for _, sql in rows]
-
-    def restore_indexes(self, statements: list[str]) -> None:
-        connection = self.session.connection()
-        for sql in statements:
-            connection.exec_driver_sql(sql)
-
-    def value(self, column, value):
-        """One value as the driver stores it in ``column`` (for a value every row shares)."""
-        return self.processor(column)(value)
-
-    def executemany(
-        self, table, names: tuple[str, ...], rows: list[tuple], process: tuple[str, ...] = ()
-    ) -> None:
-        """INSERT ``rows`` (tuples in ``names`` order); the columns named in ``process``
-        go through their type's bind processor, the others are given as stored."""
-        if not rows:
-            return
-        steps = [(names.index(name), self.processor(table.c[name])) for name in process]
-        steps = [(index, step) for index, step in steps if step is not _same]
-        if steps:
-            converted = []
-            for row in rows:
-                row = list(row)
-                for index, step in steps:
-                    row[index] = step(row[index])  # None too: JSON stores it as 'null'
-                converted.append(tuple(row))
-            rows = converted
-        key = (table.name, names)
-        sql = self._sql.get(key)
-        if sql is None:
-            dialect = self.dialect
-            quote = dialect.identifier_preparer.quote
-            mark = "?" if dialect.paramstyle == "qmark" else "%s"
-            sql = self._sql[key] = (
-                f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
-                f"VALUES ({', '.join([mark] * len(names))})"
-            )
-        self.session.connection().exec_driver_sql(sql, rows)
-
-
-class _Ids:
-    """Ids for new rows, handed out before they are written (so rows can name each other
-    and one plain executemany writes a chunk): PostgreSQL reserves them from the table's
-    sequence; SQLite, once this transaction holds the write lock, counts on from the
-    largest id."""
-
-    def __init__(self, session: Session):
-        self.session = session
-        self.next: dict[str, int] = {}
-        self.locked = False
-
-    def lock(self) -> None:
-        """SQLite: take the write lock now (a no-op write), so no one else adds rows until
-        this transaction ends; readers go on reading. PostgreSQL needs no lock."""
-        connection = self.session.connection()
-        if not self.locked and connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("UPDATE pundits SET version = version WHERE 1 = 0")
-            self.locked = True
-
-    def take(self, table, count: int) -> list[int]:
-        if count == 0:
-            return []
-        connection = self.session.connection()
-        if connection.dialect.name == "postgresql":
-            rows = connection.exec_driver_sql(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                (table.name, count),
-            )
-            return sorted(row[0] for row in rows)
-        self.lock()
-        first = self.next.get(table.name)
-        if first is None:
-            first = (connection.scalar(select(func.max(table.c.id))) or 0) + 1
-        self.next[table.name] = first + count
-        return list(range(first, first + count))
