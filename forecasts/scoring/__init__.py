@@ -16,6 +16,16 @@ Python loop over forecasts.
 
 Bad input raises :class:`InvalidInput` (a ``ValueError``) whose message names
 the argument, the rule and the first offending position.
+
+Examples
+--------
+Three forecasts, scored one by one and as a set:
+
+>>> from forecasts.scoring import brier_score, log_score
+>>> round(float(brier_score([0.8, 0.3, 0.5], [1, 1, 0]).mean()), 4)
+0.26
+>>> log_score([0.5], [1]).round(4)
+array([-0.6931])
 """
 
 from .bootstrap import (

@@ -300,7 +300,53 @@ def bootstrap_mean_interval(
     always lies within the range of the values. Empty input gives
     ``(nan, nan)``.
 
-    Reference: Efron (1979), Annals of Statistics 7(1), 1-26.
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Finite scores, for example one forecaster's Brier scores.
+    confidence : float, default 0.95
+        Coverage of the interval, strictly between 0 and 1.
+    n_resamples : int, default ``DEFAULT_RESAMPLES`` (1000)
+        Number of bootstrap resamples B, at least 1.
+    seed : int, default ``DEFAULT_SEED`` (1979)
+        Seed of the PCG64 generator: the same input always gives the same
+        interval.
+    normal_above : int, default ``NORMAL_ABOVE`` (1000)
+        Above this many values, use the normal approximation.
+
+    Returns
+    -------
+    low, high : float
+        The bounds of the interval.
+
+    Raises
+    ------
+    InvalidInput
+        If a value is not a finite number, or a setting is out of range.
+
+    References
+    ----------
+    .. [1] Efron, B. (1979), Bootstrap methods: another look at the
+       jackknife, Annals of Statistics 7(1), 1-26.
+
+    Examples
+    --------
+    A resample of ``[0, 1]`` has mean 0, 0.5 or 1 with chances 1/4, 1/2,
+    1/4; about 250 of the 1000 means are 0 and 250 are 1, so the 2.5% and
+    97.5% quantiles are the extremes. Equal values leave nothing to resample:
+
+    >>> from forecasts.scoring import bootstrap_mean_interval
+    >>> bootstrap_mean_interval([0, 1])
+    (0.0, 1.0)
+    >>> bootstrap_mean_interval([0.25, 0.25, 0.25])
+    (0.25, 0.25)
+
+    2000 alternating 0s and 1s take the normal approximation: mean 0.5,
+    ``sd = 0.5``, half-width 1.96 * 0.5 / sqrt(2000) = 0.0219:
+
+    >>> low, high = bootstrap_mean_interval([0, 1] * 1000)
+    >>> round(low, 3), round(high, 3)
+    (0.478, 0.522)
     """
     x = _finite(values, "values")
     if len(x) == 0:
@@ -332,6 +378,43 @@ def bootstrap_mean_intervals(
     Returns a DataFrame indexed by group label (in order of first appearance)
     with columns ``n``, ``mean``, ``ci_low``, ``ci_high``. Each group's interval
     is exactly what :func:`bootstrap_mean_interval` gives for that group alone.
+
+    Parameters
+    ----------
+    values : array_like of float, shape (n,)
+        Finite scores.
+    groups : array_like, shape (n,)
+        The group label of each value (for example the forecaster); no
+        missing labels.
+    confidence, n_resamples, seed, normal_above
+        As for :func:`bootstrap_mean_interval`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group, indexed by label.
+
+    Raises
+    ------
+    InvalidInput
+        If a value is not finite, a label is missing, the lengths differ, or
+        a setting is out of range.
+
+    References
+    ----------
+    .. [1] Efron, B. (1979), Bootstrap methods: another look at the
+       jackknife, Annals of Statistics 7(1), 1-26.
+
+    Examples
+    --------
+    The two sets of :func:`bootstrap_mean_interval`'s examples, at once:
+
+    >>> from forecasts.scoring import bootstrap_mean_intervals
+    >>> bootstrap_mean_intervals([0, 1, 0.25, 0.25], ["a", "a", "b", "b"])
+           n  mean  ci_low  ci_high
+    group
+    a      2  0.50    0.00     1.00
+    b      2  0.25    0.25     0.25
     """
     x = _finite(values, "values")
     codes, labels = factorize(groups, "groups")

@@ -43,7 +43,29 @@ CALIBRATION_COLUMNS = [
 
 
 def bin_edges(bins: int = DEFAULT_BINS) -> np.ndarray:
-    """The ``bins + 1`` edges ``k / bins``, each the float nearest to the fraction."""
+    """The ``bins + 1`` edges ``k / bins``, each the float nearest to the fraction.
+
+    Parameters
+    ----------
+    bins : int, default ``DEFAULT_BINS`` (10)
+        Number of equal-width bins on [0, 1], at least 1.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (bins + 1,)
+        The edges, from 0 to 1.
+
+    Raises
+    ------
+    InvalidInput
+        If *bins* is not an integer of at least 1.
+
+    Examples
+    --------
+    >>> from forecasts.scoring import bin_edges
+    >>> bin_edges(4)
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ])
+    """
     bins = check_bins(bins)
     return np.arange(bins + 1) / bins
 
@@ -71,7 +93,40 @@ def _bin_index(
 
 
 def bin_index(probability: Any, bins: int = DEFAULT_BINS) -> np.ndarray:
-    """Bin number (0 .. bins-1) of each probability: bin k holds k/B <= p < (k+1)/B."""
+    """Bin number (0 .. bins-1) of each probability: bin k holds k/B <= p < (k+1)/B.
+
+    ``p = 1`` goes into the last bin, and ``p = k/B`` always into bin k, even
+    where ``p * B`` rounds below k (see the module docstring).
+
+    Parameters
+    ----------
+    probability : array_like of float, shape (n,)
+        Probabilities in [0, 1].
+    bins : int, default ``DEFAULT_BINS`` (10)
+        Number of equal-width bins, at least 1.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (n,)
+        The bin of each probability.
+
+    Raises
+    ------
+    InvalidInput
+        If a probability is outside [0, 1] or missing, or *bins* is not an
+        integer of at least 1.
+
+    Examples
+    --------
+    >>> from forecasts.scoring import bin_index
+    >>> bin_index([0.0, 0.3, 0.35, 1.0])
+    array([0, 3, 3, 9])
+
+    In floats ``(15/22) * 22`` is 14.999999999999998, yet 15/22 is in bin 15:
+
+    >>> bin_index([15 / 22], bins=22)
+    array([15])
+    """
     bins = check_bins(bins)
     p = as_probabilities(probability)
     return _bin_index(p, bins)[0]
@@ -81,15 +136,39 @@ def bin_index(probability: Any, bins: int = DEFAULT_BINS) -> np.ndarray:
 class MurphyDecomposition:
     """The terms of ``brier = reliability - resolution + uncertainty + within_bin``.
 
-    * ``reliability`` (>= 0, lower is better): how far each bin's mean forecast
-      is from what happened in it; 0 is perfect calibration.
-    * ``resolution`` (>= 0, higher is better): how far the bins' observed
-      frequencies spread around the overall base rate.
-    * ``uncertainty`` (0 to 0.25): ``o_bar (1 - o_bar)``, a property of the
-      questions, not of the forecaster.
-    * ``within_bin``: the within-bin variance of the forecasts minus twice
-      their within-bin covariance with the outcomes; 0 when every forecast
-      sits on its bin's mean, small otherwise.
+    Made by :func:`murphy_decomposition`.
+
+    Attributes
+    ----------
+    n : int
+        Number of forecasts.
+    bins : int
+        Number of forecast bins.
+    brier : float
+        Mean Brier score of the forecasts.
+    reliability : float
+        How far each bin's mean forecast is from what happened in it (>= 0,
+        lower is better); 0 is perfect calibration.
+    resolution : float
+        How far the bins' observed frequencies spread around the overall base
+        rate (>= 0, higher is better).
+    uncertainty : float
+        ``o_bar (1 - o_bar)`` (0 to 0.25), a property of the questions, not of
+        the forecaster.
+    within_bin : float
+        The within-bin variance of the forecasts minus twice their within-bin
+        covariance with the outcomes; 0 when every forecast sits on its bin's
+        mean, small otherwise.
+
+    Examples
+    --------
+    "Always 50%" on one event that happened and one that did not is
+    perfectly calibrated and resolves nothing:
+
+    >>> from forecasts.scoring import murphy_decomposition
+    >>> murphy_decomposition([0.5, 0.5], [0, 1]).as_dict()
+    {'n': 2, 'bins': 10, 'brier': 0.25, 'reliability': 0.0, 'resolution': 0.0,
+     'uncertainty': 0.25, 'within_bin': 0.0}
     """
 
     n: int
@@ -101,6 +180,7 @@ class MurphyDecomposition:
     within_bin: float
 
     def as_dict(self) -> dict[str, float | int]:
+        """The terms by name, for JSON and DataFrames."""
         return asdict(self)
 
 
@@ -197,10 +277,48 @@ def murphy_decomposition(
     bin has the same value; the extra term is the within-bin variance and
     covariance of Stephenson, Coelho & Jolliffe (2008).
 
-    References: Murphy, A. H. (1973), A new vector partition of the probability
-    score, J. Applied Meteorology 12, 595-600. Stephenson, D. B., Coelho, C. A.
-    S. & Jolliffe, I. T. (2008), Two extra components in the Brier score
-    decomposition, Weather and Forecasting 23, 752-757.
+    Parameters
+    ----------
+    probability : array_like of float, shape (n,)
+        Probability each forecast gave to the event, in [0, 1]; n >= 1.
+    outcome : array_like of {0, 1}, shape (n,)
+        1 where the event happened, 0 where it did not.
+    bins : int, default ``DEFAULT_BINS`` (10)
+        Number of equal-width forecast bins, at least 1.
+
+    Returns
+    -------
+    MurphyDecomposition
+        The mean Brier score and its four terms.
+
+    Raises
+    ------
+    InvalidInput
+        If the inputs are not probabilities and 0/1 outcomes of one length,
+        the set is empty, or *bins* is not an integer of at least 1.
+
+    References
+    ----------
+    .. [1] Murphy, A. H. (1973), A new vector partition of the probability
+       score, J. Applied Meteorology 12, 595-600.
+    .. [2] Stephenson, D. B., Coelho, C. A. S. & Jolliffe, I. T. (2008), Two
+       extra components in the Brier score decomposition, Weather and
+       Forecasting 23, 752-757.
+
+    Examples
+    --------
+    20% twice (one happened) and 80% twice (both happened): the base rate is
+    0.75, so uncertainty = 0.75 * 0.25 = 0.1875; reliability = (2 * 0.3^2 +
+    2 * 0.2^2) / 4 = 0.065; resolution = 4 * 0.25^2 / 4 = 0.0625; the
+    forecasts sit on their bins' means, so within_bin is 0, and the Brier
+    score is 0.065 - 0.0625 + 0.1875 = 0.19:
+
+    >>> from forecasts.scoring import murphy_decomposition
+    >>> d = murphy_decomposition([0.2, 0.2, 0.8, 0.8], [0, 1, 1, 1])
+    >>> [round(x, 4) for x in (d.reliability, d.resolution, d.uncertainty, d.within_bin)]
+    [0.065, 0.0625, 0.1875, 0.0]
+    >>> round(d.brier, 4)
+    0.19
     """
     bins = check_bins(bins)
     p = as_probabilities(probability)
@@ -228,8 +346,44 @@ def wilson_interval(
     ``z = 1.959963984540054`` gives a 95% interval. Where ``n`` is 0 both
     bounds are NaN. Scalars in give floats out; arrays give arrays.
 
-    Reference: Wilson, E. B. (1927), Probable inference, the law of succession,
-    and statistical inference, JASA 22(158), 209-212.
+    Parameters
+    ----------
+    successes : int or array_like
+        Number of events that happened, between 0 and *n*.
+    n : int or array_like
+        Number of trials, at least 0 (broadcast against *successes*).
+    z : float, default ``Z95``
+        Standard normal quantile of the interval.
+
+    Returns
+    -------
+    low, high : float or numpy.ndarray
+        The bounds: floats for scalar input, arrays otherwise.
+
+    Raises
+    ------
+    InvalidInput
+        If *n* is negative or missing, or *successes* is not between 0 and
+        *n*.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927), Probable inference, the law of succession,
+       and statistical inference, JASA 22(158), 209-212.
+
+    Examples
+    --------
+    8 of 10: phat = 0.8, z^2 = 3.8415, centre = (0.8 + 0.19207) / 1.38415 =
+    0.71674 and half = 1.41600 * sqrt(0.016 + 0.0096) = 0.22658. For 0 of 5
+    the interval starts at 0 and still has width:
+
+    >>> from forecasts.scoring import wilson_interval
+    >>> low, high = wilson_interval(8, 10)
+    >>> round(low, 3), round(high, 3)
+    (0.49, 0.943)
+    >>> low, high = wilson_interval([0, 0], [5, 0])
+    >>> low.round(3), high.round(3)
+    (array([ 0., nan]), array([0.434,   nan]))
     """
     scalar = np.ndim(successes) == 0 and np.ndim(n) == 0
     s = np.asarray(successes, dtype=np.float64)
@@ -287,6 +441,43 @@ def calibration_table(probability: Any, outcome: Any, bins: int = DEFAULT_BINS) 
     ``ci_high``: the Wilson (1927) 95% interval of the observed frequency. The
     index is the bin number. A well-calibrated forecaster's observed
     frequencies sit near the mean forecasts, within the intervals.
+
+    Parameters
+    ----------
+    probability : array_like of float, shape (n,)
+        Probability each forecast gave to the event, in [0, 1].
+    outcome : array_like of {0, 1}, shape (n,)
+        1 where the event happened, 0 where it did not.
+    bins : int, default ``DEFAULT_BINS`` (10)
+        Number of equal-width forecast bins, at least 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns ``CALIBRATION_COLUMNS``, one row per non-empty bin.
+
+    Raises
+    ------
+    InvalidInput
+        If the inputs are not probabilities and 0/1 outcomes of one length,
+        or *bins* is not an integer of at least 1.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927), Probable inference, the law of succession,
+       and statistical inference, JASA 22(158), 209-212.
+
+    Examples
+    --------
+    Half of the 20% forecasts happened, all of the 80% ones:
+
+    >>> from forecasts.scoring import calibration_table
+    >>> table = calibration_table([0.2, 0.2, 0.8, 0.8], [0, 1, 1, 1])
+    >>> table[["bin_lower", "n", "mean_forecast", "observed_frequency"]]
+         bin_lower  n  mean_forecast  observed_frequency
+    bin
+    2          0.2  2            0.2                 0.5
+    8          0.8  2            0.8                 1.0
     """
     bins = check_bins(bins)
     p = as_probabilities(probability)

@@ -17,6 +17,31 @@ def factorize(labels: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
     is, without hashing the strings again; its codes follow the category order
     and unused categories are dropped. Missing labels are refused with their
     position.
+
+    Parameters
+    ----------
+    labels : array_like or pandas.Series, shape (n,)
+        One label per row.
+    name : str
+        Argument name for the error message.
+
+    Returns
+    -------
+    codes : numpy.ndarray of intp, shape (n,)
+        The code of each row.
+    uniques : numpy.ndarray of object, shape (G,)
+        The label of each code.
+
+    Raises
+    ------
+    InvalidInput
+        If a label is missing.
+
+    Examples
+    --------
+    >>> codes, uniques = factorize(["bob", "ann", "bob"], "forecaster")
+    >>> codes, uniques
+    (array([0, 1, 0]), array(['bob', 'ann'], dtype=object))
     """
     if isinstance(labels, pd.Index):
         labels = labels.to_series(index=None)

@@ -44,13 +44,45 @@ def brier_score(probability: Any, outcome: Any) -> np.ndarray:
     """Binary Brier score of each forecast (Brier 1950).
 
     ``BS_i = (p_i - o_i)^2`` where ``p_i`` is the probability given to the event
-    and ``o_i`` is 1 if it happened, 0 if not.
+    and ``o_i`` is 1 if it happened, 0 if not. Range 0 to 1; **lower is
+    better**: 0 is a perfect forecast, 0.25 is what "always 50%" earns, 1 is
+    certainty in the wrong outcome.
 
-    Range 0 to 1; **lower is better**. 0 is a perfect forecast, 0.25 is what
-    "always 50%" earns, 1 is certainty in the wrong outcome.
+    Parameters
+    ----------
+    probability : array_like of float, shape (n,)
+        Probability each forecast gave to the event, in [0, 1].
+    outcome : array_like of {0, 1}, shape (n,)
+        1 where the event happened, 0 where it did not (booleans accepted).
 
-    Reference: Brier, G. W. (1950), Verification of forecasts expressed in terms
-    of probability, Monthly Weather Review 78(1), 1-3.
+    Returns
+    -------
+    numpy.ndarray of float64, shape (n,)
+        The score of each forecast; ``.mean()`` is the score of the set.
+
+    Raises
+    ------
+    InvalidInput
+        If a probability is outside [0, 1] or missing, an outcome is not 0 or
+        1, or the two lengths differ.
+
+    References
+    ----------
+    .. [1] Brier, G. W. (1950), Verification of forecasts expressed in terms
+       of probability, Monthly Weather Review 78(1), 1-3.
+
+    Examples
+    --------
+    80% on an event that happened, 30% on one that happened, 50% on one
+    that did not:
+
+    >>> from forecasts.scoring import brier_score
+    >>> brier_score([0.8, 0.3, 0.5], [1, 1, 0])
+    array([0.04, 0.49, 0.25])
+    >>> brier_score([1.2], [1])
+    Traceback (most recent call last):
+    ...
+    forecasts.scoring.validate.InvalidInput: probability: must be between 0 and 1 (got 1.2 ...)
     """
     p, o = _binary(probability, outcome)
     return (p - o) ** 2
@@ -60,16 +92,48 @@ def multi_brier_score(probabilities: Any, outcome: Any) -> np.ndarray:
     """Multi-category Brier score of each forecast (Brier 1950, original form).
 
     ``BS_i = sum_k (p_ik - o_ik)^2`` over the K options, where ``o_ik`` is 1 for
-    the option that happened and 0 for the others.
+    the option that happened and 0 for the others. Range 0 to 2; **lower is
+    better**: 0 is perfect, 2 is certainty in a wrong option. For two options
+    it is twice the binary Brier score.
 
-    *probabilities* is an (n, K) array whose rows sum to 1 (within 1e-6).
-    *outcome* is either the index (0 .. K-1) of the option that happened, one
-    per forecast, or an (n, K) one-hot array.
+    Parameters
+    ----------
+    probabilities : array_like of float, shape (n, K)
+        One row per forecast, one column per option; each row sums to 1
+        (within 1e-6), and K is at least 2.
+    outcome : array_like, shape (n,) or (n, K)
+        The index (0 .. K-1) of the option that happened, one per forecast,
+        or one-hot rows with exactly one 1.
 
-    Range 0 to 2; **lower is better**. 0 is perfect, 2 is certainty in a wrong
-    option. For two options it is twice the binary Brier score.
+    Returns
+    -------
+    numpy.ndarray of float64, shape (n,)
+        The score of each forecast.
 
-    Reference: Brier (1950), Monthly Weather Review 78(1), 1-3.
+    Raises
+    ------
+    InvalidInput
+        If a row is not a probability distribution, an outcome is not an
+        option index (or a one-hot row), or the lengths differ.
+
+    References
+    ----------
+    .. [1] Brier, G. W. (1950), Verification of forecasts expressed in terms
+       of probability, Monthly Weather Review 78(1), 1-3.
+
+    Examples
+    --------
+    50/30/20 over three options when the first happened scores
+    0.5^2 + 0.3^2 + 0.2^2 = 0.38; 80/20 when the first happened scores
+    0.04 + 0.04 = 0.08, twice the binary Brier score of 80%:
+
+    >>> from forecasts.scoring import multi_brier_score
+    >>> multi_brier_score([[0.5, 0.3, 0.2]], [0])
+    array([0.38])
+    >>> multi_brier_score([[0.5, 0.3, 0.2]], [[1, 0, 0]])
+    array([0.38])
+    >>> multi_brier_score([[0.8, 0.2]], [0])
+    array([0.08])
     """
     p = as_distributions(probabilities, "probabilities")
     k = as_option_outcomes(outcome, p.shape[1], "outcome")
@@ -84,15 +148,46 @@ def log_score(probability: Any, outcome: Any, eps: float = DEFAULT_EPS) -> np.nd
 
     ``LS_i = ln(q_i)`` where ``q_i`` is the probability the forecast gave to
     what happened (``p_i`` if it happened, ``1 - p_i`` if not), after clipping
-    ``p_i`` to ``[eps, 1 - eps]``. The default ``eps = 0.001`` (``DEFAULT_EPS``)
-    makes a confident miss cost ln(0.001) = -6.91 instead of minus infinity.
+    ``p_i`` to ``[eps, 1 - eps]``, so a confident miss costs ln(0.001) = -6.91
+    at the default eps instead of minus infinity. Range ln(eps) to
+    ln(1 - eps), i.e. at most 0; **higher is better**. "Always 50%" earns
+    ln(0.5) = -0.693. The mean equals minus scikit-learn's ``log_loss`` on the
+    clipped probabilities.
 
-    Range ln(eps) to ln(1 - eps), i.e. at most 0; **higher is better**. "Always
-    50%" earns ln(0.5) = -0.693. The mean equals minus scikit-learn's
-    ``log_loss`` on the clipped probabilities.
+    Parameters
+    ----------
+    probability : array_like of float, shape (n,)
+        Probability each forecast gave to the event, in [0, 1].
+    outcome : array_like of {0, 1}, shape (n,)
+        1 where the event happened, 0 where it did not.
+    eps : float, default ``DEFAULT_EPS`` (0.001)
+        Clipping constant, strictly between 0 and 0.5.
 
-    Reference: Gneiting, T. & Raftery, A. E. (2007), Strictly proper scoring
-    rules, prediction, and estimation, JASA 102(477), 359-378.
+    Returns
+    -------
+    numpy.ndarray of float64, shape (n,)
+        The score of each forecast (natural logarithm).
+
+    Raises
+    ------
+    InvalidInput
+        As :func:`brier_score`, and if *eps* is not in (0, 0.5).
+
+    References
+    ----------
+    .. [1] Good, I. J. (1952), Rational decisions, Journal of the Royal
+       Statistical Society B 14(1), 107-114.
+    .. [2] Gneiting, T. & Raftery, A. E. (2007), Strictly proper scoring
+       rules, prediction, and estimation, JASA 102(477), 359-378.
+
+    Examples
+    --------
+    ln(0.8) for 80% on an event that happened, ln(1 - 0.5) for 50% on one
+    that did not, and certainty in the wrong outcome clipped to ln(0.001):
+
+    >>> from forecasts.scoring import log_score
+    >>> log_score([0.8, 0.5, 1.0], [1, 0, 0])
+    array([-0.22314355, -0.69314718, -6.90775528])
     """
     eps = check_eps(eps)
     p, o = _binary(probability, outcome)
@@ -111,13 +206,43 @@ def multi_log_score(probabilities: Any, outcome: Any, eps: float = DEFAULT_EPS) 
     """Logarithmic score of each multi-category forecast.
 
     ``LS_i = ln(clip(p_i,k_i, eps, 1 - eps))`` where ``k_i`` is the option that
-    happened. Inputs as for :func:`multi_brier_score`; eps as for
-    :func:`log_score` (default 0.001).
+    happened. Range ln(eps) to ln(1 - eps); **higher is better**. A uniform
+    forecast over K options earns ln(1/K).
 
-    Range ln(eps) to ln(1 - eps); **higher is better**. A uniform forecast over
-    K options earns ln(1/K).
+    Parameters
+    ----------
+    probabilities : array_like of float, shape (n, K)
+        As for :func:`multi_brier_score`.
+    outcome : array_like, shape (n,) or (n, K)
+        As for :func:`multi_brier_score`.
+    eps : float, default ``DEFAULT_EPS`` (0.001)
+        Clipping constant, as for :func:`log_score`.
 
-    Reference: Gneiting & Raftery (2007), JASA 102(477), 359-378.
+    Returns
+    -------
+    numpy.ndarray of float64, shape (n,)
+        The score of each forecast (natural logarithm).
+
+    Raises
+    ------
+    InvalidInput
+        As :func:`multi_brier_score`, and if *eps* is not in (0, 0.5).
+
+    References
+    ----------
+    .. [1] Gneiting, T. & Raftery, A. E. (2007), Strictly proper scoring
+       rules, prediction, and estimation, JASA 102(477), 359-378.
+
+    Examples
+    --------
+    Only the probability of the option that happened counts: ln(0.3) for
+    the second of 50/30/20, ln(1/4) for a uniform forecast over four:
+
+    >>> from forecasts.scoring import multi_log_score
+    >>> multi_log_score([[0.5, 0.3, 0.2]], [1])
+    array([-1.2039728])
+    >>> multi_log_score([[0.25, 0.25, 0.25, 0.25]], [3])
+    array([-1.38629436])
     """
     eps = check_eps(eps)
     p = as_distributions(probabilities, "probabilities")
@@ -145,18 +270,54 @@ def brier_skill_score(
 ) -> float | None:
     """Brier skill score of a set of forecasts against a reference forecast.
 
-    ``BSS = 1 - BS / BS_ref`` with ``BS`` the mean Brier score and
+    ``BSS = 1 - BS / BS_ref`` with ``BS`` the mean Brier score of the set and
+    ``BS_ref`` that of the reference. Range: at most 1; **higher is better**.
+    1 is perfect, 0 is no better than the reference, negative is worse (down
+    to -3 against the uniform forecast).
 
-    * ``reference="uniform"``: always 50%, ``BS_ref = 0.25``;
-    * ``reference="base_rate"``: always the set's own observed frequency
-      ``o_bar``, ``BS_ref = o_bar (1 - o_bar)``. Undefined, and returned as
-      ``None``, when every outcome is the same (``o_bar`` is 0 or 1).
+    Parameters
+    ----------
+    probability : array_like of float, shape (n,)
+        Probability each forecast gave to the event, in [0, 1]; n >= 1.
+    outcome : array_like of {0, 1}, shape (n,)
+        1 where the event happened, 0 where it did not.
+    reference : {"uniform", "base_rate"}, default "uniform"
+        ``"uniform"``: always 50%, ``BS_ref = 0.25``. ``"base_rate"``: always
+        the set's own observed frequency ``o_bar``, ``BS_ref = o_bar (1 -
+        o_bar)`` (climatology).
 
-    Range: at most 1; **higher is better**. 1 is perfect, 0 is no better than
-    the reference, negative is worse (down to -3 against the uniform forecast).
+    Returns
+    -------
+    float or None
+        The skill score; ``None`` against the base rate when every outcome is
+        the same (``o_bar`` is 0 or 1, so the reference is perfect).
 
-    Reference: Murphy, A. H. (1973), A new vector partition of the probability
-    score, J. Applied Meteorology 12, 595-600 (skill relative to climatology).
+    Raises
+    ------
+    InvalidInput
+        As :func:`brier_score`, if the set is empty, or if *reference* is
+        neither of the two names.
+
+    References
+    ----------
+    .. [1] Murphy, A. H. (1973), A new vector partition of the probability
+       score, J. Applied Meteorology 12, 595-600 (skill relative to
+       climatology).
+
+    Examples
+    --------
+    Brier scores 0.04, 0.16, 0.04, 0.16 average 0.1: skill 1 - 0.1 / 0.25 =
+    0.6 against 50%, and 1 - 0.1 / (0.75 * 0.25) = 0.4667 against the base
+    rate 0.75:
+
+    >>> from forecasts.scoring import brier_skill_score
+    >>> p, o = [0.8, 0.6, 0.2, 0.6], [1, 1, 0, 1]
+    >>> round(brier_skill_score(p, o), 4)
+    0.6
+    >>> round(brier_skill_score(p, o, reference="base_rate"), 4)
+    0.4667
+    >>> print(brier_skill_score([0.9, 0.7], [1, 1], reference="base_rate"))
+    None
     """
     p, o = _binary(probability, outcome)
     check_not_empty(len(p))

@@ -195,6 +195,53 @@ def peer_scores_by_question(
     clipped with *eps*), ``n_forecasters`` (distinct forecasters on the
     question), ``peer_brier`` and ``peer_log`` (NaN where the forecaster is
     alone on the question). See the module docstring for the formula.
+
+    Parameters
+    ----------
+    forecaster : array_like, shape (n,)
+        Who made each forecast (any labels; none missing).
+    question : array_like, shape (n,)
+        The question of each forecast (any labels; none missing).
+    probability : array_like of float, shape (n,)
+        Probability each forecast gave to the event, in [0, 1].
+    outcome : array_like of {0, 1}, shape (n,)
+        1 where the question's event happened, 0 where it did not.
+    eps : float, default ``DEFAULT_EPS`` (0.001)
+        Clipping constant of the log score (see :func:`log_score`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (forecaster, question) pair.
+
+    Raises
+    ------
+    InvalidInput
+        If a probability or outcome is invalid, a label is missing, the
+        lengths differ, or *eps* is not in (0, 0.5).
+
+    References
+    ----------
+    .. [1] Metaculus, Scores FAQ: peer score,
+       https://www.metaculus.com/help/scores-faq/ (a forecaster's score minus
+       the mean score of the others on the question).
+
+    Examples
+    --------
+    On q1 ann said 80% and bob 60%, and it happened: their Brier scores
+    0.04 and 0.16 give ann a peer Brier of 0.04 - 0.16 = -0.12 (better) and
+    bob +0.12; their log scores give ann ln(0.8) - ln(0.6) = ln(4/3) =
+    0.287682. Ann is alone on q2, so it has no peer score:
+
+    >>> from forecasts.scoring import peer_scores_by_question
+    >>> table = peer_scores_by_question(
+    ...     ["ann", "bob", "ann"], ["q1", "q1", "q2"], [0.8, 0.6, 0.3], [1, 1, 0]
+    ... )
+    >>> table[["forecaster", "question", "n_forecasters", "peer_brier", "peer_log"]]
+      forecaster question  n_forecasters  peer_brier  peer_log
+    0        ann       q1              2       -0.12  0.287682
+    1        ann       q2              1         NaN       NaN
+    2        bob       q1              2        0.12 -0.287682
     """
     eps = check_eps(eps)
     p, o = _binary(probability, outcome)
@@ -231,6 +278,47 @@ def peer_scores(
     than the peers) and ``peer_log`` (positive is better), both NaN where
     ``n_peer`` is 0. See the module docstring for the formula and for how
     several rows of one forecaster on one question are treated.
+
+    Parameters
+    ----------
+    forecaster : array_like, shape (n,)
+        Who made each forecast (any labels; none missing).
+    question : array_like, shape (n,)
+        The question of each forecast (any labels; none missing).
+    probability : array_like of float, shape (n,)
+        Probability each forecast gave to the event, in [0, 1].
+    outcome : array_like of {0, 1}, shape (n,)
+        1 where the question's event happened, 0 where it did not.
+    eps : float, default ``DEFAULT_EPS`` (0.001)
+        Clipping constant of the log score (see :func:`log_score`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per forecaster.
+
+    Raises
+    ------
+    InvalidInput
+        If a probability or outcome is invalid, a label is missing, the
+        lengths differ, or *eps* is not in (0, 0.5).
+
+    References
+    ----------
+    .. [1] Metaculus, Scores FAQ: peer score,
+       https://www.metaculus.com/help/scores-faq/ (a forecaster's score minus
+       the mean score of the others on the question).
+
+    Examples
+    --------
+    The forecasts of :func:`peer_scores_by_question`'s example: each
+    forecaster shares only q1, so their mean peer scores are those on q1:
+
+    >>> from forecasts.scoring import peer_scores
+    >>> peer_scores(["ann", "bob", "ann"], ["q1", "q1", "q2"], [0.8, 0.6, 0.3], [1, 1, 0])
+      forecaster  n_peer  peer_brier  peer_log
+    0        ann       1       -0.12  0.287682
+    1        bob       1        0.12 -0.287682
     """
     eps = check_eps(eps)
     p, o = _binary(probability, outcome)

@@ -128,9 +128,50 @@ def time_averaged_brier(made_at: Any, probability: Any, outcome: int, known_at: 
     Range 0 to 1, lower is better. Forecasts made on or after the day the
     outcome became known are refused.
 
-    Example: 0.6 made on 1 January, 0.9 on 3 January, outcome 1 known on
-    5 January: days 1-2 score (0.6 - 1)^2 = 0.16, days 3-4 score 0.01, so the
-    time-averaged Brier is (2 * 0.16 + 2 * 0.01) / 4 = 0.085.
+    Parameters
+    ----------
+    made_at : sequence of date, datetime or ISO 8601 text, shape (n,)
+        When each forecast was made; n >= 1.
+    probability : array_like of float, shape (n,)
+        Probability each forecast gave to the event, in [0, 1].
+    outcome : {0, 1}
+        1 if the event happened, 0 if not.
+    known_at : date, datetime or ISO 8601 text
+        When the outcome became known.
+
+    Returns
+    -------
+    float
+        The mean Brier score over the scored days.
+
+    Raises
+    ------
+    InvalidInput
+        If a time or probability is invalid or missing, the lengths differ,
+        there is no forecast, or a forecast was made on or after the day the
+        outcome became known (no look-ahead).
+
+    References
+    ----------
+    .. [1] Good Judgment Open, Frequently Asked Questions: how are my
+       forecasts scored for accuracy?, https://www.gjopen.com/faq (each day
+       scored with the forecast standing that day).
+    .. [2] Brier, G. W. (1950), Verification of forecasts expressed in terms
+       of probability, Monthly Weather Review 78(1), 1-3.
+
+    Examples
+    --------
+    0.6 made on 1 January, 0.9 on 3 January, outcome 1 known on 5 January:
+    days 1-2 score (0.6 - 1)^2 = 0.16, days 3-4 score 0.01, so the
+    time-averaged Brier is (2 * 0.16 + 2 * 0.01) / 4 = 0.085:
+
+    >>> from forecasts.scoring import time_averaged_brier
+    >>> round(time_averaged_brier(["2020-01-01", "2020-01-03"], [0.6, 0.9], 1, "2020-01-05"), 4)
+    0.085
+    >>> time_averaged_brier(["2020-01-05"], [0.9], 1, "2020-01-05")
+    Traceback (most recent call last):
+    ...
+    forecasts.scoring.validate.InvalidInput: made_at: must be before the day the outcome ...
     """
     p = as_probabilities(probability)
     made_ns, made_day = _timestamps(made_at, "made_at")
@@ -178,6 +219,58 @@ def time_averaged_brier_by_group(
     and ``time_averaged_brier``. Same convention as
     :func:`time_averaged_brier` (module docstring); vectorised, no loop over
     groups. Positions in error messages are row positions in *frame*.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per forecast.
+    by : str or sequence of str, default ("forecaster", "question")
+        The grouping columns.
+    made_at, probability, outcome, known_at : str
+        Names of the columns holding the time made, the probability, the
+        outcome (0/1) and the time it became known.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group.
+
+    Raises
+    ------
+    InvalidInput
+        If a column is absent, a value is invalid, the outcome or
+        ``known_at`` differs within a group, or a forecast was made on or
+        after the day its outcome became known.
+
+    References
+    ----------
+    .. [1] Good Judgment Open, Frequently Asked Questions: how are my
+       forecasts scored for accuracy?, https://www.gjopen.com/faq (each day
+       scored with the forecast standing that day).
+    .. [2] Brier, G. W. (1950), Verification of forecasts expressed in terms
+       of probability, Monthly Weather Review 78(1), 1-3.
+
+    Examples
+    --------
+    Ann's two forecasts of :func:`time_averaged_brier`'s example, and bob's
+    single 50% standing all four days, (0.5 - 1)^2 = 0.25:
+
+    >>> import pandas as pd
+    >>> from forecasts.scoring import time_averaged_brier_by_group
+    >>> frame = pd.DataFrame(
+    ...     {
+    ...         "forecaster": ["ann", "ann", "bob"],
+    ...         "question": ["q1", "q1", "q1"],
+    ...         "made_at": ["2020-01-01", "2020-01-03", "2020-01-01"],
+    ...         "probability": [0.6, 0.9, 0.5],
+    ...         "outcome": [1, 1, 1],
+    ...         "known_at": ["2020-01-05"] * 3,
+    ...     }
+    ... )
+    >>> time_averaged_brier_by_group(frame)
+      forecaster question  n_forecasts  days  time_averaged_brier
+    0        ann       q1            2     4                0.085
+    1        bob       q1            1     4                0.250
     """
     by = [by] if isinstance(by, str) else list(by)
     for column in [*by, made_at, probability, outcome, known_at]:

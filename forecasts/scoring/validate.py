@@ -30,12 +30,38 @@ _NO_VALUE = object()
 class InvalidInput(ValueError):
     """A scoring input broke a rule.
 
-    Attributes:
-        argument: name of the offending argument (``"probability"``).
-        rule: the rule it broke (``"must be between 0 and 1"``).
-        value: the first offending value, if there is one.
-        position: its 0-based position (an int, or a ``(row, column)`` tuple
-            for a matrix), or ``None``.
+    A ``ValueError``, so callers that know nothing of scoring still catch it;
+    the fields let the ``forecasts score`` command turn the position into a
+    line of the file the values came from.
+
+    Parameters
+    ----------
+    argument : str
+        Name of the offending argument (``"probability"``).
+    rule : str
+        The rule it broke (``"must be between 0 and 1"``).
+    value : object, optional
+        The first offending value; kept as ``None`` when not given.
+    position : int or tuple of int, optional
+        Its 0-based position (a ``(row, column)`` tuple for a matrix).
+
+    Attributes
+    ----------
+    argument, rule, value, position
+        The parameters, as given.
+
+    Examples
+    --------
+    >>> from forecasts.scoring import InvalidInput, brier_score
+    >>> try:
+    ...     brier_score([0.5, 1.2], [1, 0])
+    ... except InvalidInput as error:
+    ...     print(error)
+    ...     print(error.argument, error.value, error.position)
+    probability: must be between 0 and 1 (got 1.2 at position 1)
+    probability 1.2 1
+    >>> str(InvalidInput("bins", "must be an integer of at least 1"))
+    'bins: must be an integer of at least 1'
     """
 
     def __init__(
