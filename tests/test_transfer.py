@@ -22,12 +22,6 @@ from forecasts.db import make_engine, make_session_factory
 from forecasts.models import AuditEvent, Prediction, Pundit, Question, Resolution, Source
 from forecasts.seeding import load_seeds
 from forecasts.transfer.columns import COLUMNS
-from forecasts.transfer.commands import export, import_command
-
-if "import" not in cli.commands:
-    cli.add_command(import_command, "import")
-if "export" not in cli.commands:
-    cli.add_command(export)
 
 ADMIN = services.Actor.system("test-admin")
 DOCS = migrate.PROJECT_ROOT / "docs"
