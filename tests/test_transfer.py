@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from forecasts import migrate, serialize, services
+from forecasts import serialize, services
 from forecasts.cli import cli
 from forecasts.db import make_engine, make_session_factory
 from forecasts.models import AuditEvent, Prediction, Pundit, Question, Resolution, Source
@@ -24,7 +24,7 @@ from forecasts.seeding import load_seeds
 from forecasts.transfer.columns import COLUMNS
 
 ADMIN = services.Actor.system("test-admin")
-DOCS = migrate.PROJECT_ROOT / "docs"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def run(url: str, *args: str):
