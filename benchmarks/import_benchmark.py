@@ -37,9 +37,6 @@ TARGET_RATIO = 1.5
 IMPORT_SCRIPT = """
 import sys
 from forecasts.cli import cli
-from forecasts.transfer.commands import import_command
-if "import" not in cli.commands:
-    cli.add_command(import_command, "import")
 cli(["--database-url", sys.argv[1], "import", sys.argv[2]], prog_name="forecasts")
 """
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from click.testing import CliRunner
 
-from forecasts.score_command import score
+from forecasts.cli.score import score
 
 TARGET_RATIO = 1.5
 

@@ -1,4 +1,8 @@
-"""Run the Alembic migrations in ``migrations/`` from code (``forecasts db ...``, tests)."""
+"""Run the Alembic migrations in ``migrations/`` from code (``forecasts db ...``, tests).
+
+The folder installs with the package as ``forecasts._migrations``, and is found through
+the import system: the same code works from a wheel and from an editable install.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +14,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from forecasts import _migrations
 from forecasts.db import make_engine, resolve_database_url
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+MIGRATIONS_DIR = Path(_migrations.__file__).parent
 
 
 def alembic_config(url: str | None = None) -> Config:
-    if not (MIGRATIONS_DIR / "env.py").exists():
-        raise RuntimeError(
-            f"migrations not found at {MIGRATIONS_DIR}; install the project from its "
-            "source tree with `pip install -e .`"
-        )
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # '%' is ConfigParser's interpolation character; escape it in passwords.

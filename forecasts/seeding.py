@@ -4,6 +4,9 @@ Loading is idempotent: pundits, sources and questions are matched by slug (a sou
 its URL, else by title and date), predictions by question, pundit, made-at and quote,
 and a resolution is appended only if the question's standing outcome differs. A second
 run changes nothing and says so.
+
+``seeds/`` installs with the package as ``forecasts._seeds`` and is found through the
+import system, so an installed ``forecasts seed`` works as well as one in the source tree.
 """
 
 from __future__ import annotations
@@ -15,13 +18,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from forecasts import services
+from forecasts import _seeds, services
 from forecasts.errors import ValidationError
-from forecasts.migrate import PROJECT_ROOT
 from forecasts.models import Outcome, Prediction, Pundit, Question, Resolution, Source
 from forecasts.validation import parse_datetime
 
-SEEDS_DIR = PROJECT_ROOT / "seeds"
+SEEDS_DIR = Path(_seeds.__file__).parent
 SEED_FILE = SEEDS_DIR / "registry.toml"
 SEED_ACTOR = services.Actor.system("seed")
 

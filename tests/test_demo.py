@@ -25,7 +25,6 @@ from forecasts.demo import (
     generate_demo,
     has_demo_data,
 )
-from forecasts.demo_command import demo
 from forecasts.models import (
     AuditEvent,
     Prediction,
@@ -40,9 +39,6 @@ from forecasts.models import (
 )
 from forecasts.seeding import load_seeds
 from forecasts.serialize import is_look_ahead
-
-if "demo" not in cli.commands:
-    cli.add_command(demo)
 
 PUNDITS, QUESTIONS, SEED = 8, 30, 4
 

@@ -16,21 +16,15 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from forecasts import migrate, serialize, services
+from forecasts import serialize, services
 from forecasts.cli import cli
 from forecasts.db import make_engine, make_session_factory
 from forecasts.models import AuditEvent, Prediction, Pundit, Question, Resolution, Source
 from forecasts.seeding import load_seeds
 from forecasts.transfer.columns import COLUMNS
-from forecasts.transfer.commands import export, import_command
-
-if "import" not in cli.commands:
-    cli.add_command(import_command, "import")
-if "export" not in cli.commands:
-    cli.add_command(export)
 
 ADMIN = services.Actor.system("test-admin")
-DOCS = migrate.PROJECT_ROOT / "docs"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def run(url: str, *args: str):

@@ -8,7 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from forecasts.phrases.commands import extract, scale
+from forecasts.cli.phrases import extract, scale
 from forecasts.seeding import SEEDS_DIR
 
 SEED_FILE = SEEDS_DIR / "commentary-2020-01-01-iran-us-iraq.txt"

@@ -11,13 +11,9 @@ from forecasts import services
 from forecasts.cli import cli
 from forecasts.errors import ConflictError, PermissionDenied
 from forecasts.models import AuditEvent, Prediction, Role
-from forecasts.phrases.commands import scale as scale_group
 from forecasts.phrases.reapply import AUDIT_ACTION, apply_remap, plan_remap
 
 ADMIN = services.Actor.system("test-admin")
-
-if "scale" not in cli.commands:
-    cli.add_command(scale_group)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from forecasts.score_command import score
+from forecasts.cli.score import score
 from forecasts.scoring import score_table
 
 SMALL = """forecaster,question,probability,outcome

@@ -1,5 +1,4 @@
-"""``forecasts import`` and ``forecasts export``: register them on the ``forecasts`` group
-with ``cli.add_command(import_command, "import")`` and ``cli.add_command(export)``."""
+"""``forecasts import`` and ``forecasts export``: the registry from and to files."""
 
 from __future__ import annotations
 
@@ -9,13 +8,8 @@ from pathlib import Path
 
 import click
 
-from forecasts.transfer.exporting import export as export_registry
-from forecasts.transfer.importing import (
-    MAX_LISTED_ERRORS,
-    ImportRefused,
-    actor_for,
-    import_file,
-)
+from forecasts.cli import defaults
+from forecasts.cli.context import Context
 
 PROGRESS_FROM_BYTES = 1 << 20  # show a progress bar for files of a megabyte or more
 
@@ -42,17 +36,24 @@ PROGRESS_FROM_BYTES = 1 << 20  # show a progress bar for files of a megabyte or 
 @click.option(
     "--max-errors",
     type=click.IntRange(min=1),
-    default=MAX_LISTED_ERRORS,
+    default=defaults.MAX_LISTED_ERRORS,
     show_default=True,
     help="Errors to list when the file is refused (all are counted).",
 )
 @click.pass_obj
 def import_command(
-    obj, file: Path, file_format: str | None, dry_run: bool, as_user: str | None, max_errors: int
+    obj: Context,
+    file: Path,
+    file_format: str | None,
+    dry_run: bool,
+    as_user: str | None,
+    max_errors: int,
 ) -> None:
     """Import predictions from FILE (CSV or JSON, one row per prediction; the columns are
     in docs/import-format.md). All or nothing: one bad row and nothing is written, and
     every bad row is listed. Importing the same file again adds nothing."""
+    from forecasts.transfer.importing import ImportRefused, actor_for, import_file
+
     with obj.session() as session:
         actor = actor_for(session, as_user)
         size = file.stat().st_size if file.is_file() else 0
@@ -85,9 +86,11 @@ def import_command(
     "--format", "file_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True
 )
 @click.pass_obj
-def export(obj, outdir: Path, file_format: str) -> None:
+def export(obj: Context, outdir: Path, file_format: str) -> None:
     """Write the registry to OUTDIR: predictions (importable with `forecasts import`),
     pundits, sources, questions, resolutions, scores and the leaderboard."""
+    from forecasts.transfer.exporting import export as export_registry
+
     with obj.session() as session:
         counts = export_registry(session, outdir, file_format)
     parts = ", ".join(f"{n} {name}" for name, n in counts.items())

@@ -9,17 +9,16 @@ import functools
 import json
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
-from forecasts.phrases.extraction import UNDATED_FLAG, Extraction
-from forecasts.phrases.extraction import extract as run_extraction
-from forecasts.phrases.mapping import map_phrase
-from forecasts.phrases.reapply import apply_remap, plan_remap
-from forecasts.phrases.scales import Scale, list_scales, load_scale
-from forecasts.services import Actor
+from forecasts.errors import RegistryError
 from forecasts.tables import format_table
+
+if TYPE_CHECKING:
+    from forecasts.phrases.extraction import Extraction
+    from forecasts.phrases.scales import Scale
 
 _FORMATS = click.Choice(["table", "json"])
 
@@ -32,7 +31,7 @@ def _readable_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (ValidationError, NotFoundError, ConflictError, PermissionDenied) as error:
+        except RegistryError as error:
             raise click.ClickException(str(error)) from error
 
     return wrapper
@@ -64,6 +63,8 @@ def scale() -> None:
 @_readable_errors
 def scale_list(output_format: str) -> None:
     """The scales (latest version of each), the default first."""
+    from forecasts.phrases.scales import list_scales
+
     scales = list_scales()
     rows = [
         {
@@ -88,6 +89,8 @@ def scale_list(output_format: str) -> None:
 @_readable_errors
 def scale_show(name: str, output_format: str) -> None:
     """A scale's citation and phrases (NAME or NAME@VERSION)."""
+    from forecasts.phrases.scales import load_scale
+
     chosen = load_scale(name)
     if output_format == "json":
         _echo_json(chosen.to_dict())
@@ -139,6 +142,9 @@ def scale_show(name: str, output_format: str) -> None:
 @_readable_errors
 def scale_map(text: str, scale_ref: str | None, output_format: str) -> None:
     """The estimative phrase in TEXT, read as a probability on a scale."""
+    from forecasts.phrases.mapping import map_phrase
+    from forecasts.phrases.scales import load_scale
+
     chosen = load_scale(scale_ref)
     match = map_phrase(text, chosen)
     if match is None:
@@ -173,6 +179,10 @@ def scale_reapply(ctx: click.Context, ref: str, dry_run: bool, yes: bool) -> Non
     """Re-map with NAME@VERSION every prediction whose probability was mapped from its
     hedge phrase, show the differences, and write them (an audit event each) once
     confirmed. Stated and estimated probabilities are left alone."""
+    from forecasts.phrases.reapply import apply_remap, plan_remap
+    from forecasts.phrases.scales import load_scale
+    from forecasts.services import Actor
+
     chosen = load_scale(ref)
     root = ctx.find_root().obj
     if root is None or not hasattr(root, "session"):
@@ -273,6 +283,9 @@ def extract(file: str, published: str | None, output_format: str, scale_ref: str
     """Propose the forecasts in a text FILE (UTF-8): each with its sentence and offsets,
     hedge phrase, probability and band, negation, condition, a suggested question and a
     deadline resolved against the publication date."""
+    from forecasts.phrases.extraction import extract as run_extraction
+    from forecasts.phrases.scales import load_scale
+
     day = _published(published)
     chosen = load_scale(scale_ref)
     text = _read_text(file)
@@ -286,6 +299,8 @@ def extract(file: str, published: str | None, output_format: str, scale_ref: str
 
 
 def _echo_table(result: Extraction) -> None:
+    from forecasts.phrases.extraction import UNDATED_FLAG
+
     scale_ref = f"{result.scale_name}@{result.scale_version}"
     if not result.candidates:
         click.echo(f"no forecasts found (scale {scale_ref})")

@@ -1,8 +1,7 @@
 """``forecasts demo``: fill a database with a synthetic demo registry (see forecasts.demo).
 
-Registered on the ``forecasts`` group with ``cli.add_command(demo)``. The demo normally
-goes into a database of its own (``forecasts --database-url sqlite:///demo.sqlite3
-demo ...``); it is migrated first if it has no schema yet.
+The demo normally goes into a database of its own (``forecasts --database-url
+sqlite:///demo.sqlite3 demo ...``); it is migrated first if it has no schema yet.
 """
 
 from __future__ import annotations
@@ -12,9 +11,7 @@ import time
 
 import click
 
-from forecasts import migrate
-from forecasts.db import describe
-from forecasts.demo import default_predictions, generate_demo
+from forecasts.cli.context import Context
 from forecasts.errors import ValidationError
 
 _STAGES = ("pundits", "questions", "predictions")
@@ -50,7 +47,7 @@ class _Bar:
         self.bar.update(step)
 
 
-@click.command()
+@click.command("demo")
 @click.option(
     "--pundits",
     type=click.IntRange(min=1, max=1_000_000),
@@ -83,7 +80,12 @@ class _Bar:
 )
 @click.pass_obj
 def demo(
-    obj, pundits: int, questions: int, seed: int, predictions: int | None, allow_mixed: bool
+    obj: Context,
+    pundits: int,
+    questions: int,
+    seed: int,
+    predictions: int | None,
+    allow_mixed: bool,
 ) -> None:
     """Fill a database with a synthetic demo registry (marked synthetic everywhere).
 
@@ -92,6 +94,10 @@ def demo(
     --seed 1`. Refused if the database already has demo data, and, without --allow-mixed,
     if it holds real pundits, questions, sources or predictions.
     """
+    from forecasts import migrate
+    from forecasts.db import describe
+    from forecasts.demo import default_predictions, generate_demo
+
     if migrate.current_revision(obj.engine) is None:
         migrate.upgrade(obj.url)
     obj.require_schema()
