@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
 from forecasts import migrate, queries, scores, serialize, services
+from forecasts.csvsafe import neutralise_frame
 from forecasts.db import describe, make_engine, make_session_factory, resolve_database_url
 from forecasts.demo_command import demo
 from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
@@ -248,7 +249,7 @@ def leaderboard(
     with obj.session() as session:
         board = scores.leaderboard(session, filters, min_n)
     if output_format == "csv":
-        click.echo(board.to_csv(index=False), nl=False)
+        click.echo(neutralise_frame(board).to_csv(index=False), nl=False)
         return
     rows = scores.records(board)
     if output_format == "json":

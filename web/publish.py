@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from forecasts import scores
+from forecasts.csvsafe import neutralise_frame
 from forecasts.models import Pundit, Question, Resolution, Source
 from web import create_app
 
@@ -178,9 +179,8 @@ def _write_data(frame, board, outdir: Path) -> None:
             lambda d: d.isoformat() if d is not None and d == d else None
         ),
     )[PREDICTION_COLUMNS]
-    predictions.to_csv(data / "predictions.csv", index=False, lineterminator="\n")
-    board.to_csv(data / "leaderboard.csv", index=False, lineterminator="\n")
     for name, table in (("predictions", predictions), ("leaderboard", board)):
+        neutralise_frame(table).to_csv(data / f"{name}.csv", index=False, lineterminator="\n")
         (data / f"{name}.json").write_text(
             json.dumps(scores.records(table), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
