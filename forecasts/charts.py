@@ -2,11 +2,17 @@
 
 Each function returns an SVG document as text, deterministic for the same input (fixed
 hash salt, no timestamps), so a published site is the same file twice.
+
+Names and statements come from anyone who can edit the registry, so every piece of such
+text passes through :func:`drawn` on its way to matplotlib: drawn literally, never read as
+mathtext, and legends are built from explicit handles so no label is silently dropped.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 
 import matplotlib
 
@@ -23,6 +29,7 @@ plt.rcParams.update(
     {
         "svg.hashsalt": "forecast-registry",
         "svg.fonttype": "none",  # text stays text: smaller files, selectable labels
+        "text.usetex": False,  # drawn() escapes for mathtext, not for a TeX run
         "font.family": "sans-serif",
         "font.size": 10,
         "axes.edgecolor": MUTED,
@@ -33,6 +40,29 @@ plt.rcParams.update(
 )
 
 
+# Characters XML 1.0 cannot hold (C0 controls but tab and newline, lone surrogates,
+# U+FFFE/U+FFFF): matplotlib writes text into the SVG as is, so one would break the file.
+_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+# Matplotlib's date axis holds years 1 to 9999 only; padding past either end crashes it.
+_FIRST_DAY = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+_LAST_DAY = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+_MIN_PAD = dt.timedelta(days=1)
+
+
+def drawn(text: object, limit: int | None = None) -> str:
+    """``text`` as matplotlib must be given it to draw exactly that text.
+
+    An even number of ``$`` makes matplotlib parse the text between them as mathtext
+    (``Cash $\\foo{x}$ Man`` raises, ``Smith $5 vs $6`` comes out in italics); each ``$``
+    is escaped as ``\\$``, which matplotlib draws as a plain ``$`` (a backslash already
+    before a ``$`` stays, as the replacement is undone left to right). Characters XML
+    cannot hold become U+FFFD. ``limit`` shortens the text first, so an escape is
+    never cut in half.
+    """
+    text = str(text)[:limit]
+    return _NOT_XML.sub("\ufffd", text).replace("$", r"\$")
+
+
 def _svg(figure) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
@@ -41,27 +71,38 @@ def _svg(figure) -> str:
     return text[text.index("<svg") :]  # drop the XML prolog and doctype: inline-ready
 
 
+def _legend(axes, handles: list, **options) -> None:
+    """A legend of exactly ``handles``, labels passed explicitly: ``axes.legend()`` alone
+    skips labels that begin with ``_`` (matplotlib's mark for an internal artist), which
+    would hide a pundit called ``_anon`` from the key."""
+    axes.legend(handles, [handle.get_label() for handle in handles], **options)
+
+
 def calibration_svg(table: pd.DataFrame, title: str = "Calibration") -> str:
     """Observed frequency per forecast bin, with Wilson 95% intervals, against the diagonal;
     the number of forecasts is written over each point."""
     figure, axes = plt.subplots(figsize=(4.2, 4.2))
-    axes.plot([0, 1], [0, 1], linestyle="--", color=MUTED, linewidth=1, label="perfect calibration")
+    handles = axes.plot(
+        [0, 1], [0, 1], linestyle="--", color=MUTED, linewidth=1, label="perfect calibration"
+    )
     if table is not None and len(table):
         x = table["mean_forecast"].to_numpy()
         y = table["observed_frequency"].to_numpy()
         low = y - table["ci_low"].to_numpy()
         high = table["ci_high"].to_numpy() - y
-        axes.errorbar(
-            x,
-            y,
-            yerr=[low, high],
-            fmt="o",
-            color=ACCENT,
-            ecolor=ACCENT,
-            elinewidth=1.2,
-            capsize=3,
-            markersize=6,
-            label="observed (95% interval)",
+        handles.append(
+            axes.errorbar(
+                x,
+                y,
+                yerr=[low, high],
+                fmt="o",
+                color=ACCENT,
+                ecolor=ACCENT,
+                elinewidth=1.2,
+                capsize=3,
+                markersize=6,
+                label="observed (95% interval)",
+            )
         )
         for xi, yi, n in zip(x, y, table["n"].to_numpy(), strict=True):
             axes.annotate(
@@ -71,38 +112,56 @@ def calibration_svg(table: pd.DataFrame, title: str = "Calibration") -> str:
     axes.set_ylim(-0.02, 1.02)
     axes.set_xlabel("Forecast probability (mean in bin)")
     axes.set_ylabel("Observed frequency")
-    axes.set_title(title, color=INK)
+    axes.set_title(drawn(title), color=INK)
     axes.set_aspect("equal")
-    axes.legend(loc="upper left", fontsize=8, frameon=False)
+    _legend(axes, handles, loc="upper left", fontsize=8, frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     return _svg(figure)
+
+
+def _date_limits(moments: list[pd.Timestamp]) -> tuple[dt.datetime, dt.datetime]:
+    """The x range: the moments plus a margin, kept inside the years matplotlib can draw,
+    so a forecast dated 0001-01-01 or 9999-12-31 is drawn at the edge instead of crashing
+    the axis (matplotlib's own margin would run past year 1 or 9999)."""
+    first, last = min(moments).to_pydatetime(), max(moments).to_pydatetime()
+    pad = max((last - first) / 20, _MIN_PAD)
+    low = first - pad if first - _FIRST_DAY > pad else _FIRST_DAY
+    high = last + pad if _LAST_DAY - last > pad else _LAST_DAY
+    return low, high
 
 
 def forecasts_over_time_svg(frame: pd.DataFrame, known_at=None) -> str:
     """Each pundit's probability over time as a step line (a forecast stands until
     revised); a vertical line marks the day the outcome became known."""
     figure, axes = plt.subplots(figsize=(7.0, 3.0))
+    handles, moments = [], []
     for index, (name, rows) in enumerate(
         frame.sort_values("made_at").groupby("pundit_name", sort=True)
     ):
         color = PALETTE[index % len(PALETTE)]
         times = pd.to_datetime(rows["made_at"], utc=True)
-        axes.step(
-            times, rows["probability"], where="post", color=color, linewidth=1.6, label=name[:48]
+        moments += [times.min(), times.max()]
+        handles += axes.step(
+            times,
+            rows["probability"],
+            where="post",
+            color=color,
+            linewidth=1.6,
+            label=drawn(name, limit=48),
         )
         axes.plot(times, rows["probability"], "o", color=color, markersize=5)
     if known_at is not None:
-        axes.axvline(
-            pd.Timestamp(known_at, tz="UTC"),
-            color=MUTED,
-            linestyle=":",
-            linewidth=1.2,
-            label="outcome known",
+        known = pd.Timestamp(known_at, tz="UTC")
+        moments.append(known)
+        handles.append(
+            axes.axvline(known, color=MUTED, linestyle=":", linewidth=1.2, label="outcome known")
         )
+    if moments:
+        axes.set_xlim(*_date_limits(moments))
     axes.set_ylim(-0.02, 1.02)
     axes.set_ylabel("Probability (yes)")
     axes.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
+    _legend(axes, handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
     figure.autofmt_xdate()
     return _svg(figure)

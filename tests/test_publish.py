@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -12,10 +13,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from forecasts import scores, services
 from forecasts.cli import cli
+from forecasts.db import make_engine, make_session_factory
+from forecasts.models import Question
 from forecasts.seeding import load_seeds
+from web import publish as web_publish
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 LINK = re.compile(r'(?:href|src)="([^"]*)"')
@@ -129,3 +134,90 @@ def test_publishing_twice_gives_the_same_files(published, tmp_path):
         cli, ["--database-url", url, "publish", str(Path(__file__).parent)]
     )
     assert refused.exit_code == 1 and "outdir:" in refused.output
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _site_folders(parent: Path) -> list[str]:
+    """The site and any staging or previous copy beside it (the database lives there too)."""
+    return sorted(p.name for p in parent.iterdir() if p.is_dir() and "site" in p.name)
+
+
+def _fail_on_fifth_page(monkeypatch) -> None:
+    """Make the fifth page's render raise, after four pages have been written."""
+    rendered = []
+    real = web_publish._relative_links
+
+    def render(html, here, pages):
+        rendered.append(here)
+        if len(rendered) == 5:
+            raise RuntimeError("render failed midway")
+        return real(html, here, pages)
+
+    monkeypatch.setattr(web_publish, "_relative_links", render)
+
+
+def _add_pundit(url: str, name: str) -> None:
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        services.add_pundit(session, services.Actor.system(), name=name)
+    engine.dispose()
+
+
+def test_a_publish_failing_midway_leaves_the_previous_copy_intact(published, monkeypatch):
+    url, outdir = published
+    _add_pundit(url, "New Pundit")  # a finished publish would change the copy
+    before = _files(outdir)
+    _fail_on_fifth_page(monkeypatch)
+    with pytest.raises(RuntimeError, match="midway"):
+        web_publish.publish(url, outdir)
+    assert _files(outdir) == before
+    assert _site_folders(outdir.parent) == ["site"]  # no staging folder left
+    monkeypatch.undo()
+    web_publish.publish(url, outdir)
+    assert (outdir / "pundits" / "new-pundit.html").is_file()
+    assert _site_folders(outdir.parent) == ["site"]  # nor the old copy
+
+
+def test_a_first_publish_that_fails_leaves_nothing(database_url, session, monkeypatch, tmp_path):
+    load_seeds(session)
+    _fail_on_fifth_page(monkeypatch)
+    with pytest.raises(RuntimeError, match="midway"):
+        web_publish.publish(database_url, tmp_path / "site")
+    assert _site_folders(tmp_path) == []
+
+
+def test_a_failed_rename_puts_the_previous_copy_back(published, monkeypatch):
+    url, outdir = published
+    before = _files(outdir)
+    real = os.replace
+
+    def replace(source, target):
+        if Path(source).name.startswith(".site.publishing-"):
+            raise OSError("rename refused")
+        real(source, target)
+
+    monkeypatch.setattr(web_publish.os, "replace", replace)
+    with pytest.raises(OSError, match="rename refused"):
+        web_publish.publish(url, outdir)
+    assert _files(outdir) == before
+    assert _site_folders(outdir.parent) == ["site"]
+
+
+def test_names_the_chart_library_would_read_as_maths_publish(database_url, session, tmp_path):
+    load_seeds(session)
+    pundit = services.add_pundit(session, services.Actor.system(), name="Cash $\\foo{x}$ Man")
+    question = session.scalars(select(Question).order_by(Question.id)).first()
+    services.log_prediction(
+        session,
+        services.Actor.system(),
+        question_id=question.id,
+        pundit_id=pundit.id,
+        made_at="2020-01-01",
+        probability=0.4,
+    )
+    web_publish.publish(database_url, tmp_path / "site")
+    page = (tmp_path / "site" / "questions" / f"{question.slug}.html").read_text()
+    assert "Cash $\\foo{x}$ Man</text>" in page  # the chart's legend, drawn literally

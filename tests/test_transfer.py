@@ -463,7 +463,8 @@ def _rich_registry(session) -> None:
         name="Lee Park",
         affiliation="Ledger",
         links=["https://example.org/lee"],
-        bio="Writes on markets.",
+        # Text a spreadsheet would run: the CSV export guards it, the import restores it.
+        bio='=HYPERLINK("https://example.org") writes on markets.',
     )
     kim = add.add_pundit(session, ADMIN, name="Kim Ode")
     add.add_pundit(session, ADMIN, name="Silent Sam", slug="silent-sam")

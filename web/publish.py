@@ -5,16 +5,24 @@ switch on (no sign-in link, no filter form), then every site link is rewritten t
 relative file path, so the copy works from a file system or any static host. Only public
 data goes out: no accounts, no emails, no audit trail beyond who resolved. The output
 depends only on the registry: publishing twice gives the same files.
+
+A publication is replaced whole: the new copy is written into a hidden sibling folder
+and renamed into place only once every file is written, so a failure midway leaves the
+previous copy as it was and no half-written files (and files of pages that no longer
+exist do not linger).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import posixpath
 import re
+import secrets
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
@@ -23,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from forecasts import scores
+from forecasts.csvsafe import neutralise_frame
 from forecasts.models import Pundit, Question, Resolution, Source
 from web import create_app
 
@@ -115,7 +124,7 @@ def publish(
     )
     engine = app.extensions["forecasts.engine"]
     try:
-        with app.extensions["forecasts.sessions"]() as session:
+        with _replacing(outdir) as staging, app.extensions["forecasts.sessions"]() as session:
             pages = _page_map(session)
             frame = scores.prediction_frame(session)
             board = scores.leaderboard_from(
@@ -132,11 +141,10 @@ def publish(
                     .order_by(Resolution.resolved_at.desc(), Resolution.id.desc())
                 )
             )
-            outdir.mkdir(parents=True, exist_ok=True)
-            _write_pages(app, pages, outdir, progress)
-            _copy_static(app, outdir)
-            _write_data(frame, board, outdir)
-            (outdir / "feed.xml").write_text(_atom(resolutions, pages), encoding="utf-8")
+            _write_pages(app, pages, staging, progress)
+            _copy_static(app, staging)
+            _write_data(frame, board, staging)
+            (staging / "feed.xml").write_text(_atom(resolutions, pages), encoding="utf-8")
     finally:
         engine.dispose()
     return {
@@ -145,6 +153,40 @@ def publish(
         "pundits": len(board),
         "resolutions": len(resolutions),
     }
+
+
+@contextmanager
+def _replacing(outdir: Path) -> Iterator[Path]:
+    """A fresh folder beside ``outdir`` to write the new copy into; when the block ends
+    without error it takes ``outdir``'s place, and on any error it is removed, leaving
+    ``outdir`` untouched. A sibling, so the final rename stays on one file system; made
+    with ``mkdir`` (not ``mkdtemp``, whose mode 700 a web server could not read)."""
+    outdir = outdir.resolve()  # a symlinked site folder: replace what it points to
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    staging = outdir.with_name(f".{outdir.name}.publishing-{secrets.token_hex(6)}")
+    staging.mkdir()
+    try:
+        yield staging
+        _swap_into_place(staging, outdir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap_into_place(staging: Path, outdir: Path) -> None:
+    """Rename ``staging`` to ``outdir``. An earlier copy is first renamed aside and only
+    deleted once the new one stands; if the second rename fails it is put back."""
+    if not outdir.exists():
+        os.replace(staging, outdir)
+        return
+    previous = outdir.with_name(f".{outdir.name}.previous-{secrets.token_hex(6)}")
+    os.replace(outdir, previous)
+    try:
+        os.replace(staging, outdir)
+    except BaseException:
+        os.replace(previous, outdir)
+        raise
+    shutil.rmtree(previous)
 
 
 def _write_pages(app, pages: dict[str, str], outdir: Path, progress) -> None:
@@ -178,9 +220,8 @@ def _write_data(frame, board, outdir: Path) -> None:
             lambda d: d.isoformat() if d is not None and d == d else None
         ),
     )[PREDICTION_COLUMNS]
-    predictions.to_csv(data / "predictions.csv", index=False, lineterminator="\n")
-    board.to_csv(data / "leaderboard.csv", index=False, lineterminator="\n")
     for name, table in (("predictions", predictions), ("leaderboard", board)):
+        neutralise_frame(table).to_csv(data / f"{name}.csv", index=False, lineterminator="\n")
         (data / f"{name}.json").write_text(
             json.dumps(scores.records(table), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )

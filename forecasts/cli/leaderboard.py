@@ -67,7 +67,9 @@ def leaderboard(
     with obj.session() as session:
         board = scores.leaderboard(session, filters, min_n)
     if output_format == "csv":
-        click.echo(board.to_csv(index=False), nl=False)
+        from forecasts.csvsafe import neutralise_frame
+
+        click.echo(neutralise_frame(board).to_csv(index=False), nl=False)
         return
     rows = scores.records(board)
     if output_format == "json":

@@ -21,6 +21,9 @@ Files written (``.csv``, or ``.json`` with ``--format json``):
 
 Predictions are streamed from the database in chunks, so memory does not grow with
 them (the scores are computed on the whole frame, as the leaderboard does).
+
+CSV text cells that a spreadsheet would run as a formula get a leading apostrophe
+(``forecasts.csvsafe``), which ``forecasts import`` strips again; JSON is written as is.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forecasts import scores, serialize
+from forecasts.csvsafe import neutralise, neutralise_frame
 from forecasts.models import (
     Prediction,
     PredictionOption,
@@ -172,7 +176,7 @@ def _write(
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(header)
             for row in rows:
-                writer.writerow([_cell(row.get(column)) for column in header])
+                writer.writerow([neutralise(_cell(row.get(column))) for column in header])
                 count += 1
         else:
             handle.write("[")
@@ -189,7 +193,7 @@ def _write(
 def _write_frame(outdir: Path, name: str, file_format: str, frame: pd.DataFrame) -> int:
     path = outdir / f"{name}.{file_format}"
     if file_format == "csv":
-        frame.to_csv(path, index=False, lineterminator="\n")
+        neutralise_frame(frame).to_csv(path, index=False, lineterminator="\n")
     else:
         records = scores.records(frame)
         with path.open("w", encoding="utf-8") as handle:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from forecasts.csvsafe import restore
 from forecasts.errors import ValidationError
 from forecasts.transfer.columns import COLUMNS, INDEX, INFORMATIONAL
 
@@ -121,6 +122,7 @@ def read_csv(path: Path, progress: Progress | None = None) -> Iterator[tuple[int
                 if len(row) != width:
                     yield line, BadRow("row", f"has {len(row)} values; the header has {width}")
                     continue
+                row = [restore(cell) for cell in row]  # undo the export's formula guard
                 row.append("")  # the value of every column the file does not have
                 yield line, getter(row)
         except csv.Error as error:
