@@ -37,7 +37,7 @@ from forecasts.services.kernel import (
     unit_of_work,
 )
 from forecasts.services.resolutions import cascade_condition
-from forecasts.services.slugs import check_new_slug
+from forecasts.services.slugs import check_new_slug, value_taken
 
 
 def _check_condition(
@@ -90,10 +90,7 @@ def _check_question_fields(
     exclude_id: int | None = None,
 ) -> dict:
     def statement_taken(clean_statement: str) -> bool:
-        query = select(Question.id).where(Question.statement == clean_statement)
-        if exclude_id is not None:
-            query = query.where(Question.id != exclude_id)
-        return session.scalar(query) is not None
+        return value_taken(session, Question.statement, clean_statement, exclude_id)
 
     return check_question_fields(
         errors,

@@ -1,4 +1,5 @@
-"""Slugs that must be unique in the database: a free one, or a chosen one checked."""
+"""Values that must be unique in the database: is one taken by another row; a free slug,
+or a chosen one checked."""
 
 from __future__ import annotations
 
@@ -23,6 +24,15 @@ def free_slug(session: Session, model, base: str, field: str = "slug") -> str:
     return unique_slug(base, taken)
 
 
+def value_taken(session: Session, column, value, exclude_id: int | None = None) -> bool:
+    """Whether a row other than ``exclude_id`` has ``value`` in the unique ``column``."""
+    table = column.class_
+    query = select(table.id).where(column == value)
+    if exclude_id is not None:
+        query = query.where(table.id != exclude_id)
+    return session.scalar(query) is not None
+
+
 def check_new_slug(
     session: Session,
     model,
@@ -35,10 +45,7 @@ def check_new_slug(
         return free_slug(session, model, slugify(fallback))
     with errors.field():
         slug = check_slug(slug)
-        query = select(model.id).where(model.slug == slug)
-        if exclude_id is not None:
-            query = query.where(model.id != exclude_id)
-        if session.scalar(query) is not None:
+        if value_taken(session, model.slug, slug, exclude_id):
             errors.add("slug", slug_taken_rule(slug))
         return slug
     return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forecasts import serialize
@@ -24,6 +23,7 @@ from forecasts.services.kernel import (
     insert_row,
     unit_of_work,
 )
+from forecasts.services.slugs import value_taken
 
 
 def _check_source_fields(
@@ -37,10 +37,7 @@ def _check_source_fields(
     exclude_id: int | None = None,
 ) -> dict:
     def url_taken(clean_url: str) -> bool:
-        query = select(Source.id).where(Source.url == clean_url)
-        if exclude_id is not None:
-            query = query.where(Source.id != exclude_id)
-        return session.scalar(query) is not None
+        return value_taken(session, Source.url, clean_url, exclude_id)
 
     return check_source_fields(
         errors, title=title, url=url, published_on=published_on, outlet=outlet, url_taken=url_taken
