@@ -10,6 +10,8 @@ web app and the command line can share it.
 from __future__ import annotations
 
 import os
+import secrets
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -26,6 +28,31 @@ def default_home() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
     return base / "forecasts"
+
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def stored_secret_key(home: Path | None = None) -> str:
+    """The key kept in ``$FORECASTS_HOME/secret_key`` (owner-only, mode 600), made once
+    on first use, so every worker of one installation signs cookies with the same key.
+    Two processes starting at once agree: the file is created exclusively, and the
+    loser reads the winner's key."""
+    path = (home or default_home()) / SECRET_KEY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the winner may not have written it yet
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise RuntimeError(f"{path} is empty: remove it to make a new key") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key + "\n")
+    return key
 
 
 def default_database_url() -> str:

@@ -189,3 +189,17 @@ def seeded_template(tmp_path_factory, sqlite_template):
             )
     engine.dispose()
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def forecasts_home(tmp_path_factory) -> Iterator[Path]:
+    """A home of the suite's own, so nothing it makes there (the default SQLite file,
+    the stored secret key) lands in the user's real one."""
+    home = tmp_path_factory.mktemp("home")
+    before = os.environ.get("FORECASTS_HOME")
+    os.environ["FORECASTS_HOME"] = str(home)
+    yield home
+    if before is None:
+        os.environ.pop("FORECASTS_HOME", None)
+    else:
+        os.environ["FORECASTS_HOME"] = before

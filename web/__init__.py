@@ -7,12 +7,16 @@ Production: ``gunicorn 'web:create_app()'`` with ``DATABASE_URL`` and
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 
 from flask import Flask
 
-from forecasts.db import make_engine, make_session_factory, resolve_database_url
+from forecasts.db import (
+    make_engine,
+    make_session_factory,
+    resolve_database_url,
+    stored_secret_key,
+)
 from forecasts.demo import has_demo_data
 from forecasts.serialize import is_look_ahead
 from web import errors
@@ -24,7 +28,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     secure = os.environ.get("FORECASTS_SECURE_COOKIES") == "1"
     app.config.update(
         DATABASE_URL=None,
-        SECRET_KEY=os.environ.get("FORECASTS_SECRET_KEY") or secrets.token_hex(32),
+        SECRET_KEY=os.environ.get("FORECASTS_SECRET_KEY"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure,
@@ -36,9 +40,14 @@ def create_app(config: Mapping | None = None) -> Flask:
         LOGIN_RATE_LIMIT=os.environ.get("FORECASTS_LOGIN_RATE_LIMIT", "10 per 15 minutes"),
         RATELIMIT_STORAGE_URI=os.environ.get("FORECASTS_RATELIMIT_STORAGE", "memory://"),
         PAGE_SIZE=50,
+        # A larger request body is refused with 413 before it is read.
+        MAX_CONTENT_LENGTH=int(os.environ.get("FORECASTS_MAX_REQUEST_BYTES", 2 * 1024 * 1024)),
     )
     if config:
         app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        # No key configured: the one kept in FORECASTS_HOME, shared by every worker.
+        app.config["SECRET_KEY"] = stored_secret_key()
     app.config["DATABASE_URL"] = resolve_database_url(app.config["DATABASE_URL"])
 
     engine = make_engine(app.config["DATABASE_URL"])

@@ -25,6 +25,7 @@ MESSAGES = {
     404: "There is nothing at this address.",
     405: "This address does not accept that method.",
     409: "Someone else changed this while you were looking at it. Reload and try again.",
+    413: "The request is larger than this server accepts.",
     429: "Too many attempts. Wait a few minutes and try again.",
 }
 

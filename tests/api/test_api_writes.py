@@ -350,3 +350,14 @@ def test_last_use_is_recorded_only_for_accepted_requests(client, token_for, sess
     with sessions() as session:
         assert session.get(ApiToken, row.id).last_used_at is not None
     assert count(sessions, Resolution) == 6
+
+
+def test_a_body_larger_than_the_cap_is_413_in_the_json_shape_and_writes_nothing(
+    app, client, editor_token, engine, snapshot_of
+):
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    before = snapshot_of(engine)
+    big = {**NEW_QUESTION, "resolution_criteria": "x" * 20_000}
+    response = client.post("/api/v1/questions", headers=bearer(editor_token), json=big)
+    assert response.status_code == 413 and "message" in response.get_json()
+    assert snapshot_of(engine) == before
