@@ -361,3 +361,18 @@ def test_a_body_larger_than_the_cap_is_413_in_the_json_shape_and_writes_nothing(
     response = client.post("/api/v1/questions", headers=bearer(editor_token), json=big)
     assert response.status_code == 413 and "message" in response.get_json()
     assert snapshot_of(engine) == before
+
+
+def test_refused_tokens_are_rate_limited_per_address_and_good_tokens_are_not_counted(
+    make_app, editor_token
+):
+    app = make_app(API_BAD_TOKEN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/api/v1/pundits", headers=bearer(editor_token)).status_code == 200
+    statuses = [
+        client.get("/api/v1/pundits", headers=bearer("fct_guessed")).status_code for _ in range(4)
+    ]
+    assert statuses == [401, 401, 401, 429]
+    limited = client.get("/api/v1/pundits", headers=bearer("fct_another"))
+    assert limited.status_code == 429 and limited.is_json and "Retry-After" in limited.headers

@@ -7,6 +7,9 @@
   one.
 - ``API_WRITE_RATE_LIMIT`` (``FORECASTS_API_WRITE_RATE_LIMIT``, default ``60 per
   minute``): requests to the write endpoints, per token.
+- ``API_BAD_TOKEN_RATE_LIMIT`` (``FORECASTS_API_BAD_TOKEN_RATE_LIMIT``, default ``20 per
+  minute``): refused tokens per client address; past it every request from that
+  address is a 429 until the window passes (guessing tokens is not free).
 
 Limits use Flask-Limiter's notation and the storage of ``RATELIMIT_STORAGE_URI``.
 """
@@ -74,6 +77,10 @@ def init_app(app: Flask) -> None:
     )
     app.config.setdefault(
         "API_WRITE_RATE_LIMIT", os.environ.get("FORECASTS_API_WRITE_RATE_LIMIT", "60 per minute")
+    )
+    app.config.setdefault(
+        "API_BAD_TOKEN_RATE_LIMIT",
+        os.environ.get("FORECASTS_API_BAD_TOKEN_RATE_LIMIT", "20 per minute"),
     )
     api = _Api(
         app,

@@ -8,11 +8,14 @@ the user's role at the time of the request. Cookies are never used to authentica
 from __future__ import annotations
 
 import functools
+import math
+import time
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
+from limits import parse
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import Forbidden, Unauthorized
+from werkzeug.exceptions import Forbidden, TooManyRequests, Unauthorized
 
 from forecasts import tokens
 from forecasts.models import Role
@@ -23,6 +26,7 @@ from web.extensions import limiter
 NO_TOKEN = "This needs a token: send the header 'Authorization: Bearer <token>'."
 BAD_TOKEN = "The token is not valid: it is unknown or revoked, or its user is deactivated."
 BAD_HEADER = "The Authorization header must be 'Bearer <token>'."
+_BAD_TOKEN_SCOPE = "api-bad-token"
 
 
 def authenticate_request() -> None:
@@ -34,8 +38,16 @@ def authenticate_request() -> None:
     scheme, _, raw = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise Unauthorized(BAD_HEADER)
+    address = get_remote_address()
+    limit = parse(current_app.config["API_BAD_TOKEN_RATE_LIMIT"])
+    if not limiter.limiter.test(limit, _BAD_TOKEN_SCOPE, address):
+        reset_at, _ = limiter.limiter.get_window_stats(limit, _BAD_TOKEN_SCOPE, address)
+        error = TooManyRequests(f"{limit} refused tokens from one address")
+        error.data = {"headers": {"Retry-After": str(max(1, math.ceil(reset_at - time.time())))}}
+        raise error
     token = tokens.authenticate_token(get_session(), raw.strip())
     if token is None:
+        limiter.limiter.hit(limit, _BAD_TOKEN_SCOPE, address)  # only refusals count
         raise Unauthorized(BAD_TOKEN)
     g.api_token = token
 
