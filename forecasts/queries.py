@@ -57,7 +57,10 @@ def paged(session: Session, statement: Select, page: int, size: int) -> tuple[li
     """Page ``page`` (from 1) of ``size`` rows of an ordered select, and how many rows
     the select has in all."""
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    rows = session.execute(statement.offset((page - 1) * size).limit(size))
+    offset = (page - 1) * size
+    if offset >= total:  # past the end (an absurd page number too): no rows, no query
+        return [], total
+    rows = session.execute(statement.offset(offset).limit(size))
     single = len(statement.column_descriptions) == 1
     return [row[0] if single else tuple(row) for row in rows], total
 

@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from forecasts.db import (
     make_engine,
@@ -23,8 +24,18 @@ from web import errors
 from web.extensions import csrf, limiter, login_manager
 
 
+class RowId(IntegerConverter):
+    """``<int:...>`` in a URL: a whole number a database id can be (PostgreSQL's
+    ``integer``); a larger one matches no route, so it is a 404, never an overflow."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: Mapping | None = None) -> Flask:
     app = Flask(__name__)
+    app.url_map.converters["int"] = RowId
     secure = os.environ.get("FORECASTS_SECURE_COOKIES") == "1"
     app.config.update(
         DATABASE_URL=None,

@@ -376,3 +376,28 @@ def test_refused_tokens_are_rate_limited_per_address_and_good_tokens_are_not_cou
     assert statuses == [401, 401, 401, 429]
     limited = client.get("/api/v1/pundits", headers=bearer("fct_another"))
     assert limited.status_code == 429 and limited.is_json and "Retry-After" in limited.headers
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"statement": "\\ud800", "resolution_criteria": "x"}',  # a lone surrogate
+        "[" * 50_000 + "]" * 50_000,  # nesting deeper than any parser should follow
+        '{"statement": "x", "resolution_criteria": "x", "resolve_by": ' + "9" * 5000 + "}",
+        "{not json",
+    ],
+    ids=["lone-surrogate", "deep-nesting", "huge-integer", "malformed"],
+)
+def test_hostile_json_is_a_400_in_the_error_shape_and_writes_nothing(
+    client, editor_token, engine, snapshot_of, body
+):
+    before = snapshot_of(engine)
+    response = client.post(
+        "/api/v1/questions",
+        data=body,
+        content_type="application/json",
+        headers=bearer(editor_token),
+    )
+    assert response.status_code in (400, 422), response.get_data(True)[:200]
+    assert set(response.get_json()) >= {"errors", "message"}
+    assert snapshot_of(engine) == before

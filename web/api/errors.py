@@ -9,6 +9,7 @@ service refused the input (its ``ValidationError``: field and rule); 429 rate li
 from __future__ import annotations
 
 import math
+import sys
 import time
 
 from flask import Response, jsonify
@@ -95,11 +96,47 @@ class ArgumentsParser(FlaskParser):
     def _raw_load_json(self, req):
         if not req.is_json and req.get_data(cache=True):
             raise _NotJson()
-        return super()._raw_load_json(req)
+        try:
+            data = super()._raw_load_json(req)
+        except RecursionError:
+            raise _BadJson("must not nest arrays or objects this deeply") from None
+        except ValueError as error:  # a number too long to read, among others
+            if "digits" in str(error):
+                raise _BadJson(f"has a number longer than {MAX_DIGITS} digits") from None
+            raise
+        if _has_lone_surrogate(data):
+            raise _BadJson("must be text a computer can store: no lone surrogate (\\ud800...)")
+        return data
+
+
+MAX_DIGITS = sys.get_int_max_str_digits()
+
+
+def _has_lone_surrogate(value) -> bool:
+    """Whether any string in the parsed body holds half of a UTF-16 pair: it cannot be
+    stored (PostgreSQL and SQLite both refuse it). Iterative, so any depth is safe."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= char <= "\udfff" for char in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 class _NotJson(Exception):
     pass
+
+
+class _BadJson(Exception):
+    def __init__(self, rule: str):
+        super().__init__(rule)
+        self.rule = rule
 
 
 def _http_error(error: HTTPException):
@@ -120,6 +157,12 @@ def _http_error(error: HTTPException):
         if current is not None:
             headers["Retry-After"] = str(max(1, math.ceil(current.reset_at - time.time())))
     return error_response(status, message, errors, headers)
+
+
+def _bad_json(error: _BadJson):
+    return error_response(
+        400, f"The request could not be read: body: {error.rule}", [FieldError("body", error.rule)]
+    )
 
 
 def _not_json(_error: _NotJson):
@@ -149,4 +192,5 @@ def register(blueprint) -> None:
     for code in default_exceptions:
         blueprint.register_error_handler(code, _http_error)
     blueprint.register_error_handler(_NotJson, _not_json)
+    blueprint.register_error_handler(_BadJson, _bad_json)
     blueprint.register_error_handler(RegistryError, _registry_error)
