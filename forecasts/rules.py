@@ -21,8 +21,10 @@ from forecasts.validation import (
     limit_text,
     parse_date,
     parse_datetime,
+    plain_text,
     require_text,
     slugify,
+    visible,
 )
 
 DISTRIBUTION_TOLERANCE = 1e-6
@@ -52,6 +54,14 @@ def check_role(role: str) -> str:
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
         raise ValidationError("role", f"must be one of {allowed} (got {role!r})") from None
+
+
+def check_free_text(errors: FieldErrors, field: str, value: str | None) -> str:
+    """Free text (a quote, a note, a bio), stripped; a NUL byte or half a character
+    pair is refused (``validation.plain_text``)."""
+    with errors.field():
+        return plain_text(value, field)
+    return ""
 
 
 def check_account_fields(errors: FieldErrors, *, role: str, password: str, email) -> dict:
@@ -106,7 +116,7 @@ def check_pundit_fields(
     clean: dict = {}
     with errors.field():
         clean["name"] = require_text(name, "name", 200)
-    clean["bio"] = (bio or "").strip()
+    clean["bio"] = check_free_text(errors, "bio", bio)
     with errors.field():
         clean["affiliation"] = limit_text(affiliation, "affiliation", 200)
     clean["links"] = check_links(errors, links)
@@ -338,8 +348,8 @@ def check_prediction_fields(
     return {
         "made_at": moment,
         **forecast,
-        "quote": (quote or "").strip(),
-        "note": (note or "").strip(),
+        "quote": check_free_text(errors, "quote", quote),
+        "note": check_free_text(errors, "note", note),
     }
 
 
@@ -451,8 +461,8 @@ def check_resolution_fields(
         errors.add("outcome", f"must be one of {', '.join(allowed)} (got {outcome!r})")
     elif kind == QuestionKind.MULTIPLE_CHOICE and outcome != Outcome.ANNULLED:
         option_label = outcome
-    note = (note or "").strip()
-    if outcome == Outcome.ANNULLED and not note:
+    note = check_free_text(errors, "note", note)
+    if outcome == Outcome.ANNULLED and not visible(note):
         errors.add("note", "is required when annulling: give the reason")
     with errors.field():
         known_at = parse_date(known_at, "known_at")

@@ -119,17 +119,37 @@ def check_url(value: str | None, field: str) -> str | None:
 
 
 def require_text(value: str | None, field: str, max_length: int | None = None) -> str:
-    text = (value or "").strip()
+    """Text that must say something: refused if empty, or if nothing is left once the
+    invisible characters (zero-width spaces, joiners, direction marks) are taken out."""
+    text = limit_text(value, field, max_length)
     if not text:
         raise ValidationError(field, "is required")
-    return limit_text(text, field, max_length)
+    if not visible(text):
+        raise ValidationError(field, "is required: it has no visible characters")
+    return text
 
 
 def limit_text(value: str | None, field: str, max_length: int | None) -> str:
-    text = (value or "").strip()
+    text = plain_text(value, field)
     if max_length is not None and len(text) > max_length:
         raise ValidationError(field, f"must be at most {max_length} characters (got {len(text)})")
     return text
+
+
+def plain_text(value: str | None, field: str) -> str:
+    """Free text, stripped; refused if it holds a NUL byte (PostgreSQL cannot store one,
+    and no reader means it) or a lone surrogate (half a character: not storable text)."""
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise ValidationError(field, "must not contain a NUL character")
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        raise ValidationError(field, "must be valid text: it has half of a character pair")
+    return text
+
+
+def visible(text: str) -> str:
+    """The text without its invisible characters (Unicode's format characters, Cf)."""
+    return "".join(char for char in text if unicodedata.category(char) != "Cf").strip()
 
 
 SLUG_RULE = "must be lowercase letters, digits and single hyphens (like 'jane-doe')"

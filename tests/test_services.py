@@ -629,3 +629,21 @@ def test_batch_writes_all_or_nothing(session, engine, snapshot_of, registry):
         services.add_pundit(session, ADMIN, name="Kept one")
         services.add_pundit(session, ADMIN, name="Kept two")
     assert len(_events(session, "pundit.create")) == 3
+
+
+@pytest.mark.parametrize(
+    "fields, field, rule",
+    [
+        ({"name": "\u200b\u200c\u200d"}, "name", "no visible characters"),
+        ({"name": "Ada\x00"}, "name", "must not contain a NUL character"),
+        ({"name": "Ada", "bio": "\ud800"}, "bio", "half of a character pair"),
+    ],
+)
+def test_text_that_cannot_be_stored_or_seen_is_refused_and_nothing_written(
+    session, engine, snapshot_of, fields, field, rule
+):
+    before = snapshot_of(engine)
+    with pytest.raises(ValidationError) as refused:
+        services.add_pundit(session, ADMIN, **fields)
+    assert refused.value.errors[0].field == field and rule in refused.value.errors[0].rule
+    assert snapshot_of(engine) == before

@@ -764,3 +764,26 @@ def test_two_imports_of_one_file_at_once_add_it_once(database_url, engine, tmp_p
     )
     for refused in (outcome for outcome in outcomes if isinstance(outcome, Exception)):
         assert "Nothing was imported" in str(refused)
+
+
+def test_text_no_database_can_store_or_no_reader_can_see_is_refused_by_row_and_column(
+    database_url, engine, snapshot_of, tmp_path
+):
+    before = snapshot_of(engine)
+    rows = [
+        {**CEASEFIRE, "quote": "It will hold.\x00"},  # line 2: a NUL byte
+        {**ELECTION, "statement": "\u200b\u200d\u2060"},  # line 3: zero-width only
+        {**CEASEFIRE, "pundit": "\u200b", "quote": "Again."},  # line 4
+    ]
+    result = run(database_url, "import", str(write_csv(tmp_path / "bad.csv", rows)))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "line 2, column quote: must not contain a NUL character" in lines
+    assert lines[1].startswith("line 3, column statement") and "no visible characters" in lines[1]
+    assert lines[2].startswith("line 4, column pundit") and "no visible characters" in lines[2]
+    deep = tmp_path / "deep.json"
+    deep.write_text('[{"pundit": ' + "[" * 100_000 + "]" * 100_000 + "}]")
+    result = run(database_url, "import", str(deep))
+    assert result.exit_code == 1 and "deep.json line 1: not valid JSON (nested too" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot_of(engine) == before

@@ -20,6 +20,7 @@ from pathlib import Path
 from forecasts.csvsafe import restore
 from forecasts.errors import ValidationError
 from forecasts.transfer.columns import COLUMNS, INDEX, INFORMATIONAL
+from forecasts.validation import plain_text
 
 FORMATS = ("csv", "json")
 Progress = Callable[[int], None]  # called with the number of bytes read since the last call
@@ -123,6 +124,10 @@ def read_csv(path: Path, progress: Progress | None = None) -> Iterator[tuple[int
                     yield line, BadRow("row", f"has {len(row)} values; the header has {width}")
                     continue
                 row = [restore(cell) for cell in row]  # undo the export's formula guard
+                bad = _unstorable(row, header)
+                if bad is not None:
+                    yield line, bad
+                    continue
                 row.append("")  # the value of every column the file does not have
                 yield line, getter(row)
         except csv.Error as error:
@@ -165,7 +170,29 @@ def read_json(path: Path, progress: Progress | None = None) -> Iterator[tuple[in
                 ),
             )
             continue
+        bad = _unstorable(list(item.values()), list(item))
+        if bad is not None:
+            yield line, bad
+            continue
         yield line, tuple(_json_cell(item.get(column)) for column in COLUMNS)
+
+
+def _unstorable(values: list, columns: list[str]) -> BadRow | None:
+    """The first cell no database can store as text: a NUL byte or half a character
+    pair (a lone surrogate), named by its column; the same rule as the forms'."""
+    stack = list(zip(columns, values, strict=False))
+    while stack:
+        column, value = stack.pop()
+        if isinstance(value, str):
+            try:
+                plain_text(value, column.strip())
+            except ValidationError as error:
+                return BadRow(error.errors[0].field, error.errors[0].rule)
+        elif isinstance(value, list):
+            stack.extend((column, item) for item in value)
+        elif isinstance(value, dict):
+            stack.extend((column, item) for pair in value.items() for item in pair)
+    return None
 
 
 def _json_cell(value):
@@ -255,7 +282,14 @@ def _json_items(path: Path, progress: Progress | None) -> Iterator[tuple[int, ob
             while True:
                 try:
                     item, end = decoder.raw_decode(buffer, position)
-                except json.JSONDecodeError as error:
+                except (RecursionError, ValueError) as error:
+                    if not isinstance(error, json.JSONDecodeError):
+                        # Nested past any parser's depth, or a number too long to read.
+                        raise ValidationError(
+                            "file",
+                            f"{name} line {line}: not valid JSON (nested too deeply, or a "
+                            "number too long to read)",
+                        ) from None
                     where = line + buffer.count("\n", position, error.pos)
                     if len(buffer) - position < _JSON_MAX_OBJECT and more():
                         continue  # the object may go on in the next chunk
