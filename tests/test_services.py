@@ -4,11 +4,14 @@ refused input names the field and the rule and leaves the database exactly as it
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
 
 from forecasts import queries, services
+from forecasts.db import make_session_factory
 from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from forecasts.models import AuditEvent, Prediction, Question, Resolution, Role, User
 
@@ -647,3 +650,49 @@ def test_text_that_cannot_be_stored_or_seen_is_refused_and_nothing_written(
         services.add_pundit(session, ADMIN, **fields)
     assert refused.value.errors[0].field == field and rule in refused.value.errors[0].rule
     assert snapshot_of(engine) == before
+
+
+def _at_once(engine, *actions):
+    """Run each action in its own session and thread, released together; what each
+    returned or raised."""
+    barrier = threading.Barrier(len(actions))
+
+    def run(action):
+        with make_session_factory(engine)() as own:
+            barrier.wait()
+            try:
+                return action(own)
+            except ConflictError as error:
+                return error
+
+    with ThreadPoolExecutor(len(actions)) as pool:
+        return list(pool.map(run, actions))
+
+
+def test_two_resolvers_of_one_question_at_once_one_wins_the_other_gets_the_conflict(
+    session, engine
+):
+    for round_ in range(5):
+        question = services.add_question(
+            session,
+            ADMIN,
+            statement=f"Will round {round_} of the race end?",
+            resolution_criteria="It ends.",
+            resolve_by="2020-01-31",
+        )
+
+        def resolve(outcome, question_id=question.id):
+            return lambda own: services.resolve_question(
+                own,
+                ADMIN,
+                question_id,
+                outcome=outcome,
+                known_at="2020-02-01",
+                expected_resolution_id=None,  # both saw it unresolved
+            )
+
+        results = _at_once(engine, resolve("yes"), resolve("no"))
+        conflicts = [r for r in results if isinstance(r, ConflictError)]
+        assert len(conflicts) == 1, results
+        stored = session.scalars(select(Resolution).where(Resolution.question_id == question.id))
+        assert len(stored.all()) == 1

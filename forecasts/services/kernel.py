@@ -12,11 +12,13 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from forecasts import bulk
 from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from forecasts.models import AuditEvent, Role, User
 
@@ -126,6 +128,32 @@ def get_row(session: Session, model, key: int | None, kind: str, field: str | No
             raise ValidationError(field, f"no {kind} with id {key!r}")
         raise NotFoundError(kind, key)
     return row
+
+
+def lock_for_update(session: Session, row) -> None:
+    """Hold ``row`` against other writers until this transaction ends, then read it
+    afresh: of two writers that checked the same state, the second waits for the first
+    to commit and then sees what it wrote (and refuses, as a conflict). PostgreSQL locks
+    the row (``SELECT ... FOR UPDATE``); SQLite takes its database write lock."""
+    model = type(row)
+    if session.connection().dialect.name == "sqlite":
+        bulk.lock_for_writing(session)
+    else:
+        session.execute(select(model.id).where(model.id == row.id).with_for_update())
+    session.expire(row)
+
+
+@contextlib.contextmanager
+def locked(session: Session, row) -> Iterator[None]:
+    """``lock_for_update`` for the checks inside the block; a refusal raised there ends
+    the transaction, so the lock is not held past the action."""
+    lock_for_update(session, row)
+    try:
+        yield
+    except BaseException:
+        if not session.info.get(_BATCH_KEY, False):
+            session.rollback()
+        raise
 
 
 def check_version(row, expected_version: int | None, kind: str, as_dict) -> None:

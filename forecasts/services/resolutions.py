@@ -26,6 +26,7 @@ from forecasts.rules import (
 from forecasts.services.kernel import (
     Actor,
     get_row,
+    locked,
     record_audit,
     unit_of_work,
 )
@@ -53,26 +54,29 @@ def resolve_question(
     """
     actor.require(Role.EDITOR, "resolving a question")
     question = get_row(session, Question, question_id, "question")
-    standing = question.standing_resolution
-    if expected_resolution_id is not _UNSET:
-        standing_id = standing.id if standing else None
-        if standing_id != expected_resolution_id:
-            raise ConflictError("question", question.id, serialize.question_dict(question))
-    errors = FieldErrors()
-    clean = check_resolution_fields(
-        errors,
-        kind=question.kind,
-        option_labels=question.option_labels(),
-        outcome=outcome,
-        known_at=known_at,
-        evidence_url=evidence_url,
-        note=note,
-        failed_condition=failed_condition(question),
-    )
-    errors.raise_any()
-    option = None
-    if clean["option_label"] is not None:
-        option = next(o for o in question.options if o.label == clean["option_label"])
+    # One resolver at a time per question: the standing resolution checked below is
+    # still the standing one when the new one is appended.
+    with locked(session, question):
+        standing = question.standing_resolution
+        if expected_resolution_id is not _UNSET:
+            standing_id = standing.id if standing else None
+            if standing_id != expected_resolution_id:
+                raise ConflictError("question", question.id, serialize.question_dict(question))
+        errors = FieldErrors()
+        clean = check_resolution_fields(
+            errors,
+            kind=question.kind,
+            option_labels=question.option_labels(),
+            outcome=outcome,
+            known_at=known_at,
+            evidence_url=evidence_url,
+            note=note,
+            failed_condition=failed_condition(question),
+        )
+        errors.raise_any()
+        option = None
+        if clean["option_label"] is not None:
+            option = next(o for o in question.options if o.label == clean["option_label"])
     with unit_of_work(session):
         resolution = _append_resolution(
             session,
