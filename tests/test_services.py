@@ -696,3 +696,24 @@ def test_two_resolvers_of_one_question_at_once_one_wins_the_other_gets_the_confl
         assert len(conflicts) == 1, results
         stored = session.scalars(select(Resolution).where(Resolution.question_id == question.id))
         assert len(stored.all()) == 1
+
+
+def test_two_editors_saving_one_version_at_once_one_wins_the_other_gets_the_conflict(
+    session, engine
+):
+    for round_ in range(5):
+        pundit = services.add_pundit(session, ADMIN, name=f"Racer {round_}")
+        loaded = pundit.version  # the version both editors' forms were loaded with
+
+        def edit(name, pundit_id=pundit.id, version=loaded):
+            return lambda own: services.edit_pundit(
+                own, ADMIN, pundit_id, expected_version=version, name=name
+            )
+
+        results = _at_once(engine, edit(f"First {round_}"), edit(f"Second {round_}"))
+        conflicts = [r for r in results if isinstance(r, ConflictError)]
+        assert len(conflicts) == 1, results
+        session.expire_all()
+        saved = session.get(type(pundit), pundit.id)
+        winner = next(r for r in results if not isinstance(r, ConflictError))
+        assert saved.name == winner.name and saved.version == loaded + 1

@@ -188,15 +188,22 @@ def apply_edit(
     changes: Mapping | Callable[[], Mapping],
     as_dict,
     *,
+    expected_version: int | None = None,
     then: Callable[[], None] | None = None,
 ):
     """Set ``changes`` on ``row`` in one unit of work with its ``KIND.update`` audit
     event (none if nothing changed). ``changes`` may be a callable, called inside the
     transaction before any attribute is set: a lookup it makes (a question's tag rows)
     then cannot flush half the edit and give the row two version increments. ``then``
-    runs last, in the same transaction (the annulments a new condition causes)."""
-    before = as_dict(row)
+    runs last, in the same transaction (the annulments a new condition causes). With
+    ``expected_version``, the row's version is checked again under a lock first."""
     with unit_of_work(session):
+        if expected_version is not None:
+            # Checked again under the lock: of two editors saving the same version at
+            # once, the second sees the first's commit and gets the conflict.
+            lock_for_update(session, row)
+            check_version(row, expected_version, kind, as_dict)
+        before = as_dict(row)
         for key, value in (changes() if callable(changes) else changes).items():
             setattr(row, key, value)
         bump_version_if_changed(session, row, before, as_dict)

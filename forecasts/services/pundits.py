@@ -79,4 +79,12 @@ def edit_pundit(
     if links is not None:
         changes["links"] = check_links(errors, links)
     errors.raise_any()
-    return apply_edit(session, actor, pundit, "pundit", changes, serialize.pundit_dict)
+    return apply_edit(
+        session,
+        actor,
+        pundit,
+        "pundit",
+        changes,
+        serialize.pundit_dict,
+        expected_version=expected_version,
+    )

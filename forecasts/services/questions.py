@@ -226,5 +226,6 @@ def edit_question(
         "question",
         question_changes,
         serialize.question_dict,
+        expected_version=expected_version,
         then=annul_failed_dependents,
     )

@@ -98,4 +98,12 @@ def edit_source(
         changes["full_text"] = full_text
     if note is not None:
         changes["note"] = note.strip()
-    return apply_edit(session, actor, source, "source", changes, serialize.source_dict)
+    return apply_edit(
+        session,
+        actor,
+        source,
+        "source",
+        changes,
+        serialize.source_dict,
+        expected_version=expected_version,
+    )
