@@ -132,3 +132,28 @@ def test_every_revision_steps_up_and_down_keeping_the_data(empty_database_url):
             assert _counts(engine) == seeded, f"downgrade to {revision} lost rows"
     finally:
         engine.dispose()
+
+
+def test_a_seeded_registry_downgrades_to_base_and_upgrades_again(empty_database_url):
+    # The seed has a question conditional on another: dropping the questions table must
+    # not trip over that link (SQLite checks foreign keys row by row as it drops).
+    migrate.upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            load_seeds(session)
+            conditional = session.scalar(
+                select(Question).where(Question.condition_question_id.is_not(None))
+            )
+            assert conditional is not None
+        seeded = _counts(engine)
+        migrate.downgrade(empty_database_url, "base")
+        assert migrate.current_revision(engine) is None
+        assert not set(SEEDED_TABLES) & set(inspect(engine).get_table_names())
+        migrate.upgrade(empty_database_url)
+        assert _diff(engine) == []
+        with make_session_factory(engine)() as session:
+            load_seeds(session)
+        assert _counts(engine) == seeded
+    finally:
+        engine.dispose()

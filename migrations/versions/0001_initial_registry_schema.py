@@ -309,6 +309,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_predictions_pundit_id"))
 
     op.drop_table("predictions")
+    # A question may name another as its condition: unlink them first, or SQLite's
+    # DROP TABLE (a DELETE of every row, foreign keys checked) fails half-way.
+    op.execute("UPDATE questions SET condition_question_id = NULL, condition_outcome = NULL")
     op.drop_table("questions")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_events_at"))
