@@ -60,19 +60,30 @@ def check_probability(value: object, field: str = "probability") -> float:
     return number
 
 
-def parse_date(value: object, field: str) -> dt.date:
-    """A calendar date, ISO 8601 (``2020-01-01``)."""
+#: No commentary the registry records is older: an earlier date is a typing slip
+#: (0001-01-01), and refusing it keeps every chart's date axis in range.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+EARLIEST_RULE = f"must be on or after {EARLIEST_DATE.isoformat()}"
+
+
+def parse_date(value: object, field: str, *, bounded: bool = True) -> dt.date:
+    """A calendar date, ISO 8601 (``2020-01-01``), not before ``EARLIEST_DATE`` unless
+    ``bounded`` is false (a filter's edge may be anything)."""
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).date() if value.tzinfo else value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip()
-    if not text:
-        raise ValidationError(field, "is required")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(field, f"must be a date as YYYY-MM-DD (got {text!r})") from None
+        date = value.astimezone(dt.UTC).date() if value.tzinfo else value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    else:
+        text = str(value or "").strip()
+        if not text:
+            raise ValidationError(field, "is required")
+        try:
+            date = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(field, f"must be a date as YYYY-MM-DD (got {text!r})") from None
+    if bounded and date < EARLIEST_DATE:
+        raise ValidationError(field, f"{EARLIEST_RULE} (got {date.isoformat()})")
+    return date
 
 
 def parse_datetime(value: object, field: str) -> dt.datetime:
@@ -98,11 +109,14 @@ def parse_datetime(value: object, field: str) -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     try:
-        return moment.astimezone(dt.UTC)
+        moment = moment.astimezone(dt.UTC)
     except OverflowError:  # e.g. 0001-01-01T00:00+01:00 falls before year 1 in UTC
         raise ValidationError(
             field, f"must be a time between years 1 and 9999 in UTC (got {value!s})"
         ) from None
+    if moment.date() < EARLIEST_DATE:
+        raise ValidationError(field, f"{EARLIEST_RULE} (got {moment.date().isoformat()})")
+    return moment
 
 
 def check_url(value: str | None, field: str) -> str | None:

@@ -717,3 +717,19 @@ def test_two_editors_saving_one_version_at_once_one_wins_the_other_gets_the_conf
         saved = session.get(type(pundit), pundit.id)
         winner = next(r for r in results if not isinstance(r, ConflictError))
         assert saved.name == winner.name and saved.version == loaded + 1
+
+
+def test_a_prediction_made_before_1900_is_refused_and_nothing_written(
+    session, engine, snapshot_of, registry
+):
+    before = snapshot_of(engine)
+    with pytest.raises(ValidationError, match="made_at: must be on or after 1900-01-01"):
+        services.log_prediction(
+            session,
+            ADMIN,
+            question_id=registry["binary"].id,
+            pundit_id=registry["pundit"].id,
+            made_at="0001-01-01",
+            probability=0.3,
+        )
+    assert snapshot_of(engine) == before

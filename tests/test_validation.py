@@ -83,3 +83,13 @@ def test_links_distributions_and_scales():
     assert parse_scale_reference("icd-203@2015") == ("icd-203", "2015")
     with pytest.raises(ValidationError, match="scale: must be NAME@VERSION"):
         parse_scale_reference("icd-203")
+
+
+def test_dates_before_1900_are_refused_with_the_field_and_the_rule():
+    for parse, field in ((parse_date, "published_on"), (parse_datetime, "made_at")):
+        with pytest.raises(ValidationError, match=f"{field}: must be on or after 1900-01-01"):
+            parse("0001-01-01", field)
+        with pytest.raises(ValidationError, match="got 1899-12-31"):
+            parse("1899-12-31", field)
+    assert parse_date("1900-01-01", "known_at") == dt.date(1900, 1, 1)
+    assert parse_date("0001-01-01", "since", bounded=False) == dt.date(1, 1, 1)

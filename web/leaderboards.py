@@ -28,7 +28,7 @@ def read_filters(args) -> tuple[scores.Filters, int, list[FieldError]]:
     for name in ("since", "until"):
         if args.get(name):
             try:
-                values[name] = parse_date(args[name], name)
+                values[name] = parse_date(args[name], name, bounded=False)
             except ValidationError as error:
                 errors.extend(error.errors)
     if values["kind"] not in (None, *QuestionKind):
