@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 
-from forecasts import migrate
+from forecasts import migrate, services, tokens
 from forecasts.db import make_engine, make_session_factory
-from forecasts.models import Base, Question
+from forecasts.models import Base, Pundit, Question, Source
+from forecasts.reviews import review_candidate
 from forecasts.seeding import load_seeds
 
 pytestmark = pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)
@@ -101,19 +103,22 @@ SEEDED_TABLES = (
 )
 
 
-def _counts(engine) -> dict[str, int]:
+def _counts(engine, tables=SEEDED_TABLES) -> dict[str, int]:
     with engine.connect() as connection:
         return {
             table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
-            for table in SEEDED_TABLES
+            for table in tables
         }
 
 
-def test_every_revision_steps_up_and_down_keeping_the_data(empty_database_url):
-    from alembic.script import ScriptDirectory
+def _revisions(url: str) -> list[str]:
+    """Every revision, oldest first."""
+    script = ScriptDirectory.from_config(migrate.alembic_config(url))
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
 
-    script = ScriptDirectory.from_config(migrate.alembic_config(empty_database_url))
-    revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+
+def test_every_revision_upgrades_a_seeded_registry(empty_database_url):
+    revisions = _revisions(empty_database_url)
     assert len(revisions) >= 2 and revisions[-1] == migrate.head_revision()
     migrate.upgrade(empty_database_url, revisions[0])
     engine = make_engine(empty_database_url)
@@ -126,34 +131,68 @@ def test_every_revision_steps_up_and_down_keeping_the_data(empty_database_url):
             migrate.upgrade(empty_database_url, revision)
             assert _counts(engine) == seeded, f"upgrade to {revision} lost rows"
         assert _diff(engine) == []
-        for revision in reversed(revisions[:-1]):
-            migrate.downgrade(empty_database_url, revision)
-            assert migrate.current_revision(engine) == revision
-            assert _counts(engine) == seeded, f"downgrade to {revision} lost rows"
     finally:
         engine.dispose()
 
 
-def test_a_seeded_registry_downgrades_to_base_and_upgrades_again(empty_database_url):
-    # The seed has a question conditional on another: dropping the questions table must
-    # not trip over that link (SQLite checks foreign keys row by row as it drops).
-    migrate.upgrade(empty_database_url)
+def _registry_tables(engine) -> set[str]:
+    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+
+
+def _add_what_the_seeds_lack(session) -> None:
+    """Rows for the tables the seeds leave empty (a user with a token, a candidate review,
+    a resolved multiple-choice question): a table dropped empty proves nothing about
+    the drop."""
+    system = services.Actor.system()
+    user = services.create_user(session, system, name="admin", role="admin", password="pw" * 8)
+    tokens.create_token(session, services.Actor.of(user), name="cli")
+    source = session.scalar(select(Source).limit(1))
+    review_candidate(session, system, source_id=source.id, start=0, end=10, decision="accepted")
+    question = services.add_question(
+        session,
+        system,
+        statement="Which side takes the cup?",
+        resolution_criteria="The final's result.",
+        kind="multiple_choice",
+        options=["Red", "Blue"],
+    )
+    services.log_prediction(
+        session,
+        system,
+        question_id=question.id,
+        pundit_id=session.scalar(select(Pundit.id).limit(1)),
+        made_at="2020-01-01",
+        distribution={"Red": 0.7, "Blue": 0.3},
+    )
+    services.resolve_question(session, system, question.id, outcome="Red", known_at="2020-06-01")
+
+
+def test_every_revision_downgrades_a_seeded_registry(empty_database_url):
+    """Stepping down from head to base, one revision at a time, keeps every row of the
+    tables that revision still has; upgrading again builds the models. The seeds hold a
+    question conditional on another, the link SQLite's DROP TABLE used to trip over."""
+    revisions = _revisions(empty_database_url)
     engine = make_engine(empty_database_url)
     try:
+        tables_at = {None: set()}
+        for revision in revisions:
+            migrate.upgrade(empty_database_url, revision)
+            tables_at[revision] = _registry_tables(engine)
         with make_session_factory(engine)() as session:
             load_seeds(session)
-            conditional = session.scalar(
+            _add_what_the_seeds_lack(session)
+            assert session.scalar(
                 select(Question).where(Question.condition_question_id.is_not(None))
             )
-            assert conditional is not None
-        seeded = _counts(engine)
-        migrate.downgrade(empty_database_url, "base")
-        assert migrate.current_revision(engine) is None
-        assert not set(SEEDED_TABLES) & set(inspect(engine).get_table_names())
+        filled = _counts(engine, tables_at[revisions[-1]])
+        assert all(filled.values()), f"tables left empty: {filled}"
+        for target in reversed([None, *revisions[:-1]]):
+            migrate.downgrade(empty_database_url, target or "base")
+            assert migrate.current_revision(engine) == target
+            assert _registry_tables(engine) == tables_at[target]
+            kept = {table: filled[table] for table in tables_at[target]}
+            assert _counts(engine, tables_at[target]) == kept, f"{target} lost rows"
         migrate.upgrade(empty_database_url)
         assert _diff(engine) == []
-        with make_session_factory(engine)() as session:
-            load_seeds(session)
-        assert _counts(engine) == seeded
     finally:
         engine.dispose()
