@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -89,15 +90,12 @@ def _check_question_fields(
     resolve_by,
     exclude_id: int | None = None,
 ) -> dict:
-    def statement_taken(clean_statement: str) -> bool:
-        return value_taken(session, Question.statement, clean_statement, exclude_id)
-
     return check_question_fields(
         errors,
         statement=statement,
         resolution_criteria=resolution_criteria,
         resolve_by=resolve_by,
-        statement_taken=statement_taken,
+        statement_taken=partial(value_taken, session, Question.statement, exclude_id=exclude_id),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -36,11 +37,13 @@ def _check_source_fields(
     outlet,
     exclude_id: int | None = None,
 ) -> dict:
-    def url_taken(clean_url: str) -> bool:
-        return value_taken(session, Source.url, clean_url, exclude_id)
-
     return check_source_fields(
-        errors, title=title, url=url, published_on=published_on, outlet=outlet, url_taken=url_taken
+        errors,
+        title=title,
+        url=url,
+        published_on=published_on,
+        outlet=outlet,
+        url_taken=partial(value_taken, session, Source.url, exclude_id=exclude_id),
     )
 
 
