@@ -9,20 +9,39 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from forecasts.errors import ValidationError
 
 PERCENT_RULE = "must be a probability: 0.05, 5% or 5 (a bare number above 1 is read as a percent)"
+AMBIGUOUS_ONE = "1 alone could mean 100% or 1%: write 100% or 1%"
+
+#: How the bare numbers (no ``%``) of a column, or of one distribution, are read.
+FRACTION = "fraction"  # 0 to 1: 0.05 is five percent, 1 is certainty
+PERCENT = "percent"  # 0 to 100: 5 is five percent, 1 is one percent
+READINGS = (FRACTION, PERCENT)
 
 
-def parse_probability(value: object, field: str = "probability") -> float:
-    """Read a probability written as ``0.05``, ``5%`` or ``5``.
+@dataclass(frozen=True)
+class Written:
+    """A probability as typed: its number and whether it carried ``%``."""
 
-    The rule: a value with ``%`` is a percent; a bare number from 0 to 1 is a fraction;
-    a bare number above 1 (up to 100) is a percent. So ``1`` means certainty, and one
-    percent is written ``1%`` or ``0.01``. The result must lie in [0, 1].
-    """
+    number: float
+    percent: bool
+
+    @property
+    def reading(self) -> str | None:
+        """The reading this value needs of its column's bare numbers: ``PERCENT`` for a bare
+        number above 1, ``FRACTION`` for one strictly between 0 and 1, None when either
+        reading would do (``%`` written, or a bare 0 or 1)."""
+        if self.percent or self.number in (0, 1):
+            return None
+        return PERCENT if self.number > 1 else FRACTION
+
+
+def read_written(value: object, field: str = "probability") -> Written:
+    """The number in ``0.05``, ``5%`` or ``5``, finite, not yet scaled."""
     if isinstance(value, bool):
         raise ValidationError(field, PERCENT_RULE + f" (got {value!r})")
     percent = False
@@ -41,13 +60,54 @@ def parse_probability(value: object, field: str = "probability") -> float:
             raise ValidationError(field, PERCENT_RULE + f" (got {value!r})") from None
     if math.isnan(number) or math.isinf(number):
         raise ValidationError(field, f"must be a finite number (got {value!r})")
-    if percent or number > 1:
+    return Written(number, percent)
+
+
+def scaled(written: Written, reading: str | None, value: object, field: str) -> float:
+    """``written`` as a probability in [0, 1]. ``reading`` says how a bare number is read;
+    None is the rule for a value typed alone (a form field, an API value): a bare number
+    above 1 is a percent, one from 0 to 1 a fraction, and a bare 1 is refused."""
+    number = written.number
+    if written.percent or reading == PERCENT or (reading is None and number > 1):
         if not 0 <= number <= 100:
             raise ValidationError(field, f"must be between 0% and 100% (got {value!r})")
-        number /= 100
+        return number / 100
+    if reading is None and number == 1:
+        raise ValidationError(field, f"{AMBIGUOUS_ONE} (got {value!r})")
     if not 0 <= number <= 1:
-        raise ValidationError(field, f"must be between 0 and 1 (got {value!r})")
+        rule = "must be between 0 and 1"
+        if reading == FRACTION:
+            rule += " (probabilities are read as fractions)"
+        raise ValidationError(field, f"{rule} (got {value!r})")
     return number
+
+
+def parse_probability(
+    value: object, field: str = "probability", reading: str | None = None
+) -> float:
+    """Read a probability written as ``0.05``, ``5%`` or ``5``.
+
+    A value with ``%`` is a percent. A bare number is read by ``reading``: ``FRACTION``
+    (0 to 1) or ``PERCENT`` (0 to 100). Without one (a value typed alone, in a form or
+    the API) a bare number above 1 is a percent and one from 0 to 1 a fraction, and a
+    bare ``1`` is refused: it could mean certainty or one percent, so it must be written
+    ``100%`` or ``1%``. A file decides its column's reading first
+    (``forecasts.transfer.probabilities``). The result lies in [0, 1].
+    """
+    return scaled(read_written(value, field), reading, value, field)
+
+
+def parse_fraction(value: object, field: str = "probability") -> float:
+    """A probability sent by a program (the API): a bare number is a fraction from 0 to 1,
+    a string with ``%`` a percent; a bare ``1`` is refused as ambiguous (a client sending
+    percents would otherwise record certainty for its 1%), so certainty is ``"100%"``."""
+    written = read_written(value, field)
+    if not written.percent and written.number == 1:
+        raise ValidationError(
+            field,
+            f'{AMBIGUOUS_ONE} (send "100%" for certainty, 0.01 for one percent; got {value!r})',
+        )
+    return scaled(written, FRACTION, value, field)
 
 
 def check_probability(value: object, field: str = "probability") -> float:
@@ -195,26 +255,52 @@ def check_slug(value: str, field: str = "slug") -> str:
     return slug
 
 
-def parse_distribution(text: str | None, field: str = "distribution") -> dict[str, float]:
-    """Lines of ``Option: probability`` (``Red: 50%``) into {option: probability}.
-
-    Each probability follows ``parse_probability``'s rule; whether the options match the
-    question and sum to 1 is the service's check.
-    """
-    result: dict[str, float] = {}
+def parse_distribution(
+    text: str | None, field: str = "distribution", reading: str | None = None
+) -> dict[str, float]:
+    """Lines of ``Option: probability`` (``Red: 50%``) into {option: probability}, each
+    read as ``read_distribution`` says."""
+    entries: list[tuple[str, object, str]] = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
         label, sep, value = line.rpartition(":")
-        label = label.strip()
-        if not sep or not label:
+        if not sep or not label.strip():
             raise ValidationError(
                 field, f"line {number} must look like 'Option: 30%' (got {line.strip()!r})"
             )
-        if label in result:
-            raise ValidationError(field, f"line {number} repeats the option {label!r}")
-        result[label] = parse_probability(value, f"{field} line {number}")
-    return result
+        entries.append((label.strip(), value, f"{field} line {number}"))
+    return read_distribution(entries, field, reading)
+
+
+def read_distribution(
+    entries: list[tuple[str, object, str]], field: str = "distribution", reading: str | None = None
+) -> dict[str, float]:
+    """(option, probability as written, where) entries into {option: probability}.
+
+    Each probability follows ``parse_probability``'s rule with ``reading``. Without one,
+    a bare ``1`` is read by its neighbours, which must add up with it: one percent when
+    another entry is a percent (``%``, or a bare number above 1), otherwise certainty.
+    Whether the options match the question and sum to 1 is the service's check.
+    """
+    written: list[tuple[str, Written, object, str]] = []
+    seen: set[str] = set()
+    for label, value, where in entries:
+        if label in seen:
+            raise ValidationError(
+                field,
+                f"{where.removeprefix(field).strip() or 'an entry'} repeats the option {label!r}",
+            )
+        seen.add(label)
+        written.append((label, read_written(value, where), value, where))
+    percents = any(w.percent or w.reading == PERCENT for _, w, _, _ in written)
+    ones = reading or (PERCENT if percents else FRACTION)
+    return {
+        label: scaled(
+            w, reading or (ones if not w.percent and w.number == 1 else None), value, where
+        )
+        for label, w, value, where in written
+    }
 
 
 def parse_scale_reference(text: str | None, field: str = "scale") -> tuple[str, str] | None:

@@ -87,7 +87,7 @@ def good_rows() -> list[dict]:
         {
             "pundit": "Omar Haddad",
             "statement": CEASEFIRE["statement"],
-            "probability": "40",
+            "probability": "40%",
             "made_at": "2021-04-10",
         },
     ]
@@ -787,3 +787,70 @@ def test_text_no_database_can_store_or_no_reader_can_see_is_refused_by_row_and_c
     assert result.exit_code == 1 and "deep.json line 1: not valid JSON (nested too" in result.output
     assert "Traceback" not in result.output
     assert snapshot_of(engine) == before
+
+
+def _column(probabilities: list[str]) -> list[dict]:
+    """One prediction per probability, on one question (distinct quotes)."""
+    return [
+        {**CEASEFIRE, "quote": f"Said {n}.", "probability": p} for n, p in enumerate(probabilities)
+    ]
+
+
+def _stored(engine) -> list[float]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(Prediction.probability).order_by(Prediction.id))
+        return [row[0] for row in rows]
+
+
+def test_a_column_of_percents_reads_its_bare_one_as_one_percent(database_url, engine, tmp_path):
+    path = write_csv(tmp_path / "percents.csv", _column(["5", "20", "1", "50"]))
+    result = run(database_url, "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert _stored(engine) == pytest.approx([0.05, 0.2, 0.01, 0.5])
+    # The same cells in a column of fractions: the 1 is certainty.
+    path = write_csv(tmp_path / "fractions.csv", _column(["0.05", "0.2", "1", "0.5"]))
+    with engine.begin() as connection:
+        connection.execute(Prediction.__table__.delete())
+    assert run(database_url, "import", str(path)).exit_code == 0
+    assert _stored(engine) == pytest.approx([0.05, 0.2, 1.0, 0.5])
+
+
+def test_a_column_mixing_fractions_and_percents_is_refused_naming_the_rows(
+    database_url, engine, snapshot_of, tmp_path
+):
+    path = write_csv(tmp_path / "slip.csv", _column(["0.2", "0.35", "1.7", "0.6"]))
+    before = snapshot_of(engine)
+    result = run(database_url, "import", str(path))
+    assert result.exit_code == 1, result.output
+    assert snapshot_of(engine) == before
+    assert (
+        "line 4, column probability, value '1.7': reads as a percent but line(s) 2, 3, 5 "
+        "read as fractions" in result.stderr
+    )
+    assert "--probabilities fraction|percent" in result.stderr
+    # Said outright, the column is read that way; as fractions the 1.7 is out of range.
+    refused = run(database_url, "import", "--probabilities", "fraction", str(path))
+    assert refused.exit_code == 1 and "value '1.7': must be between 0 and 1" in refused.stderr
+    assert snapshot_of(engine) == before
+    assert run(database_url, "import", "--probabilities", "percent", str(path)).exit_code == 0
+    assert _stored(engine) == pytest.approx([0.002, 0.0035, 0.017, 0.006])
+
+
+def test_a_bare_one_that_nothing_explains_is_refused_and_certainty_exports_as_100_percent(
+    database_url, engine, session, snapshot_of, tmp_path
+):
+    path = write_csv(tmp_path / "ones.csv", _column(["1", "0", "1"]))
+    before = snapshot_of(engine)
+    result = run(database_url, "import", str(path))
+    assert result.exit_code == 1 and snapshot_of(engine) == before
+    for line in (2, 4):
+        assert (
+            f"line {line}, column probability, value '1': 1 alone could mean 100% or 1%"
+            in result.stderr
+        )
+    # An export of certainties says so with %, so it imports back as certainty.
+    assert run(database_url, "import", "--probabilities", "fraction", str(path)).exit_code == 0
+    assert run(database_url, "export", str(tmp_path / "out")).exit_code == 0
+    with (tmp_path / "out" / "predictions.csv").open(newline="") as handle:
+        written = [row["probability"] for row in csv.DictReader(handle)]
+    assert written == ["100%", "0.0", "100%"]

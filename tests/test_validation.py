@@ -24,7 +24,7 @@ from forecasts.validation import (
         ("5%", 0.05),
         ("5", 0.05),
         (" 12.5 % ", 0.125),
-        ("1", 1.0),
+        ("100%", 1.0),
         ("0", 0.0),
         ("1%", 0.01),
         ("100", 1.0),
@@ -46,6 +46,9 @@ def test_probability_rule(text, value):
         ("nan", "must be a finite number"),
         ("", "is required"),
         (True, "must be a probability"),
+        ("1", "1 alone could mean 100% or 1%: write 100% or 1%"),
+        (" 1.0 ", "1 alone could mean 100% or 1%"),
+        (1, "1 alone could mean 100% or 1%"),
     ],
 )
 def test_probability_refusals(text, rule):
@@ -93,3 +96,19 @@ def test_dates_before_1900_are_refused_with_the_field_and_the_rule():
             parse("1899-12-31", field)
     assert parse_date("1900-01-01", "known_at") == dt.date(1900, 1, 1)
     assert parse_date("0001-01-01", "since", bounded=False) == dt.date(1, 1, 1)
+
+
+def test_a_reading_says_how_bare_numbers_are_read():
+    assert parse_probability("1", reading="fraction") == 1.0
+    assert parse_probability("1", reading="percent") == pytest.approx(0.01)
+    assert parse_probability("0.5", reading="percent") == pytest.approx(0.005)
+    assert parse_probability("50%", reading="fraction") == pytest.approx(0.5)  # % is explicit
+    with pytest.raises(ValidationError, match="read as fractions"):
+        parse_probability("40", reading="fraction")
+
+
+def test_a_bare_one_in_a_distribution_is_read_by_the_entries_beside_it():
+    assert parse_distribution("A: 1\nB: 99") == pytest.approx({"A": 0.01, "B": 0.99})
+    assert parse_distribution("A: 1%\nB: 99%") == pytest.approx({"A": 0.01, "B": 0.99})
+    assert parse_distribution("A: 1\nB: 0") == {"A": 1.0, "B": 0.0}
+    assert parse_distribution("A: 1\nB: 0", reading="percent") == {"A": 0.01, "B": 0.0}

@@ -111,8 +111,8 @@ class PredictionForm(FlaskForm):
     )
     probability = StringField(
         "Probability",
-        description="5%, 0.05 or 5 (a bare number above 1 is a percent).",
-        render_kw={"inputmode": "decimal"},
+        description="5%, 0.05 or 5 (a bare number above 1 is a percent); certainty is 100%.",
+        render_kw={"inputmode": "decimal", "data-probability": ""},
     )
     distribution = TextAreaField(
         "Distribution", description="Multiple choice: one 'Option: 30%' per line."

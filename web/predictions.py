@@ -38,10 +38,20 @@ def create():
     _choices(form)
 
     def saved(prediction):
-        flash("Prediction logged.", "success")
+        if prediction.probability is not None:
+            read = _percent(prediction.probability)
+        else:
+            entries = prediction.distribution
+            read = ", ".join(f"{e.option.label} {_percent(e.probability)}" for e in entries)
+        flash(f"Prediction logged at {read}.", "success")
         return redirect(url_for("questions.show", slug=prediction.question.slug))
 
     return submit(form, lambda: _log(form), saved, "predictions/form.html")
+
+
+def _percent(probability: float) -> str:
+    """The probability as it was read, to four significant figures: 0.0125 -> '1.25%'."""
+    return f"{probability * 100:.4g}%"
 
 
 def _prefill() -> dict | None:

@@ -125,7 +125,7 @@ def decide(source_id: int, start: int, end: int):
         "source": source.id,
         "quote": match.sentence,
         "hedge_phrase": match.hedge_phrase,
-        "probability": f"{match.probability:.4g}",
+        "probability": f"{match.probability * 100:.4g}%",
         "made_at": source.published_on.isoformat(),
         "probability_origin": match.origin,
         "question": "new",

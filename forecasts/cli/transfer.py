@@ -40,6 +40,13 @@ PROGRESS_FROM_BYTES = 1 << 20  # show a progress bar for files of a megabyte or 
     show_default=True,
     help="Errors to list when the file is refused (all are counted).",
 )
+@click.option(
+    "--probabilities",
+    type=click.Choice(["fraction", "percent"]),
+    default=None,
+    help="How bare numbers are read: fraction (0 to 1) or percent (0 to 100). Default: "
+    "from the probability column, which must be all one or the other.",
+)
 @click.pass_obj
 def import_command(
     obj: Context,
@@ -48,6 +55,7 @@ def import_command(
     dry_run: bool,
     as_user: str | None,
     max_errors: int,
+    probabilities: str | None,
 ) -> None:
     """Import predictions from FILE (CSV or JSON, one row per prediction; the columns are
     in docs/import-format.md). All or nothing: one bad row and nothing is written, and
@@ -57,8 +65,9 @@ def import_command(
     with obj.session() as session:
         actor = actor_for(session, as_user)
         size = file.stat().st_size if file.is_file() else 0
+        passes = 1 if probabilities else 2  # the probability column is read first
         bar = (
-            click.progressbar(length=size, label=f"Importing {file.name}", file=sys.stderr)
+            click.progressbar(length=size * passes, label=f"Importing {file.name}", file=sys.stderr)
             if size >= PROGRESS_FROM_BYTES
             else contextlib.nullcontext()
         )
@@ -72,6 +81,7 @@ def import_command(
                     dry_run=dry_run,
                     progress=bar.update if size >= PROGRESS_FROM_BYTES else None,
                     max_listed=max_errors,
+                    probabilities=probabilities,
                 )
         except ImportRefused as refused:
             for line in refused.report_lines():

@@ -151,6 +151,12 @@ def _score_table(frame: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------------------ writing
 
 
+def _written(probability: float | None) -> float | str | None:
+    """A probability as the file holds it: a fraction, but certainty as ``100%``, since a
+    bare 1 in a column of nothing but 0s and 1s could be read as one percent."""
+    return "100%" if probability == 1 else probability
+
+
 def _cell(value) -> str:
     """A value as CSV text: lists joined by ' | ', a distribution as 'label: p' pairs."""
     if value is None:
@@ -356,7 +362,7 @@ class _Registry:
                         cells["source_full_text"] = self.sources[row.source_id].full_text or None
                 cells.update(
                     {
-                        "probability": row.probability,
+                        "probability": _written(row.probability),
                         "distribution": distributions.get(row.id),
                         "quote": row.quote or None,
                         "hedge_phrase": row.hedge_phrase or None,

@@ -72,8 +72,11 @@ from forecasts.models import (
     utcnow,
 )
 from forecasts.transfer import columns as C
+from forecasts.transfer.probabilities import column_reading
 from forecasts.transfer.reading import BadRow, Progress, detect_format, read_rows
 from forecasts.validation import (
+    FRACTION,
+    READINGS,
     check_slug,
     check_url,
     parse_date,
@@ -214,15 +217,27 @@ def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
     max_listed: int = MAX_LISTED_ERRORS,
+    probabilities: str | None = None,
 ) -> ImportReport:
     """Import ``path`` in one transaction; raises ``ImportRefused`` listing every bad row
-    (nothing written), or ``ValidationError`` for a file it cannot read."""
+    (nothing written), or ``ValidationError`` for a file it cannot read.
+
+    ``probabilities`` (``fraction`` or ``percent``) says how the bare numbers of the file
+    are read; without it the probability column is read once first to decide
+    (``forecasts.transfer.probabilities``), and ``progress`` sees the file twice."""
     path = Path(path)
     actor = actor or services.Actor.system("cli")
     actor.require(Role.EDITOR, "importing")
+    if probabilities is not None and probabilities not in READINGS:
+        raise ValidationError(
+            "probabilities", f"must be one of {', '.join(READINGS)} (got {probabilities!r})"
+        )
     file_format = detect_format(path, file_format)
+    reading = probabilities or _column_reading(path, file_format, progress, max_listed)
     rows = read_rows(path, file_format, progress)
-    importer = _Importer(session, actor, path.name, file_format, dry_run, max_listed)
+    importer = _Importer(
+        session, actor, path.name, file_format, dry_run, max_listed, reading, probabilities
+    )
     cache = contextlib.nullcontext() if dry_run else bulk.sqlite_page_cache(session)
     with _no_cyclic_gc(), cache:
         if dry_run:
@@ -240,6 +255,26 @@ def import_file(
                 f"refused the import ({error.orig}); someone else changed the "
                 "registry meanwhile. Nothing was imported: run it again",
             ) from error
+
+
+def _column_reading(
+    path: Path, file_format: str, progress: Progress | None, max_listed: int
+) -> str:
+    """The probability column's reading, or ``ImportRefused`` naming the rows that
+    disagree (the file's other rows are not checked then: this is the first thing wrong)."""
+    at = C.INDEX["probability"]
+    verdict = column_reading(
+        (line, cells[at])
+        for line, cells in read_rows(path, file_format, progress)
+        if not isinstance(cells, BadRow) and (not cells[0] or cells[0] == "prediction")
+    )
+    if verdict.refused_count:
+        rows = [
+            RowError(line, "probability", rule, _display(value))
+            for line, value, rule in verdict.refused[:max_listed]
+        ]
+        raise ImportRefused(path.name, rows, verdict.refused_count, verdict.refused_count)
+    return verdict.reading
 
 
 # Any fixed number: the key of the PostgreSQL advisory lock that imports take.
@@ -439,7 +474,7 @@ def _columns(noun: str, errors: Iterable[FieldError]) -> list[tuple[str, str]]:
     return result
 
 
-def _parse_distribution_cell(cell) -> dict[str, float]:
+def _parse_distribution_cell(cell, reading: str | None) -> dict[str, float]:
     if isinstance(cell, tuple):  # a JSON object: (label, value) pairs
         lines = []
         for item in cell:
@@ -449,7 +484,7 @@ def _parse_distribution_cell(cell) -> dict[str, float]:
         text = "\n".join(lines)
     else:
         text = str(cell).replace("|", "\n")
-    return parse_distribution(text, "distribution")
+    return parse_distribution(text, "distribution", reading)
 
 
 # ----------------------------------------------------------------------------- importer
@@ -464,8 +499,14 @@ class _Importer:
         file_format: str,
         dry_run: bool,
         max_listed: int,
+        reading: str = FRACTION,
+        distribution_reading: str | None = None,
     ):
         self.session = session
+        # how bare numbers are read: the probability column's decided reading; the
+        # distribution cells', only when the command said it (else each cell decides)
+        self.reading = reading
+        self.distribution_reading = distribution_reading
         self.actor = actor
         self.now = utcnow()
         self.today = self.now.date()
@@ -1036,13 +1077,15 @@ class _Importer:
         probability_value = distribution_value = scale_name = scale_version = None
         if not _blank(probability):
             try:
-                probability_value = parse_probability(probability)
+                probability_value = parse_probability(probability, reading=self.reading)
             except ValidationError as error:
                 problems.extend(_columns("prediction", error.errors))
                 failed += ("probability",)
         if not _blank(distribution):
             try:
-                distribution_value = _parse_distribution_cell(distribution)
+                distribution_value = _parse_distribution_cell(
+                    distribution, self.distribution_reading
+                )
             except ValidationError as error:
                 problems.extend(_columns("prediction", error.errors))
                 failed += ("distribution",)

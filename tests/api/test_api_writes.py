@@ -69,6 +69,18 @@ def test_editor_logs_a_prediction(client, editor_token, sessions):
         assert (event.action, event.actor_name) == ("prediction.create", "editor")
 
 
+def test_certainty_is_sent_as_100_percent_and_percent_strings_are_read(client, editor_token):
+    def log(probability, made_at):
+        body = {"question_id": 7, "pundit_id": 1, "made_at": made_at, "probability": probability}
+        response = client.post("/api/v1/predictions", headers=bearer(editor_token), json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["probability"]
+
+    assert log("100%", "2020-03-02") == 1.0
+    assert log("1%", "2020-03-03") == pytest.approx(0.01)
+    assert log(0.05, "2020-03-04") == pytest.approx(0.05)
+
+
 def test_editor_adds_questions(client, editor_token):
     response = client.post("/api/v1/questions", headers=bearer(editor_token), json=NEW_QUESTION)
     assert response.status_code == 201, response.get_json()
@@ -226,6 +238,18 @@ BAD_INPUT = [
         {"question_id": 7, "pundit_id": 1, "made_at": "2020-01-02", "probability": 1.2},
         "probability",
         "between 0 and 1",
+    ),
+    (
+        "/api/v1/predictions",
+        {"question_id": 7, "pundit_id": 1, "made_at": "2020-01-02", "probability": 1},
+        "probability",
+        '1 alone could mean 100% or 1%: write 100% or 1% (send "100%" for certainty',
+    ),
+    (
+        "/api/v1/predictions",
+        {"question_id": 7, "pundit_id": 1, "made_at": "2020-01-02", "probability": "1.0"},
+        "probability",
+        "1 alone could mean 100% or 1%",
     ),
     (
         "/api/v1/predictions",

@@ -38,13 +38,19 @@ def test_log_then_resolve_from_the_due_queue(page, live_server, shoot):
         "Yes if either declares war, or their forces fight for more than seven days."
     )
     page.locator("#new_question_resolve_by").fill("2020-01-31")
-    page.get_by_label("Probability", exact=True).fill("5%")
+    probability = page.get_by_label("Probability", exact=True)
+    reads_as = page.locator("#probability-reads-as")
+    probability.fill("1")  # ambiguous: said before saving
+    assert reads_as.inner_text() == "1 alone could mean 100% or 1%: write 100% or 1%."
+    probability.fill("0.05")
+    assert reads_as.inner_text() == "Read as 5%."
+    probability.fill("5%")
     page.get_by_label("Scale").fill("icd-203@2015")
     shoot(page, "log-form-filled")
     page.get_by_label("Scale").press("Enter")
 
     page.wait_for_url(re.compile(r"/questions/will-the-us-and-iran"))
-    assert page.locator(".flash").inner_text() == "Prediction logged."
+    assert page.locator(".flash").inner_text() == "Prediction logged at 5%."
     assert page.locator(".prediction .probability").inner_text() == "5%"
     assert "icd-203@2015" in page.locator(".prediction .origin").inner_text()
     shoot(page, "question-logged")

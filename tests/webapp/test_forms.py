@@ -67,6 +67,9 @@ def test_log_prediction_creating_pundit_source_and_question(as_role, engine):
     assert prediction.made_at == dt.datetime(2020, 1, 5, tzinfo=dt.UTC)
     actions = [e.action for e in rows(engine, AuditEvent) if e.actor_name == "editor"]
     assert actions == ["pundit.create", "source.create", "question.create", "prediction.create"]
+    # The editor is told the number that was read.
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Prediction logged at 5%." in shown
 
 
 @pytest.mark.parametrize(
@@ -76,6 +79,7 @@ def test_log_prediction_creating_pundit_source_and_question(as_role, engine):
         ("1.5e9", "must be between 0% and 100%"),
         ("likely", "must be a probability"),
         ("", "is required for a binary question"),
+        ("1", "1 alone could mean 100% or 1%: write 100% or 1%"),
     ],
 )
 def test_log_prediction_refuses_bad_probability(as_role, engine, snapshot_of, probability, rule):

@@ -17,6 +17,7 @@ from werkzeug.exceptions import NotFound
 from forecasts import queries, scores, serialize, services
 from forecasts.errors import ConflictError, FieldError, ValidationError
 from forecasts.models import Role
+from forecasts.validation import FRACTION, parse_fraction, read_distribution
 from web.api import listing
 from web.api.auth import (
     authenticate_request,
@@ -185,6 +186,28 @@ def _required(data: dict, *names: str):
         raise ValidationError(errors) from error
 
 
+def _forecast(data: dict) -> dict:
+    """The probability and distribution as written: bare numbers are fractions, a string
+    with % a percent; a bare 1 alone is refused as ambiguous."""
+    read, errors = {}, []
+    if data.get("probability") is not None:
+        try:
+            read["probability"] = parse_fraction(data["probability"])
+        except ValidationError as error:
+            errors += error.errors
+    if data.get("distribution") is not None:
+        entries = [
+            (label, value, f"distribution.{label}") for label, value in data["distribution"].items()
+        ]
+        try:
+            read["distribution"] = read_distribution(entries, reading=FRACTION)
+        except ValidationError as error:
+            errors += error.errors
+    if errors:
+        raise ValidationError(errors)
+    return read
+
+
 def _created(body: dict, location: str | None = None):
     response = jsonify(body)
     response.status_code = 201
@@ -290,6 +313,7 @@ def log_prediction(data: dict):
     """Log a prediction (a revision is a new prediction)"""
     fields = {"question_id": None, "pundit_id": None, "made_at": None, **data}
     with _required(data, "question_id", "pundit_id"):
+        fields.update(_forecast(data))
         prediction = services.log_prediction(get_session(), current_actor(), **fields)
     return _created(serialize.prediction_dict(prediction))
 

@@ -9,6 +9,8 @@ date not in the future - is the service's rule (a 422), written once in
 
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -31,6 +33,26 @@ class Text(fields.String):
         if "\x00" in text:
             raise ma.ValidationError("must not contain NUL characters")
         return text
+
+
+class Probability(fields.Field):
+    """A probability as written: a JSON number or a number string, ``%`` allowed
+    (``"5%"``). Which values are acceptable, and how a bare number is read, is
+    ``forecasts.validation``'s rule (a 422)."""
+
+    default_error_messages = {"invalid": 'must be a number or a percent string like "5%"'}
+    WRITTEN = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*%?\s*")
+
+    def __init__(self, **kwargs):
+        metadata = {"oneOf": [{"type": "number"}, {"type": "string"}], **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise self.make_error("invalid")
+        if isinstance(value, str) and not self.WRITTEN.fullmatch(value):
+            raise self.make_error("invalid")
+        return value
 
 
 def _range(low: int, high: int) -> validate.Range:
@@ -123,15 +145,21 @@ class PredictionIn(_Body):
             "timestamp (no offset means UTC)."
         }
     )
-    probability = fields.Float(
-        allow_none=True, metadata={"description": "P(yes), 0 to 1; binary questions only."}
+    probability = Probability(
+        allow_none=True,
+        metadata={
+            "description": "P(yes); binary questions only. A fraction from 0 to 1 (0.05) "
+            'or a percent string ("5%"). A bare 1 is refused as ambiguous: send "100%" for '
+            "certainty, 0.01 for one percent."
+        },
     )
     distribution = fields.Dict(
         keys=Text(),
-        values=fields.Float(),
+        values=Probability(),
         allow_none=True,
         metadata={
-            "description": "Option label -> probability, summing to 1; multiple-choice only."
+            "description": "Option label -> probability (a fraction, or a percent string), "
+            "summing to 1; multiple-choice only."
         },
     )
     source_id = _id("The commentary it came from.", allow_none=True)

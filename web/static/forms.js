@@ -11,3 +11,46 @@ document.addEventListener("DOMContentLoaded", () => {
     sync();
   });
 });
+
+// Under a probability field, say how the typed value will be read, as the server reads it
+// (forecasts.validation.parse_probability): "5" and "0.05" are 5%; a bare 1 is refused.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-probability]").forEach((input) => {
+    const output = document.createElement("output");
+    output.className = "reads-as";
+    output.id = `${input.id}-reads-as`;
+    output.setAttribute("for", input.id);
+    output.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", output);
+    input.setAttribute(
+      "aria-describedby",
+      `${input.getAttribute("aria-describedby") || ""} ${output.id}`.trim(),
+    );
+    const show = () => {
+      const text = input.value.trim();
+      const percent = text.endsWith("%");
+      const body = percent ? text.slice(0, -1).trim() : text;
+      const number = body === "" || !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(body) ? NaN : Number(body);
+      output.classList.remove("refused");
+      if (text === "") {
+        output.textContent = "";
+      } else if (Number.isNaN(number)) {
+        output.textContent = "Not a number: write 0.05, 5% or 5.";
+        output.classList.add("refused");
+      } else if (!percent && number === 1) {
+        output.textContent = "1 alone could mean 100% or 1%: write 100% or 1%.";
+        output.classList.add("refused");
+      } else {
+        const value = percent || number > 1 ? number : number * 100;
+        if (value < 0 || value > 100) {
+          output.textContent = "Out of range: a probability is from 0% to 100%.";
+          output.classList.add("refused");
+        } else {
+          output.textContent = `Read as ${Number(value.toPrecision(4))}%.`;
+        }
+      }
+    };
+    input.addEventListener("input", show);
+    show();
+  });
+});
