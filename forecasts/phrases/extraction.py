@@ -264,29 +264,18 @@ def clause_parts(sentence: Sentence, text: str) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A proposed forecast. Offsets index the text given to ``extract_candidates``:
-    ``text[start:end] == sentence`` and ``text[hedge_start:hedge_end]`` is the core
-    estimative phrase; ``hedge_phrase`` is the hedge as a prediction stores it, with its
-    negation and softener ("I don't think ... will"); ``hedge_spans`` locate its pieces."""
+    """A proposed forecast: a clause and the reading of its estimative words (``match``).
+    Offsets index the text given to ``extract_candidates``: ``text[start:end] ==
+    sentence`` and ``text[match.start:match.end]`` is the core estimative phrase;
+    ``match.text`` is the hedge as a prediction stores it, with its negation and softener
+    ("I don't think ... will"); ``match.spans`` locate its pieces."""
 
     sentence: str
     start: int
     end: int
     clause_start: int
     clause_end: int
-    hedge_phrase: str
-    hedge_start: int
-    hedge_end: int
-    hedge_spans: tuple[tuple[int, int], ...]
-    phrase: str
-    probability: float
-    low: float
-    high: float
-    negated: bool
-    origin: str
-    scale_name: str | None
-    scale_version: str | None
-    scale_phrase: str | None
+    match: PhraseMatch
     conditional: bool
     condition: str | None
     condition_start: int | None
@@ -298,31 +287,27 @@ class Candidate:
     deadline_end: int | None
     speaker: str | None = None
     flags: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def band(self) -> tuple[float, float]:
-        return (self.low, self.high)
 
     def to_dict(self) -> dict:
+        match = self.match
         return {
             "sentence": self.sentence,
             "start": self.start,
             "end": self.end,
             "clause": [self.clause_start, self.clause_end],
             "speaker": self.speaker,
-            "hedge_phrase": self.hedge_phrase,
-            "hedge_start": self.hedge_start,
-            "hedge_end": self.hedge_end,
-            "hedge_spans": [list(span) for span in self.hedge_spans],
-            "phrase": self.phrase,
-            "probability": self.probability,
-            "band": [self.low, self.high],
-            "negated": self.negated,
-            "origin": self.origin,
-            "scale_name": self.scale_name,
-            "scale_version": self.scale_version,
-            "scale_phrase": self.scale_phrase,
+            "hedge_phrase": match.text,
+            "hedge_start": match.start,
+            "hedge_end": match.end,
+            "hedge_spans": [list(span) for span in match.spans],
+            "phrase": match.phrase,
+            "probability": match.probability,
+            "band": [match.low, match.high],
+            "negated": match.negated,
+            "origin": match.origin,
+            "scale_name": match.scale_name,
+            "scale_version": match.scale_version,
+            "scale_phrase": match.scale_phrase,
             "conditional": self.conditional,
             "condition": self.condition,
             "condition_start": self.condition_start,
@@ -333,7 +318,7 @@ class Candidate:
             "deadline_start": self.deadline_start,
             "deadline_end": self.deadline_end,
             "flags": list(self.flags),
-            "notes": list(self.notes),
+            "notes": list(match.notes),
         }
 
 
@@ -1151,19 +1136,7 @@ def _candidate(
         end=sentence.end,
         clause_start=part[0],
         clause_end=part[1],
-        hedge_phrase=match.text,
-        hedge_start=match.start,
-        hedge_end=match.end,
-        hedge_spans=match.spans,
-        phrase=match.phrase,
-        probability=match.probability,
-        low=match.low,
-        high=match.high,
-        negated=match.negated,
-        origin=match.origin,
-        scale_name=match.scale_name,
-        scale_version=match.scale_version,
-        scale_phrase=match.scale_phrase,
+        match=match,
         conditional=conditional,
         condition=condition_words,
         condition_start=condition_start,
@@ -1175,7 +1148,6 @@ def _candidate(
         deadline_end=deadline.end if deadline else None,
         speaker=sentence.speaker,
         flags=tuple(flags),
-        notes=match.notes,
     )
 
 
