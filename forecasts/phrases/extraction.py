@@ -1,23 +1,18 @@
 """Propose the forecasts of a piece of commentary, for an editor to review.
 
-``extract_candidates(text, published, scale)`` splits the text into sentences (keeping
-character offsets, so ``text[c.start:c.end] == c.sentence``), finds the estimative
-words of each clause (``forecasts.phrases.mapping``) and keeps the clauses that forecast
-something: the speaker's own view of the future. It sets aside, with the reason:
+``extract(text, published, scale)`` splits the text into sentences and clauses
+(``sentences``, keeping character offsets, so ``text[c.start:c.end] == c.sentence``),
+finds the estimative words of each clause (``mapping``) and keeps the clauses that
+forecast something: the speaker's own view of the future. It sets aside, with the reason
+(``reasons``), questions, headlines, reported speech, the past, the present, wishes, the
+speaker's own plans and embedded questions; ``extract_candidates`` gives only the
+candidates.
 
-* questions ("Will he survive the spring?");
-* reported speech: words in quotation marks, or after another person's "said",
-  "claims", "expects", "according to" ("I think", "I said" are the speaker's own);
-* the past ("was likely", "had no choice", "may have", "could have", "a year ago");
-* the present: "definitely helps" forecasts nothing; an adverb like "probably" counts
-  only with a future ("will", a modal, "next year") or as the answer to a question;
-* wishes ("I hope X will"), the speaker's own plans ("I'll come back to this", "we'll be
-  right back"), and embedded questions ("I know what will happen").
-
-For each forecast it reads the probability (hedge, negation, softener), the condition
-("if the situation reaches that level"; or one presupposed by an earlier forecast: "the
-war will spread" after "a tiny possibility of war"), a suggested question, and a
-deadline resolved against the publication date, or the flag "no deadline given".
+For each forecast it reads the probability (hedge, negation, softener: a ``PhraseMatch``,
+which the ``Candidate`` holds), the condition ("if the situation reaches that level",
+``conditions``; or one presupposed by an earlier forecast: "the war will spread" after
+"a tiny possibility of war"), a suggested question (``questions``), and a deadline
+resolved against the publication date (``deadlines``), or the flag "no deadline given".
 """
 
 from __future__ import annotations
