@@ -75,14 +75,14 @@ def report(results: list[Result], verbose: bool) -> dict[str, Scores]:
             for candidate in result.false:
                 print(
                     f"FALSE   {result.passage.name}: {candidate.sentence[:100]} "
-                    f"[{candidate.hedge_phrase}]"
+                    f"[{candidate.match.text}]"
                 )
             for label, candidate in result.found:
                 expected = label.data.get("probability")
-                if expected is not None and abs(candidate.probability - expected) > 0.15:
+                if expected is not None and abs(candidate.match.probability - expected) > 0.15:
                     print(
-                        f"OFF     {result.passage.name}: {candidate.hedge_phrase!r} "
-                        f"{candidate.probability} vs {expected}: {label.quote[:60]}"
+                        f"OFF     {result.passage.name}: {candidate.match.text!r} "
+                        f"{candidate.match.probability} vs {expected}: {label.quote[:60]}"
                     )
     return figures
 

@@ -155,13 +155,13 @@ def generate(
             made_day = source_day[where] + (made_span[where] * rng.random(size)).astype(int)
             made_second = rng.integers(0, 86_400, size=size)
             phrase = rng.integers(0, len(PHRASES), size=size)
-            style = rng.integers(0, 3, size=size)
+            style = rng.integers(0, 2, size=size)  # bare fractions and written percents
             weights = rng.dirichlet((1.0, 1.0, 1.0), size=size)
             for j in range(size):
                 statement, kind, resolution = question_cells[what[j]]
                 words, p = PHRASES[phrase[j]]
                 if kind[0] == "binary":
-                    probability = (f"{p:g}", f"{p * 100:g}%", f"{p * 100:g}")[style[j]]
+                    probability = (f"{p:g}", f"{p * 100:g}%")[style[j]]
                     distribution = ""
                 else:
                     probability = ""

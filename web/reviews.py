@@ -101,11 +101,12 @@ def decide(source_id: int, start: int, end: int):
     source = session.get(Source, source_id) or abort(404)
     decision = request.form.get("decision", "")
     scale_ref = request.form.get("scale") or None
-    match = next(
+    candidate = next(
         (c for c in _candidates(source, scale_ref) if (c.start, c.end) == (start, end)), None
     )
-    if match is None:
+    if candidate is None:
         abort(404)
+    reading = candidate.match  # the hedge read as a probability
     try:
         reviews.review_candidate(
             session,
@@ -114,7 +115,7 @@ def decide(source_id: int, start: int, end: int):
             start=start,
             end=end,
             decision=decision,
-            hedge_phrase=match.hedge_phrase,
+            hedge_phrase=reading.text,
         )
     except ValidationError as error:
         abort(400, description=str(error))
@@ -123,15 +124,15 @@ def decide(source_id: int, start: int, end: int):
         return redirect(url_for("reviews.candidates", source_id=source.id))
     prefill = {
         "source": source.id,
-        "quote": match.sentence,
-        "hedge_phrase": match.hedge_phrase,
-        "probability": f"{match.probability * 100:.4g}%",
+        "quote": candidate.sentence,
+        "hedge_phrase": reading.text,
+        "probability": f"{reading.probability * 100:.4g}%",
         "made_at": source.published_on.isoformat(),
-        "probability_origin": match.origin,
+        "probability_origin": reading.origin,
         "question": "new",
-        "new_question_statement": match.question,
-        "new_question_resolve_by": match.deadline.isoformat() if match.deadline else "",
+        "new_question_statement": candidate.question,
+        "new_question_resolve_by": candidate.deadline.isoformat() if candidate.deadline else "",
     }
-    if match.scale_name and match.origin == ProbabilityOrigin.MAPPED:
-        prefill["scale"] = f"{match.scale_name}@{match.scale_version}"
+    if reading.scale_name and reading.origin == ProbabilityOrigin.MAPPED:
+        prefill["scale"] = f"{reading.scale_name}@{reading.scale_version}"
     return redirect(url_for("predictions.create", **prefill))

@@ -308,15 +308,17 @@ def _echo_table(result: Extraction) -> None:
         with_speakers = any(c.speaker for c in result.candidates)
         rows = []
         for number, c in enumerate(result.candidates, start=1):
+            reading = c.match
             rows.append(
                 {
                     "#": number,
                     "chars": f"{c.start}-{c.end}",
                     "speaker": c.speaker,
-                    "hedge": c.hedge_phrase,
-                    "p": _percent(c.probability) + (" (stated)" if c.origin == "stated" else ""),
-                    "band": _band(c.low, c.high),
-                    "neg": "yes" if c.negated else "",
+                    "hedge": reading.text,
+                    "p": _percent(reading.probability)
+                    + (" (stated)" if reading.origin == "stated" else ""),
+                    "band": _band(reading.low, reading.high),
+                    "neg": "yes" if reading.negated else "",
                     "condition": c.condition or "",
                     "deadline": c.deadline.isoformat() if c.deadline else UNDATED_FLAG,
                     "question": c.question,

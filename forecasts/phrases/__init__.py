@@ -4,7 +4,11 @@
   reader survey, the registry's default): ``load_scale("icd-203@2015")``;
 * ``mapping``: ``map_phrase(text, scale)`` reads estimative words as a probability;
 * ``extraction``: ``extract_candidates(text, published, scale)`` proposes the forecasts
-  of a piece of commentary, with offsets, condition, deadline and a question;
+  of a piece of commentary, with offsets, condition, deadline and a question; each
+  ``Candidate`` holds the ``PhraseMatch`` its hedge was read as;
+* ``sentences``: a text cut into sentences and clauses, with offsets;
+* ``reasons``: why a clause's estimative words are set aside (reported, past, a wish...);
+* ``conditions``: the condition a forecast hangs on ("if ...", "unless ...");
 * ``deadlines``: time expressions resolved against the publication date;
 * ``numbers``: probabilities stated as numbers ("70 percent", "one in ten");
 * ``questions``: a forecast clause as a suggested "Will ...?" question;

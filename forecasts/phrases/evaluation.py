@@ -125,7 +125,7 @@ def match(passage: Passage, candidates: list[Candidate]) -> Result:
                 c
                 for c in touching
                 if any(
-                    _overlap(span, (label.hedge_start, label.hedge_end)) for span in c.hedge_spans
+                    _overlap(span, (label.hedge_start, label.hedge_end)) for span in c.match.spans
                 )
             ]
             touching = by_hedge or touching
@@ -201,7 +201,7 @@ def score(results: list[Result]) -> Scores:
     false = sum(len(r.false) for r in results)
     labelled = sum(len(r.passage.forecasts) for r in results)
     errors = [
-        abs(c.probability - label.data["probability"])
+        abs(c.match.probability - label.data["probability"])
         for r in results
         for label, c in r.found
         if "probability" in label.data
@@ -216,7 +216,7 @@ def score(results: list[Result]) -> Scores:
         recall=found / labelled if labelled else 1.0,
         mae=sum(errors) / len(errors) if errors else None,
         negation=_agreement(
-            results, lambda d, c: None if "negated" not in d else d["negated"] == c.negated
+            results, lambda d, c: None if "negated" not in d else d["negated"] == c.match.negated
         ),
         conditional=_agreement(
             results,
@@ -224,7 +224,7 @@ def score(results: list[Result]) -> Scores:
         ),
         origin=_agreement(
             results,
-            lambda d, c: None if "stated" not in d else (c.origin == "stated") == d["stated"],
+            lambda d, c: None if "stated" not in d else (c.match.origin == "stated") == d["stated"],
         ),
         deadline=_agreement(results, _deadline_agrees),
     )

@@ -41,8 +41,8 @@ def test_seed_offsets_are_exact(seed):
     for c in seed:
         assert SEED_TEXT[c.start : c.end] == c.sentence
         assert c.start <= c.clause_start < c.clause_end <= c.end
-        assert SEED_TEXT[c.hedge_start : c.hedge_end].lower() in c.hedge_phrase.lower()
-        for start, end in c.hedge_spans:
+        assert SEED_TEXT[c.match.start : c.match.end].lower() in c.match.text.lower()
+        for start, end in c.match.spans:
             assert SEED_TEXT[start:end].strip() and c.start <= start < end <= c.end
         if c.condition_start is not None:
             assert " ".join(SEED_TEXT[c.condition_start : c.condition_end].split()) == c.condition
@@ -50,39 +50,39 @@ def test_seed_offsets_are_exact(seed):
 
 def test_seed_tiny_possibility_of_war(seed):
     war = _one(seed, "tiny possibility of war")
-    assert war.probability <= 0.10 and not war.negated and war.origin == "mapped"
-    assert war.hedge_phrase == "a tiny possibility"
+    assert war.match.probability <= 0.10 and not war.match.negated and war.match.origin == "mapped"
+    assert war.match.text == "a tiny possibility"
     assert war.question == "Will there be war between these two?"
     assert war.deadline is None and UNDATED_FLAG in war.flags
 
 
 def test_seed_war_spreading_depends_on_the_war(seed):
     spread = _one(seed, "spread over the whole of the region")
-    assert spread.probability == 0.8 and spread.phrase == "great possibility"
+    assert spread.match.probability == 0.8 and spread.match.phrase == "great possibility"
     assert spread.conditional and spread.condition == "war happening between these two"
     assert spread.question == "Will the war spread over the whole of the region?"
 
 
 def test_seed_the_president_may_win(seed):
     win = _one(seed, "possibility for him to win")
-    assert win.probability == 0.5 and win.question.startswith("Will he win")
+    assert win.match.probability == 0.5 and win.question.startswith("Will he win")
     assert win.deadline == dt.date(2020, 12, 31)  # "this year"
 
 
 def test_seed_iraq_supports_iran_if_the_situation_reaches_that_level(seed):
     support = _one(seed, "Iraq will support Iran against US")
     assert support.conditional and support.condition == "if the situation reaches that level"
-    assert support.probability == pytest.approx(0.8)  # "will", softened by "In my opinion"
-    assert support.hedge_phrase == "In my opinion ... will"
+    assert support.match.probability == pytest.approx(0.8)  # "will", softened by "In my opinion"
+    assert support.match.text == "In my opinion ... will"
     assert support.question == "Will Iraq support Iran against US?"
 
 
 def test_seed_iraq_has_no_choice_and_the_protesters_leave(seed):
     iraq = _one(seed, "Iraq has no choice")
-    assert iraq.probability == 0.9 and not iraq.conditional
+    assert iraq.match.probability == 0.9 and not iraq.conditional
     assert iraq.question.startswith("Will Iraq clarify its position")
     protesters = _one(seed, "leave their trenches")
-    assert protesters.probability == 0.9
+    assert protesters.match.probability == 0.9
     assert protesters.question == (
         "Will the protesters leave their trenches and the places they already occupied?"
     )
@@ -90,7 +90,7 @@ def test_seed_iraq_has_no_choice_and_the_protesters_leave(seed):
 
 def test_seed_sooner_or_later_has_no_deadline(seed):
     resolved = _one(seed, "sooner or later")
-    assert resolved.probability == 0.95 and resolved.deadline is None
+    assert resolved.match.probability == 0.95 and resolved.deadline is None
     assert UNDATED_FLAG in resolved.flags
     assert resolved.question == ("Will this competition between Iran and US over Iraq be resolved?")
 
@@ -218,7 +218,7 @@ def test_conditions_and_their_words():
     c1, c2, c3, c4 = extract_candidates(text, dt.date(2024, 1, 15))
     assert (c1.conditional, c1.condition) == (True, "If the talks fail")
     assert (c2.conditional, c2.condition) == (True, "unless the talks succeed")
-    assert not c3.conditional and c3.negated and c3.probability == pytest.approx(0.1)
+    assert not c3.conditional and c3.match.negated and c3.match.probability == pytest.approx(0.1)
     assert c4.condition == ("If the next round of talks, due in September, produces a timetable")
     assert c4.deadline is None  # "in September" belongs to the condition
 
@@ -229,7 +229,7 @@ def test_two_forecasts_in_one_sentence():
         "spends October injured."
     )
     first, second = extract_candidates(text, dt.date(2023, 8, 11))
-    assert (first.probability, second.probability) == (0.1, 0.7)
+    assert (first.match.probability, second.match.probability) == (0.1, 0.7)
     assert first.question == "Will the striker change everything?"
     assert second.question.startswith("Will he spend October injured")
     assert second.deadline == dt.date(2023, 10, 31)
@@ -242,21 +242,29 @@ def test_stated_numbers_take_the_question_from_the_forecast_before():
     )
     dan, priya = extract_candidates(text, dt.date(2024, 3, 10))
     assert (dan.speaker, priya.speaker) == ("DAN", "PRIYA")
-    assert priya.origin == "stated" and priya.probability == 0.3 and priya.band == (0.25, 0.35)
+    assert (
+        priya.match.origin == "stated"
+        and priya.match.probability == 0.3
+        and priya.match.band == (0.25, 0.35)
+    )
     assert priya.question == dan.question == "Will there be a shutdown by 31 March 2024?"
 
 
 def test_an_answer_takes_the_question_asked():
     text = "Will a vaccine arrive this year? Almost certainly not."
     (answer,) = extract_candidates(text, dt.date(2020, 2, 20))
-    assert answer.negated and answer.probability == pytest.approx(0.05)
+    assert answer.match.negated and answer.match.probability == pytest.approx(0.05)
     assert answer.question == "Will a vaccine arrive by 31 December 2020?"
     assert answer.deadline == dt.date(2020, 12, 31)
 
 
 def test_other_scales_in_extraction():
     (war,) = extract_candidates("There is a tiny possibility of war.", SEED_DATE, "icd-203")
-    assert (war.scale_name, war.scale_version, war.probability) == ("icd-203", "2015", 0.03)
+    assert (war.match.scale_name, war.match.scale_version, war.match.probability) == (
+        "icd-203",
+        "2015",
+        0.03,
+    )
 
 
 # ------------------------------------------------------------------- measured quality

@@ -1,0 +1,477 @@
+"""Why a clause's estimative words are not a forecast: the reasons a cue is set aside.
+
+``reason_for`` judges one cue of a clause and gives the reason it is set aside, None
+when it forecasts, or ``IGNORED`` when the words are not estimative where they stand ("it
+is probably the best plan": an adverb not attached to a verb; "I doubt it." with no
+question before it). The reasons:
+
+* reported speech: words in quotation marks, or after another person's "said",
+  "claims", "expects", "according to" ("I think", "I said" are the speaker's own);
+* the past ("was likely", "had no choice", "may have", "could have", "a year ago");
+* the present: "definitely helps" forecasts nothing; an adverb like "probably" counts
+  only with a future ("will", a modal, "next year") or as the answer to a question;
+* wishes ("I hope X will"), the speaker's own plans ("I'll come back to this", "we'll be
+  right back"), and embedded questions ("I know what will happen").
+
+Questions and headlines are set aside whole, sentence by sentence, with
+``REASON_QUESTION`` and ``REASON_HEADLINE``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from forecasts.phrases.deadlines import find_deadline
+from forecasts.phrases.mapping import AUXILIARIES, Cue, Token, tokenize
+from forecasts.phrases.sentences import within
+
+REASON_QUESTION = "question"
+REASON_REPORTED = "reported speech"
+REASON_QUOTED = "reported speech (in quotation marks)"
+REASON_PAST = "past"
+REASON_PRESENT = "about the present"
+REASON_WISH = "a wish, not a forecast"
+REASON_INTENTION = "the speaker's own plan"
+REASON_EMBEDDED = "an embedded question"
+REASON_HEADLINE = "a headline or title"
+
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|saying|told|tells|tell|claims?|claimed|claiming|argues?|argued|"
+    r"arguing|insists?|insisted|insisting|warns?|warned|warning|predicts?|predicted|"
+    r"predicting|believes|believed|believe|believing|thinks|thought|think|expects|expected|"
+    r"expect|expecting|fears?|feared|promise[sd]?|promising|announce[sd]?|suggests?|"
+    r"suggested|reports?|reported|estimates?|estimated|forecasts?|forecasted|projected|"
+    r"reckons?|reckoned|pledged?|pledges|vows?|vowed|stated|declared?|declares|added|"
+    r"noted|assured?|assures|maintains?|maintained|hinted|hints|signall?ed|concedes?|"
+    r"conceded|admits?|admitted|acknowledged?|contends?|contended|writes|wrote|tweeted|"
+    r"posted|agreed|agrees|concluded|briefed|briefs|indicated|indicates|revealed|confirmed|"
+    r"disclosed|speculated|speculates|floated|mooted|leaked|(?:in\s+)?fear\s+that|afraid\s+that|confident\s+that|"
+    r"convinced\s+that|worried\s+that|hopeful\s+that)\b",
+    re.IGNORECASE,
+)
+_ACCORDING = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
+_POSTPOSED = re.compile(
+    r",\s*(?:(?:[\w.'’-]+\s+){1,4}?(?:said|says|say|added|adds|warned|warns|warn|argued|"
+    r"argues|argue|insisted|insists|claimed|claims|claim|predicted|predicts|predict|"
+    r"told\s+\w+|believes|believe|thinks|think|reckons|reckon|expect|expects|fear|fears)"
+    r"|(?:said|says|added|argued|warned)\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3})"
+    r"\s*[.!\"”]*\s*$",
+    re.IGNORECASE,
+)
+_ENDORSED = re.compile(
+    r"\b(?:so\s+do\s+(?:I|we)|as\s+do\s+(?:I|we)|I\s+agree|we\s+agree|"
+    r"I\s+think\s+so\s+too|I\s+concur)\b",
+    re.IGNORECASE,
+)
+_WISH = re.compile(
+    r"\b(?:hopes?|hoped|hoping|wish|wishes|wished|wants?|wanted|pray|prays|"
+    r"let's\s+hope|if\s+only)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = frozenset(
+    {"i", "we", "i've", "i'd", "we've", "we'd", "i'm", "we're", "i'll", "we'll"}
+)
+_BOUNDARY_WORDS = frozenset(
+    {"and", "but", "that", "because", "while", "so", "as", "though", "although", "if", "when"}
+)
+_WH = frozenset({"what", "whether", "who", "which", "when", "how", "where", "why", "if"})
+_DISCOURSE = re.compile(
+    r"^(?:see\b(?:\s*$|\s+(?:what|how|whether|if|who|which|when|about)\b)|"
+    r"(?:return\s+to|talk|discuss|come\s+back|look\s+at|hear|find\s+out|"
+    r"be\s+(?:right\s+)?back|get\s+to|leave\s+it|never\s+know|"
+    r"have\s+to\s+wait|be\s+off|take\s+a|pick\s+this\s+up|know)\b)"
+)
+_SELF_REFERENCE = re.compile(
+    r"\b(?:newsletter|column|show|podcast|programme|program|"
+    r"episode|blog|series|issue|broadcast)\s*$",
+    re.IGNORECASE,
+)
+_PAST_AUX = frozenset(
+    {
+        "was",
+        "were",
+        "had",
+        "wasn't",
+        "weren't",
+        "hadn't",
+        "did",
+        "didn't",
+        "seemed",
+        "looked",
+        "appeared",
+        "thought",
+        "felt",
+    }
+)
+_IRREGULAR_PAST = frozenset(
+    {
+        "was",
+        "were",
+        "had",
+        "did",
+        "knew",
+        "went",
+        "came",
+        "saw",
+        "said",
+        "thought",
+        "made",
+        "took",
+        "got",
+        "gave",
+        "told",
+        "felt",
+        "became",
+        "left",
+        "found",
+        "won",
+        "lost",
+        "ran",
+        "began",
+        "fell",
+        "rose",
+        "held",
+        "kept",
+        "brought",
+        "bought",
+        "meant",
+        "paid",
+        "sent",
+        "spent",
+        "stood",
+        "understood",
+        "wrote",
+        "chose",
+        "drove",
+        "broke",
+        "spoke",
+        "forgot",
+        "led",
+        "met",
+        "sold",
+        "built",
+        "caught",
+        "taught",
+        "fought",
+        "sought",
+        "struck",
+    }
+)
+_FUTURE_WORDS = frozenset(
+    {
+        "will",
+        "shall",
+        "won't",
+        "shan't",
+        "gonna",
+        "may",
+        "might",
+        "could",
+        "would",
+        "should",
+        "soon",
+        "eventually",
+        "someday",
+        "tomorrow",
+        "next",
+        "future",
+        "upcoming",
+        "coming",
+        "sooner",
+        "later",
+        "ahead",
+    }
+)
+_PAST_TIME = re.compile(
+    r"\b(?:ago|yesterday|last\s+(?:year|month|week|night|season|time|"
+    r"summer|winter|spring|autumn|fall)|earlier\s+this\s+(?:year|month|"
+    r"week)|previously|back\s+then|at\s+the\s+time)\b",
+    re.IGNORECASE,
+)
+_PREP_DET = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "under",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "of",
+        "into",
+        "over",
+        "after",
+        "before",
+        "about",
+        "as",
+        "than",
+        "through",
+        "via",
+        "because",
+        "since",
+        "this",
+        "that",
+        "these",
+        "those",
+    }
+)
+_NEEDS_FUTURE = frozenset(
+    {"certain", "certainly", "almost certain", "no doubt", "not sure", "nearly certain"}
+)
+
+
+def _first_person(words: list[str]) -> bool:
+    return any(w in _FIRST_PERSON for w in words)
+
+
+def _reported(text: str, part: tuple[int, int], cue: Cue) -> bool:
+    part_text = text[part[0] : part[1]]
+    if _ENDORSED.search(part_text):
+        return False
+    if _ACCORDING.search(part_text):
+        return True
+    before = text[part[0] : cue.start]
+    for match in reversed(list(_REPORTING.finditer(before))):
+        start = part[0] + match.start()
+        subject_text = text[part[0] : start]
+        # the subject: back to the last clause boundary before the reporting verb
+        cut = max(subject_text.rfind(","), subject_text.rfind(":"), subject_text.rfind("—"))
+        subject_words = [t.text for t in tokenize(subject_text[cut + 1 :])]
+        while subject_words and subject_words[0] in _BOUNDARY_WORDS:
+            subject_words.pop(0)
+        return not _first_person(subject_words)
+    after = text[cue.end : part[1]]
+    postposed = _POSTPOSED.search(after)
+    return bool(postposed and not _first_person([t.text for t in tokenize(postposed.group())]))
+
+
+def _is_wish(text: str, part: tuple[int, int], cue: Cue) -> bool:
+    return bool(_WISH.search(text[part[0] : cue.start]))
+
+
+def _embedded_question(tokens: list[Token], index: int, text: str, part_end: int) -> bool:
+    for back in range(1, 6):
+        j = index - back
+        if j < 0 or not tokens[j].is_word:
+            return False
+        if tokens[j].text in _WH:
+            if j == 0 or not tokens[j - 1].is_word:
+                # "What will happen instead is a slow muddle": a pseudo-cleft, a forecast.
+                rest = text[tokens[index].end : part_end]
+                return not re.search(r"\b(?:is|was|will be)\b", rest)
+            return True
+    return False
+
+
+def _intention(tokens: list[Token], index: int, text: str, cue: Cue) -> bool:
+    token = tokens[index]
+    subject = (
+        token.text[:-3]
+        if token.text.endswith("'ll")
+        else (tokens[index - 1].text if index > 0 else "")
+    )
+    if subject.endswith("'ll"):
+        subject = subject[:-3]
+    if subject == "i":
+        return True
+    after = " ".join(t.text if t.is_word else "" for t in tokens[index + 1 : index + 4])
+    if subject in ("we", "you") and _DISCOURSE.match(after):
+        return True
+    return bool(_SELF_REFERENCE.search(text[max(0, token.start - 40) : token.start]))
+
+
+def _past(
+    tokens: list[Token],
+    first: int,
+    last: int,
+    cue: Cue,
+    text: str,
+    part: tuple[int, int],
+    published: dt.date,
+) -> bool:
+    words = [t.text for t in tokens]
+    nxt = words[last + 1 : last + 4]
+    if cue.kind == "modal":
+        if "was" in words[first : last + 1] or "were" in words[first : last + 1]:
+            return True  # "was going to"
+        skip = [
+            w
+            for w in nxt
+            if w
+            not in {
+                "not",
+                "never",
+                "well",
+                "easily",
+                "already",
+                "also",
+                "still",
+                "even",
+                "just",
+                "actually",
+                "perhaps",
+                "probably",
+                "possibly",
+            }
+        ]
+        return words[first] != "will" and skip[:1] == ["have"]  # "may have", "could have"
+    back = words[max(0, first - 4) : first]
+    if (
+        cue.kind in ("adjective", "noun", "idiom", "number")
+        and any(w in _PAST_AUX for w in back[-3:])
+        and "will" not in back
+        and "would" not in back
+    ):
+        return True
+    if cue.kind in ("adjective", "noun"):
+        complement = words[last + 1 : last + 9]
+        if complement[:3] == ["to", "have", complement[2] if len(complement) > 2 else ""]:
+            return True
+        for w in complement:
+            if w in {"will", "would", "may", "might", "could", "should", "is", "are", "'s"}:
+                break
+            if w in {"was", "were", "had", "did"}:
+                return True
+    if cue.kind == "adverb":
+        near = words[max(0, first - 2) : first] + words[last + 1 : last + 3]
+        if any(w in _PAST_AUX or w in _IRREGULAR_PAST for w in near):
+            return True
+    before_text = text[part[0] : part[1]]
+    has_future = any(w in _FUTURE_WORDS or w.endswith("'ll") for w in words)
+    if _PAST_TIME.search(before_text) and not has_future:
+        return True
+    years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", before_text)]
+    return bool(years) and max(years) < published.year and not has_future
+
+
+_PRONOUNS = frozenset(
+    {
+        "i",
+        "we",
+        "you",
+        "he",
+        "she",
+        "they",
+        "it",
+        "i'm",
+        "we're",
+        "it's",
+        "he's",
+        "she's",
+        "they're",
+        "you're",
+        "that",
+        "this",
+        "that's",
+    }
+)
+
+
+def _needs_future(cue: Cue, entry, tokens: list[Token], first: int) -> bool:
+    """Adverbs ("definitely helps") and certainty words about a person or "it" ("I'm
+    sure he is right", "none of this is inevitable") forecast only with a future; "a
+    default is almost certain" is a forecast as it stands."""
+    if cue.kind == "adverb":
+        return True
+    if entry.phrase not in _NEEDS_FUTURE:
+        return False
+    return any(t.text in _PRONOUNS for t in tokens[:first])
+
+
+def _future_oriented(
+    tokens: list[Token], last: int, text: str, part: tuple[int, int], published: dt.date
+) -> bool:
+    words = [t.text for t in tokens]
+    if any(w in _FUTURE_WORDS or w.endswith("'ll") or w == "going" for w in words):
+        return True
+    if last + 1 < len(words) and words[last + 1] == "to":
+        return True
+    return find_deadline(text, published, part[0], part[1]) is not None
+
+
+def _adverb_attached(tokens: list[Token], first: int, last: int) -> bool:
+    before = tokens[first - 1].text if first > 0 else ""
+    after = tokens[last + 1] if last + 1 < len(tokens) else None
+    if first == 0 or not tokens[first - 1].is_word and before not in (",",):
+        return True
+    if before in AUXILIARIES or before.endswith(("'ll", "n't")):
+        return True
+    if after is None or not after.is_word:
+        return before in ("", ",") or first == 0
+    return after.text not in _PREP_DET
+
+
+def _has_complement(tokens: list[Token], last: int) -> bool:
+    after = tokens[last + 1 : last + 3]
+    if not after or not after[0].is_word:
+        return False
+    # "I doubt it." forecasts only as the answer to a question
+    return not (
+        after[0].text in {"it", "that", "so", "this"} and (len(after) < 2 or not after[1].is_word)
+    )
+
+
+# The verdict on a cue that is dropped without a reason: its words are not estimative here.
+IGNORED = "ignored"
+
+
+def reason_for(
+    text: str,
+    part: tuple[int, int],
+    cue: Cue,
+    tokens: list[Token],
+    first: int,
+    last: int,
+    *,
+    quotes: list[tuple[int, int]],
+    published: dt.date,
+    answers_question: bool,
+) -> str | None:
+    """Why ``cue`` (tokens ``first`` to ``last`` of the clause ``part``) is set aside, None
+    when it forecasts, or ``IGNORED``. ``answers_question``: the sentence before the
+    clause is a question ("Will he win? Probably.")."""
+    entry = cue.item.entry if cue.item else None
+    if within(cue.start, quotes):
+        return REASON_QUOTED
+    if _reported(text, part, cue):
+        return REASON_REPORTED
+    if _is_wish(text, part, cue):
+        return REASON_WISH
+    if _past(tokens, first, last, cue, text, part, published):
+        return REASON_PAST
+    if cue.kind == "modal" and _embedded_question(tokens, first, text, part[1]):
+        return REASON_EMBEDDED
+    if cue.kind == "modal" and _intention(tokens, first, text, cue):
+        return REASON_INTENTION
+    if cue.kind == "adverb" and not _adverb_attached(tokens, first, last):
+        return IGNORED
+    if entry is not None and entry.needs_complement and not _has_complement(tokens, last):
+        return None if answers_question else IGNORED
+    if (
+        entry is not None
+        and _needs_future(cue, entry, tokens, first)
+        and not _future_oriented(tokens, last, text, part, published)
+        and not answers_question
+    ):
+        return REASON_PRESENT
+    return None
+
+
+__all__ = [
+    "IGNORED",
+    "REASON_EMBEDDED",
+    "REASON_HEADLINE",
+    "REASON_INTENTION",
+    "REASON_PAST",
+    "REASON_PRESENT",
+    "REASON_QUESTION",
+    "REASON_QUOTED",
+    "REASON_REPORTED",
+    "REASON_WISH",
+    "reason_for",
+]
