@@ -73,7 +73,7 @@ from forecasts.models import (
 )
 from forecasts.transfer import columns as C
 from forecasts.transfer.probabilities import column_reading
-from forecasts.transfer.reading import BadRow, Progress, detect_format, read_rows
+from forecasts.transfer.reading import BadRow, Progress, detect_format, read_column, read_rows
 from forecasts.validation import (
     FRACTION,
     READINGS,
@@ -262,12 +262,7 @@ def _column_reading(
 ) -> str:
     """The probability column's reading, or ``ImportRefused`` naming the rows that
     disagree (the file's other rows are not checked then: this is the first thing wrong)."""
-    at = C.INDEX["probability"]
-    verdict = column_reading(
-        (line, cells[at])
-        for line, cells in read_rows(path, file_format, progress)
-        if not isinstance(cells, BadRow) and (not cells[0] or cells[0] == "prediction")
-    )
+    verdict = column_reading(read_column(path, file_format, "probability", progress))
     if verdict.refused_count:
         rows = [
             RowError(line, "probability", rule, _display(value))

@@ -28,6 +28,7 @@ from forecasts.validation import AMBIGUOUS_ONE, FRACTION, PERCENT, read_written
 SAY_IT = "write % on the percents, or say --probabilities fraction|percent"
 NAMED_LINES = 5  # lines of the other side named in each message
 KEPT_LINES = 1_000  # rows kept per side for the report (all are counted)
+KIND_CACHE = 100_000  # distinct cells remembered
 
 
 @dataclass
@@ -57,21 +58,38 @@ class Votes:
     ones: Side = field(default_factory=Side)
     written_percent: bool = False
 
+    _kinds: dict = field(default_factory=dict)  # cell -> its kind (cells repeat)
+
     def add(self, line: int, cell: object) -> None:
-        if cell is None or (isinstance(cell, str) and not cell.strip()):
-            return
-        try:
-            written = read_written(cell)
-        except ValidationError:
-            return  # the row's own check reports it
-        if written.percent:
+        kind = self._kinds.get(cell) if isinstance(cell, str) else None
+        if kind is None:
+            kind = _kind(cell)
+            if isinstance(cell, str) and len(self._kinds) < KIND_CACHE:
+                self._kinds[cell] = kind
+        if kind == "%":
             self.written_percent = True
-        elif written.number == 1:
+        elif kind == "1":
             self.ones.add(line, cell)
-        elif written.reading == PERCENT:
+        elif kind == PERCENT:
             self.percent.add(line, cell)
-        elif written.reading == FRACTION:
+        elif kind == FRACTION:
             self.fraction.add(line, cell)
+
+
+def _kind(cell: object) -> str:
+    """'%' for a written percent, '1' for a bare one, the reading a bare number needs, or
+    '' for a cell that says nothing (blank, 0, or not a number: its row's check says so)."""
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return ""
+    try:
+        written = read_written(cell)
+    except ValidationError:
+        return ""
+    if written.percent:
+        return "%"
+    if written.number == 1:
+        return "1"
+    return written.reading or ""
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,37 @@ def read_csv(path: Path, progress: Progress | None = None) -> Iterator[tuple[int
             ) from None
 
 
+def read_column(
+    path: Path, file_format: str, name: str, progress: Progress | None = None
+) -> Iterator[tuple[int, object]]:
+    """(line, cell) of one column, on prediction rows only, quickly: for a first look at a
+    column before the checked pass (``read_rows``) reads the file again. The file's faults
+    are left to that pass, except those that stop it being read at all."""
+    entry_at, at = INDEX["entry"], INDEX[name]
+    if file_format != "csv":
+        for line, cells in read_json(path, progress):
+            if not isinstance(cells, BadRow) and cells[entry_at] in ("", None, "prediction"):
+                yield line, cells[at]
+        return
+    csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
+    with path.open("rb") as handle:
+        reader = csv.reader(_lines(handle, path.name, progress), strict=True)
+        try:
+            header = [cell.strip() for cell in next(reader, None) or ()]
+            if name not in header:
+                return
+            column = header.index(name)
+            entry = header.index("entry") if "entry" in header else None
+            width = len(header)
+            start = reader.line_num + 1
+            for row in reader:
+                line, start = start, reader.line_num + 1
+                if len(row) == width and (entry is None or row[entry] in ("", "prediction")):
+                    yield line, restore(row[column])
+        except csv.Error:
+            return  # the checked pass reports it
+
+
 def _header_getter(header: list[str], name: str):
     unknown = [column for column in header if column not in INDEX and column not in INFORMATIONAL]
     if unknown:
