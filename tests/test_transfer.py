@@ -766,6 +766,41 @@ def test_two_imports_of_one_file_at_once_add_it_once(database_url, engine, tmp_p
         assert "Nothing was imported" in str(refused)
 
 
+def test_two_imports_of_one_new_file_at_once_the_second_waits_and_has_nothing_to_add(
+    database_url, engine, snapshot_of, tmp_path
+):
+    """New pundits, sources and questions (unique slugs): the second import must wait for
+    the first, then find everything there, not fail on a duplicate key."""
+    from forecasts.transfer.importing import import_file
+
+    sessions = make_session_factory(engine)
+    path = write_csv(tmp_path / "good.csv", good_rows())
+    start = threading.Barrier(2)
+    outcomes: list = []
+
+    def one_import():
+        with sessions() as session:
+            start.wait()
+            try:
+                outcomes.append(import_file(session, path))
+            except Exception as error:  # noqa: BLE001 - the test reports what it was
+                outcomes.append(error)
+
+    threads = [threading.Thread(target=one_import) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    first, second = sorted(outcomes, key=lambda report: -report.added["predictions"])
+    assert first.added["predictions"] == 4 and first.added["pundits"] == 2
+    assert not any(second.added.values()), second.added
+    assert "nothing to add" in second.summary()
+    with sessions() as session:
+        assert session.scalar(select(func.count(Prediction.id))) == 4
+        assert session.scalar(select(func.count(Pundit.id))) == 2
+
+
 def test_text_no_database_can_store_or_no_reader_can_see_is_refused_by_row_and_column(
     database_url, engine, snapshot_of, tmp_path
 ):

@@ -235,20 +235,23 @@ def import_file(
     file_format = detect_format(path, file_format)
     reading = probabilities or _column_reading(path, file_format, progress, max_listed)
     rows = read_rows(path, file_format, progress)
-    importer = _Importer(
-        session, actor, path.name, file_format, dry_run, max_listed, reading, probabilities
-    )
+
+    def importer() -> _Importer:  # reads the registry: made once this import has its turn
+        return _Importer(
+            session, actor, path.name, file_format, dry_run, max_listed, reading, probabilities
+        )
+
     cache = contextlib.nullcontext() if dry_run else bulk.sqlite_page_cache(session)
     with _no_cyclic_gc(), cache:
         if dry_run:
             try:
-                return importer.run(rows)
+                return importer().run(rows)
             finally:
                 session.rollback()
         try:
             with services.batch(session):
                 _one_import_at_a_time(session)
-                return importer.run(rows)
+                return importer().run(rows)
         except IntegrityError as error:  # another writer added the same row meanwhile
             raise ValidationError(
                 "database",
