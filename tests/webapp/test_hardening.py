@@ -60,3 +60,59 @@ def test_a_next_address_with_a_line_break_cannot_steer_the_sign_in(app):
     assert "\n" not in response.headers["Location"] and "Set-Cookie" not in response.headers.get(
         "Location", ""
     )
+
+
+def test_two_editors_posting_one_version_of_an_edit_form_at_once_one_gets_the_conflict(
+    database_url,
+):
+    """Through the web form, on both databases: of two saves of the same version sent
+    together, one is saved (302) and the other is shown the conflict (409), round after
+    round, and the stored row is the winner's."""
+    import threading
+
+    from forecasts import services
+    from forecasts.db import make_engine, make_session_factory
+    from forecasts.models import Pundit
+
+    engine = make_engine(database_url)
+    with make_session_factory(engine)() as session:
+        for name in ("ann", "bob"):
+            services.create_user(
+                session, services.Actor.system(), name=name, role="editor", password=PASSWORD
+            )
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    clients = []
+    for name in ("ann", "bob"):
+        client = app.test_client()
+        assert client.post("/login", data={"name": name, "password": PASSWORD}).status_code == 302
+        clients.append(client)
+    try:
+        for round_ in range(6):
+            with make_session_factory(engine)() as session:
+                pundit = services.add_pundit(
+                    session, services.Actor.system(), name=f"Racer {round_}"
+                )
+                slug, version = pundit.slug, pundit.version
+            barrier = threading.Barrier(2)
+
+            def save(client, name, slug=slug, version=version, barrier=barrier):
+                barrier.wait()
+                return client.post(
+                    f"/pundits/{slug}/edit",
+                    data={"name": name, "slug": slug, "version": str(version)},
+                )
+
+            with ThreadPoolExecutor(2) as pool:
+                names = (f"Ann's {round_}", f"Bob's {round_}")
+                responses = list(pool.map(save, clients, names))
+            statuses = sorted(r.status_code for r in responses)
+            assert statuses == [302, 409], [r.get_data(as_text=True)[:300] for r in responses]
+            winner = names[[r.status_code for r in responses].index(302)]
+            loser = responses[[r.status_code for r in responses].index(409)]
+            assert "Someone else changed this since you opened it" in loser.get_data(as_text=True)
+            with make_session_factory(engine)() as session:
+                stored = session.query(Pundit).filter_by(slug=slug).one()
+                assert (stored.name, stored.version) == (winner, version + 1)
+    finally:
+        app.extensions["forecasts.engine"].dispose()
+        engine.dispose()
