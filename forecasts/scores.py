@@ -631,6 +631,78 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
     return board[LEADERBOARD_COLUMNS]
 
 
+def board_lists(board: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A board's two lists as the leaderboard shows them: the ranked pundits by rank
+    (then slug), and the pundits not ranked yet by scored forecasts, most first (then
+    slug)."""
+    ranked = board[board["rank"].notna()].sort_values(["rank", "pundit"])
+    unranked = board[board["rank"].isna()].sort_values(["n", "pundit"], ascending=[False, True])
+    return ranked, unranked
+
+
+# What a leaderboard row says of its pundit besides who they are.
+_ROW_NUMBERS = [name for name in LEADERBOARD_COLUMNS if name not in ("pundit", "name")]
+#: A pundit's standing (``pundit_standing``), field by field as the API gives it: the
+#: pundit's leaderboard row without the slug and name, the board's ``min_n``, and how
+#: many pundits the board ranks.
+STANDING_FIELDS = [*_ROW_NUMBERS, "min_n", "ranked_pundits"]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One pundit's row of a leaderboard, and where it puts them.
+
+    The numbers are the board's (``LEADERBOARD_COLUMNS``): ``rank`` is None below
+    ``min_n`` scored forecasts, ``n_peer`` counts the questions shared with another
+    pundit on the board (the peer scores' questions). A pundit with no scored forecast
+    on the board has ``n`` and ``n_peer`` 0 and no scores. ``place`` is the 1-based
+    position of the pundit in the board's list they are in (``board_lists``: ranked,
+    or not ranked yet), which the leaderboard pages through."""
+
+    pundit: str
+    min_n: int
+    ranked_pundits: int
+    place: int | None
+    rank: int | None = None
+    n: int = 0
+    brier: float | None = None
+    brier_ci_low: float | None = None
+    brier_ci_high: float | None = None
+    log_score: float | None = None
+    peer_brier: float | None = None
+    peer_log: float | None = None
+    n_peer: int = 0
+    time_averaged_brier: float | None = None
+
+    def as_dict(self) -> dict:
+        """The fields of ``STANDING_FIELDS``, as plain values for JSON."""
+        return {name: getattr(self, name) for name in STANDING_FIELDS}
+
+
+def pundit_standing(board: pd.DataFrame, slug: str, min_n: int = DEFAULT_MIN_N) -> Standing:
+    """The standing of the pundit ``slug`` on ``board`` (``leaderboard_from(frame, min_n)``
+    of every pundit's predictions, not of theirs alone: rank and peer scores depend on
+    the others). Reads the board without sorting it: its rows are in order of Brier,
+    then slug, which is the ranked list's order (equal Brier, equal rank)."""
+    slugs = board["pundit"].to_numpy(dtype=object)
+    is_ranked = board["rank"].notna().to_numpy(dtype=bool)
+    ranked_pundits = int(is_ranked.sum())
+    at = np.flatnonzero(slugs == slug)
+    if not len(at):
+        return Standing(pundit=slug, min_n=min_n, ranked_pundits=ranked_pundits, place=None)
+    i = int(at[0])
+    (row,) = records(board.iloc[[i]])
+    if is_ranked[i]:
+        place = int(is_ranked[:i].sum()) + 1
+    else:  # among the unranked, by n (most first), then slug
+        n = board["n"].to_numpy()
+        others = ~is_ranked
+        ahead = (n > n[i]) | ((n == n[i]) & (slugs < slug))
+        place = int((others & ahead).sum()) + 1
+    numbers = {name: row[name] for name in _ROW_NUMBERS}
+    return Standing(pundit=slug, min_n=min_n, ranked_pundits=ranked_pundits, place=place, **numbers)
+
+
 def _time_averaged(frame: pd.DataFrame) -> pd.Series:
     """Mean over each pundit's questions of the time-averaged Brier of the binary forecasts
     standing before the outcome became known."""

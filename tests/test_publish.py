@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from rival_pundits import add_rivals, leaderboard_rows, min_n_of, peer_cell, standing_on_page
 from sqlalchemy import select
 
 from forecasts import scores, services
@@ -221,3 +222,35 @@ def test_names_the_chart_library_would_read_as_maths_publish(database_url, sessi
     web_publish.publish(database_url, tmp_path / "site")
     page = (tmp_path / "site" / "questions" / f"{question.slug}.html").read_text()
     assert "Cash $\\foo{x}$ Man</text>" in page  # the chart's legend, drawn literally
+
+
+def test_published_pundit_pages_show_their_published_leaderboard_row(
+    database_url, session, tmp_path
+):
+    load_seeds(session)
+    rivals = add_rivals(session)
+    web_publish.publish(database_url, tmp_path / "site")
+    site = tmp_path / "site"
+    board_html = (site / "leaderboard.html").read_text(encoding="utf-8")
+    rows = leaderboard_rows(board_html)
+    data = {row["pundit"]: row for row in json.loads((site / "data/leaderboard.json").read_text())}
+    ranked = [slug for slug, row in rows.items() if row["list"] == "ranked"]
+    # The board under test: three ranked pundits in three places, with shared questions.
+    assert sorted(int(rows[slug]["Rank"]) for slug in ranked) == [1, 2, 3]
+    assert set(rows) == set(data) and rivals["Silent Sam"] not in rows
+
+    for slug, row in sorted(rows.items(), key=lambda item: item[1]["list"]):  # ranked first
+        page = standing_on_page((site / "pundits" / f"{slug}.html").read_text(encoding="utf-8"))
+        peer_brier, n_peer = peer_cell(row["Peer Brier"])
+        assert (page["peer_brier"], page["n_peer"]) == (peer_brier, n_peer), slug
+        assert n_peer == data[slug]["n_peer"], slug
+        if row["list"] == "ranked":
+            assert page["rank"] == int(row["Rank"]) == data[slug]["rank"], slug
+            assert page["ranked_pundits"] == len(ranked), slug
+        else:
+            assert page["rank"] is None and data[slug]["rank"] is None, slug
+            assert page["not_ranked"].groups() == (row["Scored"], str(min_n_of(board_html)))
+        (link,) = page["links"]
+        assert link == f"../leaderboard.html#pundit-{slug}"
+    silent = (site / "pundits" / f"{rivals['Silent Sam']}.html").read_text(encoding="utf-8")
+    assert standing_on_page(silent)["no_scores"]

@@ -253,6 +253,49 @@ def test_seed_registry_author_is_scored_but_unranked(session):
     assert "tiny possibility" in set(phrases["hedge_phrase"])
 
 
+def test_a_pundits_standing_is_their_row_and_place_on_the_whole_board(session):
+    generate_demo(session, 30, 60, 11)
+    frame = scores.prediction_frame(session, columns=scores.LEADERBOARD_INPUT)
+    min_n = int(scores.leaderboard_from(frame, 1)["n"].median())
+    board = scores.leaderboard_from(frame, min_n)
+    ranked, unranked = scores.board_lists(board)
+    assert len(ranked) and len(unranked)  # both lists, so both places are checked
+    numbers = [name for name in scores.LEADERBOARD_COLUMNS if name not in ("pundit", "name")]
+    for listed in (ranked, unranked):
+        for place, row in enumerate(scores.records(listed), start=1):
+            standing = scores.pundit_standing(board, row["pundit"], min_n)
+            assert standing.place == place, row["pundit"]
+            assert {name: getattr(standing, name) for name in numbers} == {
+                name: row[name] for name in numbers
+            }
+            assert standing.as_dict()["ranked_pundits"] == len(ranked)
+            assert standing.as_dict()["min_n"] == min_n
+    # The page of one pundit alone would rank them first and find no shared question.
+    last = scores.records(ranked)[-1]
+    assert last["rank"] > 1 and last["n_peer"] > 0
+    nobody = scores.pundit_standing(board, "no-such-pundit", min_n)
+    assert (nobody.rank, nobody.n, nobody.n_peer, nobody.place) == (None, 0, 0, None)
+
+
+def test_standing_places_follow_the_leaderboard_order_through_ties():
+    # Sorted as leaderboard_from sorts (Brier, then slug); two ranked pundits tie on
+    # Brier (one rank, slug order), two unranked ones on n (slug order after the larger).
+    board = pd.DataFrame(
+        {
+            "rank": pd.array([1, 2, 2, None, None, None, 4], dtype="Int64"),
+            "pundit": ["ann", "bob", "cat", "dan", "eve", "fay", "gus"],
+            "name": ["Ann", "Bob", "Cat", "Dan", "Eve", "Fay", "Gus"],
+            "n": [5, 6, 5, 2, 4, 2, 9],
+            "brier": [0.1, 0.2, 0.2, 0.25, 0.3, 0.3, 0.4],
+        }
+    ).reindex(columns=scores.LEADERBOARD_COLUMNS)
+    places = {slug: scores.pundit_standing(board, slug, 5).place for slug in board["pundit"]}
+    assert places == {"ann": 1, "bob": 2, "cat": 3, "gus": 4, "eve": 1, "dan": 2, "fay": 3}
+    ranked, unranked = scores.board_lists(board)
+    assert list(ranked["pundit"]) == ["ann", "bob", "cat", "gus"]
+    assert list(unranked["pundit"]) == ["eve", "dan", "fay"]
+
+
 def test_leaderboard_command_outputs(database_url, session):
     load_seeds(session)
     runner = CliRunner()

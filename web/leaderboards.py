@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from forecasts import queries, scores
 from forecasts.errors import FieldError, ValidationError
@@ -66,6 +66,29 @@ def board_and_calibration(filters: scores.Filters, min_n: int):
     return pagecache.remember("leaderboard", (filters, min_n), compute)
 
 
+def standing_of(slug: str) -> scores.Standing:
+    """The pundit's standing on the board the leaderboard page shows by default (no
+    filters, the site's ``LEADERBOARD_MIN_N``): the same cached board, not one of their
+    predictions alone."""
+    min_n = current_app.config.get("LEADERBOARD_MIN_N", scores.DEFAULT_MIN_N)
+    board, _ = board_and_calibration(scores.Filters(), min_n)
+    return scores.pundit_standing(board, slug, min_n)
+
+
+def standing_link(standing: scores.Standing) -> str:
+    """The leaderboard page that lists the pundit's row (of the pages of its list), at
+    the row; the first page for a pundit the board does not list."""
+    if standing.place is None:
+        return url_for("leaderboards.leaderboard")
+    page = -(-standing.place // current_app.config["PAGE_SIZE"])
+    argument = "page" if standing.rank is not None else "unranked_page"
+    return url_for(
+        "leaderboards.leaderboard",
+        **({argument: page} if page > 1 else {}),
+        _anchor=f"pundit-{standing.pundit}",
+    )
+
+
 def _page_of(rows, page: int, size: int) -> tuple:
     pages = queries.page_count(len(rows), size)
     page = min(max(1, page), pages)
@@ -84,8 +107,7 @@ def leaderboard():
         sort = "rank"
     descending = request.args.get("order") == "desc"
     board, calibrated = board_and_calibration(filters, min_n)
-    ranked = board[board["rank"].notna()]
-    unranked = board[board["rank"].isna()].sort_values(["n", "pundit"], ascending=[False, True])
+    ranked, unranked = scores.board_lists(board)
     ranked = ranked.sort_values(
         [sort, "pundit"], ascending=[not descending, True], na_position="last"
     )

@@ -23,7 +23,9 @@ between gunicorn workers; see the README):
   user, so that sorting or paging a board, or an editor's visit, does not recompute
   every score. Few entries (``BOARD_CACHE_THRESHOLD``, default 16): each can be large.
 
-``PAGE_CACHE = False`` in the app's config turns both off.
+``PAGE_CACHE = False`` in the app's config turns both off; ``BOARD_CACHE`` (default:
+the same as ``PAGE_CACHE``) turns ``boards`` on or off alone (``forecasts publish``
+renders every page afresh but computes the board its pages share once).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ _computing_guard = threading.Lock()
 def init_app(app: Flask) -> None:
     config = app.config
     config.setdefault("PAGE_CACHE", True)
+    config.setdefault("BOARD_CACHE", config["PAGE_CACHE"])
     config.setdefault("CACHE_TYPE", os.environ.get("FORECASTS_CACHE_TYPE", "SimpleCache"))
     if os.environ.get("FORECASTS_CACHE_DIR"):
         config.setdefault("CACHE_DIR", os.environ["FORECASTS_CACHE_DIR"])
@@ -90,7 +93,7 @@ def registry_key() -> str:
 def remember(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()``, or what it gave for the same ``parts`` while the registry was as
     it is now."""
-    if not current_app.config["PAGE_CACHE"]:
+    if not current_app.config["BOARD_CACHE"]:
         return compute()
     key = f"{kind}:{registry_key()}:{parts!r}"
     found = boards.get(key)

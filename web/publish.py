@@ -119,7 +119,11 @@ def publish(
             "TESTING": True,
             "SECRET_KEY": "static-site",
             "PAGE_SIZE": 10**9,
+            # Every page rendered afresh; the board every pundit page reads its
+            # standing from computed once, in a store of this process's own.
             "PAGE_CACHE": False,
+            "BOARD_CACHE": True,
+            "CACHE_TYPE": "SimpleCache",
         }
     )
     engine = app.extensions["forecasts.engine"]

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,7 +14,7 @@ from flask import (
 )
 
 from forecasts import charts, queries, scores, services
-from web import pagecache
+from web import leaderboards, pagecache
 from web.auth import current_actor, editor_required
 from web.database import get_session
 from web.forms import PunditForm
@@ -41,10 +40,10 @@ def show(slug: str):
         lambda page, size: queries.pundit_predictions(session, pundit.id, page, size)
     )
     predictions = listing.items
+    # Rank and peer scores from the leaderboard's own board; calibration and phrases
+    # from the pundit's predictions alone.
+    standing = leaderboards.standing_of(pundit.slug)
     frame = scores.prediction_frame(session, pundit_id=pundit.id)
-    board = scores.leaderboard_from(
-        frame, current_app.config.get("LEADERBOARD_MIN_N", scores.DEFAULT_MIN_N)
-    )
     result = scores.calibration(frame)
     on_page = frame[frame["prediction_id"].isin([p.id for p in predictions])]
     return render_template(
@@ -52,7 +51,8 @@ def show(slug: str):
         pundit=pundit,
         predictions=predictions,
         **listing.numbers(),
-        summary=board.iloc[0].to_dict() if len(board) else None,
+        standing=standing,
+        standing_link=leaderboards.standing_link(standing),
         scored=on_page.set_index("prediction_id")[
             ["status", "brier", "log_score", "final"]
         ].to_dict("index"),

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from api_support import bearer, field_rules
+from rival_pundits import add_rivals
 
 from forecasts import scores, services
 from forecasts.models import utcnow
@@ -194,6 +195,29 @@ def test_leaderboard_matches_the_scores_with_the_same_filters(client, sessions, 
         == list(board["pundit"])
         == [more_data["rival"]]
     )
+
+
+def test_a_pundits_standing_is_their_leaderboard_row(client, sessions):
+    with sessions() as session:
+        rivals = add_rivals(session)
+    board = client.get("/api/v1/leaderboard?per_page=100").get_json()
+    rows = {row["pundit"]: row for row in board["items"]}
+    ranked = [row for row in board["items"] if row["rank"] is not None]
+    # The board under test: three ranked pundits in three places, with shared questions.
+    assert sorted(row["rank"] for row in ranked) == [1, 2, 3]
+    assert all(row["n_peer"] > 0 and row["peer_brier"] is not None for row in ranked)
+    numbers = ["rank", "n", "brier", "brier_ci_low", "brier_ci_high", "log_score"]
+    numbers += ["peer_brier", "peer_log", "n_peer", "time_averaged_brier"]
+    for slug, row in rows.items():
+        standing = client.get(f"/api/v1/pundits/{slug}").get_json()["standing"]
+        assert {name: standing[name] for name in numbers} == {
+            name: row[name] for name in numbers
+        }, slug
+        assert standing["min_n"] == board["filters"]["min_n"]
+        assert standing["ranked_pundits"] == len(ranked)
+    silent = client.get(f"/api/v1/pundits/{rivals['Silent Sam']}").get_json()["standing"]
+    assert rivals["Silent Sam"] not in rows
+    assert (silent["rank"], silent["n"], silent["n_peer"], silent["brier"]) == (None, 0, 0, None)
 
 
 def test_leaderboard_pages(client, more_data):

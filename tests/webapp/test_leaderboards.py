@@ -45,7 +45,7 @@ def test_leaderboard_refuses_bad_filters(as_role):
 def test_pundit_and_phrase_pages(as_role):
     client = as_role(None)
     pundit = client.get(f"/pundits/{AUTHOR}").get_data(as_text=True)
-    assert "0.268" in pundit and "not enough resolved forecasts yet to be ranked" in pundit
+    assert "0.268" in pundit and "Not ranked yet: 4 of the 5 scored forecasts needed" in pundit
     assert "<svg" in pundit and "Over-confident: said 90%, right 50% of the time" in pundit
     assert "annulled" in pundit or "condition not met" in pundit
     phrases = client.get("/phrases").get_data(as_text=True)

@@ -39,8 +39,8 @@ from web.api.schemas import (
     PredictionIn,
     PredictionOut,
     PredictionPage,
-    PunditOut,
     PunditPage,
+    PunditWithStandingOut,
     QuestionArgs,
     QuestionIn,
     QuestionOut,
@@ -52,7 +52,7 @@ from web.api.schemas import (
 )
 from web.database import get_session
 from web.extensions import csrf
-from web.leaderboards import board_and_calibration, read_filters
+from web.leaderboards import board_and_calibration, read_filters, standing_of
 
 PREFIX = "/api/v1"
 BEARER = "bearerAuth"
@@ -236,13 +236,14 @@ def list_pundits(page: int, per_page: int):
 @blueprint.route("/pundits/<slug>", parameters=PUNDIT_SLUG)
 @read
 @_errors(404)
-@blueprint.response(200, PunditOut)
+@blueprint.response(200, PunditWithStandingOut)
 def show_pundit(slug: str):
-    """One pundit"""
+    """One pundit, with their standing on the leaderboard"""
     pundit = queries.pundit_by_slug(get_session(), _slug_or_404(slug))
     if pundit is None:
         raise NotFound(f"No pundit with slug {slug!r}.")
-    return jsonify(serialize.pundit_dict(pundit))
+    standing = standing_of(pundit.slug).as_dict()
+    return jsonify({**serialize.pundit_dict(pundit), "standing": standing})
 
 
 # ------------------------------------------------------------------------ questions
@@ -401,8 +402,7 @@ def leaderboard(page: int, per_page: int, **_filters):
         message = "The request could not be read: " + "; ".join(map(str, problems))
         return error_response(400, message, problems)
     board, _ = board_and_calibration(filters, min_n)
-    ranked = board[board["rank"].notna()].sort_values(["rank", "pundit"])
-    unranked = board[board["rank"].isna()].sort_values(["n", "pundit"], ascending=[False, True])
+    ranked, unranked = scores.board_lists(board)
     parts = [part for part in (ranked, unranked) if len(part)]
     rows = (
         scores.records(pd.concat(parts))

@@ -302,23 +302,59 @@ class PredictionOut(ma.Schema):
     version = fields.Integer(required=True)
 
 
-class LeaderboardRowOut(ma.Schema):
+class _BoardNumbersOut(ma.Schema):
+    """What a leaderboard row says of a pundit (its rank and scores)."""
+
     rank = fields.Integer(
         allow_none=True,
         required=True,
         metadata={"description": "None when the pundit has fewer than min_n scored forecasts."},
     )
-    pundit = fields.String(required=True, metadata={"description": "The pundit's slug."})
-    name = fields.String(required=True)
-    n = fields.Integer(required=True)
+    n = fields.Integer(required=True, metadata={"description": "Scored forecasts."})
     brier = fields.Float(allow_none=True, required=True)
     brier_ci_low = fields.Float(allow_none=True, required=True)
     brier_ci_high = fields.Float(allow_none=True, required=True)
     log_score = fields.Float(allow_none=True, required=True)
-    peer_brier = fields.Float(allow_none=True, required=True)
+    peer_brier = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Mean over the shared questions of the pundit's Brier minus the "
+            "other pundits' mean (negative is better); None without shared questions."
+        },
+    )
     peer_log = fields.Float(allow_none=True, required=True)
-    n_peer = fields.Integer(allow_none=True, required=True)
+    n_peer = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Shared questions: those another pundit on the board forecast."},
+    )
     time_averaged_brier = fields.Float(allow_none=True, required=True)
+
+
+class LeaderboardRowOut(_BoardNumbersOut):
+    pundit = fields.String(required=True, metadata={"description": "The pundit's slug."})
+    name = fields.String(required=True)
+
+
+class StandingOut(_BoardNumbersOut):
+    min_n = fields.Integer(
+        required=True, metadata={"description": "Scored forecasts needed to be ranked."}
+    )
+    ranked_pundits = fields.Integer(
+        required=True, metadata={"description": "How many pundits the board ranks."}
+    )
+
+
+class PunditWithStandingOut(PunditOut):
+    standing = fields.Nested(
+        StandingOut,
+        required=True,
+        metadata={
+            "description": "The pundit's row of the default leaderboard (no filters, the "
+            "site's min_n), as /leaderboard gives it; n 0 and no scores when none is scored."
+        },
+    )
 
 
 class _PageOut(ma.Schema):

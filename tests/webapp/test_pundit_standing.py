@@ -1,0 +1,90 @@
+"""A pundit's page shows the rank, peer Brier and shared questions of their row on the
+leaderboard page (the default board), read from the board the leaderboard computed."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from rival_pundits import (
+    add_rivals,
+    leaderboard_rows,
+    min_n_of,
+    peer_cell,
+    read_page,
+    standing_on_page,
+)
+from sqlalchemy.orm import Session
+
+from forecasts import scores
+
+AUTHOR = "op-ed-author-iran-us-iraq-2020"
+
+
+@pytest.fixture
+def rivals(engine):
+    with Session(engine) as session:
+        return add_rivals(session)
+
+
+def test_each_pundit_page_shows_their_leaderboard_row(as_role, rivals):
+    client = as_role(None)
+    board_html = client.get("/leaderboard").get_data(as_text=True)
+    rows = leaderboard_rows(board_html)
+    min_n = min_n_of(board_html)
+    ranked = [slug for slug, row in rows.items() if row["list"] == "ranked"]
+    # The board under test: three ranked pundits in three places, two not ranked yet.
+    assert sorted(int(rows[slug]["Rank"]) for slug in ranked) == [1, 2, 3]
+    assert {slug for slug in rows if slug not in ranked} == {AUTHOR, rivals["Newcomer Dan"]}
+    assert sorted(peer_cell(rows[slug]["Peer Brier"])[1] for slug in ranked) == [4, 6, 6]
+
+    for slug, row in sorted(rows.items(), key=lambda item: item[1]["list"]):  # ranked first
+        page = standing_on_page(client.get(f"/pundits/{slug}").get_data(as_text=True))
+        peer_brier, n_peer = peer_cell(row["Peer Brier"])
+        assert (page["peer_brier"], page["n_peer"]) == (peer_brier, n_peer), slug
+        assert page["n"] == int(row["Scored"]), slug
+        assert page["brier"] == row["Brier (95% interval)"].split()[0], slug
+        if row["list"] == "ranked":
+            assert (page["rank"], page["ranked_pundits"]) == (int(row["Rank"]), len(ranked)), slug
+            assert page["not_ranked"] is None, slug
+        else:
+            assert page["rank"] is None, slug
+            assert page["not_ranked"].groups() == (row["Scored"], str(min_n)), slug
+
+    silent = standing_on_page(client.get(f"/pundits/{rivals['Silent Sam']}").get_data(as_text=True))
+    assert rivals["Silent Sam"] not in rows
+    assert silent["no_scores"] and silent["rank"] is None
+
+
+def test_the_page_links_to_its_row_on_the_leaderboard_page_that_lists_it(make_app, engine):
+    with Session(engine) as session:
+        add_rivals(session)
+    client = make_app(PAGE_SIZE=1).test_client()  # one row a page: each on a page of its own
+    everyone = leaderboard_rows(make_app().test_client().get("/leaderboard").get_data(as_text=True))
+    assert len(everyone) == 5
+    for slug in everyone:
+        (link,) = standing_on_page(client.get(f"/pundits/{slug}").get_data(as_text=True))["links"]
+        target = urlsplit(link)
+        assert target.fragment == f"pundit-{slug}", link
+        listed = client.get(f"{target.path}?{target.query}")
+        assert f"pundit-{slug}" in read_page(listed.get_data(as_text=True)).ids, link
+        assert slug in leaderboard_rows(listed.get_data(as_text=True)), link
+
+
+def test_a_warm_leaderboard_serves_every_pundit_page_without_computing_a_board(
+    as_role, rivals, monkeypatch
+):
+    client = as_role(None)
+    rows = leaderboard_rows(client.get("/leaderboard").get_data(as_text=True))
+    boards = []
+    computed = scores.leaderboard_from
+    monkeypatch.setattr(
+        scores, "leaderboard_from", lambda *a, **k: boards.append(a) or computed(*a, **k)
+    )
+    for slug in rows:
+        response = client.get(f"/pundits/{slug}")
+        assert response.status_code == 200 and response.headers["X-Page-Cache"] == "miss"
+    assert boards == []
+    # The count does see a board being computed: a filtered one is another board.
+    client.get("/leaderboard?tag=iran&min_n=1")
+    assert len(boards) == 1
