@@ -9,6 +9,7 @@ a test checks that they agree.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -42,6 +43,11 @@ NAMING_CONVENTION = {
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def new_session_token() -> str:
+    """A user's session token: 256 random bits, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
 
 
 class UTCDateTime(TypeDecorator):
@@ -125,6 +131,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Every signed-in session and remember-me cookie of the user carries this token;
+    # a new one (sign-out, password change, deactivation) ends them all. A secret:
+    # never serialized, audited or exported.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}

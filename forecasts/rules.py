@@ -70,12 +70,17 @@ def check_account_fields(errors: FieldErrors, *, role: str, password: str, email
     clean: dict = {"role": None}
     with errors.field():
         clean["role"] = check_role(role)
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors.add("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+    check_password(errors, "password", password)
     clean["email"] = (email or "").strip() or None
     if clean["email"] is not None and "@" not in clean["email"]:
         errors.add("email", f"must be an email address (got {clean['email']!r})")
     return clean
+
+
+def check_password(errors: FieldErrors, field: str, password: str | None) -> None:
+    """A new password (an account's first, or a changed one)."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors.add(field, f"must be at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def unique_slug(base: str, taken: Container[str]) -> str:

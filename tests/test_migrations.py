@@ -196,3 +196,28 @@ def test_every_revision_downgrades_a_seeded_registry(empty_database_url):
         assert _diff(engine) == []
     finally:
         engine.dispose()
+
+
+def test_upgrading_to_session_tokens_gives_each_user_a_token_of_their_own(empty_database_url):
+    migrate.upgrade(empty_database_url, "0003")
+    engine = make_engine(empty_database_url)
+    columns = "id, name, email, role, password_hash, is_active, created_at, version"
+    try:
+        with engine.begin() as connection:
+            for number, role in enumerate(["admin", "editor", "reader"], start=1):
+                connection.execute(
+                    text(
+                        f"INSERT INTO users ({columns}) VALUES (:id, :name, NULL, :role,"
+                        " 'hash', :active, '2020-01-01 00:00:00', 1)"
+                    ),
+                    {"id": number, "name": f"user{number}", "role": role, "active": number != 3},
+                )
+            before = connection.execute(text(f"SELECT {columns} FROM users ORDER BY id")).all()
+        migrate.upgrade(empty_database_url, "0004")
+        with engine.connect() as connection:
+            after = connection.execute(text(f"SELECT {columns} FROM users ORDER BY id")).all()
+            issued = connection.scalars(text("SELECT session_token FROM users")).all()
+        assert after == before
+        assert len(set(issued)) == 3 and all(len(token) >= 43 for token in issued)
+    finally:
+        engine.dispose()

@@ -327,6 +327,60 @@ def test_users_and_roles(session):
     assert services.authenticate(session, "erin", "correct horse") is None
 
 
+def test_sign_out_password_change_and_deactivation_issue_a_new_session_token(
+    session, engine, snapshot_of
+):
+    ed = services.create_user(session, ADMIN, name="ed", role="editor", password="correct horse")
+    rita = services.create_user(session, ADMIN, name="rita", role="reader", password="x" * 8)
+    issued = [ed.session_token]
+
+    def token_changed() -> bool:
+        current = session.scalar(select(User.session_token).where(User.id == ed.id))
+        changed = current not in issued
+        issued.append(current)
+        return changed
+
+    assert ed.session_token and ed.session_token != rita.session_token
+    services.end_sessions(session, services.Actor.of(ed), ed.id)  # signing out
+    assert token_changed() and session.get(User, ed.id).version == 1  # not an edit
+    assert _events(session, "user.end_sessions")[-1].entity_id == ed.id
+    services.end_sessions(session, ADMIN, ed.id)
+    assert token_changed()
+
+    before = snapshot_of(engine)
+    with pytest.raises(PermissionDenied):
+        services.end_sessions(session, services.Actor.of(rita), ed.id)
+    with pytest.raises(PermissionDenied):
+        services.change_password(
+            session, services.Actor.of(rita), ed.id, current_password="", new_password="x" * 9
+        )
+    with pytest.raises(ValidationError) as refused:
+        services.change_password(
+            session, services.Actor.of(ed), ed.id, current_password="wrong", new_password="short"
+        )
+    assert {e.field for e in refused.value.errors} == {"current_password", "new_password"}
+    assert snapshot_of(engine) == before
+
+    services.change_password(
+        session,
+        services.Actor.of(ed),
+        ed.id,
+        current_password="correct horse",
+        new_password="battery staple",
+    )
+    assert token_changed()
+    assert services.authenticate(session, "ed", "battery staple").id == ed.id
+    assert services.authenticate(session, "ed", "correct horse") is None
+    audited = _events(session, "user.password_change")[-1]
+    assert audited.after["version"] == 2 and issued[-1] not in str(audited.after)
+    assert not {"password_hash", "session_token"} & set(audited.after)
+
+    services.update_user(session, ADMIN, ed.id, role="reader")
+    assert not token_changed()  # a new role applies to live sessions at their next request
+    services.update_user(session, ADMIN, ed.id, is_active=False)
+    assert token_changed()
+
+
 def test_reader_may_not_write(session, engine, snapshot_of):
     before = snapshot_of(engine)
     with pytest.raises(PermissionDenied, match="editor"):

@@ -6,6 +6,7 @@ Production: ``gunicorn 'web:create_app()'`` with ``DATABASE_URL`` and
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 
@@ -46,6 +47,8 @@ def create_app(config: Mapping | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=secure,
+        # "Keep me signed in" lasts this long from the sign-in, then the user signs in again.
+        REMEMBER_COOKIE_DURATION=dt.timedelta(days=remember_days()),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         # Failed sign-ins allowed per client address (successful ones are not counted).
         LOGIN_RATE_LIMIT=os.environ.get("FORECASTS_LOGIN_RATE_LIMIT", "10 per 15 minutes"),
@@ -107,6 +110,16 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.context_processor(lambda: {"synthetic_data": has_demo_data(database.get_session())})
     errors.register_pages(app)
     return app
+
+
+def remember_days() -> int:
+    """``FORECASTS_REMEMBER_DAYS``: how many days "keep me signed in" lasts (30)."""
+    text = os.environ.get("FORECASTS_REMEMBER_DAYS", "30").strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 3650:
+        raise ValueError(
+            f"FORECASTS_REMEMBER_DAYS must be a whole number of days from 1 to 3650 (got {text!r})"
+        )
+    return int(text)
 
 
 def percent(value: float | None) -> str:

@@ -1,8 +1,15 @@
-"""Signing in and out, the current user's role, and who may do what."""
+"""Signing in and out, the current user's role, and who may do what.
+
+A session (and a remember-me cookie) names the user as ``"<id>:<session token>"``; on
+every request the user loader accepts it only while that token is the user's current
+one and the user is active. Signing out, changing the password and deactivation give
+the user a new token (``forecasts.services``), which ends every session of the user.
+"""
 
 from __future__ import annotations
 
 import functools
+import hmac
 from urllib.parse import urlsplit
 
 from flask import (
@@ -33,6 +40,11 @@ class SignedIn(UserMixin):
         self.id = user.id
         self.name = user.name
         self.role = Role(user.role)
+        self._session_token = user.session_token
+
+    def get_id(self) -> str:
+        """What the session and the remember-me cookie keep: the id and the token."""
+        return f"{self.id}:{self._session_token}"
 
     def can(self, role: Role) -> bool:
         return self.role.allows(role)
@@ -47,9 +59,17 @@ login_manager.login_message = "Sign in to continue."
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> SignedIn | None:
+def _load_user(session_id: str) -> SignedIn | None:
+    """The user a session or remember-me cookie names, if it is still live: the user is
+    active and the token is the user's current one (an old cookie of a signed-out,
+    deactivated or re-passworded user names a token that is gone)."""
+    user_id, _, token = session_id.partition(":")
     user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return SignedIn(user) if user is not None and user.is_active else None
+    if user is None or not user.is_active or not user.session_token or not token:
+        return None
+    if not hmac.compare_digest(user.session_token.encode(), token.encode()):
+        return None
+    return SignedIn(user)
 
 
 def current_actor() -> services.Actor:
@@ -99,6 +119,8 @@ def _failed_login(response) -> bool:
 )
 def login():
     form = LoginForm()
+    days = current_app.config["REMEMBER_COOKIE_DURATION"].days
+    form.remember.description = f"For {days} days on this browser, or until you sign out."
     if form.validate_on_submit():
         user = services.authenticate(get_session(), form.name.data, form.password.data)
         if user is not None:
@@ -113,8 +135,14 @@ def login():
 @blueprint.post("/logout")
 @login_required
 def logout():
+    # One token per user: this ends every session of the user, on every device.
+    services.end_sessions(get_session(), current_actor(), current_user.id)
     logout_user()
-    flash("Signed out.", "success")
+    flash(
+        "Signed out on every device and browser: all your sessions have ended,"
+        " including any kept signed in.",
+        "success",
+    )
     return redirect(url_for("questions.index"))
 
 

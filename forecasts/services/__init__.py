@@ -25,7 +25,13 @@ from forecasts.services.pundits import add_pundit, edit_pundit
 from forecasts.services.questions import add_question, edit_question
 from forecasts.services.resolutions import annul_question, resolve_question
 from forecasts.services.sources import add_source, edit_source
-from forecasts.services.users import authenticate, create_user, update_user
+from forecasts.services.users import (
+    authenticate,
+    change_password,
+    create_user,
+    end_sessions,
+    update_user,
+)
 
 __all__ = [
     "Actor",
@@ -37,10 +43,12 @@ __all__ = [
     "apply_edit",
     "authenticate",
     "batch",
+    "change_password",
     "create_user",
     "edit_pundit",
     "edit_question",
     "edit_source",
+    "end_sessions",
     "get_row",
     "insert_row",
     "log_prediction",

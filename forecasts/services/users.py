@@ -1,19 +1,28 @@
-"""Accounts: creating and changing users, and signing in."""
+"""Accounts: creating and changing users, signing in, and ending their sessions.
+
+Every signed-in session and remember-me cookie of a user carries the user's session
+token (``User.session_token``); the web app refuses one whose token is not the user's
+current one. A new token therefore ends them all: signing out (``end_sessions``),
+changing the password and deactivation each issue one, in the transaction of their
+audit event. API tokens are separate credentials (``forecasts.tokens``) and stay.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forecasts import serialize
-from forecasts.errors import FieldErrors, ValidationError
+from forecasts.errors import FieldErrors, PermissionDenied, ValidationError
 from forecasts.models import (
     Role,
     User,
+    new_session_token,
 )
 from forecasts.rules import (
     check_account_fields,
+    check_password,
     check_role,
 )
 from forecasts.services.kernel import (
@@ -86,12 +95,64 @@ def update_user(
         if role is not None:
             user.role = role
         if is_active is not None:
+            if user.is_active and not is_active:
+                user.session_token = new_session_token()  # deactivated: signed out now
             user.is_active = bool(is_active)
         session.flush()
         record_audit(
             session, actor, "user.update", "user", user.id, before, serialize.user_dict(user)
         )
     return user
+
+
+def change_password(
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    *,
+    current_password: str,
+    new_password: str,
+) -> User:
+    """A user changes their own password, giving the current one. Every session of the
+    user ends (a new session token), the one asking too: the caller signs that one in
+    again with the returned user's new token."""
+    user = get_row(session, User, user_id, "user")
+    if actor.user_id != user.id:
+        raise PermissionDenied(f"only {user.name} can change {user.name}'s password")
+    errors = FieldErrors()
+    if not check_password_hash(user.password_hash, current_password or ""):
+        errors.add("current_password", "is not your current password")
+    check_password(errors, "new_password", new_password)
+    errors.raise_any()
+    before = serialize.user_dict(user)
+    with unit_of_work(session):
+        user.password_hash = generate_password_hash(new_password)
+        user.session_token = new_session_token()
+        session.flush()
+        record_audit(
+            session,
+            actor,
+            "user.password_change",
+            "user",
+            user.id,
+            before,
+            serialize.user_dict(user),
+        )
+    return user
+
+
+def end_sessions(session: Session, actor: Actor, user_id: int) -> None:
+    """End every session and remember-me cookie of the user, on every device (what
+    signing out does). The user's own action, or an admin's. Not an edit of the account:
+    the row's version stays, so an admin's open form for the user does not conflict."""
+    if actor.user_id != user_id:
+        actor.require(Role.ADMIN, "ending another user's sessions")
+    user = get_row(session, User, user_id, "user")
+    with unit_of_work(session):
+        session.execute(
+            update(User).where(User.id == user.id).values(session_token=new_session_token())
+        )
+        record_audit(session, actor, "user.end_sessions", "user", user.id, None, None)
 
 
 def authenticate(session: Session, name: str, password: str) -> User | None:

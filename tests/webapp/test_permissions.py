@@ -16,7 +16,12 @@ SAMPLE_VALUES = {
 }
 # A sign-in is the one POST open to everyone; signing out needs a session but no role.
 OPEN_POSTS = {"auth.login"}
-ANY_SIGNED_IN = {"auth.logout", "account.create_token", "account.revoke_token"}
+ANY_SIGNED_IN = {
+    "auth.logout",
+    "account.create_token",
+    "account.revoke_token",
+    "account.change_password",
+}
 
 
 def post_routes(app) -> list[tuple[str, str]]:
