@@ -225,11 +225,18 @@ def test_names_the_chart_library_would_read_as_maths_publish(database_url, sessi
 
 
 def test_published_pundit_pages_show_their_published_leaderboard_row(
-    database_url, session, tmp_path
+    database_url, session, tmp_path, monkeypatch
 ):
     load_seeds(session)
     rivals = add_rivals(session)
+    boards = []
+    computed = scores.leaderboard_from
+    monkeypatch.setattr(
+        scores, "leaderboard_from", lambda *a, **k: boards.append(a) or computed(*a, **k)
+    )
     web_publish.publish(database_url, tmp_path / "site")
+    # One board for the data files, one that the leaderboard and all 6 pundit pages share.
+    assert len(boards) == 2
     site = tmp_path / "site"
     board_html = (site / "leaderboard.html").read_text(encoding="utf-8")
     rows = leaderboard_rows(board_html)

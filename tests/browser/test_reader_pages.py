@@ -81,7 +81,7 @@ def test_leaderboard_filter_and_pundit_page(page, board_url, live_server, shoot)
     page.wait_for_url(re.compile(r"sort=brier"))
     page.get_by_role("link", name="Careful Carla").click()
     page.wait_for_url(re.compile(r"/pundits/careful-carla"))
-    assert "rank 1" in page.locator("dl.summary").inner_text()
+    assert "Rank 1 of 2 ranked pundits" in page.locator("dl.summary").inner_text()
     assert page.locator(".calibration svg").count() == 1
     assert "“likely”" in page.locator("table.phrases").inner_text()
     shoot(page, "pundit-page")
