@@ -717,8 +717,32 @@ def test_samples_use_only_documented_columns():
         assert f"| `{column}` |" in documented, column
 
 
+def _two_imports_at_once(engine, path: Path) -> list:
+    """Import ``path`` from two sessions released together: each one's report, or the
+    error it was refused with."""
+    from forecasts.transfer.importing import import_file
+
+    sessions = make_session_factory(engine)
+    start = threading.Barrier(2)
+    outcomes: list = []
+
+    def one_import():
+        with sessions() as session:
+            start.wait()
+            try:
+                outcomes.append(import_file(session, path))
+            except Exception as error:  # noqa: BLE001 - the test says what it was
+                outcomes.append(error)
+
+    threads = [threading.Thread(target=one_import) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
 def test_two_imports_of_one_file_at_once_add_it_once(database_url, engine, tmp_path):
-    from forecasts.errors import ValidationError
     from forecasts.transfer.importing import import_file
 
     sessions = make_session_factory(engine)
@@ -738,22 +762,7 @@ def test_two_imports_of_one_file_at_once_add_it_once(database_url, engine, tmp_p
         for n in range(2000)
     ]
     path = write_csv(tmp_path / "revisions.csv", revisions)
-    start = threading.Barrier(2)
-    outcomes: list = []
-
-    def one_import():
-        with sessions() as session:
-            start.wait()
-            try:
-                outcomes.append(import_file(session, path))
-            except ValidationError as error:  # refused whole, writing nothing
-                outcomes.append(error)
-
-    threads = [threading.Thread(target=one_import) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = _two_imports_at_once(engine, path)
     with sessions() as session:
         assert session.scalar(select(func.count(Prediction.id))) == 4 + len(revisions)
     reports = [outcome for outcome in outcomes if not isinstance(outcome, Exception)]
@@ -771,26 +780,10 @@ def test_two_imports_of_one_new_file_at_once_the_second_waits_and_has_nothing_to
 ):
     """New pundits, sources and questions (unique slugs): the second import must wait for
     the first, then find everything there, not fail on a duplicate key."""
-    from forecasts.transfer.importing import import_file
 
     sessions = make_session_factory(engine)
     path = write_csv(tmp_path / "good.csv", good_rows())
-    start = threading.Barrier(2)
-    outcomes: list = []
-
-    def one_import():
-        with sessions() as session:
-            start.wait()
-            try:
-                outcomes.append(import_file(session, path))
-            except Exception as error:  # noqa: BLE001 - the test reports what it was
-                outcomes.append(error)
-
-    threads = [threading.Thread(target=one_import) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = _two_imports_at_once(engine, path)
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     first, second = sorted(outcomes, key=lambda report: -report.added["predictions"])
     assert first.added["predictions"] == 4 and first.added["pundits"] == 2
