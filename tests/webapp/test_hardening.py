@@ -116,3 +116,65 @@ def test_two_editors_posting_one_version_of_an_edit_form_at_once_one_gets_the_co
     finally:
         app.extensions["forecasts.engine"].dispose()
         engine.dispose()
+
+
+def test_two_resolutions_of_one_question_sent_at_once_through_the_api_one_gets_409(
+    database_url,
+):
+    """Through the API, on both databases: two editors resolve one open question with
+    opposite outcomes at the same moment; one is stored (201), the other is a 409 that
+    shows the standing resolution, round after round."""
+    import threading
+
+    from forecasts import services, tokens
+    from forecasts.db import make_engine, make_session_factory
+    from forecasts.models import Resolution
+
+    engine = make_engine(database_url)
+    sessions = make_session_factory(engine)
+    raw = []
+    with sessions() as session:
+        for name in ("ann", "bob"):
+            user = services.create_user(
+                session, services.Actor.system(), name=name, role="editor", password=PASSWORD
+            )
+            raw.append(tokens.create_token(session, services.Actor.of(user), name="race")[1])
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    try:
+        for round_ in range(6):
+            with sessions() as session:
+                question = services.add_question(
+                    session,
+                    services.Actor.system(),
+                    statement=f"Will race {round_} end?",
+                    resolution_criteria="It ends.",
+                    resolve_by="2020-01-31",
+                )
+                slug, question_id = question.slug, question.id
+            barrier = threading.Barrier(2)
+
+            def resolve(token, outcome, slug=slug, barrier=barrier):
+                client = app.test_client()
+                barrier.wait()
+                return client.post(
+                    f"/api/v1/questions/{slug}/resolve",
+                    headers={"Authorization": f"Bearer {token}"},
+                    json={
+                        "outcome": outcome,
+                        "known_at": "2020-02-01",
+                        "expected_resolution_id": None,  # none standing, as both saw
+                    },
+                )
+
+            with ThreadPoolExecutor(2) as pool:
+                responses = list(pool.map(resolve, raw, ("yes", "no")))
+            statuses = sorted(r.status_code for r in responses)
+            assert statuses == [201, 409], [r.get_json() for r in responses]
+            loser = next(r for r in responses if r.status_code == 409)
+            assert "the standing resolution is now" in str(loser.get_json())
+            with sessions() as session:
+                stored = session.query(Resolution).filter_by(question_id=question_id).all()
+                assert len(stored) == 1
+    finally:
+        app.extensions["forecasts.engine"].dispose()
+        engine.dispose()
