@@ -31,11 +31,16 @@ class Written:
     percent: bool
 
     @property
+    def bare_one(self) -> bool:
+        """A ``1`` without ``%``: certainty or one percent, as its reading says."""
+        return not self.percent and self.number == 1
+
+    @property
     def reading(self) -> str | None:
         """The reading this value needs of its column's bare numbers: ``PERCENT`` for a bare
         number above 1, ``FRACTION`` for one strictly between 0 and 1, None when either
         reading would do (``%`` written, or a bare 0 or 1)."""
-        if self.percent or self.number in (0, 1):
+        if self.percent or self.bare_one or self.number == 0:
             return None
         return PERCENT if self.number > 1 else FRACTION
 
@@ -72,7 +77,7 @@ def scaled(written: Written, reading: str | None, value: object, field: str) -> 
         if not 0 <= number <= 100:
             raise ValidationError(field, f"must be between 0% and 100% (got {value!r})")
         return number / 100
-    if reading is None and number == 1:
+    if reading is None and written.bare_one:
         raise ValidationError(field, f"{AMBIGUOUS_ONE} (got {value!r})")
     if not 0 <= number <= 1:
         rule = "must be between 0 and 1"
@@ -102,12 +107,18 @@ def parse_fraction(value: object, field: str = "probability") -> float:
     a string with ``%`` a percent; a bare ``1`` is refused as ambiguous (a client sending
     percents would otherwise record certainty for its 1%), so certainty is ``"100%"``."""
     written = read_written(value, field)
-    if not written.percent and written.number == 1:
+    if written.bare_one:
         raise ValidationError(
             field,
             f'{AMBIGUOUS_ONE} (send "100%" for certainty, 0.01 for one percent; got {value!r})',
         )
     return scaled(written, FRACTION, value, field)
+
+
+def written_percent(probability: float) -> str:
+    """A probability written back the way ``parse_probability`` reads it, to four
+    significant figures: 0.0125 -> '1.25%', 1.0 -> '100%'."""
+    return f"{probability * 100:.4g}%"
 
 
 def check_probability(value: object, field: str = "probability") -> float:
@@ -296,9 +307,7 @@ def read_distribution(
     percents = any(w.percent or w.reading == PERCENT for _, w, _, _ in written)
     ones = reading or (PERCENT if percents else FRACTION)
     return {
-        label: scaled(
-            w, reading or (ones if not w.percent and w.number == 1 else None), value, where
-        )
+        label: scaled(w, reading or (ones if w.bare_one else None), value, where)
         for label, w, value, where in written
     }
 

@@ -8,7 +8,12 @@ from flask import Blueprint, flash, redirect, request, url_for
 from forecasts import queries, services
 from forecasts.errors import FieldError, ValidationError
 from forecasts.models import Source
-from forecasts.validation import parse_distribution, parse_probability, parse_scale_reference
+from forecasts.validation import (
+    parse_distribution,
+    parse_probability,
+    parse_scale_reference,
+    written_percent,
+)
 from web.auth import current_actor, editor_required
 from web.database import get_session
 from web.forms import PredictionForm, choices
@@ -39,19 +44,14 @@ def create():
 
     def saved(prediction):
         if prediction.probability is not None:
-            read = _percent(prediction.probability)
+            read = written_percent(prediction.probability)
         else:
             entries = prediction.distribution
-            read = ", ".join(f"{e.option.label} {_percent(e.probability)}" for e in entries)
+            read = ", ".join(f"{e.option.label} {written_percent(e.probability)}" for e in entries)
         flash(f"Prediction logged at {read}.", "success")
         return redirect(url_for("questions.show", slug=prediction.question.slug))
 
     return submit(form, lambda: _log(form), saved, "predictions/form.html")
-
-
-def _percent(probability: float) -> str:
-    """The probability as it was read, to four significant figures: 0.0125 -> '1.25%'."""
-    return f"{probability * 100:.4g}%"
 
 
 def _prefill() -> dict | None:

@@ -11,6 +11,7 @@ from forecasts.errors import ValidationError
 from forecasts.models import Prediction, ProbabilityOrigin, Source
 from forecasts.phrases.extraction import extract_candidates
 from forecasts.phrases.scales import load_scale
+from forecasts.validation import written_percent
 from web.auth import current_actor, editor_required
 from web.database import get_session
 from web.forms import ExtractForm, choices
@@ -126,7 +127,7 @@ def decide(source_id: int, start: int, end: int):
         "source": source.id,
         "quote": candidate.sentence,
         "hedge_phrase": reading.text,
-        "probability": f"{reading.probability * 100:.4g}%",
+        "probability": written_percent(reading.probability),
         "made_at": source.published_on.isoformat(),
         "probability_origin": reading.origin,
         "question": "new",

@@ -87,7 +87,7 @@ def _kind(cell: object) -> str:
         return ""
     if written.percent:
         return "%"
-    if written.number == 1:
+    if written.bare_one:
         return "1"
     return written.reading or ""
 

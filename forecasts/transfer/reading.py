@@ -104,36 +104,42 @@ def _lines(handle, name: str, progress: Progress | None) -> Iterator[str]:
         progress(pending)
 
 
-def read_csv(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, tuple | BadRow]]:
+def _csv_records(path: Path, progress: Progress | None) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of every CSV record, the header first; each line UTF-8, the whole
+    file valid CSV (else ``ValidationError`` naming the line)."""
     csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
     with path.open("rb") as handle:
         reader = csv.reader(_lines(handle, path.name, progress), strict=True)
+        start = 1
         try:
-            header = next(reader, None)
-            if not header or not any(cell.strip() for cell in header):
-                raise ValidationError(
-                    "file", f"{path.name} is empty; the first line must name the columns"
-                )
-            getter, width = _header_getter([cell.strip() for cell in header], path.name)
-            start = reader.line_num + 1
             for row in reader:
                 line, start = start, reader.line_num + 1
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue  # a blank line
-                if len(row) != width:
-                    yield line, BadRow("row", f"has {len(row)} values; the header has {width}")
-                    continue
-                row = [restore(cell) for cell in row]  # undo the export's formula guard
-                bad = _unstorable(row, header)
-                if bad is not None:
-                    yield line, bad
-                    continue
-                row.append("")  # the value of every column the file does not have
-                yield line, getter(row)
+                yield line, row
         except csv.Error as error:
             raise ValidationError(
                 "file", f"{path.name} line {reader.line_num}: not valid CSV ({error})"
             ) from None
+
+
+def read_csv(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, tuple | BadRow]]:
+    records = _csv_records(path, progress)
+    _, header = next(records, (0, None))
+    if not header or not any(cell.strip() for cell in header):
+        raise ValidationError("file", f"{path.name} is empty; the first line must name the columns")
+    getter, width = _header_getter([cell.strip() for cell in header], path.name)
+    for line, row in records:
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # a blank line
+        if len(row) != width:
+            yield line, BadRow("row", f"has {len(row)} values; the header has {width}")
+            continue
+        row = [restore(cell) for cell in row]  # undo the export's formula guard
+        bad = _unstorable(row, header)
+        if bad is not None:
+            yield line, bad
+            continue
+        row.append("")  # the value of every column the file does not have
+        yield line, getter(row)
 
 
 def read_column(
@@ -141,30 +147,24 @@ def read_column(
 ) -> Iterator[tuple[int, object]]:
     """(line, cell) of one column, on prediction rows only, quickly: for a first look at a
     column before the checked pass (``read_rows``) reads the file again. The file's faults
-    are left to that pass, except those that stop it being read at all."""
+    are left to that pass, except those that stop it being read at all (not UTF-8, not
+    CSV), refused here as that pass would refuse them."""
     entry_at, at = INDEX["entry"], INDEX[name]
     if file_format != "csv":
         for line, cells in read_json(path, progress):
             if not isinstance(cells, BadRow) and cells[entry_at] in ("", None, "prediction"):
                 yield line, cells[at]
         return
-    csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
-    with path.open("rb") as handle:
-        reader = csv.reader(_lines(handle, path.name, progress), strict=True)
-        try:
-            header = [cell.strip() for cell in next(reader, None) or ()]
-            if name not in header:
-                return
-            column = header.index(name)
-            entry = header.index("entry") if "entry" in header else None
-            width = len(header)
-            start = reader.line_num + 1
-            for row in reader:
-                line, start = start, reader.line_num + 1
-                if len(row) == width and (entry is None or row[entry] in ("", "prediction")):
-                    yield line, restore(row[column])
-        except csv.Error:
-            return  # the checked pass reports it
+    records = _csv_records(path, progress)
+    header = [cell.strip() for cell in next(records, (0, ()))[1]]
+    if name not in header:
+        return
+    column = header.index(name)
+    entry = header.index("entry") if "entry" in header else None
+    width = len(header)
+    for line, row in records:
+        if len(row) == width and (entry is None or row[entry] in ("", "prediction")):
+            yield line, restore(row[column])
 
 
 def _header_getter(header: list[str], name: str):

@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from forecasts import queries, scores, serialize, services
-from forecasts.errors import ConflictError, FieldError, ValidationError
+from forecasts.errors import ConflictError, FieldError, FieldErrors, ValidationError
 from forecasts.models import Role
 from forecasts.validation import FRACTION, parse_fraction, read_distribution
 from web.api import listing
@@ -189,22 +189,17 @@ def _required(data: dict, *names: str):
 def _forecast(data: dict) -> dict:
     """The probability and distribution as written: bare numbers are fractions, a string
     with % a percent; a bare 1 alone is refused as ambiguous."""
-    read, errors = {}, []
+    read, errors = {}, FieldErrors()
     if data.get("probability") is not None:
-        try:
+        with errors.field():
             read["probability"] = parse_fraction(data["probability"])
-        except ValidationError as error:
-            errors += error.errors
     if data.get("distribution") is not None:
         entries = [
             (label, value, f"distribution.{label}") for label, value in data["distribution"].items()
         ]
-        try:
+        with errors.field():
             read["distribution"] = read_distribution(entries, reading=FRACTION)
-        except ValidationError as error:
-            errors += error.errors
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_any()
     return read
 
 
