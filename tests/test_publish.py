@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from rival_pundits import add_rivals, leaderboard_rows, min_n_of, peer_cell, standing_on_page
 from sqlalchemy import select
 
 from forecasts import scores, services
@@ -21,6 +20,7 @@ from forecasts.cli import cli
 from forecasts.db import make_engine, make_session_factory
 from forecasts.models import Question
 from forecasts.seeding import load_seeds
+from rival_pundits import add_rivals, leaderboard_rows, min_n_of, peer_cell, standing_on_page
 from web import publish as web_publish
 
 ATOM = "{http://www.w3.org/2005/Atom}"

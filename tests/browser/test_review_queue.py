@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import sign_in
 from sqlalchemy import select
 
 from forecasts.db import make_engine, make_session_factory
 from forecasts.models import CandidateReview, Prediction
+from support import sign_in_page
 
 pytestmark = pytest.mark.browser
 COLUMN = """The central bank meets again in March.
@@ -24,7 +24,7 @@ There is a real possibility that unemployment will rise above 5 percent by next 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_paste_accept_and_log(page, live_server, seeded_url, shoot):
-    sign_in(page, live_server, "erin")
+    sign_in_page(page, live_server, "erin")
     page.get_by_role("link", name="Extract").click()
     page.get_by_label("Source", exact=True).select_option("new")
     page.get_by_label("Title").fill("Rates column")

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from webapp_support import PASSWORD
 
 from forecasts.models import AuditEvent, Prediction, Pundit, Question, Resolution, Source, User
+from support import PASSWORD
 
 WAR = "us-iran-war-by-end-2020"
 

@@ -3,9 +3,10 @@ always the JSON error shape, and nothing written when refused."""
 
 from __future__ import annotations
 
-from api_support import bearer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from support import bearer
 
 STATUSES: list[int] = []
 SEEDED_QUESTION = "iran-us-contest-over-iraq-resolved"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from api_support import bearer, field_rules
-from rival_pundits import add_rivals
 
 from forecasts import scores, services
 from forecasts.models import utcnow
+from rival_pundits import add_rivals
+from support import bearer, field_rules
 
 SEEDED_PUNDIT = "op-ed-author-iran-us-iraq-2020"
 SEEDED_QUESTION = "us-iran-war-by-end-2020"

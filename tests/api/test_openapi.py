@@ -8,7 +8,6 @@ import re
 
 import pytest
 import schemathesis
-from api_support import bearer, make_api_app
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -17,6 +16,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from support import bearer, make_test_app
 
 WRITES = {
     ("post", "/api/v1/predictions"),
@@ -101,7 +102,7 @@ def test_the_docs_page_lists_endpoints_parameters_fields_and_answers(client, doc
 
 def _described_api() -> dict:
     """The OpenAPI document, read once at collection (it does not depend on the data)."""
-    app = make_api_app("sqlite://")
+    app = make_test_app("sqlite://")
     try:
         return app.test_client().get("/api/v1/openapi.json").get_json()
     finally:

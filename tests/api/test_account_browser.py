@@ -14,8 +14,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from api_support import PASSWORD, make_api_app
 from werkzeug.serving import make_server
+
+from support import PASSWORD, make_test_app
 
 pytestmark = pytest.mark.browser
 CHROMIUM_ARGS = [
@@ -46,8 +47,8 @@ def page():
 
 
 @pytest.fixture
-def live_server(database_url):
-    app = make_api_app(database_url, WTF_CSRF_ENABLED=True, TESTING=False)
+def live_server(seeded_sqlite_url):
+    app = make_test_app(seeded_sqlite_url, WTF_CSRF_ENABLED=True, TESTING=False)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

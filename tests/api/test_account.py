@@ -7,10 +7,10 @@ import hashlib
 import re
 
 import pytest
-from api_support import PASSWORD, bearer, csrf_token
 from sqlalchemy import select
 
 from forecasts.models import ApiToken, AuditEvent
+from support import PASSWORD, bearer, csrf_token
 
 TOKEN_RE = re.compile(r"fct_[A-Za-z0-9_-]{40,}")
 

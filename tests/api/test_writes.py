@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import pytest
-from api_support import bearer, field_rules
 from sqlalchemy import func, select
 
 from forecasts import services, tokens
 from forecasts.models import ApiToken, AuditEvent, Prediction, Question, Resolution
+from support import bearer, field_rules
 
 OPEN_QUESTION = "iran-us-contest-over-iraq-resolved"  # seeded, unresolved, no deadline
 RESOLVED_QUESTION = "us-iran-war-by-end-2020"  # seeded, resolved "no" (resolution 1)
