@@ -132,6 +132,14 @@ def database_url(request, tmp_path) -> Iterator[str]:
     yield from _migrated_database(request, tmp_path / "registry.sqlite3", request.param)
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(request, tmp_path_factory) -> Iterator[str]:
+    """One fresh, migrated database per test module and backend: for a registry that is
+    expensive to build and that the module's tests only read."""
+    path = tmp_path_factory.mktemp("module") / "registry.sqlite3"
+    yield from _migrated_database(request, path, request.param)
+
+
 @pytest.fixture
 def second_database_url(request, database_url, tmp_path) -> Iterator[str]:
     """Another fresh, migrated database on the same backend as ``database_url``."""
