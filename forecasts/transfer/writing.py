@@ -75,104 +75,68 @@ class Writes:
         """The predictions' indexes, if the first write dropped them (an empty table)."""
         self.writer.restore_indexes(self._dropped_indexes or [])
 
+    def _new_rows(self, table, nouns: list, columns: tuple[str, ...], values, **options):
+        """Give ``nouns`` their ids and write one row each: ``id``, then ``values(noun)``
+        for the columns between, then ``created_at`` and ``version`` (1)."""
+        for noun, new_id in zip(nouns, self.ids.take(table, len(nouns)), strict=True):
+            noun.id = new_id
+        created = self.writer.value(table.c.created_at, self.now)
+        self.writer.executemany(
+            table,
+            ("id", *columns, "created_at", "version"),
+            [(noun.id, *values(noun), created, 1) for noun in nouns],
+            **options,
+        )
+
     def pundits(self, pundits: list[PunditNoun]) -> None:
-        writer = self.writer
-        count = len(pundits)
-        for pundit, new_id in zip(pundits, self.ids.take(Pundit.__table__, count), strict=True):
-            pundit.id = new_id
-        created = writer.value(Pundit.__table__.c.created_at, self.now)
-        writer.executemany(
+        self._new_rows(
             Pundit.__table__,
-            ("id", "slug", "name", "bio", "affiliation", "links", "created_at", "version"),
-            [
-                (
-                    p.id,
-                    p.slug,
-                    p.clean["name"],
-                    p.clean["bio"],
-                    p.clean["affiliation"],
-                    p.clean["links"],
-                    created,
-                    1,
-                )
-                for p in pundits
-            ],
+            pundits,
+            ("slug", "name", "bio", "affiliation", "links"),
+            lambda p: (
+                p.slug,
+                p.clean["name"],
+                p.clean["bio"],
+                p.clean["affiliation"],
+                p.clean["links"],
+            ),
             process=("links",),
         )
 
     def sources(self, sources: list[SourceNoun]) -> None:
-        writer = self.writer
-        count = len(sources)
-        for source, new_id in zip(sources, self.ids.take(Source.__table__, count), strict=True):
-            source.id = new_id
-        created = writer.value(Source.__table__.c.created_at, self.now)
-        writer.executemany(
+        fields = ("title", "outlet", "url", "published_on", "full_text", "note")
+        self._new_rows(
             Source.__table__,
-            (
-                "id",
-                "title",
-                "outlet",
-                "url",
-                "published_on",
-                "full_text",
-                "note",
-                "created_at",
-                "version",
-            ),
-            [
-                (
-                    s.id,
-                    s.clean["title"],
-                    s.clean["outlet"],
-                    s.clean["url"],
-                    s.clean["published_on"],
-                    s.clean["full_text"],
-                    s.clean["note"],
-                    created,
-                    1,
-                )
-                for s in sources
-            ],
+            sources,
+            fields,
+            lambda s: tuple(s.clean[name] for name in fields),
             process=("published_on",),
         )
 
     def questions(self, questions: list[QuestionNoun]) -> None:
         # Conditions are written at the end: a condition may be defined later in the file.
         writer = self.writer
-        for question, new_id in zip(
-            questions, self.ids.take(Question.__table__, len(questions)), strict=True
-        ):
-            question.id = new_id
-        created = writer.value(Question.__table__.c.created_at, self.now)
-        writer.executemany(
+        self._new_rows(
             Question.__table__,
+            questions,
             (
-                "id",
                 "slug",
                 "statement",
                 "resolution_criteria",
                 "resolve_by",
                 "kind",
                 "note",
-                "created_at",
                 "created_by_id",
-                "version",
             ),
-            [
-                (
-                    q.id,
-                    q.slug,
-                    q.statement,
-                    q.clean["resolution_criteria"],
-                    q.resolve_by,
-                    q.kind,
-                    q.clean["note"],
-                    created,
-                    self.actor.user_id,
-                    1,
-                )
-                for q in questions
-            ],
+            lambda q: (
+                q.slug,
+                q.statement,
+                q.clean["resolution_criteria"],
+                q.resolve_by,
+                q.kind,
+                q.clean["note"],
+                self.actor.user_id,
+            ),
             process=("resolve_by",),
         )
         options = [
