@@ -581,6 +581,10 @@ LEADERBOARD_COLUMNS = [
     "peer_log",
     "n_peer",
     "time_averaged_brier",
+    "rank_low",
+    "rank_high",
+    "adjusted_brier",
+    "shrunk_brier",
 ]
 
 
@@ -624,11 +628,46 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
     )
     board = board.join(peers, on="pundit")
     board["time_averaged_brier"] = board["pundit"].map(_time_averaged(frame))
-    board = board.sort_values(["brier", "pundit"]).reset_index(drop=True)
-    ranked = board["n"] >= min_n
+    # What a pundit adds across different questions (skill beside the questions'
+    # difficulty), and each mean pulled towards the board's by its record's size.
+    adjusted = scoring.adjusted_scores(
+        final["brier"].to_numpy(), codes, q_codes, n_resamples=0
+    ).set_index("pundit")["adjusted"]
+    board["adjusted_brier"] = adjusted.reindex(range(len(names))).to_numpy()
+    board["shrunk_brier"] = scoring.shrunk_means(final["brier"].to_numpy(), codes)[
+        "shrunk"
+    ].to_numpy()
+    # Equal means rank equal: compared to 12 places, not to the last bit of a float.
+    board["_key"] = board["brier"].round(12)
+    board = board.sort_values(["_key", "pundit"]).reset_index(drop=True)
+    ranked = (board["n"] >= min_n).to_numpy()
     board["rank"] = pd.array([None] * len(board), dtype="Int64")
-    board.loc[ranked, "rank"] = board.loc[ranked, "brier"].rank(method="min").astype("Int64")
+    board.loc[ranked, "rank"] = board.loc[ranked, "_key"].rank(method="min").astype("Int64")
+    board["rank_low"] = pd.array([None] * len(board), dtype="Int64")
+    board["rank_high"] = pd.array([None] * len(board), dtype="Int64")
+    if ranked.any():
+        low, high = _rank_interval(
+            board.loc[ranked, "brier"].to_numpy(),
+            board.loc[ranked, "brier_ci_low"].to_numpy(),
+            board.loc[ranked, "brier_ci_high"].to_numpy(),
+        )
+        board.loc[ranked, "rank_low"] = low
+        board.loc[ranked, "rank_high"] = high
     return board[LEADERBOARD_COLUMNS]
+
+
+def _rank_interval(
+    mean: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each ranked pundit's range of ranks the intervals allow: at best 1 + the number
+    of pundits whose interval lies wholly below theirs (``scoring.honest_ranks``); at
+    worst the number whose interval does not lie wholly above theirs (themselves
+    included). Pundits whose intervals overlap share each other's ranks."""
+    best = scoring.honest_ranks(mean, low, high)
+    lows = np.sort(np.where(np.isnan(low), mean, low))
+    tops = np.where(np.isnan(high), mean, high)
+    worst = np.searchsorted(lows, tops + scoring.skill.RANK_TOLERANCE, "right")
+    return best, np.maximum(worst, best)
 
 
 def board_lists(board: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -673,6 +712,10 @@ class Standing:
     peer_log: float | None = None
     n_peer: int = 0
     time_averaged_brier: float | None = None
+    rank_low: int | None = None
+    rank_high: int | None = None
+    adjusted_brier: float | None = None
+    shrunk_brier: float | None = None
 
     def as_dict(self) -> dict:
         """The fields of ``STANDING_FIELDS``, as plain values for JSON."""
