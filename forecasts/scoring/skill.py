@@ -14,9 +14,12 @@ difficulty, fitted jointly by ridge-regularised least squares::
 minimising ``sum_k w[k] (score[k] - mu - skill - difficulty)^2 + ridge (|skill|^2 +
 |difficulty|^2)``. The pairwise skill model Metaculus uses for its bot leaderboards
 is of this additive form (a player effect plus a question effect, ridge-regularised).
-The normal equations are solved exactly: the difficulties are eliminated (their
-block is diagonal), leaving P + 1 equations for the skills and the mean, a unique
-solution for any ``ridge > 0`` (the objective is then strictly convex). A pundit's
+The normal equations have a unique solution for any ``ridge > 0`` (the objective is
+then strictly convex). The fit solves them by conjugate gradients (Jacobi
+preconditioned, matrix-free: a few sums over the forecasts per step, so a board of
+10,000 pundits costs what its forecasts cost); the bootstrap eliminates the
+difficulties exactly (their block is diagonal) and solves the remaining P + 1
+equations for the skills and the mean directly, many resamples per call. A pundit's
 **adjusted score** is ``mu + skill``: the mean score expected from them on a question
 of average difficulty, in the score's own units (for Brier, lower is better).
 ``ridge`` acts like that many pseudo-forecasts of zero effect: a record of a few
@@ -70,6 +73,8 @@ __all__ = ["adjusted_scores", "honest_ranks", "question_weights", "shrunk_means"
 
 DEFAULT_RIDGE = 1.0
 DEFAULT_SKILL_RESAMPLES = 200
+_CG_TOLERANCE = 1e-12
+_CG_STEPS = 2_000
 # Means closer than this are equal when ranking (scores are sums of a few floats).
 RANK_TOLERANCE = 1e-9
 
@@ -150,22 +155,31 @@ class _Design:
         self.t = np.bincount(index, weights=w * s)
         order = np.argsort(self.j, kind="stable")
         self.i, self.j, self.c, self.t = self.i[order], self.j[order], self.c[order], self.t[order]
-        per_question = np.bincount(self.j, minlength=Q)
+        self.per_question = np.bincount(self.j, minlength=Q)
+        self._products: tuple | None = None  # built when a direct solve needs them
+
+    def _cross_products(self) -> tuple:
+        """What C D^-1 C^T is summed from: the dense C, or the pairs of entries."""
+        if self._products is not None:
+            return self._products
+        P, Q, per_question = self.P, self.Q, self.per_question
         # C D^-1 C^T: as a dense product (P x Q matrix, about P^2 Q operations), or summed
         # over the pairs of entries that share a question (sum of n_j^2 of them, each a
         # few times dearer): whichever costs less.
         pairs = int(np.dot(per_question, per_question))
-        self.dense = P * Q <= 4_000_000 and 8 * pairs > P * P * Q
-        if self.dense:
-            self.C = np.zeros((P, Q))
-            np.add.at(self.C, (self.i, self.j), self.c)
+        dense = P * Q <= 4_000_000 and 8 * pairs > P * P * Q
+        if dense:
+            C = np.zeros((P, Q))
+            np.add.at(C, (self.i, self.j), self.c)
+            self._products = (C,)
         else:
             # Pairs of entries on one question: (first, second) indices into the entries.
             starts = np.concatenate(([0], np.cumsum(per_question)[:-1]))
             n_e = per_question[self.j]
             first = np.repeat(np.arange(len(self.j)), n_e)
             offsets = np.arange(len(first)) - np.repeat(np.cumsum(n_e) - n_e, n_e)
-            self.first, self.second = first, starts[self.j[first]] + offsets
+            self._products = (None, first, starts[self.j[first]] + offsets)
+        return self._products
 
     def system(self, m: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The reduced equations ``M x = rhs`` for x = (skills, mu), with question j
@@ -185,10 +199,12 @@ class _Design:
         M[:P, P] = M[P, :P] = W_i
         M[P, P] = float(np.dot(m, W_j))
         # minus C D^-1 C^T, summed over the copies of each question
-        if self.dense:
-            M[:P, :P] -= (self.C * (m * inv)) @ self.C.T
+        products = self._cross_products()
+        if products[0] is not None:
+            C = products[0]
+            M[:P, :P] -= (C * (m * inv)) @ C.T
         else:
-            first, second = self.first, self.second
+            _, first, second = products
             value = c[first] * c[second] * (m * inv)[j[first]]
             M[:P, :P] -= np.bincount(
                 i[first] * P + i[second], weights=value, minlength=P * P
@@ -233,8 +249,60 @@ class _Design:
         )
 
     def solve(self, m: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray]:
-        """(mu, skill, difficulty) with question j counted ``m[j]`` times (default once)."""
+        """(mu, skill, difficulty) with question j counted ``m[j]`` times (default once).
+        The fit itself, with a ridge, is iterative (``iterate``): the reduced system is
+        dense in P x P, too big for a board of many thousands of pundits."""
+        if self.ridge > 0 and m is None:
+            return self.iterate()
         return self.effects(self.solve_all([self.system(m)])[0])
+
+    def iterate(self) -> tuple[float, np.ndarray, np.ndarray]:
+        """The full normal equations by conjugate gradients with a Jacobi preconditioner,
+        matrix-free: each step is a few sums over the (pundit, question) entries, so
+        memory and time grow with the forecasts, not with P^2."""
+        P, Q, ridge = self.P, self.Q, self.ridge
+        i, j, c = self.i, self.j, self.c
+
+        def apply(v: np.ndarray) -> np.ndarray:
+            fitted = c * (v[P + Q] + v[i] + v[P + j])
+            out = np.empty_like(v)
+            out[:P] = np.bincount(i, weights=fitted, minlength=P) + ridge * v[:P]
+            out[P : P + Q] = np.bincount(j, weights=fitted, minlength=Q) + ridge * v[P : P + Q]
+            out[P + Q] = fitted.sum()
+            return out
+
+        b = np.concatenate(
+            (
+                np.bincount(i, weights=self.t, minlength=P),
+                np.bincount(j, weights=self.t, minlength=Q),
+                [self.t.sum()],
+            )
+        )
+        diagonal = np.concatenate(
+            (
+                np.bincount(i, weights=c, minlength=P) + ridge,
+                np.bincount(j, weights=c, minlength=Q) + ridge,
+                [c.sum()],
+            )
+        )
+        x = np.zeros(P + Q + 1)
+        x[P + Q] = b[P + Q] / diagonal[P + Q]  # start from the mean
+        r = b - apply(x)
+        z = r / diagonal
+        direction = z.copy()
+        rz = float(r @ z)
+        limit = _CG_TOLERANCE * float(np.linalg.norm(b))
+        for _ in range(_CG_STEPS):
+            if float(np.linalg.norm(r)) <= limit:
+                break
+            applied = apply(direction)
+            step = rz / float(direction @ applied)
+            x += step * direction
+            r -= step * applied
+            z = r / diagonal
+            rz, previous = float(r @ z), rz
+            direction = z + (rz / previous) * direction
+        return float(x[P + Q]), x[:P], x[P : P + Q]
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
@@ -335,7 +403,7 @@ def adjusted_scores(
     mu, skill, _ = design.solve()
     adjusted = mu + skill
     count = np.bincount(who, minlength=P)
-    answered = np.bincount(np.unique(who.astype(np.int64) * Q + what) // Q, minlength=P)
+    answered = np.bincount(design.i, minlength=P)  # one entry per (pundit, question)
     mean = np.bincount(who, weights=w * s, minlength=P) / np.bincount(who, weights=w, minlength=P)
     low = high = rank_low = rank_high = np.full(P, np.nan)
     if n_resamples:
