@@ -160,6 +160,16 @@ class UserEditForm(FlaskForm):
     version = HiddenField()
 
 
+class PasswordResetForm(FlaskForm):
+    """An admin sets another user's password."""
+
+    new_password = PasswordField(
+        "New password",
+        description="At least 8 characters. Every session of the user ends.",
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class ConfirmForm(FlaskForm):
     """A POST with nothing but its CSRF token (sign out)."""
 
