@@ -9,7 +9,6 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from forecasts.models import (
-    AuditEvent,
     Outcome,
     Prediction,
     PredictionOption,
@@ -220,11 +219,6 @@ def source_predictions(session: Session, source_id: int) -> list[Prediction]:
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.name)))
-
-
-def audit_page(session: Session, page: int, size: int) -> tuple[list[AuditEvent], int]:
-    """Newest first; returns the page's events and the total count."""
-    return paged(session, select(AuditEvent).order_by(AuditEvent.id.desc()), page, size)
 
 
 # ------------------------------------------------------------------ the due queue

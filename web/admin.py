@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+import forecasts.audit
 from forecasts import queries, services
 from forecasts.errors import ValidationError
 from forecasts.models import User
@@ -110,5 +111,21 @@ def reset_password(user_id: int):
 @blueprint.get("/audit")
 @admin_required
 def audit():
-    listing = current_page(lambda page, size: queries.audit_page(get_session(), page, size))
-    return render_template("admin/audit.html", events=listing.items, **listing.numbers())
+    """The audit log, newest first, filtered by who, kind of row, action and dates."""
+    session = get_session()
+    audit_filter, errors = forecasts.audit.read_filter(request.args)
+    listing = current_page(
+        lambda page, size: forecasts.audit.audit_page(session, audit_filter, page, size)
+    )
+    page = render_template(
+        "admin/audit.html",
+        events=[
+            (event, forecasts.audit.changes(event.before, event.after)) for event in listing.items
+        ],
+        audit_filter=audit_filter,
+        filter_errors=errors.items,
+        choices=forecasts.audit.choices(session),
+        shown=forecasts.audit.shown,
+        **listing.numbers(),
+    )
+    return page, 400 if errors.items else 200
