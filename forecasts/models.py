@@ -135,6 +135,9 @@ class User(Base):
     # a new one (sign-out, password change, deactivation) ends them all. A secret:
     # never serialized, audited or exported.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # The SHA-256 of the secret in the user's reminder-feed links (``forecasts.reminders``);
+    # None when they have none. The secret itself is shown once and never kept.
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}

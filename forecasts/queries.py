@@ -256,11 +256,16 @@ def _reopened_questions():
     )
 
 
-def _due_condition(today: dt.date | None):
-    return (
-        Question.resolve_by < (today or utcnow().date()),
-        Question.id.not_in(select(Resolution.question_id)) | Question.id.in_(_reopened_questions()),
+def awaiting_resolution():
+    """The condition on ``Question`` of having no standing resolution: never resolved,
+    or annulled automatically and wanted again (``_reopened_questions``)."""
+    return Question.id.not_in(select(Resolution.question_id)) | Question.id.in_(
+        _reopened_questions()
     )
+
+
+def _due_condition(today: dt.date | None):
+    return (Question.resolve_by < (today or utcnow().date()), awaiting_resolution())
 
 
 def due_questions(session: Session, today: dt.date | None = None) -> list[Question]:

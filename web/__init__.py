@@ -74,6 +74,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         api,
         auth,
         database,
+        feeds,
         leaderboards,
         pagecache,
         predictions,
@@ -100,6 +101,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         reviews,
         account,
         admin,
+        feeds,
     ):
         app.register_blueprint(module.blueprint)
     api.init_app(app)
