@@ -66,7 +66,8 @@ def report(results: list[Result], verbose: bool) -> dict[str, Scores]:
     print(
         f"agreement with the labels (all): negation {_agree(overall.negation)}, "
         f"condition {_agree(overall.conditional)}, stated/mapped {_agree(overall.origin)}, "
-        f"deadline {_agree(overall.deadline)}"
+        f"deadline {_agree(overall.deadline)}, speaker {_agree(overall.speaker)}, "
+        f"voice {_agree(overall.voice)}"
     )
     if verbose:
         for result in results:
@@ -111,12 +112,18 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(figures, indent=2))
         overall, seed = figures["all"], figures["seed op-ed"]
         met = (
-            overall["precision"] >= TARGET and overall["recall"] >= TARGET and seed["recall"] == 1.0
+            overall["precision"] >= TARGET
+            and overall["recall"] >= TARGET
+            and (seed["recall"] == 1.0 or not seed["passages"])
         )
     else:
         figures = report(results, args.verbose)
-        overall, seed = figures["all"], figures["seed op-ed"]
-        met = overall.precision >= TARGET and overall.recall >= TARGET and seed.recall == 1.0
+        overall, seed = figures["all"], figures.get("seed op-ed")
+        met = (
+            overall.precision >= TARGET
+            and overall.recall >= TARGET
+            and (seed is None or seed.recall == 1.0)
+        )
         print(
             f"targets (seed recall 1.0; precision and recall >= {TARGET}): "
             f"{'met' if met else 'MISSED'}"

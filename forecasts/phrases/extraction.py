@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from forecasts.phrases import questions
+from forecasts.phrases.attribution import Attribution, attribute, attribute_quote, byline
 from forecasts.phrases.conditions import find_condition
 from forecasts.phrases.deadlines import Deadline, find_deadline, find_event
 from forecasts.phrases.mapping import (
+    ORIGIN_STATED,
     Cue,
     Lexicon,
     PhraseMatch,
@@ -35,7 +37,13 @@ from forecasts.phrases.mapping import (
     read_cue,
     tokenize,
 )
-from forecasts.phrases.reasons import IGNORED, REASON_HEADLINE, REASON_QUESTION, reason_for
+from forecasts.phrases.reasons import (
+    IGNORED,
+    REASON_HEADLINE,
+    REASON_PAST,
+    REASON_QUESTION,
+    reason_for,
+)
 from forecasts.phrases.scales import Scale
 from forecasts.phrases.sentences import (
     Sentence,
@@ -78,6 +86,19 @@ class Candidate:
     deadline_end: int | None
     speaker: str | None = None
     flags: tuple[str, ...] = ()
+    # Whose forecast: "own" (the author's, or the speaker a transcript label names) or
+    # "reported" (another's, named in the text; ``attribution`` says who and how).
+    voice: str = "own"
+    attribution: Attribution | None = None
+
+    @property
+    def affiliation(self) -> str | None:
+        return self.attribution.affiliation if self.attribution else None
+
+    @property
+    def evidence(self) -> str | None:
+        """The reporting words ("has predicted", "according to"), for a reported forecast."""
+        return self.attribution.evidence if self.attribution else None
 
     def to_dict(self) -> dict:
         match = self.match
@@ -87,6 +108,8 @@ class Candidate:
             "end": self.end,
             "clause": [self.clause_start, self.clause_end],
             "speaker": self.speaker,
+            "voice": self.voice,
+            "attribution": self.attribution.to_dict() if self.attribution else None,
             "hedge_phrase": match.text,
             "hedge_start": match.start,
             "hedge_end": match.end,
@@ -164,6 +187,8 @@ class _Context:
     hypotheticals: list[tuple[str, int, int]] = field(default_factory=list)
     last_question: str | None = None
     last_index: int | None = None
+    last_panel: Attribution | None = None
+    author: str | None = None  # the byline's name, for the author's own forecasts
 
 
 def _previous_question(sentences: list[Sentence], index: int) -> Sentence | None:
@@ -187,6 +212,7 @@ def _analyse(
     asked = _previous_question(sentences, index)
     reasons: list[tuple[Cue, str]] = []
     eligible: list[Cue] = []
+    speakers: dict[int, Attribution | None] = {}  # by the cue's start
     condition: tuple[int, int] | None = None
     for cue in cues:
         span = next(
@@ -201,6 +227,7 @@ def _analyse(
         if span is None:
             continue
         first, last = span
+        who = _speaker_of(ctx, sentences, index, part, cue)
         reason = reason_for(
             text,
             part,
@@ -211,6 +238,7 @@ def _analyse(
             quotes=ctx.quotes,
             published=ctx.published,
             answers_question=asked is not None,
+            attributed=who is not None,
         )
         if reason == IGNORED:
             continue
@@ -218,6 +246,7 @@ def _analyse(
             reasons.append((cue, reason))
         else:
             eligible.append(cue)
+            speakers[cue.start] = who
     # A cue inside a condition ("if it is likely that ...") states the condition, not
     # the forecast.
     best = None
@@ -241,7 +270,57 @@ def _analyse(
         and not (condition and condition[0] <= s.start < condition[1])
     ]
     match = read_cue(text, best, ctx.lex, part[0], part[1], softeners)
-    return _candidate(ctx, sentences, index, part, best, match, condition, asked)
+    who = speakers.get(best.start)
+    if who is not None and who.share is not None and best.kind != "number":
+        match = _with_share(match, who.share)
+    return _candidate(ctx, sentences, index, part, best, match, condition, asked, who)
+
+
+def _quote_around(ctx: _Context, position: int) -> tuple[int, int] | None:
+    return next((q for q in ctx.quotes if q[0] <= position < q[1]), None)
+
+
+def _speaker_of(
+    ctx: _Context, sentences: list[Sentence], index: int, part: tuple[int, int], cue: Cue
+) -> Attribution | None:
+    """Who makes the forecast at ``cue`` when it is not the one speaking (see
+    ``attribution``); the last panel named stands for "a third believe ..."."""
+    sentence = sentences[index]
+    span = (sentence.start, sentence.end)
+    quote = _quote_around(ctx, cue.start)
+    if quote is not None:
+        previous = sentences[index - 1] if index > 0 else None
+        who = attribute_quote(
+            ctx.text, span, quote, (previous.start, previous.end) if previous else None
+        )
+    else:
+        who = attribute(ctx.text, span, part, cue.start, cue.end)
+    if who is None:
+        return None
+    if who.share is not None and re.fullmatch(
+        r"(?:a|the|an)?\s*(?:third|quarter|half|majority|minority|rest|others?|most)?",
+        who.speaker.lower(),
+    ):
+        if ctx.last_panel is not None:
+            who = replace(who, speaker=ctx.last_panel.speaker, role=ctx.last_panel.role,
+                          affiliation=ctx.last_panel.affiliation)
+    elif who.share is not None:
+        ctx.last_panel = who
+    return who
+
+
+def _with_share(match: PhraseMatch, share: float) -> PhraseMatch:
+    """A panel's forecast is the share of it that expects the event (70 percent of the
+    economists expect a recession: 70%)."""
+    probability = 1 - share if match.negated else share
+    return replace(
+        match,
+        probability=round(probability, 6),
+        low=round(max(0.0, probability - 0.05), 6),
+        high=round(min(1.0, probability + 0.05), 6),
+        origin=ORIGIN_STATED,
+        notes=(*match.notes, f"the share of the panel that expects it: {share:.0%}"),
+    )
 
 
 # ----------------------------------------------------------------------- candidates
@@ -256,9 +335,16 @@ def _candidate(
     match: PhraseMatch,
     condition: tuple[int, int] | None,
     asked: Sentence | None,
+    who: Attribution | None = None,
 ) -> Candidate:
     text, sentence = ctx.text, sentences[index]
     flags: list[str] = []
+    reporting = []
+    if who is not None:
+        # the question is about what is forecast, not who forecasts it
+        end = who.end if who.end <= cue.start or who.start >= cue.end else cue.start
+        if who.start < end:
+            reporting.append((who.start, end))
     softener_spans = [
         (s.start, s.end)
         for s in find_softeners(text, ctx.lex, part[0], part[1])
@@ -267,6 +353,7 @@ def _candidate(
     removed = _disjoint(
         [s for s in match.spans if s != (cue.start, cue.end) and not (s[0] <= cue.start < s[1])]
         + softener_spans
+        + reporting
         + ([condition] if condition else [])
     )
     clause_text, offset_map = _without(text, part, removed)
@@ -360,8 +447,10 @@ def _candidate(
         deadline_phrase=deadline.phrase if deadline else None,
         deadline_start=deadline.start if deadline else None,
         deadline_end=deadline.end if deadline else None,
-        speaker=sentence.speaker,
+        speaker=who.speaker if who is not None else (sentence.speaker or ctx.author),
         flags=tuple(flags),
+        voice="reported" if who is not None else "own",
+        attribution=who,
     )
 
 
@@ -554,6 +643,8 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
     """Every forecast candidate of ``text`` and every sentence set aside, with why."""
     lex = lexicon(scale)
     ctx = _Context(text=text, published=published, lex=lex, quotes=quote_regions(text))
+    named = byline(text)
+    ctx.author = named[0] if named else None
     sentences = split_sentences(text)
     candidates: list[Candidate] = []
     set_aside: list[SetAside] = []

@@ -181,6 +181,11 @@ _FUTURE_WORDS = frozenset(
         "sooner",
         "later",
         "ahead",
+        "expected",
+        "forecast",
+        "predicted",
+        "projected",
+        "poised",
     }
 )
 _PAST_TIME = re.compile(
@@ -345,7 +350,10 @@ def _past(
     has_future = any(w in _FUTURE_WORDS or w.endswith("'ll") for w in words)
     if _PAST_TIME.search(before_text) and not has_future:
         return True
-    years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", before_text)]
+    # "the first such hike since 1994" dates the comparison, not the event
+    years = [
+        int(y) for y in re.findall(r"(?<!since )(?<!since )\b(19\d\d|20\d\d)\b", before_text)
+    ]
     return bool(years) and max(years) < published.year and not has_future
 
 
@@ -419,6 +427,48 @@ def _has_complement(tokens: list[Token], last: int) -> bool:
 # The verdict on a cue that is dropped without a reason: its words are not estimative here.
 IGNORED = "ignored"
 
+# "Should" forecasts when it says what is probable ("the rate should stabilise at 3.7
+# percent", "which should be doable"), not when it says what ought to be done ("the
+# government should act now", "the aim should be to win the cup").
+_EPISTEMIC_SHOULD_VERBS = frozenset(
+    """rise fall stabilise stabilize recover improve grow strengthen weaken pick ease return
+    decline increase decrease remain stay continue come arrive happen win lose finish beat
+    reach hit peak settle top pass clear survive hold land close end begin follow drop slow
+    fade narrow widen double halve outperform qualify prove turn bottom level edge fall
+    moderate cool soften firm rebound expand contract shrink average exceed""".split()
+)
+_SHOULD_BE_STATES = frozenset(
+    """enough fine ok okay doable possible able back over done ready higher lower positive
+    negative comfortable safe close clear available sufficient manageable in out up down
+    above below around near within""".split()
+)
+_DUTY_SUBJECTS = frozenset(
+    """aim goal priority focus target job task duty we you i they he she people everyone
+    government ministers policymakers parliament congress governments leaders""".split()
+)
+_SHOULD_SKIP = frozenset(
+    "really still also easily comfortably gradually soon then now probably surely".split()
+)
+
+
+def _deontic_should(tokens: list[Token], first: int, last: int) -> bool:
+    words = [t.text for t in tokens]
+    subject = words[first - 1] if first > 0 else ""
+    if subject in _DUTY_SUBJECTS:
+        return True
+    rest = [w for w in words[last + 1 : last + 5] if w not in _SHOULD_SKIP]
+    if not rest:
+        return True
+    if rest[0] == "not" or rest[0] == "n't":
+        rest = rest[1:]
+    if not rest:
+        return True
+    if rest[0] == "be":
+        return len(rest) < 2 or rest[1] not in _SHOULD_BE_STATES and not rest[1].endswith("ed")
+    base = rest[0]
+    stems = {base, base.rstrip("s"), base[:-1] if base.endswith("e") else base}
+    return not stems & _EPISTEMIC_SHOULD_VERBS
+
 
 def reason_for(
     text: str,
@@ -431,14 +481,17 @@ def reason_for(
     quotes: list[tuple[int, int]],
     published: dt.date,
     answers_question: bool,
+    attributed: bool = False,
 ) -> str | None:
     """Why ``cue`` (tokens ``first`` to ``last`` of the clause ``part``) is set aside, None
     when it forecasts, or ``IGNORED``. ``answers_question``: the sentence before the
-    clause is a question ("Will he win? Probably.")."""
+    clause is a question ("Will he win? Probably."); ``attributed``: the words are another
+person's forecast whose speaker the text names (``attribution``), so reported speech
+and quotation marks do not set them aside."""
     entry = cue.item.entry if cue.item else None
-    if within(cue.start, quotes):
+    if not attributed and within(cue.start, quotes):
         return REASON_QUOTED
-    if _reported(text, part, cue):
+    if not attributed and _reported(text, part, cue):
         return REASON_REPORTED
     if _is_wish(text, part, cue):
         return REASON_WISH
@@ -449,6 +502,8 @@ def reason_for(
     if cue.kind == "modal" and _intention(tokens, first, text, cue):
         return REASON_INTENTION
     if cue.kind == "adverb" and not _adverb_attached(tokens, first, last):
+        return IGNORED
+    if entry is not None and entry.phrase == "should" and _deontic_should(tokens, first, last):
         return IGNORED
     if entry is not None and entry.needs_complement and not _has_complement(tokens, last):
         return None if answers_question else IGNORED
