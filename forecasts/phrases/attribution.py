@@ -37,9 +37,11 @@ REPORTING_VERBS = (
     r"bets?|is\s+betting|are\s+betting|fancies|tips|tipped|calls?\s+for|called\s+for|"
     r"sees|saw|doubts?|doubted|fears?|feared|agrees?|agreed"
 )
-_VERB = re.compile(rf"\b(?P<verb>(?:(?:has|have|had|also|now|still|recently|widely|"
-                   rf"previously|correctly|all|both)\s+)*(?:{REPORTING_VERBS}))\b",
-                   re.IGNORECASE)
+_VERB = re.compile(
+    rf"\b(?P<verb>(?:(?:has|have|had|also|now|still|recently|widely|"
+    rf"previously|correctly|all|both)\s+)*(?:{REPORTING_VERBS}))\b",
+    re.IGNORECASE,
+)
 _ACCORDING = re.compile(
     r"\b(?P<verb>according\s+to|in\s+the\s+(?:view|opinion|words)\s+of|per)\s+"
     r"(?P<who>[^,;.!?()\"“”]{2,120}?)(?=\s*(?:[,;.!?()\"“”]|$|\s+(?:is|are|will|"
@@ -55,13 +57,59 @@ _POSTPOSED = re.compile(
     re.IGNORECASE,
 )
 _FIRST_PERSON = frozenset(
-    {"i", "we", "i've", "i'd", "we've", "we'd", "i'm", "we're", "i'll", "we'll", "me", "us",
-     "my", "our", "myself", "ourselves", "let's"}
+    {
+        "i",
+        "we",
+        "i've",
+        "i'd",
+        "we've",
+        "we'd",
+        "i'm",
+        "we're",
+        "i'll",
+        "we'll",
+        "me",
+        "us",
+        "my",
+        "our",
+        "myself",
+        "ourselves",
+        "let's",
+    }
 )
 _NOT_A_SPEAKER = frozenset(
-    {"it", "this", "that", "there", "which", "who", "what", "these", "those", "he", "she",
-     "they", "one", "you", "everyone", "everybody", "nobody", "anyone", "people", "many",
-     "some", "few", "whoever", "something", "nothing", "as", "than", "if", "when", "while"}
+    {
+        "it",
+        "this",
+        "that",
+        "there",
+        "which",
+        "who",
+        "what",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "one",
+        "you",
+        "everyone",
+        "everybody",
+        "nobody",
+        "anyone",
+        "people",
+        "many",
+        "some",
+        "few",
+        "whoever",
+        "something",
+        "nothing",
+        "as",
+        "than",
+        "if",
+        "when",
+        "while",
+    }
 )
 _LEAD = re.compile(
     r"^(?:(?:and|but|so|yet|still|also|meanwhile|however|moreover|furthermore|indeed|"
@@ -167,8 +215,9 @@ def _share_value(words: str) -> float | None:
 
 
 def _capitalised_run(words: list[str]) -> bool:
-    return bool(words) and all(w[:1].isupper() or w.lower() in {"of", "de", "van", "von", "the",
-                                                                 "and", "&"} for w in words)
+    return bool(words) and all(
+        w[:1].isupper() or w.lower() in {"of", "de", "van", "von", "the", "and", "&"} for w in words
+    )
 
 
 def _title_and_name(piece: str) -> tuple[str, str] | None:
@@ -194,7 +243,7 @@ def split_subject(subject: str) -> tuple[str, str | None, str | None]:
     pieces = [p.strip() for p in re.split(r",\s*", subject) if p.strip()]
     pieces = [p for p in pieces if not _honorific(p)] or pieces
     name, roles = None, []
-    for i, piece in enumerate(pieces):
+    for _i, piece in enumerate(pieces):
         titled = _title_and_name(piece)
         if titled and name is None:
             name = titled[0]
@@ -286,15 +335,17 @@ def _subject_before(text: str, sentence_start: int, verb_start: int) -> tuple[st
     appositive commas ("X, chief economist at Y, has predicted")."""
     before = text[sentence_start:verb_start]
     cut = max(before.rfind(";"), before.rfind(":"), before.rfind("—"), before.rfind("("))
-    if cut >= 0:
-        before_start = sentence_start + cut + 1
-    else:
-        before_start = sentence_start
+    before_start = sentence_start + cut + 1 if cut >= 0 else sentence_start
     chunk = text[before_start:verb_start]
     # a clause boundary word ends the subject: "..., but analysts expect"
-    boundary = list(re.finditer(r"(?:^|[,\s])(?:but|and|while|whereas|although|though|as|"
-                                r"because|since|so|that|which|who|when)\s", chunk,
-                                re.IGNORECASE))
+    boundary = list(
+        re.finditer(
+            r"(?:^|[,\s])(?:but|and|while|whereas|although|though|as|"
+            r"because|since|so|that|which|who|when)\s",
+            chunk,
+            re.IGNORECASE,
+        )
+    )
     if boundary:
         last = boundary[-1]
         tail = chunk[last.end() :]
@@ -346,7 +397,7 @@ def attribute(
             return made
         break
     # ", the minister said." after the claim
-    tail = _POSTPOSED.search(text[cue_end : s_end])
+    tail = _POSTPOSED.search(text[cue_end:s_end])
     if tail:
         who = tail["who1"] or tail["who2"]
         if who and not is_first_person(who):
@@ -367,8 +418,12 @@ def _passive(text: str, verb: re.Match) -> bool:
     return bool(re.search(r"\b(?:is|are|was|were|be|been|being|'s|'re)\s+$", before))
 
 
-def attribute_quote(text: str, sentence: tuple[int, int], quote: tuple[int, int],
-                    previous: tuple[int, int] | None = None) -> Attribution | None:
+def attribute_quote(
+    text: str,
+    sentence: tuple[int, int],
+    quote: tuple[int, int],
+    previous: tuple[int, int] | None = None,
+) -> Attribution | None:
     """The speaker of a quotation: '"...," said X' / '"...," X said' / 'X said: "..."' in
     the sentence, else in the sentence before when it ends with a colon."""
     s_start, s_end = sentence
@@ -391,18 +446,27 @@ def attribute_quote(text: str, sentence: tuple[int, int], quote: tuple[int, int]
             quote[1] + found.end(),
         )
     before = text[s_start : quote[0]]
-    lead = re.search(rf"(?P<who>[^.;!?\"“”]{{2,120}}?)\s+(?P<verb>{REPORTING_VERBS})"
-                     r"(?:\s+that)?\s*[:,]?\s*$", before, re.IGNORECASE)
+    lead = re.search(
+        rf"(?P<who>[^.;!?\"“”]{{2,120}}?)\s+(?P<verb>{REPORTING_VERBS})"
+        r"(?:\s+that)?\s*[:,]?\s*$",
+        before,
+        re.IGNORECASE,
+    )
     if lead:
         return _make(lead["who"], lead["verb"], s_start + lead.start(), s_start + lead.end())
     if previous is not None:
         prior = text[previous[0] : previous[1]].rstrip()
         if prior.endswith(":"):
-            head = re.search(rf"(?P<who>[^.;!?\"“”]{{2,120}}?)\s+(?P<verb>{REPORTING_VERBS})"
-                             r"\b[^:]*:$", prior, re.IGNORECASE)
+            head = re.search(
+                rf"(?P<who>[^.;!?\"“”]{{2,120}}?)\s+(?P<verb>{REPORTING_VERBS})"
+                r"\b[^:]*:$",
+                prior,
+                re.IGNORECASE,
+            )
             if head:
-                return _make(head["who"], head["verb"], previous[0] + head.start(),
-                             previous[0] + head.end())
+                return _make(
+                    head["who"], head["verb"], previous[0] + head.start(), previous[0] + head.end()
+                )
     return None
 
 
@@ -438,9 +502,13 @@ def match_pundit(speaker: str | None, pundits: Iterable, *, name=lambda p: p.nam
         theirs = name_key(name(pundit)).split()
         if not theirs:
             continue
-        if len(words) == 1 and theirs[-1] == words[0]:
-            loose.append(pundit)
-        elif len(words) >= 2 and theirs[-1] == words[-1] and theirs[0][:1] == words[0][:1]:
+        if (
+            len(words) == 1
+            and theirs[-1] == words[0]
+            or len(words) >= 2
+            and theirs[-1] == words[-1]
+            and theirs[0][:1] == words[0][:1]
+        ):
             loose.append(pundit)
     return loose[0] if len(loose) == 1 else None
 

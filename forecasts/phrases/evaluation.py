@@ -244,9 +244,7 @@ def score(results: list[Result]) -> Scores:
         ),
         deadline=_agreement(results, _deadline_agrees),
         speaker=_agreement(results, _speaker_agrees),
-        voice=_agreement(
-            results, lambda d, c: None if "voice" not in d else d["voice"] == c.voice
-        ),
+        voice=_agreement(results, lambda d, c: None if "voice" not in d else d["voice"] == c.voice),
     )
 
 

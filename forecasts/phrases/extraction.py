@@ -40,7 +40,6 @@ from forecasts.phrases.mapping import (
 from forecasts.phrases.reasons import (
     IGNORED,
     REASON_HEADLINE,
-    REASON_PAST,
     REASON_QUESTION,
     reason_for,
 )
@@ -302,8 +301,12 @@ def _speaker_of(
         who.speaker.lower(),
     ):
         if ctx.last_panel is not None:
-            who = replace(who, speaker=ctx.last_panel.speaker, role=ctx.last_panel.role,
-                          affiliation=ctx.last_panel.affiliation)
+            who = replace(
+                who,
+                speaker=ctx.last_panel.speaker,
+                role=ctx.last_panel.role,
+                affiliation=ctx.last_panel.affiliation,
+            )
     elif who.share is not None:
         ctx.last_panel = who
     return who

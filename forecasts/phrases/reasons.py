@@ -351,9 +351,7 @@ def _past(
     if _PAST_TIME.search(before_text) and not has_future:
         return True
     # "the first such hike since 1994" dates the comparison, not the event
-    years = [
-        int(y) for y in re.findall(r"(?<!since )(?<!since )\b(19\d\d|20\d\d)\b", before_text)
-    ]
+    years = [int(y) for y in re.findall(r"(?<!since )(?<!since )\b(19\d\d|20\d\d)\b", before_text)]
     return bool(years) and max(years) < published.year and not has_future
 
 
@@ -431,23 +429,149 @@ IGNORED = "ignored"
 # percent", "which should be doable"), not when it says what ought to be done ("the
 # government should act now", "the aim should be to win the cup").
 _EPISTEMIC_SHOULD_VERBS = frozenset(
-    """rise fall stabilise stabilize recover improve grow strengthen weaken pick ease return
-    decline increase decrease remain stay continue come arrive happen win lose finish beat
-    reach hit peak settle top pass clear survive hold land close end begin follow drop slow
-    fade narrow widen double halve outperform qualify prove turn bottom level edge fall
-    moderate cool soften firm rebound expand contract shrink average exceed""".split()
+    [
+        "rise",
+        "fall",
+        "stabilise",
+        "stabilize",
+        "recover",
+        "improve",
+        "grow",
+        "strengthen",
+        "weaken",
+        "pick",
+        "ease",
+        "return",
+        "decline",
+        "increase",
+        "decrease",
+        "remain",
+        "stay",
+        "continue",
+        "come",
+        "arrive",
+        "happen",
+        "win",
+        "lose",
+        "finish",
+        "beat",
+        "reach",
+        "hit",
+        "peak",
+        "settle",
+        "top",
+        "pass",
+        "clear",
+        "survive",
+        "hold",
+        "land",
+        "close",
+        "end",
+        "begin",
+        "follow",
+        "drop",
+        "slow",
+        "fade",
+        "narrow",
+        "widen",
+        "double",
+        "halve",
+        "outperform",
+        "qualify",
+        "prove",
+        "turn",
+        "bottom",
+        "level",
+        "edge",
+        "fall",
+        "moderate",
+        "cool",
+        "soften",
+        "firm",
+        "rebound",
+        "expand",
+        "contract",
+        "shrink",
+        "average",
+        "exceed",
+    ]
 )
 _SHOULD_BE_STATES = frozenset(
-    """enough fine ok okay doable possible able back over done ready higher lower positive
-    negative comfortable safe close clear available sufficient manageable in out up down
-    above below around near within""".split()
+    [
+        "enough",
+        "fine",
+        "ok",
+        "okay",
+        "doable",
+        "possible",
+        "able",
+        "back",
+        "over",
+        "done",
+        "ready",
+        "higher",
+        "lower",
+        "positive",
+        "negative",
+        "comfortable",
+        "safe",
+        "close",
+        "clear",
+        "available",
+        "sufficient",
+        "manageable",
+        "in",
+        "out",
+        "up",
+        "down",
+        "above",
+        "below",
+        "around",
+        "near",
+        "within",
+    ]
 )
 _DUTY_SUBJECTS = frozenset(
-    """aim goal priority focus target job task duty we you i they he she people everyone
-    government ministers policymakers parliament congress governments leaders""".split()
+    [
+        "aim",
+        "goal",
+        "priority",
+        "focus",
+        "target",
+        "job",
+        "task",
+        "duty",
+        "we",
+        "you",
+        "i",
+        "they",
+        "he",
+        "she",
+        "people",
+        "everyone",
+        "government",
+        "ministers",
+        "policymakers",
+        "parliament",
+        "congress",
+        "governments",
+        "leaders",
+    ]
 )
 _SHOULD_SKIP = frozenset(
-    "really still also easily comfortably gradually soon then now probably surely".split()
+    [
+        "really",
+        "still",
+        "also",
+        "easily",
+        "comfortably",
+        "gradually",
+        "soon",
+        "then",
+        "now",
+        "probably",
+        "surely",
+    ]
 )
 
 
@@ -484,10 +608,10 @@ def reason_for(
     attributed: bool = False,
 ) -> str | None:
     """Why ``cue`` (tokens ``first`` to ``last`` of the clause ``part``) is set aside, None
-    when it forecasts, or ``IGNORED``. ``answers_question``: the sentence before the
-    clause is a question ("Will he win? Probably."); ``attributed``: the words are another
-person's forecast whose speaker the text names (``attribution``), so reported speech
-and quotation marks do not set them aside."""
+        when it forecasts, or ``IGNORED``. ``answers_question``: the sentence before the
+        clause is a question ("Will he win? Probably."); ``attributed``: the words are another
+    person's forecast whose speaker the text names (``attribution``), so reported speech
+    and quotation marks do not set them aside."""
     entry = cue.item.entry if cue.item else None
     if not attributed and within(cue.start, quotes):
         return REASON_QUOTED

@@ -184,8 +184,9 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for a, b in spans[1:]:
         previous = text[merged[-1][0] : merged[-1][1]].rstrip()
         first = text[a:b].lstrip()[:1]
-        if _CONTINUES.search(previous) or not (first.isupper() or first.isdigit() or first in
-                                               "\"“‘'([—-•*"):
+        if _CONTINUES.search(previous) or not (
+            first.isupper() or first.isdigit() or first in "\"“‘'([—-•*"
+        ):
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))
@@ -221,9 +222,11 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
             this = text[piece[0] : piece[1]]
             if (
                 _LIST_MARKER.match(before)
-                or re.fullmatch(r"[\w' -]{1,30}[?:]", before) and this[:1].isdigit()
+                or re.fullmatch(r"[\w' -]{1,30}[?:]", before)
+                and this[:1].isdigit()
                 or not _starts_sentence(this)
-                or this[:1].isdigit() and _abbreviated(before)
+                or this[:1].isdigit()
+                and _abbreviated(before)
             ):
                 joined[-1][1] = piece[1]
                 continue
