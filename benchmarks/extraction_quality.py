@@ -67,7 +67,7 @@ def report(results: list[Result], verbose: bool) -> dict[str, Scores]:
         f"agreement with the labels (all): negation {_agree(overall.negation)}, "
         f"condition {_agree(overall.conditional)}, stated/mapped {_agree(overall.origin)}, "
         f"deadline {_agree(overall.deadline)}, speaker {_agree(overall.speaker)}, "
-        f"voice {_agree(overall.voice)}"
+        f"voice {_agree(overall.voice)}, questions not flagged {_agree(overall.questions)}"
     )
     if verbose:
         for result in results:

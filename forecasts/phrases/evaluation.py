@@ -16,7 +16,9 @@ and, where labels give them, the share of found forecasts whose negation, condit
 origin (stated or mapped), deadline, speaker and voice agree with the label. A speaker
 agrees when one name holds the other, loosely ("Lowe" and "Philip Lowe"); ``voice`` is
 "reported" for another's forecast named in the text, "own" for the author's or a
-transcript speaker's.
+transcript speaker's. ``questions`` counts the found forecasts whose suggested question
+the rules did not flag "question to be reworded" (a proxy: whether a question is usable
+as written is an editor's judgement).
 """
 
 from __future__ import annotations
@@ -168,6 +170,7 @@ class Scores:
     deadline: tuple[int, int]
     speaker: tuple[int, int] = (0, 0)
     voice: tuple[int, int] = (0, 0)
+    questions: tuple[int, int] = (0, 0)  # found forecasts whose question is not flagged
 
     def to_dict(self) -> dict:
         return {
@@ -185,6 +188,7 @@ class Scores:
             "deadline_agrees": list(self.deadline),
             "speaker_agrees": list(self.speaker),
             "voice_agrees": list(self.voice),
+            "questions_unflagged": list(self.questions),
         }
 
 

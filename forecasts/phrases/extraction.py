@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from forecasts.phrases import questions
 from forecasts.phrases.attribution import Attribution, attribute, attribute_quote, byline
+from forecasts.phrases.claims import bare_claim, prediction_context
 from forecasts.phrases.conditions import find_condition
 from forecasts.phrases.deadlines import Deadline, find_deadline, find_event
 from forecasts.phrases.mapping import (
@@ -275,6 +276,80 @@ def _analyse(
     return _candidate(ctx, sentences, index, part, best, match, condition, asked, who)
 
 
+def _own_line(text: str, sentence: Sentence) -> bool:
+    """Whether the sentence stands on a line of its own (a list's item)."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.end)
+    line_end = len(text) if line_end == -1 else line_end
+    return (
+        not text[line_start : sentence.start].strip(" \t-*•0123456789.)")
+        and not text[sentence.end : line_end].strip()
+    )
+
+
+def _bare_candidate(
+    ctx: _Context, sentences: list[Sentence], index: int, listing: bool
+) -> Candidate | None:
+    """A forecast a prediction list states flat ("SNP to lose a few seats"; see
+    ``claims``), read as an unhedged "will"."""
+    sentence = sentences[index]
+    text = ctx.text
+    if not (listing or _own_line(text, sentence)):
+        return None
+    if within(sentence.start, ctx.quotes):
+        return None
+    claim = bare_claim(text, sentence.start, sentence.end)
+    if claim is None:
+        return None
+    will = next((item for item in ctx.lex.items if item.entry.phrase == "will"), None)
+    if will is None:
+        return None
+    tokens = tokenize(text, sentence.start, sentence.end)
+    words = [t.text for t in tokens]
+    if any(w in {"was", "were", "had", "did", "ago", "yesterday"} for w in words) or any(
+        w in {"i", "we", "you"} for w in words[:2]
+    ):
+        return None
+    cue = Cue(claim.start, claim.end, "modal", item=will)
+    part = (sentence.start, sentence.end)
+    match = read_cue(text, cue, ctx.lex, part[0], part[1], [])
+    match = replace(
+        match,
+        text="will",
+        spans=((claim.start, claim.end),),
+        notes=(
+            *match.notes,
+            f"a bare claim ({claim.form}) in a list of predictions: read as an unhedged 'will'",
+        ),
+    )
+    candidate = _candidate(ctx, sentences, index, part, cue, match, None, None)
+    question = _bare_question(text, part, claim)
+    flags = [f for f in candidate.flags if f != "question to be reworded"]
+    if question is None:
+        question = candidate.question
+        flags.append("question to be reworded")
+    elif candidate.deadline is not None:
+        question = _with_deadline(
+            question,
+            Deadline(candidate.deadline, candidate.deadline_phrase or "", None, None, ""),
+        )
+    return replace(candidate, question=question, flags=(*flags, "a bare claim"))
+
+
+def _bare_question(text: str, part: tuple[int, int], claim) -> str | None:
+    subject = text[part[0] : claim.start].strip()
+    subject = re.sub(r"^(?:say|and|then|plus|also)\s+", "", subject, flags=re.IGNORECASE)
+    rest = text[claim.end : part[1]].strip()
+    if claim.form == "number" or not subject:
+        return None
+    verb = "" if claim.form == "infinitive" else text[claim.start : claim.end]
+    if verb.lower().endswith("s") and verb[:-1].lower() in questions.VERBS:
+        verb = verb[:-1]
+    clause = f"{subject} will {verb} {rest}".replace("  ", " ")
+    at = len(subject) + 1
+    return questions.question_at_modal(clause, at, at + 4)
+
+
 def _quote_around(ctx: _Context, position: int) -> tuple[int, int] | None:
     return next((q for q in ctx.quotes if q[0] <= position < q[1]), None)
 
@@ -403,7 +478,9 @@ def _candidate(
             deadline = Deadline(
                 from_question.date, from_question.phrase, None, None, from_question.rule
             )
-    question = _common_noun_case(text, question)
+    question = questions.tidy(_common_noun_case(text, question))
+    if not questions.usable(question) and "question to be reworded" not in flags:
+        flags.append("question to be reworded")
     if len(question) > MAX_QUESTION:
         cut = question[: MAX_QUESTION - 2].rsplit(" ", 1)[0].rstrip(",;:")
         question = cut + ("…?" if question.endswith("?") else "…")
@@ -652,6 +729,7 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
     candidates: list[Candidate] = []
     set_aside: list[SetAside] = []
     headlines = headline_spans(text)
+    listing = prediction_context(text)
     for index, sentence in enumerate(sentences):
         if (sentence.start, sentence.end) in headlines:
             whole = REASON_HEADLINE
@@ -666,6 +744,10 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
             continue
         outcomes = [_analyse(ctx, sentences, index, part) for part in clause_parts(sentence, text)]
         found = [o for o in outcomes if isinstance(o, Candidate)]
+        if not outcomes or all(o is None for o in outcomes):
+            bare = _bare_candidate(ctx, sentences, index, listing)
+            if bare is not None:
+                found = [bare]
         candidates.extend(found)
         if not found:
             aside = next((o for o in outcomes if isinstance(o, SetAside)), None)

@@ -360,7 +360,8 @@ _PRONOUN_SUBJECT = re.compile(r"^(?:it|this|that|they)$", re.IGNORECASE)
 _SOFTENER_LEAD = re.compile(
     r"^(?:(?:I|we)\s+(?:(?:don't|do not|really|still|just|do|very\s+much)\s+)?(?:think|believe|"
     r"suspect|reckon|guess|feel|fear|imagine|expect|doubt)\s+(?:that\s+)?|in\s+my\s+(?:opinion|view|"
-    r"judgment|judgement)\s*,?\s*|my\s+(?:guess|sense|hunch|view)\s+is\s+(?:that\s+)?)+",
+    r"judgment|judgement)\s*,?\s*|my\s+(?:guess|sense|hunch|view)\s+is\s+(?:that\s+)?|"
+    r"(?:I\s+|we\s+)?(?:agree|agreed)\s+(?:that\s+)?)+",
     re.IGNORECASE,
 )
 _NP_START = re.compile(r"^(?:a|an|some|any|another|no)\s+\w", re.IGNORECASE)
@@ -770,6 +771,43 @@ def question_from_asked(asked: str) -> str | None:
     if _POLAR.match(body):
         return body[:1].upper() + body[1:] + "?"
     return None
+
+
+_EVALUATIVE = re.compile(
+    r"\b(?:unfortunately|fortunately|finally|frankly|sadly|happily|hopefully|honestly|"
+    r"surely|really|obviously|clearly|basically|probably|possibly|likely|perhaps|maybe|"
+    r"definitely|certainly|undoubtedly|inevitably|quite\s+possibly|very\s+likely|"
+    r"almost\s+certainly|most\s+likely)\s+",
+    re.IGNORECASE,
+)
+_PRONOUN_QUESTION = re.compile(r"^Will\s+(?:it|they|he|she|this|that|these|those|we|you)\b")
+HEDGE_WORDS = re.compile(
+    r"\b(?:I\s+think|I\s+believe|I'm\s+betting|I\s+bet|I\s+expect|I\s+doubt|probably|"
+    r"perhaps|maybe|likely|unlikely|chance|possib\w+|may|might|could|should|predict\w*|"
+    r"expect\w*|forecast\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def tidy(question: str) -> str:
+    """A question an editor can keep: asides in brackets and evaluative adverbs ("Will
+    City unfortunately finally win the CL?") taken out."""
+    if not question.startswith("Will ") or not question.endswith("?"):
+        return question
+    body = re.sub(r"\s*\([^()]*\)", "", question[5:-1])
+    body = _EVALUATIVE.sub("", body)
+    body = " ".join(body.split()).strip(" ,;:-")
+    return f"Will {body}?" if body else question
+
+
+def usable(question: str) -> bool:
+    """Whether a question can stand as written: "Will" + a named subject, no hedge words,
+    not too long (else the candidate says "question to be reworded")."""
+    if not (question.startswith("Will ") and question.endswith("?")):
+        return False
+    if _PRONOUN_QUESTION.match(question) or HEDGE_WORDS.search(question[5:]):
+        return False
+    return 4 <= len(question.split()) <= 30
 
 
 def statement(clause: str) -> str:

@@ -35,6 +35,23 @@ REASON_WISH = "a wish, not a forecast"
 REASON_INTENTION = "the speaker's own plan"
 REASON_EMBEDDED = "an embedded question"
 REASON_HEADLINE = "a headline or title"
+REASON_META = "about the forecast, not a forecast"
+
+# "Whether this holds will depend on the data", "time will tell", "it remains to be seen":
+# a sentence about the forecast, not one.
+_META = re.compile(
+    r"^(?:\W*(?:but|and|so|of\s+course|still)\W+)?whether\b|"
+    r"\bwill\s+(?:\w+\s+)?(?:depend|hinge|rest)\s+(?:on|upon)\b|\btime\s+will\s+tell\b|"
+    r"\bremains?\s+to\s+be\s+seen\b|\bwe(?:'ll|\s+will)\s+(?:have\s+to\s+)?(?:see|find\s+out)\s*(?:$|[.,;!?]|"
+    r"(?:whether|if|how|what|who|when)\b)",
+    re.IGNORECASE,
+)
+# "the aim should be to lift the cup": an aim, not a forecast
+_AIM = re.compile(
+    r"\b(?:aim|goal|priority|target|ambition|objective|hope|plan|task|job)\s+"
+    r"(?:\w+\s+)?(?:should|must|has\s+to|will)\b",
+    re.IGNORECASE,
+)
 
 _REPORTING = re.compile(
     r"\b(?:said|says|say|saying|told|tells|tell|claims?|claimed|claiming|argues?|argued|"
@@ -324,7 +341,17 @@ def _past(
                 "possibly",
             }
         ]
-        return words[first] != "will" and skip[:1] == ["have"]  # "may have", "could have"
+        # "may have", "could have" + participle; not "may well have their lowest tally"
+        return (
+            words[first] != "will"
+            and skip[:1] == ["have"]
+            and len(skip) > 1
+            and (
+                skip[1] in _IRREGULAR_PAST
+                or skip[1] in {"been", "done", "gone", "seen", "known", "taken", "given"}
+                or skip[1].endswith(("ed", "en", "wn"))
+            )
+        )
     back = words[max(0, first - 4) : first]
     if (
         cue.kind in ("adjective", "noun", "idiom", "number")
@@ -575,6 +602,13 @@ _SHOULD_SKIP = frozenset(
 )
 
 
+def _addressed(tokens: list[Token], first: int) -> bool:
+    i = first - 1
+    while i >= 0 and tokens[i].text in {"are", "'re", "not", "n't", "really", "still", "also"}:
+        i -= 1
+    return i >= 0 and tokens[i].text in {"you", "you're"}
+
+
 def _deontic_should(tokens: list[Token], first: int, last: int) -> bool:
     words = [t.text for t in tokens]
     subject = words[first - 1] if first > 0 else ""
@@ -621,8 +655,14 @@ def reason_for(
         return REASON_WISH
     if _past(tokens, first, last, cue, text, part, published):
         return REASON_PAST
-    if cue.kind == "modal" and _embedded_question(tokens, first, text, part[1]):
+    if cue.kind in ("modal", "verb") and _embedded_question(tokens, first, text, part[1]):
         return REASON_EMBEDDED
+    if cue.kind == "verb" and _addressed(tokens, first):
+        return IGNORED  # "you're not predicting a deal": the listener's view, asked about
+    if _META.search(text[part[0] : part[1]]):
+        return REASON_META
+    if _AIM.search(text[part[0] : cue.end]):
+        return REASON_WISH
     if cue.kind == "modal" and _intention(tokens, first, text, cue):
         return REASON_INTENTION
     if cue.kind == "adverb" and not _adverb_attached(tokens, first, last):
@@ -646,6 +686,7 @@ __all__ = [
     "REASON_EMBEDDED",
     "REASON_HEADLINE",
     "REASON_INTENTION",
+    "REASON_META",
     "REASON_PAST",
     "REASON_PRESENT",
     "REASON_QUESTION",
