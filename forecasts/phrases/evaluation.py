@@ -249,6 +249,7 @@ def score(results: list[Result]) -> Scores:
         deadline=_agreement(results, _deadline_agrees),
         speaker=_agreement(results, _speaker_agrees),
         voice=_agreement(results, lambda d, c: None if "voice" not in d else d["voice"] == c.voice),
+        questions=_agreement(results, lambda d, c: "question to be reworded" not in c.flags),
     )
 
 

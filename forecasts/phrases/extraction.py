@@ -281,10 +281,19 @@ def _own_line(text: str, sentence: Sentence) -> bool:
     line_start = text.rfind("\n", 0, sentence.start) + 1
     line_end = text.find("\n", sentence.end)
     line_end = len(text) if line_end == -1 else line_end
-    return (
-        not text[line_start : sentence.start].strip(" \t-*•0123456789.)")
-        and not text[sentence.end : line_end].strip()
-    )
+    if (
+        text[line_start : sentence.start].strip(" \t-*•0123456789.)")
+        or text[sentence.end : line_end].strip()
+    ):
+        return False
+    if re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s", text[line_start:]):
+        return True
+    # a line of a list: another line just before or after it in the same paragraph
+    previous_line = line_start >= 2 and text[line_start - 2] not in "\n"
+    next_line = text[line_end : line_end + 2].startswith("\n") and text[
+        line_end + 1 : line_end + 2
+    ] not in ("\n", "")
+    return previous_line or next_line
 
 
 def _bare_candidate(

@@ -121,7 +121,7 @@ _PAST_AUX = frozenset(
         "felt",
     }
 )
-_IRREGULAR_PAST = frozenset(
+IRREGULAR_PAST = frozenset(
     {
         "was",
         "were",
@@ -347,7 +347,7 @@ def _past(
             and skip[:1] == ["have"]
             and len(skip) > 1
             and (
-                skip[1] in _IRREGULAR_PAST
+                skip[1] in IRREGULAR_PAST
                 or skip[1] in {"been", "done", "gone", "seen", "known", "taken", "given"}
                 or skip[1].endswith(("ed", "en", "wn"))
             )
@@ -371,7 +371,7 @@ def _past(
                 return True
     if cue.kind == "adverb":
         near = words[max(0, first - 2) : first] + words[last + 1 : last + 3]
-        if any(w in _PAST_AUX or w in _IRREGULAR_PAST for w in near):
+        if any(w in _PAST_AUX or w in IRREGULAR_PAST for w in near):
             return True
     before_text = text[part[0] : part[1]]
     has_future = any(w in _FUTURE_WORDS or w.endswith("'ll") for w in words)
