@@ -40,6 +40,7 @@ from forecasts.phrases.mapping import (
 )
 from forecasts.phrases.reasons import (
     IGNORED,
+    IRREGULAR_PAST,
     REASON_HEADLINE,
     REASON_QUESTION,
     reason_for,
@@ -189,6 +190,7 @@ class _Context:
     last_index: int | None = None
     last_panel: Attribution | None = None
     author: str | None = None  # the byline's name, for the author's own forecasts
+    headlines: set[tuple[int, int]] = field(default_factory=set)
 
 
 def _previous_question(sentences: list[Sentence], index: int) -> Sentence | None:
@@ -487,6 +489,10 @@ def _candidate(
             deadline = Deadline(
                 from_question.date, from_question.phrase, None, None, from_question.rule
             )
+    if deadline is None:
+        deadline = _context_deadline(ctx, sentences, index)
+        if deadline is not None:
+            flags.append(f"deadline taken from the context: {deadline.phrase!r}")
     question = questions.tidy(_common_noun_case(text, question))
     if not questions.usable(question) and "question to be reworded" not in flags:
         flags.append("question to be reworded")
@@ -541,6 +547,52 @@ def _candidate(
         voice="reported" if who is not None else "own",
         attribution=who,
     )
+
+
+def _context_deadline(ctx: _Context, sentences: list[Sentence], index: int) -> Deadline | None:
+    """A deadline the forecast's context gives: the same paragraph (up to three sentences
+    before, then two after: "I'd be surprised if we weren't top four. ... this season"),
+    then the headings and title above it ("What to expect from Apple in 2014",
+    "Politics | Forecast | September 22nd 2021"). Only a time that has not passed."""
+    sentence = sentences[index]
+    order = [index - k for k in (1, 2, 3)] + [index + k for k in (1, 2)]
+    for i in order:
+        if not 0 <= i < len(sentences) or sentences[i].block != sentence.block:
+            continue
+        other = sentences[i]
+        if other.is_question or _narrates(ctx.text[other.start : other.end]):
+            continue
+        found = find_deadline(ctx.text, ctx.published, other.start, other.end)
+        if found is not None and found.date > ctx.published:
+            return found
+    headings = [s for s in sentences[:index] if (s.start, s.end) in ctx.headlines or s.block == 0]
+    for heading in reversed(headings[-4:]):
+        if _narrates(ctx.text[heading.start : heading.end]):
+            continue
+        found = find_deadline(ctx.text, ctx.published, heading.start, heading.end)
+        if found is not None and found.date > ctx.published:  # not the dateline
+            return found
+    return None
+
+
+_NARRATION = re.compile(
+    r"\b(?:was|were|had|did|ago|yesterday|last\s+(?:week|month|year|season))\b|"
+    r"\b(?:I|we|he|she|they|it|who|and)\s+(?:\w+ly\s+)?[a-z]{3,}ed\b",
+    re.IGNORECASE,
+)
+
+
+def _narrates(sentence: str) -> bool:
+    """Whether a sentence tells of the past ("On 27th December, rockets killed ..."): its
+    dates date events, not a forecast's deadline."""
+    tokens = [w.lower() for w in re.findall(r"[A-Za-z']+", sentence)]
+    past = {
+        w
+        for i, w in enumerate(tokens)
+        if w in IRREGULAR_PAST - {"won", "lost"}
+        and (i == 0 or tokens[i - 1] not in {"be", "been", "being", "have", "has", "will"})
+    }
+    return bool(_NARRATION.search(sentence)) or bool(past)
 
 
 def _answer_question(question: Sentence) -> str:
@@ -738,6 +790,7 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
     candidates: list[Candidate] = []
     set_aside: list[SetAside] = []
     headlines = headline_spans(text)
+    ctx.headlines = headlines
     listing = prediction_context(text)
     for index, sentence in enumerate(sentences):
         if (sentence.start, sentence.end) in headlines:
