@@ -467,6 +467,14 @@ def _candidate(
             flags.append("question to be reworded")
     if question is None and cue_start is not None and cue_end is not None:
         question = questions.question_for(clause_text, cue_start, cue_end, cue.kind, match.phrase)
+    if question is None and match.negated and len(match.spans) > 1:
+        # "I'm convinced they won't be as good": the event's modal carries the question
+        kept_text, kept_map = _without(
+            text, part, _disjoint(softener_spans + reporting + ([condition] if condition else []))
+        )
+        start_at, end_at = kept_map(cue.start), kept_map(cue.end)
+        if start_at is not None and end_at is not None:
+            question = questions.question_for(kept_text, start_at, end_at, cue.kind, match.phrase)
     if (
         question is None
         and _anaphoric(clause_text) != "vague"

@@ -851,6 +851,8 @@ def _negated_after(tokens: list[Token], last: int, kind: str) -> int | None:
         return None
     for i in range(last + 1, min(len(tokens), last + 11)):
         word = tokens[i].text
+        if word in {"/", "&"}:
+            continue  # "Arsenal/United/Newcastle won't"
         if not tokens[i].is_word or word in _STOP_WORDS:
             return None
         if word in {"not", "never", "cannot"} or word.endswith("n't"):

@@ -282,6 +282,8 @@ def _embedded_question(tokens: list[Token], index: int, text: str, part_end: int
         if j < 0 or not tokens[j].is_word:
             return False
         if tokens[j].text in _WH:
+            if tokens[j].text == "if" and (j == 0 or not tokens[j - 1].is_word):
+                return False  # "If we do our part, I don't see how ...": a condition
             if j == 0 or not tokens[j - 1].is_word:
                 # "What will happen instead is a slow muddle": a pseudo-cleft, a forecast.
                 rest = text[tokens[index].end : part_end]
