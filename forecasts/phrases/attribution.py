@@ -43,7 +43,7 @@ _VERB = re.compile(
     re.IGNORECASE,
 )
 _ACCORDING = re.compile(
-    r"\b(?P<verb>according\s+to|in\s+the\s+(?:view|opinion|words)\s+of|per)\s+"
+    r"\b(?P<verb>according\s+to|in\s+the\s+(?:view|opinion|words)\s+of|per(?=\s+(?:the\s+)?(?-i:[A-Z])))\s+"
     r"(?P<who>[^,;.!?()\"“”]{2,120}?)(?=\s*(?:[,;.!?()\"“”]|$|\s+(?:is|are|will|"
     r"would|could|may|might|should|there|it)\b))",
     re.IGNORECASE,

@@ -47,6 +47,7 @@ from forecasts.phrases.reasons import (
 )
 from forecasts.phrases.scales import Scale
 from forecasts.phrases.sentences import (
+    CONTINUATION,
     Sentence,
     clause_parts,
     headline_spans,
@@ -278,6 +279,59 @@ def _analyse(
     return _candidate(ctx, sentences, index, part, best, match, condition, asked, who)
 
 
+def _continuation(
+    ctx: _Context, sentences: list[Sentence], index: int, part: tuple[int, int], first: Candidate
+) -> Candidate | None:
+    """The second claim of "for X to be A by 2024 and to be B by 2025" or "X remains A
+    before picking up to B": the first's subject, hedge and speaker, its own predicate
+    and deadline."""
+    text = ctx.text
+    lead = CONTINUATION.match(text, part[0] - 1) or re.match(
+        r"(?P<lead>and|before|with)\s+", text[part[0] : part[1]]
+    )
+    body = text[part[0] : part[1]]
+    head = re.match(
+        r"(?:and\s+to|before)\s+(?:(?P<adv>\w+ly)\s+)?(?P<verb>\w+)\s+(?P<rest>.*)$",
+        body,
+        re.IGNORECASE | re.DOTALL,
+    )
+    if lead is None or head is None:
+        return None
+    earlier = text[first.clause_start : first.clause_end]
+    subject = re.search(r"\bfor\s+(?P<s>[\w' -]+?)\s+to\s+\w", earlier) or re.search(
+        r"\bthat\s+(?P<s>[\w' -]+?)\s+(?:remains?|stays?|is|are|will|grows?|falls?|rises?)\b",
+        earlier,
+    )
+    if subject is None:
+        return None
+    verb = head["verb"]
+    if verb.lower().endswith("ing"):
+        verb = questions.base_of_gerund(verb)
+    rest = head["rest"].rstrip(" .;,")
+    deadline = find_deadline(text, ctx.published, part[0], part[1])
+    question = f"Will {subject['s'].strip()} {verb} {rest}?"
+    flags = [f for f in first.flags if not f.startswith(("deadline", UNDATED_FLAG))]
+    flags.append("a second claim of the sentence: subject and hedge from the first")
+    if deadline is not None:
+        question = _with_deadline(question, deadline)
+    else:
+        flags.append(UNDATED_FLAG)
+    question = questions.tidy(question)
+    if not questions.usable(question) and "question to be reworded" not in flags:
+        flags.append("question to be reworded")
+    return replace(
+        first,
+        clause_start=part[0],
+        clause_end=part[1],
+        question=question,
+        deadline=deadline.date if deadline else None,
+        deadline_phrase=deadline.phrase if deadline else None,
+        deadline_start=deadline.start if deadline else None,
+        deadline_end=deadline.end if deadline else None,
+        flags=tuple(flags),
+    )
+
+
 def _own_line(text: str, sentence: Sentence) -> bool:
     """Whether the sentence stands on a line of its own (a list's item)."""
     line_start = text.rfind("\n", 0, sentence.start) + 1
@@ -382,6 +436,20 @@ def _speaker_of(
         who = attribute(ctx.text, span, part, cue.start, cue.end)
     if who is None:
         return None
+    if (
+        ctx.last_panel is not None
+        and who is not ctx.last_panel
+        and _GENERIC_PANEL.search(who.speaker)
+        and not re.search(r"(?<!^)\b(?-i:[A-Z])", _MONTH_NAMES.sub("", who.speaker))
+    ):
+        # "the 49 respondents", "the median estimate": the panel named before
+        who = replace(
+            who,
+            speaker=ctx.last_panel.speaker,
+            role=ctx.last_panel.role,
+            affiliation=ctx.last_panel.affiliation,
+        )
+        return who
     if who.share is not None and re.fullmatch(
         r"(?:a|the|an)?\s*(?:third|quarter|half|majority|minority|rest|others?|most)?",
         who.speaker.lower(),
@@ -396,6 +464,17 @@ def _speaker_of(
     elif who.share is not None:
         ctx.last_panel = who
     return who
+
+
+_MONTH_NAMES = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
+)
+_GENERIC_PANEL = re.compile(
+    r"\b(?:respondents|panel(?:ists)?|those\s+(?:surveyed|polled|asked)|the\s+survey|"
+    r"median|consensus|economists|forecasters|analysts|the\s+poll)\b",
+    re.IGNORECASE,
+)
 
 
 def _with_share(match: PhraseMatch, share: float) -> PhraseMatch:
@@ -617,13 +696,18 @@ def _answer_question(question: Sentence) -> str:
 
 def _common_noun_case(text: str, question: str) -> str:
     """ "Will Gas plants ..." -> "Will gas plants ..." when the text also writes the word in
-    lower case (so it is a common noun that began a sentence, not a name)."""
+    lower case, or only this once, never inside a sentence (so it is a common noun that
+    began a sentence, not a name)."""
     match = re.match(r"^Will (?P<word>[A-Z][a-z]+)\b(?! [A-Z])", question)
     word = match["word"] if match else ""
     if (
         match
-        and re.search(rf"(?<![\w'’]){word.lower()}\b", text)
-        and not re.search(rf"[a-z,]\s+{word}\b", text)
+        and not word.isupper()
+        and not re.search(rf"[a-z,/&]\s*{word}\b", text)
+        and (
+            re.search(rf"(?<![\w'’]){word.lower()}\b", text)
+            or len(re.findall(rf"\b{word}\b", text)) == 1
+        )
     ):
         return f"Will {match['word'].lower()}{question[match.end() :]}"
     return question
@@ -641,6 +725,11 @@ def _with_deadline(question: str, deadline: Deadline) -> str:
     "by 31 March 2024"; a question without the words gets the date added."""
     if not question.endswith("?") or deadline.wording in question:
         return question
+    if re.search(rf"\bof\s+{re.escape(deadline.phrase)}\b", question) and re.fullmatch(
+        r"(?:this|next)\s+year", deadline.phrase
+    ):
+        # "for the rest of this year" -> "for the rest of 2023"
+        return question.replace(deadline.phrase, str(deadline.date.year))
     if deadline.phrase in question and _PREPOSITIONAL.match(deadline.phrase):
         return question.replace(deadline.phrase, deadline.wording)
     return question[:-1] + f" {deadline.wording}?"
@@ -812,7 +901,11 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
             if cues:
                 set_aside.append(_set_aside(sentence, whole, text[cues[0].start : cues[0].end]))
             continue
-        outcomes = [_analyse(ctx, sentences, index, part) for part in clause_parts(sentence, text)]
+        parts = clause_parts(sentence, text)
+        outcomes = [_analyse(ctx, sentences, index, part) for part in parts]
+        for k in range(1, len(outcomes)):
+            if outcomes[k] is None and isinstance(outcomes[k - 1], Candidate):
+                outcomes[k] = _continuation(ctx, sentences, index, parts[k], outcomes[k - 1])
         found = [o for o in outcomes if isinstance(o, Candidate)]
         if not outcomes or all(o is None for o in outcomes):
             bare = _bare_candidate(ctx, sentences, index, listing)

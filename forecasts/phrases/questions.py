@@ -592,6 +592,8 @@ def _noun_question(after: str) -> str | None:
     lead = re.match(r"^(?P<word>of|for|on|that|against)\s+(?P<rest>.+)$", after, re.IGNORECASE)
     word = lead["word"].lower() if lead else ""
     rest = lead["rest"] if lead else after
+    if word == "that":
+        return question_from_clause(rest)
     if word == "for":
         to = re.match(r"^(?P<subject>\w+(?:\s+\w+){0,4}?)\s+to\s+(?P<vp>.+)$", rest)
         if to:
@@ -656,6 +658,11 @@ def _question_for(
         if noun_phrase and re.match(r"^(?:a|an)\s", noun_phrase, re.IGNORECASE):
             return _question("there", f"be {noun_phrase}")
         return question_from_clause(before) if before else None
+    if kind == "noun" and re.search(r"\b(?:for|that)$", clause[phrase_start:phrase_end]):
+        lead = clause[phrase_start:phrase_end].rsplit(" ", 1)[-1]
+        question = _noun_question(f"{lead} {after}")  # "our central forecast is for X to VP"
+        if question:
+            return question
     if kind in ("noun", "number"):
         inside = re.match(
             r"^(?:the\s+)?(?:chances?|odds|prospects?|possibility|likelihood|"
@@ -707,7 +714,11 @@ def _question_for(
             flags=re.IGNORECASE,
         )
         subject = strip_discourse(subject)
+        # "the economy is weak and this is expected to continue": the last clause's subject
+        subject = re.split(r",\s+|\s+(?:and|but|while|because|as)\s+", subject)[-1]
         to = re.match(r"^to\s+(?P<vp>.+)$", after, re.IGNORECASE)
+        if to is None and re.search(r"\bto$", clause[phrase_start:phrase_end]):
+            to = re.match(r"^(?P<vp>.+)$", after)  # "is expected to [rise]"
         if to and subject:
             return _question(subject, first_segment(to["vp"]))
         impersonal = not subject or re.search(r"\bit$", subject, re.IGNORECASE)
@@ -789,13 +800,47 @@ HEDGE_WORDS = re.compile(
 )
 
 
+_FRACTIONS = {"¼": 0.25, "½": 0.5, "¾": 0.75, "1/4": 0.25, "1/2": 0.5, "3/4": 0.75}
+_APPROXIMATE = re.compile(
+    r"\bbe\s+(?:around|about|roughly|approximately|close\s+to|near|some)\s+"
+    r"(?P<whole>\d+(?:\.\d+)?)(?:\s*(?P<frac>[¼½¾]|[13]/[24]))?\s*"
+    r"(?P<unit>%|per\s*cent|percent)",
+    re.IGNORECASE,
+)
+
+
+def _percent_value(whole: str, frac: str | None) -> float:
+    if frac is None and re.fullmatch(r"\d[13]/[24]", whole + ""):
+        return float(whole[0]) + _FRACTIONS[whole[1:]]
+    value = float(whole)
+    return value + _FRACTIONS.get(frac or "", 0.0)
+
+
+def threshold(question: str) -> str:
+    """A numeric target as a threshold an outcome can be checked against: "Will CPI
+    inflation be around 3 1/4 per cent by ...?" -> "... be at or below 3.25% by ...?"."""
+
+    def replace(match: re.Match) -> str:
+        whole, frac = match["whole"], match["frac"]
+        mangled = re.fullmatch(r"(\d)([13])$", whole) and frac and frac.startswith("/")
+        if mangled:  # "31/4 per cent": 3 1/4 with its space lost
+            value = int(whole[0]) + _FRACTIONS[whole[1] + frac]
+        else:
+            value = _percent_value(whole, frac)
+        return f"be at or below {value:g}%"
+
+    return _APPROXIMATE.sub(replace, question)
+
+
 def tidy(question: str) -> str:
     """A question an editor can keep: asides in brackets and evaluative adverbs ("Will
-    City unfortunately finally win the CL?") taken out."""
+    City unfortunately finally win the CL?") taken out, a numeric target as a threshold."""
     if not question.startswith("Will ") or not question.endswith("?"):
         return question
     body = re.sub(r"\s*\([^()]*\)", "", question[5:-1])
     body = _EVALUATIVE.sub("", body)
+    body = threshold(body)
+    body = re.sub(r"\bbe\s+be\b", "be", body)
     body = " ".join(body.split()).strip(" ,;:-")
     return f"Will {body}?" if body else question
 

@@ -300,13 +300,34 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
+# A second claim that leans on the first's subject and hedge: "our central forecast is
+# for inflation to be 3.25 percent by 2024 [and to be back in the target range by 2025]",
+# "growth remains subdued this year [before picking up to 2 percent by 2025]", "one
+# economist predicted a recession[, with the majority forecasting job growth]".
+CONTINUATION = re.compile(
+    r"\s(?P<lead>and)\s+(?=to\s+\w)|\s(?P<lead2>before)\s+(?=(?:\w+ly\s+)?\w+ing\b)|"
+    r",(?P<lead3>\s+with)\s+(?=(?:the\s+|a\s+)?(?:majority|most|many|others|rest|"
+    r"minority|third|quarter|half|\d+\s*(?:%|per\s*cent|percent))\b)",
+    re.IGNORECASE,
+)
+
+
 def clause_parts(sentence: Sentence, text: str) -> list[tuple[int, int]]:
-    """A sentence split where it joins independent claims: at ";" and at ", but"."""
+    """A sentence split where it joins independent claims: at ";", at ", but" and where
+    a second claim continues the first (``CONTINUATION``)."""
     cuts = [sentence.start]
     # not ", but to VP" ("has no choice, but to clarify") nor ", but not X"
     splits = re.finditer(r";|,\s+but\s+(?!to\b|not\b|only\b)", text[sentence.start : sentence.end])
     for match in splits:
         cuts.append(sentence.start + match.end())
+    body = text[sentence.start : sentence.end]
+    for match in CONTINUATION.finditer(body):
+        if match.group("lead") == "and" and not re.search(
+            r"\bfor\s+\w.*?\bto\b", body[: match.start()]
+        ):
+            continue  # "and to VP" continues only "is for X to VP"
+        cuts.append(sentence.start + match.start() + 1)
+    cuts.sort()
     cuts.append(sentence.end)
     parts = []
     for a, b in zip(cuts, cuts[1:], strict=False):
