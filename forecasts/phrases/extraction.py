@@ -38,6 +38,7 @@ from forecasts.phrases.mapping import (
     read_cue,
     tokenize,
 )
+from forecasts.phrases.numbers import StatedProbability, find_stated
 from forecasts.phrases.reasons import (
     IGNORED,
     IRREGULAR_PAST,
@@ -243,6 +244,8 @@ def _analyse(
             answers_question=asked is not None,
             attributed=who is not None,
         )
+        if reason is None and who is not None and _reported_from_past(ctx, sentence, who):
+            reason = REASON_RESOLVED
         if reason == IGNORED:
             continue
         if reason:
@@ -332,6 +335,72 @@ def _continuation(
     )
 
 
+_RATING = re.compile(
+    r"^(?:likelihood|probability|chances?|odds|confidence|certainty|my\s+odds|verdict)\s*"
+    r"[?:=\-–—]*\s*(?P<number>\d{1,3}(?:\.\d+)?\s*(?:%|per\s*cent|percent)|\d{1,2}\s*/\s*10|"
+    r"\d+\s+in\s+\d+)\s*\.?$",
+    re.IGNORECASE,
+)
+
+
+def _rating_candidate(ctx: _Context, sentences: list[Sentence], index: int) -> Candidate | None:
+    """A prediction list's rating line under a heading: "A larger-screened iPhone" then
+    "Likelihood? 90%" (or "Likelihood: 3/10"). The question is the heading's, to reword."""
+    sentence = sentences[index]
+    found = _RATING.match(sentence.text)
+    if found is None:
+        return None
+    number = found["number"]
+    start = sentence.start + found.start("number")
+    out_of_ten = re.fullmatch(r"(\d{1,2})\s*/\s*10", number)
+    if out_of_ten:
+        value = int(out_of_ten.group(1)) / 10
+        stated = StatedProbability(
+            number, 0, len(number), value, value, value, "a rating out of 10"
+        )
+    else:
+        readings = find_stated(number, require_context=False)
+        if not readings:
+            return None
+        stated = readings[0]
+    if not 0 <= stated.probability <= 1:
+        return None
+    stated = replace(stated, start=start, end=start + len(number))
+    cue = Cue(start, start + len(number), "number", stated=stated)
+    match = read_cue(ctx.text, cue, ctx.lex, sentence.start, sentence.end, [])
+    heading = next(
+        (s for s in reversed(sentences[max(0, index - 3) : index]) if not s.is_question), None
+    )
+    subject = heading.text.rstrip(".:") if heading is not None else ""
+    question = f"Will there be {subject[:1].lower() + subject[1:]}?" if subject else ""
+    deadline = _context_deadline(ctx, sentences, index)
+    flags = ["question to be reworded", "a rating under a heading: the question is the heading's"]
+    if deadline is not None:
+        question = _with_deadline(question, deadline) if question else question
+        flags.append(f"deadline taken from the context: {deadline.phrase!r}")
+    else:
+        flags.append(UNDATED_FLAG)
+    return Candidate(
+        sentence=sentence.text,
+        start=sentence.start,
+        end=sentence.end,
+        clause_start=sentence.start,
+        clause_end=sentence.end,
+        match=match,
+        conditional=False,
+        condition=None,
+        condition_start=None,
+        condition_end=None,
+        question=question or sentence.text,
+        deadline=deadline.date if deadline else None,
+        deadline_phrase=deadline.phrase if deadline else None,
+        deadline_start=deadline.start if deadline else None,
+        deadline_end=deadline.end if deadline else None,
+        speaker=sentence.speaker or ctx.author,
+        flags=tuple(flags),
+    )
+
+
 def _own_line(text: str, sentence: Sentence) -> bool:
     """Whether the sentence stands on a line of its own (a list's item)."""
     line_start = text.rfind("\n", 0, sentence.start) + 1
@@ -413,6 +482,29 @@ def _bare_question(text: str, part: tuple[int, int], claim) -> str | None:
     clause = f"{subject} will {verb} {rest}".replace("  ", " ")
     at = len(subject) + 1
     return questions.question_at_modal(clause, at, at + 4)
+
+
+REASON_RESOLVED = "a forecast reported from before, already resolved"
+_DATED_PAST = re.compile(
+    r"\b(?:in|on|back\s+in|during|since)\s+(?:\w+\s+){0,3}?(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def _reported_from_past(ctx: _Context, sentence: Sentence, who: Attribution) -> bool:
+    """ "In 2016 she predicted a Clinton win": another's forecast, made in a year before
+    the publication and reported in the past tense (its outcome is known)."""
+    words = ctx.text[who.start : who.end].lower()
+    if not re.search(
+        r"\b(?:said|predicted|forecast|expected|thought|believed|claimed|"
+        r"warned|gave|put|had)\b",
+        words,
+    ):
+        return False
+    return any(
+        int(m["year"]) < ctx.published.year
+        for m in _DATED_PAST.finditer(ctx.text, sentence.start, sentence.end)
+    )
 
 
 def _quote_around(ctx: _Context, position: int) -> tuple[int, int] | None:
@@ -890,6 +982,10 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
     ctx.headlines = headlines
     listing = prediction_context(text)
     for index, sentence in enumerate(sentences):
+        rated = _rating_candidate(ctx, sentences, index)
+        if rated is not None:
+            candidates.append(rated)
+            continue
         if (sentence.start, sentence.end) in headlines:
             whole = REASON_HEADLINE
         elif sentence.is_question:
