@@ -49,9 +49,10 @@ _ACCORDING = re.compile(
     re.IGNORECASE,
 )
 _POSTPOSED = re.compile(
-    r",\s*(?:(?P<who1>(?:[\w.'’&-]+\s+){0,6}?[\w.'’&-]+)\s+(?P<verb1>said|says|added|adds|"
-    r"warned|warns|argued|argues|predicted|predicts|told\s+\w+|wrote|writes|believes|"
-    r"thinks|reckons|expects|insisted|insists|claimed|claims)|(?P<verb2>said|says|added|"
+    r",\s*(?:(?P<who1>(?:[\w.'’&-]+\s+){0,6}?[\w.'’&-]+)\s+(?P<verb1>said|says|say|added|adds|"
+    r"warned|warns|warn|argued|argues|argue|predicted|predicts|predict|told\s+\w+|wrote|writes|"
+    r"believes|believe|thinks|think|reckons|reckon|expects|expect|insisted|insists|claimed|"
+    r"claims|claim|fear|fears)|(?P<verb2>said|says|added|"
     r"adds|warned|argued|predicted|wrote)\s+(?P<who2>[^,.;!?]{2,80}?))"
     r"(?:,\s*(?P<role>[^.;!?]{2,120}?))?\s*[.!\"”]*\s*$",
     re.IGNORECASE,

@@ -673,6 +673,10 @@ def _candidate(
         if deadline is not None:
             flags.append(f"deadline taken from the context: {deadline.phrase!r}")
     question = questions.tidy(_common_noun_case(text, question))
+    named = _resolve_pronoun(ctx, sentences, index, question)
+    if named is not None:
+        question = named
+        flags.append("subject taken from the sentence before")
     if not questions.usable(question) and "question to be reworded" not in flags:
         flags.append("question to be reworded")
     if len(question) > MAX_QUESTION:
@@ -726,6 +730,37 @@ def _candidate(
         voice="reported" if who is not None else "own",
         attribution=who,
     )
+
+
+_SUBJECT = re.compile(
+    r"^(?:(?:but|and|so|still|meanwhile|now)\s+)?(?P<np>(?:the|The)\s+[\w'’ -]+?|"
+    r"(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){0,3})\s+(?:is|are|was|were|has|have|had|"
+    r"will|would|can|could|may|might|must|should|won't|\w+s|\w+ed)\b"
+)
+
+
+def _resolve_pronoun(
+    ctx: _Context, sentences: list[Sentence], index: int, question: str
+) -> str | None:
+    """ "Will they hold the seat?" after "The Greens are defending Bristol West." -> "Will
+    the Greens hold the seat?": the subject of the sentence before, when it names one."""
+    found = re.match(r"^Will (?P<pronoun>it|they|he|she) ", question)
+    if found is None or index == 0:
+        return None
+    previous = sentences[index - 1]
+    if previous.block != sentences[index].block or previous.is_question:
+        return None
+    subject = _SUBJECT.match(previous.text)
+    if subject is None:
+        return None
+    np = subject["np"].strip()
+    plural = bool(re.search(r"s\b", np.split()[-1])) or " and " in np
+    pronoun = found["pronoun"]
+    if pronoun == "they" and not plural or pronoun == "it" and plural:
+        return None
+    if np.split()[0] == "The":
+        np = "the" + np[3:]
+    return f"Will {np} {question[found.end() :]}"
 
 
 def _context_deadline(ctx: _Context, sentences: list[Sentence], index: int) -> Deadline | None:

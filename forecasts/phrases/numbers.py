@@ -74,8 +74,9 @@ _CONTEXT = re.compile(
 )
 # Ways of giving a probability with no such word: "I'd say 30 percent", "call it 60%".
 _GIVING = re.compile(
-    r"\b(?:say|put\s+it(?:\s+at)?|put\s+(?:that|this)(?:\s+at)?|make\s+it|give\s+(?:it|that|this|him|her|them)"
-    r"|rate\s+it|peg\s+it|call\s+it|estimate\s+it)\b[\w\s-]{0,20}$",
+    r"\b(?:say|puts?\s+it(?:\s+at)?|puts?\s+(?:that|this|the\s+\w+)(?:\s+at)?|make\s+it|"
+    r"gives?\s+(?:it|that|this|him|her|them)|rates?\s+it|pegs?\s+it|call\s+it|estimates?\s+it)"
+    r"\b[\w\s-]{0,20}$",
     re.IGNORECASE,
 )
 _ABOUT = re.compile(

@@ -361,10 +361,16 @@ _SOFTENER_LEAD = re.compile(
     r"^(?:(?:I|we)\s+(?:(?:don't|do not|really|still|just|do|very\s+much)\s+)?(?:think|believe|"
     r"suspect|reckon|guess|feel|fear|imagine|expect|doubt)\s+(?:that\s+)?|in\s+my\s+(?:opinion|view|"
     r"judgment|judgement)\s*,?\s*|my\s+(?:guess|sense|hunch|view)\s+is\s+(?:that\s+)?|"
-    r"(?:I\s+|we\s+)?(?:agree|agreed)\s+(?:that\s+)?)+",
+    r"(?:I\s+|we\s+)?(?:agree|agreed)\s+(?:that\s+)?|(?:I|we)\s+(?:assess|judge|estimate|"
+    r"anticipate|predict|forecast|project)\s+(?:that\s+)?)+",
     re.IGNORECASE,
 )
 _NP_START = re.compile(r"^(?:a|an|some|any|another|no)\s+\w", re.IGNORECASE)
+_COUNTED = re.compile(
+    r"^(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|more|further|fewer|"
+    r"a\s+(?:few|couple\s+of))\s+[a-z]+",
+    re.IGNORECASE,
+)
 _MODAL = re.compile(
     r"(?<![\w'’])(?:will|shall|must|won['’]t|(?:is|are|am|['’]s|['’]re)\s+"
     r"(?:not\s+)?going\s+to)\b|['’]ll\b",
@@ -598,6 +604,14 @@ def _noun_question(after: str) -> str | None:
         to = re.match(r"^(?P<subject>\w+(?:\s+\w+){0,4}?)\s+to\s+(?P<vp>.+)$", rest)
         if to:
             return _question(to["subject"], first_segment(to["vp"]))
+        level = re.match(
+            r"^(?P<subject>[\w' -]+?)\s+of\s+(?P<level>(?:around|about|roughly|some|close\s+to)"
+            r"\s+[\d.]+(?:\s*[¼½¾]|\s+[13]/[24])?\s*(?:%|per\s*cent|percent))(?P<tail>.*)$",
+            rest,
+            re.IGNORECASE,
+        )
+        if level:  # "our forecast is for growth of around 2 per cent next year"
+            return _question(level["subject"], f"be {level['level']}{level['tail']}")
     if word in ("of", "on", "against", "for"):
         if rest.split()[0].lower().endswith("ing"):
             return None  # "a chance of meeting the target": no subject to ask about
@@ -738,7 +752,18 @@ def _question_for(
         to = re.match(r"^(?P<subject>\w+(?:\s+\w+){0,4}?)\s+to\s+(?P<vp>.+)$", after)
         if to and not re.search(r"doubt|surprised", phrase):
             return _question(to["subject"], first_segment(to["vp"]))
-        rest = re.sub(r"^(?:if|that|on|whether|to\s+see)\s+", "", after, flags=re.IGNORECASE)
+        if re.search(
+            r"bet|banking|counting|money|fancy",
+            phrase + clause[phrase_start:phrase_end],
+            re.IGNORECASE,
+        ) and not re.search(r"\bthat\b", after[:6]):
+            backed = re.sub(r"^(?:on|for)\s+", "", after, flags=re.IGNORECASE)
+            backed = re.split(r"\s+to\s+|,", backed)[0].rstrip(" .!")
+            if backed and len(backed.split()) <= 6:
+                return _question(backed, "win")  # "I'm betting on the incumbent"
+        rest = re.sub(r"^(?:if|that|on|whether|to\s+see|for)\s+", "", after, flags=re.IGNORECASE)
+        if _COUNTED.match(rest):  # "expects two rate cuts by Christmas"
+            return _question("there", f"be {first_segment(rest)}")
         question = question_from_clause(rest) if rest else None
         if question is None and _NP_START.match(rest):
             return _question("there", f"be {first_segment(rest)}")
@@ -791,7 +816,9 @@ _EVALUATIVE = re.compile(
     r"almost\s+certainly|most\s+likely)\s+",
     re.IGNORECASE,
 )
-_PRONOUN_QUESTION = re.compile(r"^Will\s+(?:it|they|he|she|this|that|these|those|we|you)\b")
+_PRONOUN_QUESTION = re.compile(
+    r"^Will\s+(?:it|they|he|she|this|that|these|those|we|you|i|us|our)\b", re.IGNORECASE
+)
 HEDGE_WORDS = re.compile(
     r"\b(?:I\s+think|I\s+believe|I'm\s+betting|I\s+bet|I\s+expect|I\s+doubt|probably|"
     r"perhaps|maybe|likely|unlikely|chance|possib\w+|may|might|could|should|predict\w*|"
@@ -818,7 +845,16 @@ def _percent_value(whole: str, frac: str | None) -> float:
 
 def threshold(question: str) -> str:
     """A numeric target as a threshold an outcome can be checked against: "Will CPI
-    inflation be around 3 1/4 per cent by ...?" -> "... be at or below 3.25% by ...?"."""
+    inflation be around 3 1/4 per cent by ...?" -> "... be at or below 3.25% by ...?"; a
+    quantity one hopes rises (growth, employment, turnout) is asked "at or above"."""
+
+    subject = question.split(" be ", 1)[0].lower()
+    rising = re.search(
+        r"\b(?:growth|gdp|output|employment|jobs|wages?|productivity|exports?|"
+        r"investment|turnout|share|majority)\b",
+        subject,
+    )
+    bound = "at or above" if rising else "at or below"
 
     def replace(match: re.Match) -> str:
         whole, frac = match["whole"], match["frac"]
@@ -827,7 +863,7 @@ def threshold(question: str) -> str:
             value = int(whole[0]) + _FRACTIONS[whole[1] + frac]
         else:
             value = _percent_value(whole, frac)
-        return f"be at or below {value:g}%"
+        return f"be {bound} {value:g}%"
 
     return _APPROXIMATE.sub(replace, question)
 
@@ -838,6 +874,7 @@ def tidy(question: str) -> str:
     if not question.startswith("Will ") or not question.endswith("?"):
         return question
     body = re.sub(r"\s*\([^()]*\)", "", question[5:-1])
+    body = re.sub(r"[\"“”]", "", body)
     body = _EVALUATIVE.sub("", body)
     body = threshold(body)
     body = re.sub(r"\bbe\s+be\b", "be", body)

@@ -46,6 +46,15 @@ _META = re.compile(
     r"(?:whether|if|how|what|who|when)\b)",
     re.IGNORECASE,
 )
+# "that will make for a fine team", "it would be a mistake": a judgement, not a forecast
+_EVALUATION = re.compile(
+    r"\b(?:that|this|it|which)\s+(?:will|would|'ll|could|should)\s+(?:surely\s+)?(?:make\s+for|"
+    r"be\s+(?:a|an|the)?\s*(?:good|great|fine|bad|terrible|big|huge|welcome|interesting|"
+    r"fascinating|shame|pity|mistake|step|boost|blow|relief|disaster|success|triumph|"
+    r"win|loss|treat|joy|nightmare|test)\b)",
+    re.IGNORECASE,
+)
+REASON_EVALUATION = "an evaluation, not a forecast"
 # "the aim should be to lift the cup": an aim, not a forecast
 _AIM = re.compile(
     r"\b(?:aim|goal|priority|target|ambition|objective|hope|plan|task|job)\s+"
@@ -665,6 +674,8 @@ def reason_for(
         return REASON_META
     if _AIM.search(text[part[0] : cue.end]):
         return REASON_WISH
+    if cue.kind == "modal" and _EVALUATION.search(text[part[0] : part[1]]):
+        return REASON_EVALUATION
     if cue.kind == "modal" and _intention(tokens, first, text, cue):
         return REASON_INTENTION
     if cue.kind == "adverb" and not _adverb_attached(tokens, first, last):
@@ -686,6 +697,7 @@ def reason_for(
 __all__ = [
     "IGNORED",
     "REASON_EMBEDDED",
+    "REASON_EVALUATION",
     "REASON_HEADLINE",
     "REASON_INTENTION",
     "REASON_META",
