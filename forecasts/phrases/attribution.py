@@ -261,7 +261,7 @@ def split_subject(subject: str) -> tuple[str, str | None, str | None]:
         found = re.search(r"\bat\s+(?P<org>.+)$", role) or re.search(
             r".*\b(?:of|for|with|from)\s+(?P<org>(?:the\s+)?[A-Z].*)$", role
         )
-        possessive = re.match(r"^(?:the\s+)?(?P<org>[\w.&' -]+?)(?:'s|’s)\s", role)
+        possessive = re.match(r"^(?:[Tt]he\s+)?(?P<org>[\w.&' -]+?)(?:'s|’s)\s", role)
         before = re.match(rf"^(?P<org>.+?)\s+(?:{ROLE_WORDS})\b", role, re.IGNORECASE)
         if found:
             affiliation = found["org"].strip()

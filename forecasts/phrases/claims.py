@@ -247,7 +247,7 @@ def bare_claim(text: str, start: int, end: int) -> BareClaim | None:
                 return BareClaim(start + words[i][1], start + words[i][2], "infinitive")
             break
     # "Labour win large majority", "City unfortunately finally win the CL."
-    if _named(words[lead][0], text):
+    if _named(words[lead][0]):  # a bare verb of outcome follows: a capital will do
         i = lead + 1
         while (
             i < len(words)
