@@ -160,7 +160,10 @@ def test_one_candidate_per_claim():
 
 
 def test_sentences_end_at_abbreviations_and_headings_stand_apart():
-    text = "Heading of the piece\n\nHe met Rep. Smith at Acme Corp. The vote will fail.\nLow turnout c. 60%"
+    text = (
+        "Heading of the piece\n\n"
+        "He met Rep. Smith at Acme Corp. The vote will fail.\nLow turnout c. 60%"
+    )
     assert [s.text for s in split_sentences(text)] == [
         "Heading of the piece",
         "He met Rep. Smith at Acme Corp.",
