@@ -45,7 +45,8 @@ _VERB = re.compile(
 _ACCORDING = re.compile(
     r"\b(?P<verb>according\s+to|in\s+the\s+(?:view|opinion|words)\s+of|per(?=\s+(?:the\s+)?(?-i:[A-Z])))\s+"
     r"(?P<who>[^,;.!?()\"“”]{2,120}?)(?=\s*(?:[,;.!?()\"“”]|$|\s+(?:is|are|will|"
-    r"would|could|may|might|should|there|it)\b))",
+    r"would|could|may|might|should|there|it)\b))"
+    r"(?P<role>,\s+(?:an?|the|its|their|his|her)\s+[^,;.!?()\"“”]{2,100}?(?=\s*(?:[.;!?]|$)))?",
     re.IGNORECASE,
 )
 _POSTPOSED = re.compile(
@@ -267,7 +268,11 @@ def split_subject(subject: str) -> tuple[str, str | None, str | None]:
             affiliation = found["org"].strip()
         elif possessive:
             affiliation = possessive["org"]
-        elif before and before["org"][:1].isupper():
+        elif (
+            before
+            and before["org"][:1].isupper()
+            and before["org"].lower() not in {"its", "his", "her", "their", "our", "my"}
+        ):
             affiliation = before["org"].strip()
     return name.strip(" ,"), role, affiliation
 
@@ -307,10 +312,15 @@ def _clean_subject(subject: str) -> str:
     return subject.strip(" ,;:—-\"“”'")
 
 
+PRONOUN_SPEAKERS = frozenset({"he", "she", "they", "them", "those"})
+
+
 def _speaker_ok(subject: str) -> bool:
     words = _words(subject)
     if not words or len(words) > 24:
         return False
+    if len(words) == 1 and words[0] in PRONOUN_SPEAKERS:
+        return True  # resolved to the person named before (``extraction``)
     if words[0] in _NOT_A_SPEAKER and len(words) <= 2:
         return False
     return not is_first_person(subject)
@@ -372,7 +382,13 @@ def attribute(
         who = found["who"]
         if is_first_person(who):
             return None
-        made = _make(who, found["verb"], s_start + found.start(), s_start + found.end())
+        role = (found["role"] or "").strip(" ,")
+        made = _make(
+            who + (f", {role}" if role else ""),
+            found["verb"],
+            s_start + found.start(),
+            s_start + found.end(),
+        )
         if made is not None:
             return made
     # "the model puts this at 80 percent", "markets are pricing in", not "our model"

@@ -182,7 +182,7 @@ _QUANTITY = re.compile(
 )
 _VERB_LIKE = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|did|do|does|will|would|could|can|may|"
-    r"might|should|must|\w+ed|said|says)\b",
+    r"might|should|must|(?-i:[a-z]\w*ed)|said|says)\b",
     re.IGNORECASE,
 )
 
@@ -222,8 +222,9 @@ def _named(word: str, text: str = "") -> bool:
     return capitalised >= 2 and not lower
 
 
-def bare_claim(text: str, start: int, end: int) -> BareClaim | None:
-    """The bare claim ``text[start:end]`` makes, or None (see the module's docstring)."""
+def bare_claim(text: str, start: int, end: int, listed: bool = False) -> BareClaim | None:
+    """The bare claim ``text[start:end]`` makes, or None (see the module's docstring).
+    ``listed``: the claim is a list's item, so a capitalised first word is its subject."""
     sentence = text[start:end].strip()
     if not sentence or sentence.endswith("?") or len(sentence.split()) > 30:
         return None
@@ -235,7 +236,8 @@ def bare_claim(text: str, start: int, end: int) -> BareClaim | None:
         lead = 1
     # "Farage to win this time round", "LD to become the third party"
     for i in range(lead, min(len(words) - 1, lead + 5)):
-        if words[i][0].lower() == "to" and i > lead and _named(words[lead][0], text):
+        named = _named(words[lead][0]) if listed else _named(words[lead][0], text)
+        if words[i][0].lower() == "to" and i > lead and named:
             subject = words[lead:i]
             following = words[i + 1][0].lower() if i + 1 < len(words) else ""
             if (
@@ -252,7 +254,7 @@ def bare_claim(text: str, start: int, end: int) -> BareClaim | None:
         while (
             i < len(words)
             and (words[i][0][:1].isupper() or words[i][0].lower() in {"of", "and", "&", "the"})
-            and i < lead + 4
+            and i < lead + 8
         ):
             i += 1
         while i < len(words) and words[i][0].lower() in _ADVERBS:

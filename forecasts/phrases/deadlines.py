@@ -463,7 +463,7 @@ def _holiday(match, published):
 
 @_rule(
     r"\b(?:(?P<prep>by|before|until|till|through|for|in|during|over)\s+)?"
-    r"(?:the\s+)?(?P<which>this|next|the|coming|current)\s+season\b(?!\s+(?:ticket|opener))"
+    r"(?:the\s+)?(?P<which>this|next|the|coming|current|new)\s+season\b(?!\s+(?:ticket|opener))"
 )
 def _sports_season(match, published):
     """A season of the (northern-hemisphere, August-to-May) football calendar: "this
@@ -581,12 +581,28 @@ def find_deadlines(
                     rule,
                 )
             )
+    found = [d for d in found if not _dates_the_past(text, d)]
     found.sort(key=lambda d: (-(d.end - d.start), d.start))
     chosen: list[Deadline] = []
     for deadline in found:
         if all(deadline.end <= c.start or deadline.start >= c.end for c in chosen):
             chosen.append(deadline)
     return sorted(chosen, key=lambda d: d.start)
+
+
+_PAST_VERB_BEFORE = re.compile(
+    r"\b(?:[a-z]+ed|said|told|met|spoke|wrote|found|held|gave|made|saw|came|went|took|"
+    r"was|were|had|did)\s+(?:\w+\s+){0,2}?$",
+    re.IGNORECASE,
+)
+
+
+def _dates_the_past(text: str, deadline: Deadline) -> bool:
+    """ "published on Monday", "said on Tuesday": a weekday after a verb in the past
+    tense is the one before publication, not a deadline."""
+    if deadline.rule != "the next such weekday" or deadline.start is None:
+        return False
+    return bool(_PAST_VERB_BEFORE.search(text[max(0, deadline.start - 40) : deadline.start]))
 
 
 def find_deadline(

@@ -22,7 +22,13 @@ import re
 from dataclasses import dataclass, field, replace
 
 from forecasts.phrases import questions
-from forecasts.phrases.attribution import Attribution, attribute, attribute_quote, byline
+from forecasts.phrases.attribution import (
+    PRONOUN_SPEAKERS,
+    Attribution,
+    attribute,
+    attribute_quote,
+    byline,
+)
 from forecasts.phrases.claims import bare_claim, prediction_context
 from forecasts.phrases.conditions import find_condition
 from forecasts.phrases.deadlines import Deadline, find_deadline, find_event
@@ -191,6 +197,7 @@ class _Context:
     last_question: str | None = None
     last_index: int | None = None
     last_panel: Attribution | None = None
+    last_person: Attribution | None = None
     author: str | None = None  # the byline's name, for the author's own forecasts
     headlines: set[tuple[int, int]] = field(default_factory=set)
 
@@ -432,7 +439,9 @@ def _bare_candidate(
         return None
     if within(sentence.start, ctx.quotes):
         return None
-    claim = bare_claim(text, sentence.start, sentence.end)
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    listed = bool(re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s", text[line_start:]))
+    claim = bare_claim(text, sentence.start, sentence.end, listed)
     if claim is None:
         return None
     will = next((item for item in ctx.lex.items if item.entry.phrase == "will"), None)
@@ -528,6 +537,24 @@ def _speaker_of(
         who = attribute(ctx.text, span, part, cue.start, cue.end)
     if who is None:
         return None
+    if who.speaker.lower() in PRONOUN_SPEAKERS:
+        panel = re.search(
+            r"\b(?:survey|poll|panel)\s+of\s+(?P<np>(?:\d+\s+)?[a-z][\w -]*?)\s+(?:published|"
+            r"conducted|found|showed|carried|by|taken|released)\b",
+            ctx.text[sentence.start : who.start],
+            re.IGNORECASE,
+        )
+        earlier = ctx.last_person if who.speaker.lower() in {"he", "she"} else ctx.last_panel
+        if panel is not None:
+            who = replace(who, speaker=panel["np"])
+        elif earlier is not None:
+            who = replace(
+                who, speaker=earlier.speaker, role=earlier.role, affiliation=earlier.affiliation
+            )
+        else:
+            return None
+    elif re.search(r"(?-i:[A-Z])[a-z]+\s+(?-i:[A-Z])", who.speaker) or who.role:
+        ctx.last_person = who
     if (
         ctx.last_panel is not None
         and who is not ctx.last_panel
@@ -603,6 +630,13 @@ def _candidate(
     if who is not None:
         # the question is about what is forecast, not who forecasts it
         end = who.end if who.end <= cue.start or who.start >= cue.end else cue.start
+        if end == who.end:  # "told reporters on Tuesday that": up to the reported clause
+            that = re.match(
+                r"(?:\s+(?:on|in|at|last|this)\s+\w+|\s+\w+ly|\s+\w+)*?\s*,?\s*that\s",
+                text[end : min(cue.start, end + 60)],
+            )
+            if that:
+                end += that.end()
         if who.start < end:
             reporting.append((who.start, end))
     softener_spans = [

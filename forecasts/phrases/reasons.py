@@ -42,7 +42,8 @@ REASON_META = "about the forecast, not a forecast"
 _META = re.compile(
     r"^(?:\W*(?:but|and|so|of\s+course|still)\W+)?whether\b|"
     r"\bwill\s+(?:\w+\s+)?(?:depend|hinge|rest)\s+(?:on|upon)\b|\btime\s+will\s+tell\b|"
-    r"\bremains?\s+to\s+be\s+seen\b|\bwe(?:'ll|\s+will)\s+(?:have\s+to\s+)?(?:see|find\s+out)\s*(?:$|[.,;!?]|"
+    r"\bremains?\s+to\s+be\s+seen\b|\b(?:may|might|could|are\s+subject\s+to)\s+change\s*[.!]?$|"
+    r"\bsubject\s+to\s+change\b|\bwe(?:'ll|\s+will)\s+(?:have\s+to\s+)?(?:see|find\s+out)\s*(?:$|[.,;!?]|"
     r"(?:whether|if|how|what|who|when)\b)",
     re.IGNORECASE,
 )
@@ -613,6 +614,17 @@ _SHOULD_SKIP = frozenset(
 )
 
 
+def _progressive(tokens: list[Token], first: int, last: int) -> bool:
+    before = tokens[first - 1].text if first > 0 else ""
+    after = tokens[last + 1].text if last + 1 < len(tokens) else ""
+    going = after == "going" and last + 2 < len(tokens) and tokens[last + 2].text == "to"
+    return (
+        before in {"is", "are", "am", "'re", "'s", "isn't", "aren't"}
+        and after.endswith("ing")
+        and not going
+    )
+
+
 def _addressed(tokens: list[Token], first: int) -> bool:
     i = first - 1
     while i >= 0 and tokens[i].text in {"are", "'re", "not", "n't", "really", "still", "also"}:
@@ -680,6 +692,8 @@ def reason_for(
         return REASON_INTENTION
     if cue.kind == "adverb" and not _adverb_attached(tokens, first, last):
         return IGNORED
+    if cue.kind == "adverb" and _progressive(tokens, first, last):
+        return REASON_PRESENT  # "they are probably drafting the rules today"
     if entry is not None and entry.phrase == "should" and _deontic_should(tokens, first, last):
         return IGNORED
     if entry is not None and entry.needs_complement and not _has_complement(tokens, last):

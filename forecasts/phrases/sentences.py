@@ -277,6 +277,8 @@ def headline_spans(text: str) -> set[tuple[int, int]]:
         line = text[start:end].strip()
         if speaker or "\n" in line or not line:
             continue
+        if re.match(r"(?:[-*•]|\d{1,2}[.)])\s", line):
+            continue  # a list's item, not a heading
         if not re.search(r"[.!?:\"”)]$", line) and len(line.split()) <= 16:
             s = start + len(text[start:end]) - len(text[start:end].lstrip())
             found.add((s, s + len(line)))
@@ -317,7 +319,11 @@ def clause_parts(sentence: Sentence, text: str) -> list[tuple[int, int]]:
     a second claim continues the first (``CONTINUATION``)."""
     cuts = [sentence.start]
     # not ", but to VP" ("has no choice, but to clarify") nor ", but not X"
-    splits = re.finditer(r";|,\s+but\s+(?!to\b|not\b|only\b)", text[sentence.start : sentence.end])
+    splits = re.finditer(
+        r";|,\s+but\s+(?!to\b|not\b|only\b)|,\s+and\s+(?=(?:she|he|they)\s+(?:\w+\s+)?"
+        r"(?:told|said|says|added|expects?|predicted|warned|thinks?|believes?)\b)",
+        text[sentence.start : sentence.end],
+    )
     for match in splits:
         cuts.append(sentence.start + match.end())
     body = text[sentence.start : sentence.end]
