@@ -7,8 +7,13 @@ development), over the whole set and on the seed op-ed:
 * precision and recall of candidate detection;
 * the mean absolute error (MAE) of the mapped probability against the labels, over the
   forecasts found;
-* how often negation, condition, origin (stated or mapped) and deadline agree with the
-  labels that give them.
+* how often negation, condition, origin (stated or mapped), deadline, speaker and voice
+  (own or reported) agree with the labels that give them, and how many of the found
+  forecasts' questions the rules did not flag "question to be reworded";
+* the same figures per kind of text (the passages' ``style``).
+
+``--labelled DIR`` scores another folder of labelled passages in the same format (for
+example real commentary kept outside the repository).
 
 Targets: every labelled forecast of the seed op-ed found; precision and recall at least
 0.8 over the set. ``--check`` exits with status 1 when a target is missed; ``--verbose``
@@ -61,6 +66,11 @@ def report(results: list[Result], verbose: bool) -> dict[str, Scores]:
     print()
     for name, scores in figures.items():
         print(_line(name, scores))
+    print()
+    print("by kind of text:")
+    for style in sorted({r.passage.style for r in results}):
+        kind = score([r for r in results if r.passage.style == style])
+        print(_line(f"  {style or '(none)'}"[:34], kind) + f"  deadline {_agree(kind.deadline)}")
     overall = figures["all"]
     print()
     print(
