@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from forecasts.phrases.reasons import IRREGULAR_PAST
+
 _CONTEXT = re.compile(
     r"\b(?:predict(?:s|ed|ing|ions?)?|forecasts?|prediction\s+mode|my\s+(?:picks|calls|tips)|"
     r"here\s+(?:are|is)\s+(?:my|our)|calls?\s+for\s+the\s+(?:season|year|night))\b",
@@ -266,7 +268,8 @@ def bare_claim(text: str, start: int, end: int, listed: bool = False) -> BareCla
                 return BareClaim(start + words[i][1], start + words[i][2], "outcome verb")
     # "Low turnout c. 60-65%", "Say around 120-150 seats.", "Others - 12% - 33 seats"
     quantity = _QUANTITY.search(sentence)
-    if quantity and len(sentence.split()) <= 14 and not _VERB_LIKE.search(sentence):
+    past = any(w[0].lower() in IRREGULAR_PAST for w in words)
+    if quantity and len(sentence.split()) <= 14 and not _VERB_LIKE.search(sentence) and not past:
         offset = text.find(sentence, start)
         return BareClaim(offset + quantity.start(), offset + quantity.end(), "number")
     return None

@@ -421,10 +421,13 @@ def _own_line(text: str, sentence: Sentence) -> bool:
     if re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s", text[line_start:]):
         return True
     # a line of a list: another line just before or after it in the same paragraph
-    previous_line = line_start >= 2 and text[line_start - 2] not in "\n"
-    next_line = text[line_end : line_end + 2].startswith("\n") and text[
-        line_end + 1 : line_end + 2
-    ] not in ("\n", "")
+    before = text[:line_start].rstrip("\n\r")
+    previous_line = (
+        bool(before) and "\n" not in text[len(before) : line_start].replace("\r", "")[1:]
+    )
+    after = text[line_end:]
+    following = after.lstrip("\r\n")
+    next_line = bool(following) and after[: len(after) - len(following)].count("\n") == 1
     return previous_line or next_line
 
 
@@ -449,8 +452,11 @@ def _bare_candidate(
         return None
     tokens = tokenize(text, sentence.start, sentence.end)
     words = [t.text for t in tokens]
-    if any(w in {"was", "were", "had", "did", "ago", "yesterday"} for w in words) or any(
-        w in {"i", "we", "you"} for w in words[:2]
+    if (
+        any(w in {"was", "were", "had", "did", "ago", "yesterday"} for w in words)
+        or any(w in {"i", "we", "you"} for w in words[:2])
+        or _narrates(sentence.text)
+        or re.search(r"\blast\s+(?:year|month|week|season|night)\b", sentence.text, re.I)
     ):
         return None
     cue = Cue(claim.start, claim.end, "modal", item=will)
