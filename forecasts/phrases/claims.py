@@ -10,7 +10,9 @@ claim is a list item or a line of its own) and only in these forms (``bare_claim
 * a number of seats, points, votes or percent with no verb ("Conservatives 38% - 370
   seats", "Say around 120-150 seats").
 
-Each is read as an unhedged "will" (the design's rule for a forecast stated flat).
+Each is read as an unhedged "will" (the design's rule for a forecast stated flat). So is
+a present tense of outcome after "I think" (``softened_claim``: "I think the party holds
+the seat"), which the softener then pulls toward 50% as it does "I think ... will".
 """
 
 from __future__ import annotations
@@ -224,6 +226,44 @@ def _named(word: str, text: str = "") -> bool:
     return capitalised >= 2 and not lower
 
 
+THINK_LEAD = re.compile(
+    r"^(?:(?:but|and|so|still)\s+)?(?:what\s+)?(?:I|we)\s+(?:do\s+|really\s+|still\s+|just\s+)?"
+    r"(?:think|reckon|suspect|believe|guess|feel|fancy)(?:\s+is)?\s+(?:that\s+)?",
+    re.IGNORECASE,
+)
+
+
+def softened_claim(text: str, start: int, end: int) -> BareClaim | None:
+    """ "I think the incumbent's party holds the Senate", "What I do think is that the
+    ceasefire holds through the summer": a present tense of outcome after "I think",
+    which commentary uses for the future."""
+    sentence = text[start:end]
+    lead = THINK_LEAD.match(sentence)
+    if lead is None:
+        return None
+    rest_start = start + lead.end()
+    words = _words(text, rest_start, end)
+    for i, (word, a, b) in enumerate(words[:10]):
+        lower = word.lower()
+        if (
+            i == 0
+            or lower in _NOT_SUBJECT
+            and lower not in {"the", "a", "an", "their", "its", "his", "her", "our", "my"}
+        ):
+            continue
+        base = lower[:-1] if lower.endswith("s") else ""
+        plural = (  # "United win"
+            lower in OUTCOME_VERBS and words[i - 1][0][:1].isupper() and words[i - 1][0] != "I"
+        )
+        if base in OUTCOME_VERBS or lower.endswith("es") and lower[:-2] in OUTCOME_VERBS or plural:
+            if _VERB_LIKE.search(text[rest_start : rest_start + a]):
+                return None
+            return BareClaim(rest_start + a, rest_start + b, "present after a softener")
+        if lower in {"will", "won't", "would", "could", "may", "might", "should", "is", "are"}:
+            return None
+    return None
+
+
 def bare_claim(text: str, start: int, end: int, listed: bool = False) -> BareClaim | None:
     """The bare claim ``text[start:end]`` makes, or None (see the module's docstring).
     ``listed``: the claim is a list's item, so a capitalised first word is its subject."""
@@ -275,4 +315,11 @@ def bare_claim(text: str, start: int, end: int, listed: bool = False) -> BareCla
     return None
 
 
-__all__ = ["OUTCOME_VERBS", "BareClaim", "bare_claim", "prediction_context"]
+__all__ = [
+    "OUTCOME_VERBS",
+    "THINK_LEAD",
+    "BareClaim",
+    "bare_claim",
+    "prediction_context",
+    "softened_claim",
+]

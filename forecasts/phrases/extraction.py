@@ -29,7 +29,7 @@ from forecasts.phrases.attribution import (
     attribute_quote,
     byline,
 )
-from forecasts.phrases.claims import bare_claim, prediction_context
+from forecasts.phrases.claims import THINK_LEAD, bare_claim, prediction_context, softened_claim
 from forecasts.phrases.conditions import find_condition
 from forecasts.phrases.deadlines import Deadline, find_deadline, find_event
 from forecasts.phrases.mapping import (
@@ -438,13 +438,15 @@ def _bare_candidate(
     ``claims``), read as an unhedged "will"."""
     sentence = sentences[index]
     text = ctx.text
-    if not (listing or _own_line(text, sentence)):
-        return None
     if within(sentence.start, ctx.quotes):
         return None
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    listed = bool(re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s", text[line_start:]))
-    claim = bare_claim(text, sentence.start, sentence.end, listed)
+    claim = softened_claim(text, sentence.start, sentence.end)
+    if claim is None:
+        if not (listing or _own_line(text, sentence)):
+            return None
+        line_start = text.rfind("\n", 0, sentence.start) + 1
+        listed = bool(re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s", text[line_start:]))
+        claim = bare_claim(text, sentence.start, sentence.end, listed)
     if claim is None:
         return None
     will = next((item for item in ctx.lex.items if item.entry.phrase == "will"), None)
@@ -455,17 +457,22 @@ def _bare_candidate(
     if (
         any(w in {"was", "were", "had", "did", "ago", "yesterday"} for w in words)
         or any(w in {"i", "we", "you"} for w in words[:2])
+        and claim.form != "present after a softener"
         or _narrates(sentence.text)
         or re.search(r"\blast\s+(?:year|month|week|season|night)\b", sentence.text, re.I)
     ):
         return None
     cue = Cue(claim.start, claim.end, "modal", item=will)
     part = (sentence.start, sentence.end)
-    match = read_cue(text, cue, ctx.lex, part[0], part[1], [])
+    softeners = [s for s in find_softeners(text, ctx.lex, part[0], part[1]) if s.end <= claim.start]
+    match = read_cue(text, cue, ctx.lex, part[0], part[1], softeners)
     match = replace(
         match,
-        text="will",
-        spans=((claim.start, claim.end),),
+        text=f"{match.softener} ... will" if match.softener else "will",
+        spans=(
+            *[sp for sp in match.spans if sp != (claim.start, claim.end)],
+            (claim.start, claim.end),
+        ),
         notes=(
             *match.notes,
             f"a bare claim ({claim.form}) in a list of predictions: read as an unhedged 'will'",
@@ -488,6 +495,7 @@ def _bare_candidate(
 def _bare_question(text: str, part: tuple[int, int], claim) -> str | None:
     subject = text[part[0] : claim.start].strip()
     subject = re.sub(r"^(?:say|and|then|plus|also)\s+", "", subject, flags=re.IGNORECASE)
+    subject = THINK_LEAD.sub("", subject)  # "I think the party holds" -> "the party"
     rest = text[claim.end : part[1]].strip()
     if claim.form == "number" or not subject:
         return None

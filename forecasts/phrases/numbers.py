@@ -183,10 +183,19 @@ _CHANCE_OF = re.compile(
 )
 
 
+# "markets are pricing the race closer, at roughly 55 percent": a market's price
+_PRICED = re.compile(
+    r"\b(?:are|is)\s+pricing\b[^.;:]{0,40}?\bat\s+(?:(?:about|around|roughly|some|nearly|"
+    r"almost|only|just)\s+)?$|\bpriced\s+(?:in\s+)?at\s+(?:about|around|roughly)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _has_context(text: str, start: int, end: int) -> bool:
     before = _clause_before(text, start)
     return bool(
-        _WORD_BEFORE.search(before)
+        _PRICED.search(before)
+        or _WORD_BEFORE.search(before)
         or _CHANCE_OF.search(before)
         or _WORD_AFTER.search(_clause_after(text, end))
         or _GIVING.search(before)

@@ -177,3 +177,27 @@ def test_questions_name_their_subject_and_drop_hedges():
     assert candidate.question == "Will the Greens hold the seat?"
     vague = only("It will probably happen.")
     assert "question to be reworded" in vague.flags
+
+
+@pytest.mark.parametrize(
+    "text, question",
+    [
+        (
+            "I think the incumbent's party holds the Senate, but only just.",
+            "Will the incumbent's party hold the Senate?",
+        ),
+        ("I think United win the league.", "Will United win the league?"),
+        ("What I do think is that the ceasefire holds.", "Will the ceasefire hold?"),
+    ],
+)
+def test_a_present_of_outcome_after_i_think_is_a_softened_forecast(text, question):
+    candidate = only(text)
+    assert candidate.match.probability == pytest.approx(0.8)
+    assert candidate.question == question
+
+
+def test_a_market_price_is_a_stated_probability_of_the_market():
+    candidate = only("The betting markets are pricing the race closer, at roughly 55 percent.")
+    assert (candidate.match.probability, candidate.match.origin) == (0.55, "stated")
+    assert (candidate.speaker, candidate.voice) == ("The betting markets", "reported")
+    assert extract_candidates("Prices rose 3 percent. I think I win.", DAY) == []
