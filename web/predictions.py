@@ -60,6 +60,7 @@ def _prefill() -> dict | None:
         return None
     keys = (
         "pundit",
+        "new_pundit_name",
         "source",
         "question",
         "quote",

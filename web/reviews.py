@@ -70,6 +70,7 @@ def candidates(source_id: int):
     scale = load_scale(request.args.get("scale") or None)
     found = _candidates(source, f"{scale.name}@{scale.version}")
     decided = reviews.reviews_for(session, source.id)
+    pundits = {c.speaker: reviews.pundit_for_speaker(session, c.speaker) for c in found}
     logged = set(session.scalars(select(Prediction.quote).where(Prediction.source_id == source.id)))
     return render_template(
         "reviews/candidates.html",
@@ -77,6 +78,7 @@ def candidates(source_id: int):
         candidates=found,
         decided=decided,
         logged=logged,
+        pundits=pundits,
         scale=scale,
         segments=_segments(source.full_text, found),
     )
@@ -93,6 +95,17 @@ def _segments(text: str, found) -> list[tuple[str, int | None]]:
         position = candidate.end
     parts.append((text[position:], None))
     return parts
+
+
+def _pundit_prefill(session, candidate) -> dict:
+    """The speaker proposed as the pundit: the existing one whose name fits, else a new
+    pundit of that name; nothing when the text names no speaker."""
+    if not candidate.speaker:
+        return {}
+    known = reviews.pundit_for_speaker(session, candidate.speaker)
+    if known is not None:
+        return {"pundit": known.id}
+    return {"pundit": "new", "new_pundit_name": candidate.speaker}
 
 
 @blueprint.post("/sources/<int:source_id>/candidates/<int:start>-<int:end>")
@@ -124,6 +137,7 @@ def decide(source_id: int, start: int, end: int):
         flash("Candidate dismissed.", "success")
         return redirect(url_for("reviews.candidates", source_id=source.id))
     prefill = {
+        **_pundit_prefill(session, candidate),
         "source": source.id,
         "quote": candidate.sentence,
         "hedge_phrase": reading.text,

@@ -31,7 +31,7 @@ def test_scale_list():
     result = run("scale", "list")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[2].startswith("registry-default@1")
+    assert lines[2].startswith("registry-default@2")
     for ref in ("icd-203@2015", "kent-1964@1964", "survey-2015@2015"):
         assert ref in result.output
     data = json.loads(run("scale", "list", "--format", "json").output)
@@ -59,7 +59,7 @@ def test_scale_map_table():
     assert "phrase:      tiny possibility" in result.output
     assert "probability: 5% (band 2%-10%)" in result.output
     assert "negated:     no" in result.output
-    assert "scale:       registry-default@1" in result.output
+    assert "scale:       registry-default@2" in result.output
 
 
 def test_scale_map_json_on_another_scale():
@@ -104,7 +104,7 @@ def test_extract_table_on_the_seed():
     assert "tiny possibility" in result.output
     assert "no deadline given" in result.output
     assert "if the situation reaches that level" in result.output
-    assert "forecast candidate(s), read on registry-default@1" in result.output
+    assert "forecast candidate(s), read on registry-default@2" in result.output
 
 
 def test_extract_json_on_the_seed():
@@ -112,7 +112,7 @@ def test_extract_json_on_the_seed():
     data = json.loads(result.output)
     text = SEED_FILE.read_text(encoding="utf-8")
     assert data["published"] == "2020-01-01"
-    assert data["scale"] == {"name": "registry-default", "version": "1"}
+    assert data["scale"] == {"name": "registry-default", "version": "2"}
     for candidate in data["candidates"]:
         assert text[candidate["start"] : candidate["end"]] == candidate["sentence"]
     war = next(c for c in data["candidates"] if "tiny possibility" in c["sentence"])

@@ -157,11 +157,7 @@ def test_offsets_survive_crlf_and_a_byte_order_mark():
     "text, reason",
     [
         ("Is a recession likely next year?", "question"),
-        ("Analysts expect the Fed will cut rates.", "reported speech"),
-        ("The Fed will cut rates, analysts say.", "reported speech"),
-        ("According to the minister, growth will pick up next year.", "reported speech"),
-        ('"We will win," the coach said.', "reported speech (in quotation marks)"),
-        ("A year ago most forecasters thought a recession was almost certain.", "reported speech"),
+        ("A year ago most forecasters thought a recession was almost certain.", "past"),
         ("The bill was likely to pass.", "past"),
         ("There was a chance that the deal would collapse.", "past"),
         ("It is likely that he was murdered.", "past"),

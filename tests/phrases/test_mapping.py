@@ -59,7 +59,7 @@ def test_commentary_phrases_read_on_the_default_scale(text, phrase):
     assert (match.probability, match.low, match.high) == reading(phrase)
     assert (match.scale_name, match.scale_version, match.origin) == (
         "registry-default",
-        "1",
+        DEFAULT.version,
         "mapped",
     )
     assert not match.negated

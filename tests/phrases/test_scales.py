@@ -24,7 +24,13 @@ from forecasts.phrases.scales import (
 
 def test_the_four_scales_ship_with_names_versions_and_citations():
     refs = {scale.ref for scale in all_scales()}
-    assert refs == {"registry-default@1", "icd-203@2015", "kent-1964@1964", "survey-2015@2015"}
+    assert refs == {
+        "registry-default@1",
+        "registry-default@2",
+        "icd-203@2015",
+        "kent-1964@1964",
+        "survey-2015@2015",
+    }
     for scale in all_scales():
         assert scale.citation and scale.title, scale.ref
         assert isinstance(scale.version, str)
