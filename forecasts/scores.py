@@ -860,12 +860,15 @@ PHRASE_COLUMNS = [
     "mean_probability",
     "came_true",
     "observed_frequency",
+    "ci_low",
+    "ci_high",
 ]
 
 
 def phrase_table(frame: pd.DataFrame) -> pd.DataFrame:
     """What the words turned out to mean: per hedge phrase, how often it was used, the
-    probability it was mapped to, and how often the forecasts (final, binary) came true."""
+    probability it was mapped to, and how often the forecasts (final, binary) came true,
+    with that frequency's Wilson 95% interval."""
     rows = (
         frame[(frame["hedge_phrase"].fillna("") != "") & (frame["kind"] == "binary")]
         if len(frame)
@@ -886,6 +889,10 @@ def phrase_table(frame: pd.DataFrame) -> pd.DataFrame:
     ).fillna({"n_scored": 0, "came_true": 0})
     table["observed_frequency"] = table["came_true"] / table["n_scored"].where(
         table["n_scored"] > 0
+    )
+    # How sure "came true k of n" is: the Wilson 95% interval (NaN with none scored).
+    table["ci_low"], table["ci_high"] = scoring.wilson_interval(
+        table["came_true"].to_numpy(), table["n_scored"].to_numpy()
     )
     table = table.rename_axis("hedge_phrase").reset_index()
     table[["n", "n_scored", "came_true"]] = table[["n", "n_scored", "came_true"]].astype(int)

@@ -44,7 +44,7 @@ def _publish_seeds(url: str, outdir: Path) -> tuple[str, Path]:
     engine.dispose()
     result = CliRunner().invoke(cli, ["--database-url", url, "publish", str(outdir)])
     assert result.exit_code == 0, result.output
-    assert "published 14 pages" in result.output
+    assert "published 24 pages" in result.output  # 14 of the registry, 10 of the scales
     return url, outdir
 
 
@@ -63,7 +63,7 @@ def published_once(module_database_url, tmp_path_factory):
 def test_every_internal_link_resolves(published_once):
     _, outdir = published_once
     pages = list(outdir.rglob("*.html"))
-    assert len(pages) == 14
+    assert len(pages) == 24
     checked = 0
     for page in pages:
         html = page.read_text(encoding="utf-8")
@@ -239,7 +239,8 @@ def test_names_the_chart_library_would_read_as_maths_publish(database_url, sessi
     )
     web_publish.publish(database_url, tmp_path / "site")
     page = (tmp_path / "site" / "questions" / f"{question.slug}.html").read_text()
-    assert "Cash $\\foo{x}$ Man</text>" in page  # the chart's legend, drawn literally
+    # the chart's line, titled with the name as typed
+    assert "<title>Cash $\\foo{x}$ Man: 1 forecast, latest 40%</title>" in page
 
 
 def test_published_pundit_pages_show_their_published_leaderboard_row(

@@ -236,6 +236,11 @@ def test_phrase_table_and_calibration(session, registry):
     pd.testing.assert_frame_equal(scores.phrase_table(lean).set_index("hedge_phrase"), table)
     assert table.loc["tiny possibility", "n"] == 1
     assert table.loc["tiny possibility", "came_true"] == 0
+    # 0 of 1: Wilson's interval from 0 to z^2 / (1 + z^2) = 0.793
+    assert table.loc["tiny possibility", "ci_low"] == pytest.approx(0.0, abs=1e-12)
+    assert table.loc["tiny possibility", "ci_high"] == pytest.approx(
+        1.959963984540054**2 / (1 + 1.959963984540054**2)
+    )
     result = scores.calibration(frame[frame["pundit_slug"] == "ann"])
     assert result["table"]["n"].sum() == 3  # ann's final binary forecasts
     assert result["decomposition"].brier == pytest.approx((0.01 + 0.09 + 0.04) / 3)

@@ -82,6 +82,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         questions,
         resolutions,
         reviews,
+        scales,
         sources,
     )
 
@@ -102,6 +103,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         account,
         admin,
         feeds,
+        scales,
     ):
         app.register_blueprint(module.blueprint)
     api.init_app(app)
