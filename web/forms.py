@@ -133,6 +133,9 @@ class PredictionForm(FlaskForm):
     )
     scale = StringField("Scale", description="NAME@VERSION, e.g. icd-203@2015; needed when mapped.")
     note = TextAreaField("Note")
+    # The review-queue candidate this prediction comes from ("SOURCE:START-END"): saving
+    # the prediction marks it accepted, in the same transaction.
+    candidate = HiddenField()
 
 
 class ResolveForm(FlaskForm):

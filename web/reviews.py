@@ -97,6 +97,17 @@ def _segments(text: str, found) -> list[tuple[str, int | None]]:
     return parts
 
 
+def criteria_draft(question: str, deadline: str) -> str:
+    """A first draft of the resolution criteria for a candidate's question, for the
+    editor to make precise (which sources settle it, what counts)."""
+    by = f"by {deadline}" if deadline else "by the deadline"
+    return (
+        f"Resolves yes if, {by}, credible published reporting shows the answer to "
+        f'"{question.rstrip("?")}?" is yes; no otherwise. (Draft: name the sources that '
+        "settle it and what counts.)"
+    )
+
+
 def _pundit_prefill(session, candidate) -> dict:
     """The speaker proposed as the pundit: the existing one whose name fits, else a new
     pundit of that name; nothing when the text names no speaker."""
@@ -121,21 +132,26 @@ def decide(source_id: int, start: int, end: int):
     if candidate is None:
         abort(404)
     reading = candidate.match  # the hedge read as a probability
-    try:
-        reviews.review_candidate(
-            session,
-            current_actor(),
-            source_id=source.id,
-            start=start,
-            end=end,
-            decision=decision,
-            hedge_phrase=reading.text,
-        )
-    except ValidationError as error:
-        abort(400, description=str(error))
     if decision == "dismissed":
+        try:
+            reviews.review_candidate(
+                session,
+                current_actor(),
+                source_id=source.id,
+                start=start,
+                end=end,
+                decision=decision,
+                hedge_phrase=reading.text,
+            )
+        except ValidationError as error:
+            abort(400, description=str(error))
         flash("Candidate dismissed.", "success")
         return redirect(url_for("reviews.candidates", source_id=source.id))
+    if decision != "accepted":
+        abort(400, description=f"decision: must be accepted or dismissed (got {decision!r})")
+    # Accepting opens the log form filled from the candidate; the candidate is marked
+    # accepted when that prediction is saved (the form carries it), not before.
+    deadline = candidate.deadline.isoformat() if candidate.deadline else ""
     prefill = {
         **_pundit_prefill(session, candidate),
         "source": source.id,
@@ -146,7 +162,9 @@ def decide(source_id: int, start: int, end: int):
         "probability_origin": reading.origin,
         "question": "new",
         "new_question_statement": candidate.question,
-        "new_question_resolve_by": candidate.deadline.isoformat() if candidate.deadline else "",
+        "new_question_resolve_by": deadline,
+        "new_question_resolution_criteria": criteria_draft(candidate.question, deadline),
+        "candidate": f"{source.id}:{start}-{end}",
     }
     if reading.scale_name and reading.origin == ProbabilityOrigin.MAPPED:
         prefill["scale"] = f"{reading.scale_name}@{reading.scale_version}"
