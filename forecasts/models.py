@@ -170,8 +170,15 @@ class Source(Base):
     published_on: Mapped[dt.date] = mapped_column(Date)
     full_text: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # Who wrote it, when a pundit did (an op-ed, a column): the review queue proposes
+    # them as the pundit of the forecasts found in its text.
+    author_pundit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pundits.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer)
+
+    author: Mapped[Pundit | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 

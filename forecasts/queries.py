@@ -64,6 +64,15 @@ def paged(session: Session, statement: Select, page: int, size: int) -> tuple[li
     return [row[0] if single else tuple(row) for row in rows], total
 
 
+def pundit_by_name_or_slug(session: Session, text: str) -> Pundit | None:
+    """The pundit with this slug, else the only pundit with this name (None if several)."""
+    pundit = session.scalar(select(Pundit).where(Pundit.slug == text))
+    if pundit is not None:
+        return pundit
+    named = session.scalars(select(Pundit).where(Pundit.name == text).limit(2)).all()
+    return named[0] if len(named) == 1 else None
+
+
 def list_pundits(session: Session) -> list[Pundit]:
     return list(session.scalars(select(Pundit).order_by(Pundit.slug)))
 

@@ -67,6 +67,7 @@ def new_feed_link(session: Session, actor: Actor) -> str:
 
 def revoke_feed_link(session: Session, actor: Actor) -> None:
     """End the actor's feed link: its feeds answer 404 from now on."""
+    actor.require(Role.EDITOR, "reminder feeds")
     with unit_of_work(session):
         session.execute(update(User).where(User.id == actor.user_id).values(feed_token_hash=None))
         record_audit(session, actor, "user.feed_link_revoke", "user", actor.user_id, None, None)

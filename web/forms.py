@@ -60,6 +60,11 @@ class SourceForm(FlaskForm):
     outlet = StringField("Outlet")
     url = StringField("Link", description="http or https.", render_kw={"type": "url"})
     published_on = StringField("Published on", render_kw=DATE)
+    author = StringField(
+        "Author",
+        description="When a pundit wrote it (an op-ed, a column): their name or slug. The "
+        "review queue proposes them as the pundit of the forecasts it finds.",
+    )
     full_text = TextAreaField("Full text", description="Optional: kept for extraction.")
     note = TextAreaField("Note")
     version = HiddenField()

@@ -108,11 +108,12 @@ def criteria_draft(question: str, deadline: str) -> str:
     )
 
 
-def _pundit_prefill(session, candidate) -> dict:
+def _pundit_prefill(session, candidate, source: Source) -> dict:
     """The speaker proposed as the pundit: the existing one whose name fits, else a new
-    pundit of that name; nothing when the text names no speaker."""
+    pundit of that name; when the text names no speaker, the source's author (the
+    author's own voice); else nothing."""
     if not candidate.speaker:
-        return {}
+        return {"pundit": source.author_pundit_id} if source.author_pundit_id else {}
     known = reviews.pundit_for_speaker(session, candidate.speaker)
     if known is not None:
         return {"pundit": known.id}
@@ -153,7 +154,7 @@ def decide(source_id: int, start: int, end: int):
     # accepted when that prediction is saved (the form carries it), not before.
     deadline = candidate.deadline.isoformat() if candidate.deadline else ""
     prefill = {
-        **_pundit_prefill(session, candidate),
+        **_pundit_prefill(session, candidate, source),
         "source": source.id,
         "quote": candidate.sentence,
         "hedge_phrase": reading.text,

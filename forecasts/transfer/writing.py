@@ -346,6 +346,7 @@ class Writes:
                     "published_on": clean["published_on"].isoformat(),
                     "note": clean["note"],
                     "has_full_text": bool(clean["full_text"]),
+                    "author_pundit_id": None,
                     "version": 1,
                 },
             )
