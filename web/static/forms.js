@@ -54,3 +54,16 @@ document.addEventListener("DOMContentLoaded", () => {
     show();
   });
 });
+
+// On a narrow screen the navigation folds behind a "Menu" button (CSS decides when);
+// without JavaScript it is always shown.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector("header.site .menu-toggle");
+  if (!toggle) return;
+  const header = toggle.closest("header");
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = header.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+});
