@@ -904,12 +904,12 @@ def _forecasts(n: int) -> str:
 
 
 def _bin_words(row) -> str:
-    """'said 90%, happened 50% of the time (2 forecasts in the 90%-100% bin; 95%
-    interval 9.5%-90.5%)'."""
+    """'said 90%, happened 50% of the time (2 forecasts in the 90%–100% bin; 95%
+    interval 9.5%–90.5%)'."""
     return (
         f"said {_percent(row['mean_forecast'])}, happened {_percent(row['observed_frequency'])}"
-        f" of the time ({_forecasts(int(row['n']))} in the {row['bin_lower']:.0%}-"
-        f"{row['bin_upper']:.0%} bin; 95% interval {_percent(row['ci_low'])}-"
+        f" of the time ({_forecasts(int(row['n']))} in the {row['bin_lower']:.0%}–"
+        f"{row['bin_upper']:.0%} bin; 95% interval {_percent(row['ci_low'])}–"
         f"{_percent(row['ci_high'])})"
     )
 
@@ -949,7 +949,7 @@ def calibration_words(result: dict | None) -> list[str]:
         average = (
             f"said {_percent(verdict.mean_forecast)} on average, happened "
             f"{_percent(verdict.observed_frequency)} of the time ({_forecasts(verdict.n)}; "
-            f"95% interval {_percent(verdict.ci_low)}-{_percent(verdict.ci_high)})"
+            f"95% interval {_percent(verdict.ci_low)}–{_percent(verdict.ci_high)})"
         )
         if verdict.bias == verdicts.OVER_FORECASTING:
             words.append(f"Over-forecasting: the forecasts were too high: {average}.")
@@ -964,7 +964,7 @@ def calibration_words(result: dict | None) -> list[str]:
             words.append(f"Under-confident: too close to 50%: {_bin_words(_worst(telling))}.")
         elif verdict.confidence == verdicts.MIXED:
             parts = "; ".join(
-                f"{row['direction']} in the {row['bin_lower']:.0%}-{row['bin_upper']:.0%} bin"
+                f"{row['direction']} in the {row['bin_lower']:.0%}–{row['bin_upper']:.0%} bin"
                 for _, row in telling.iterrows()
             )
             words.append(f"Not simply over- or under-confident: {parts}.")
