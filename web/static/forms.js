@@ -67,3 +67,10 @@ document.addEventListener("DOMContentLoaded", () => {
     toggle.setAttribute("aria-expanded", String(open));
   });
 });
+
+// On a narrow screen a box of filters nobody has set starts folded, so the first screen
+// shows the results; it opens with one tap, and is open wherever a filter is in use.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!window.matchMedia("(max-width: 40rem)").matches) return;
+  document.querySelectorAll("details[data-fold-narrow=yes]").forEach((box) => { box.open = false; });
+});
