@@ -13,12 +13,12 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import PASSWORD, sign_in
 from sqlalchemy import select
 
 from forecasts import services
 from forecasts.db import make_engine, make_session_factory
 from forecasts.models import Pundit, Question, Source, User
+from support import PASSWORD, sign_in_page
 from web import create_app
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,13 @@ SYSTEM = services.Actor.system("test")
 PHONE = {"width": 390, "height": 844}
 # Routes that are not pages a person reads: JSON, files, health checks and POST-only
 # actions. Everything else the app serves with GET must be visited below.
-NOT_PAGES = {"static", "questions.health", "api_docs.openapi_json"}
+NOT_PAGES = {
+    "static",
+    "questions.health",
+    "api_docs.openapi_json",
+    "feeds.due_atom",  # Atom and iCalendar feeds, read by feed readers and calendars
+    "feeds.due_ics",
+}
 
 
 @pytest.fixture
@@ -110,7 +116,7 @@ def test_every_page_fits_a_phone(browser, seeded_url, phone_registry, live_serve
     assert not page.get_by_label("Tag").is_visible()
     page.locator("summary", has_text="Filters").click()
     assert page.get_by_label("Tag").is_visible()
-    sign_in(page, live_server, "ada")
+    sign_in_page(page, live_server, "ada")
     # At this width the navigation folds behind one button, so the first screen is content.
     audit_link = page.get_by_role("link", name="Audit log")
     assert not audit_link.is_visible()

@@ -8,11 +8,11 @@ import datetime as dt
 import re
 
 import pytest
-from browser_support import sign_in
 
 from forecasts import services
 from forecasts.db import make_engine, make_session_factory
 from forecasts.rules import utc_today
+from support import sign_in_page
 
 pytestmark = pytest.mark.browser
 SYSTEM = services.Actor.system("test")
@@ -50,7 +50,7 @@ def batch_url(seeded_url):
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_resolve_three_due_questions_with_next(page, batch_url, live_server, shoot):
-    sign_in(page, live_server, "erin")
+    sign_in_page(page, live_server, "erin")
     assert page.locator("#nav-due .count").inner_text() == "3"
     page.locator("#nav-due").click()
     rows = page.locator("table.due tbody tr")
