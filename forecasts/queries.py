@@ -290,5 +290,46 @@ def due_questions(session: Session, today: dt.date | None = None) -> list[Questi
     )
 
 
+@dataclass(frozen=True)
+class DueItem:
+    """One row of the due queue: the question, how many days past its resolve-by date it
+    is, and how many logged forecasts wait on its outcome to be scored."""
+
+    question: Question
+    days_overdue: int
+    forecasts: int
+
+
+def due_queue(session: Session, today: dt.date | None = None) -> list[DueItem]:
+    """The due questions (oldest first, as ``due_questions``) with their days overdue and
+    the number of forecasts on each, counted in the same query."""
+    today = today or utcnow().date()
+    forecasts = (
+        select(func.count(Prediction.id))
+        .where(Prediction.question_id == Question.id)
+        .correlate(Question)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Question, forecasts)
+        .where(*_due_condition(today))
+        .order_by(Question.resolve_by, Question.id)
+    ).all()
+    return [DueItem(question, (today - question.resolve_by).days, n) for question, n in rows]
+
+
+def next_due_question(
+    session: Session, after: Question, today: dt.date | None = None
+) -> Question | None:
+    """The question an editor resolves next: the oldest one due other than ``after``, so
+    the walk through the queue never comes back to the question just resolved."""
+    return session.scalars(
+        select(Question)
+        .where(*_due_condition(today), Question.id != after.id)
+        .order_by(Question.resolve_by, Question.id)
+        .limit(1)
+    ).first()
+
+
 def count_due_questions(session: Session, today: dt.date | None = None) -> int:
     return session.scalar(select(func.count(Question.id)).where(*_due_condition(today)))

@@ -10,6 +10,7 @@ from wtforms import (
     PasswordField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -151,6 +152,7 @@ class ResolveForm(FlaskForm):
     )
     note = TextAreaField("Note", description="Required when annulling: the reason.")
     expected_resolution_id = HiddenField()
+    resolve_next = SubmitField("Save and resolve the next due question")
 
 
 class UserCreateForm(FlaskForm):

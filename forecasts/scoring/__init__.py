@@ -10,7 +10,8 @@ Python loop over forecasts.
 * Summaries of a set: :func:`brier_skill_score`, :func:`murphy_decomposition`
   (Murphy 1973; Stephenson, Coelho & Jolliffe 2008), :func:`calibration_table`
   with :func:`wilson_interval` (Wilson 1927), :func:`bootstrap_mean_interval`
-  (Efron 1979).
+  (Efron 1979), and :func:`calibration_verdict`: over- or under-forecasting and
+  over- or under-confidence, said only where chance cannot explain the gap.
 * Comparisons and revisions: :func:`peer_scores`, :func:`time_averaged_brier`.
 * Calibration without bins (CORP; Dimitriadis, Gneiting & Jordan 2021):
   :func:`isotonic_fit`, :func:`corp_decomposition`, :func:`corp_reliability`.
@@ -66,9 +67,11 @@ from .report import score_table
 from .skill import adjusted_scores, honest_ranks, question_weights, shrunk_means
 from .timeavg import time_averaged_brier, time_averaged_brier_by_group
 from .validate import InvalidInput
+from .verdict import CalibrationVerdict, calibration_verdict
 
 __all__ = [
     "CALIBRATION_COLUMNS",
+    "CalibrationVerdict",
     "DEFAULT_BINS",
     "DEFAULT_EPS",
     "DEFAULT_RESAMPLES",
@@ -88,6 +91,7 @@ __all__ = [
     "brier_score",
     "brier_skill_score",
     "calibration_table",
+    "calibration_verdict",
     "log_score",
     "multi_brier_score",
     "multi_log_score",
