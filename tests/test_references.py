@@ -147,3 +147,17 @@ def test_the_command_imports_csv_and_json_and_a_dry_run_writes_nothing(
     urls = set(session.scalars(select(ReferenceForecast.url)))
     assert urls == {"https://m.example.org", None}
     assert np.isfinite(session.scalar(select(func.max(ReferenceForecast.probability))))
+
+
+def test_the_question_page_lists_the_references_and_draws_them(database_url, session, question):
+    from support import make_test_app
+
+    add_references(session, ACTOR, _points(question.slug))
+    app = make_test_app(database_url)
+    try:
+        page = app.test_client().get(f"/questions/{question.slug}").get_data(as_text=True)
+    finally:
+        app.extensions["forecasts.engine"].dispose()
+    assert '<h2 id="references">Reference forecasts</h2>' in page
+    assert "https://panel.example.org/q1" in page and "CC BY 4.0" in page
+    assert "<title>Market (reference): 2 points, latest 90%</title>" in page
