@@ -898,7 +898,14 @@ def calibration(frame: pd.DataFrame, bins: int = scoring.DEFAULT_BINS) -> dict |
     return {
         "table": scoring.calibration_table(p, o, bins),
         "decomposition": scoring.murphy_decomposition(p, o, bins),
+        # Without bins (CORP): the isotonic fit's terms, each with its interval.
+        "corp": scoring.corp_decomposition(p, o, n_resamples=CORP_RESAMPLES),
+        "reliability": scoring.corp_reliability(p, o, n_resamples=CORP_RESAMPLES),
     }
+
+
+#: Resamples behind a pundit page's CORP intervals and consistency band.
+CORP_RESAMPLES = 300
 
 
 def calibration_by_pundit(

@@ -269,3 +269,46 @@ def forecast_chart(
         + "</svg>"
     )
     return ForecastChart(svg=svg, summary=summary, key=key, median_rows=medians)
+
+
+def reliability_svg(diagram: dict, height: int = 260) -> str:
+    """A CORP reliability diagram (``scoring.corp_reliability``): the isotonic fit of
+    what happened on what was said as a step line, the consistency band of a calibrated
+    forecaster as a shaded area, and the diagonal; labels in CSS pixels."""
+    forecast = [float(v) for v in diagram["forecast"]]
+    fit = [float(v) for v in diagram["calibrated"]]
+    low = [float(v) for v in diagram["band_low"]]
+    high = [float(v) for v in diagram["band_high"]]
+
+    def point(px: float, py: float) -> str:
+        return f"{px * 1000:.1f} {100 - py * 100:.2f}"
+
+    band = " ".join(point(px, py) for px, py in zip(forecast, high, strict=True))
+    band += " " + " ".join(
+        point(px, py) for px, py in zip(reversed(forecast), reversed(low), strict=True)
+    )
+    # The fit at the distinct forecasts, joined by straight lines (as CORP draws it).
+    steps = "M" + " L".join(point(px, py) for px, py in zip(forecast, fit, strict=True))
+    summary = "Reliability (CORP): " + "; ".join(
+        f"said {px:.0%}, fit {py:.0%}" for px, py in zip(forecast, fit, strict=True)
+    )
+    labels = "".join(
+        f'<text x="{_LEFT - 1:.1f}%" y="{_TOP + _HEIGHT * (1 - v):.1f}%" text-anchor="end"'
+        f' dominant-baseline="middle" class="tick">{_percent(v)}</text>'
+        f'<text x="{_LEFT + _WIDTH * v:.1f}%" y="{_TOP + _HEIGHT + 9:.1f}%"'
+        f' text-anchor="middle" class="tick">{_percent(v)}</text>'
+        for v in (0, 0.5, 1)
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="forecast-chart reliability"'
+        f' width="100%" height="{height}" role="img" aria-label={_attr(summary)}>'
+        f"<title>{_text(summary)}</title>"
+        f'<svg x="{_LEFT}%" y="{_TOP}%" width="{_WIDTH}%" height="{_HEIGHT}%"'
+        ' viewBox="0 0 1000 100" preserveAspectRatio="none" overflow="visible">'
+        f'<polygon points="{band}" fill="#9db8e6" fill-opacity="0.45" stroke="none"/>'
+        f'<line x1="0" y1="100" x2="1000" y2="0" stroke="{MUTED}" stroke-dasharray="6 4"'
+        ' vector-effect="non-scaling-stroke"/>'
+        f'<path d="{steps}" fill="none" stroke="{MEDIAN}" stroke-width="2.5"'
+        ' vector-effect="non-scaling-stroke"/>'
+        "</svg>" + labels + "</svg>"
+    )

@@ -174,3 +174,16 @@ def test_the_calibration_chart_has_a_text_alternative():
     )
     empty = ET.fromstring(charts.calibration_svg(None))
     assert empty.get("aria-label") == "Calibration chart: no resolved forecasts yet."
+
+
+def test_the_reliability_diagram_draws_the_fit_and_the_band_with_a_text_alternative():
+    from forecasts import scoring
+
+    diagram = scoring.corp_reliability([0.1, 0.1, 0.9, 0.9], [0, 1, 1, 1], n_resamples=50)
+    svg = svgcharts.reliability_svg(diagram)
+    root = ET.fromstring(svg)
+    assert root.get("aria-label") == "Reliability (CORP): said 10%, fit 50%; said 90%, fit 100%"
+    inner = root.find("{http://www.w3.org/2000/svg}svg")
+    path = inner.find("{http://www.w3.org/2000/svg}path").get("d")
+    assert path == "M100.0 50.00 L900.0 0.00"  # (10%, 50%) to (90%, 100%)
+    assert inner.find("{http://www.w3.org/2000/svg}polygon") is not None

@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 
-from forecasts import charts, queries, scores, services
+from forecasts import charts, svgcharts, queries, scores, services
 from web import leaderboards, pagecache
 from web.auth import current_actor, editor_required
 from web.database import get_session
@@ -57,6 +57,7 @@ def show(slug: str):
             ["status", "brier", "log_score", "final"]
         ].to_dict("index"),
         chart=charts.calibration_svg(result["table"] if result else None),
+        reliability=svgcharts.reliability_svg(result["reliability"]) if result else None,
         words=scores.calibration_words(result),
         calibration=result,
         phrases=scores.phrase_table(frame).to_dict("records"),

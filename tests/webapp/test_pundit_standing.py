@@ -88,3 +88,10 @@ def test_a_warm_leaderboard_serves_every_pundit_page_without_computing_a_board(
     # The count does see a board being computed: a filtered one is another board.
     client.get("/leaderboard?tag=iran&min_n=1")
     assert len(boards) == 1
+
+
+def test_a_pundit_page_gives_the_corp_decomposition_with_intervals(as_role):
+    page = as_role(None).get("/pundits/op-ed-author-iran-us-iraq-2020").get_data(as_text=True)
+    assert "Calibration without bins" in page
+    assert "Miscalibration" in page and "Discrimination" in page and "95% interval" in page
+    assert 'aria-label="Reliability (CORP): said' in page
