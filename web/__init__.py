@@ -81,7 +81,9 @@ def create_app(config: Mapping | None = None) -> Flask:
         questions,
         resolutions,
         reviews,
+        search,
         sources,
+        tags,
     )
 
     database.init_app(app)
@@ -100,6 +102,8 @@ def create_app(config: Mapping | None = None) -> Flask:
         reviews,
         account,
         admin,
+        search,
+        tags,
     ):
         app.register_blueprint(module.blueprint)
     api.init_app(app)
