@@ -19,6 +19,7 @@ request); ``Group.more`` says when there were more, and the page asks for more w
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -109,8 +110,11 @@ def parse_query(raw: str | None, field_name: str = "q") -> Query:
 # ------------------------------------------------------------------- highlighting
 
 
+@functools.lru_cache(maxsize=65536)
 def _folded(word: str) -> str:
     """A word without case or accents, for marking it (the engines match more finely)."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -361,9 +365,7 @@ def _rows(session: Session, kind: str, ids: Sequence[int]) -> dict[int, object]:
         return {}
     if kind == "question":
         statement = (
-            select(Question)
-            .where(Question.id.in_(ids))
-            .options(selectinload(Question.tags), selectinload(Question.resolutions))
+            select(Question).where(Question.id.in_(ids)).options(selectinload(Question.tags))
         )
     elif kind == "pundit":
         statement = select(Pundit).where(Pundit.id.in_(ids))

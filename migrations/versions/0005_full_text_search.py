@@ -150,7 +150,10 @@ def _postgres_upgrade() -> None:
         op.execute(
             f"INSERT INTO {index} ({key}, document) SELECT r.id, {document} FROM {table} AS r"
         )
-        op.execute(f"CREATE INDEX ix_{index}_document ON {index} USING gin (document)")
+        op.execute(
+            f"CREATE INDEX ix_{index}_document ON {index} USING gin (document) "
+            "WITH (fastupdate = off)"
+        )
     op.execute(
         "CREATE FUNCTION search_questions_retag() RETURNS trigger LANGUAGE plpgsql AS $$ "
         "BEGIN PERFORM search_questions_write(CASE WHEN TG_OP = 'DELETE' "
