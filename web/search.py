@@ -6,7 +6,6 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from forecasts import search
 from forecasts.errors import ValidationError
-from web import pagecache
 from web.database import get_session
 
 blueprint = Blueprint("search", __name__)
@@ -14,8 +13,9 @@ blueprint = Blueprint("search", __name__)
 OVERVIEW_SIZE = 5  # results of each kind when all kinds are shown
 
 
+# Not kept in the page store: every query would be a page of its own there, pushing out
+# the pages that are costly to render (a search is a few milliseconds).
 @blueprint.get("/search")
-@pagecache.reader_page
 def results():
     """``?q=words``: the best results of every kind; ``&kind=question`` (pundit, source,
     prediction): that kind alone, a page at a time (``&page=N``)."""
