@@ -19,14 +19,15 @@ request); ``Group.more`` says when there were more, and the page asks for more w
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from forecasts.errors import FieldError, ValidationError
@@ -53,9 +54,92 @@ INDEX_TABLES = ("search_questions", "search_pundits", "search_sources", "search_
 
 
 def is_index_table(name: str) -> bool:
-    """Whether a table belongs to the search index (not to the models): Alembic's
-    comparison of the models with the database leaves these out."""
-    return any(name == table or name.startswith(f"{table}_") for table in INDEX_TABLES)
+    """Whether a table belongs to the search index (migration 0005's, not the models'):
+    Alembic's comparison of the models with the database leaves these out."""
+    return name.startswith("search_")
+
+
+# ------------------------------------------------------------------ bulk writes
+
+# Each kind's index table, the registry table it indexes, and (PostgreSQL) its key.
+_INDEXED = (
+    ("search_pundits", Pundit, "pundit_id"),
+    ("search_sources", Source, "source_id"),
+    ("search_questions", Question, "question_id"),
+    ("search_predictions", Prediction, "prediction_id"),
+)
+
+
+@contextlib.contextmanager
+def bulk_indexing(bind: Session | Connection) -> Iterator[None]:
+    """Index the rows a bulk writer adds once, at the end, not row by row.
+
+    For the rest of the block the index's inserting triggers skip (on this connection,
+    in this transaction only); when the block ends without an error, every row added
+    since it began is indexed with one INSERT ... SELECT per kind, and the triggers are
+    live again. For writers that only add rows (the importer, the demo generator): an
+    update or delete is indexed by its trigger as ever, but a tag added to an older
+    question inside the block would not be. On an error nothing is indexed and the
+    caller's rollback undoes the pause with the rest."""
+    connection = bind.connection() if isinstance(bind, Session) else bind
+    sqlite = connection.dialect.name == "sqlite"
+    if not _has_index(connection, sqlite):  # a database before migration 0005
+        yield
+        return
+    marks = {
+        index: connection.scalar(select(func.coalesce(func.max(model.id), 0)))
+        for index, model, _ in _INDEXED
+    }
+    if sqlite:
+        connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_paused (paused)")
+    else:
+        connection.exec_driver_sql("SET LOCAL forecasts.search_paused = 'on'")
+    yield
+    for index, model, key in _INDEXED:
+        connection.execute(
+            text(
+                _sqlite_catch_up(connection, index, model)
+                if sqlite
+                else _postgres_catch_up(index, model, key)
+            ),
+            {"mark": marks[index]},
+        )
+    if sqlite:
+        connection.exec_driver_sql("DROP TABLE temp.search_paused")
+    else:
+        connection.exec_driver_sql("SET LOCAL forecasts.search_paused = 'off'")
+
+
+def _has_index(connection: Connection, sqlite: bool) -> bool:
+    if sqlite:
+        found = "SELECT count(*) FROM sqlite_master WHERE name = 'search_pundits'"
+    else:
+        found = "SELECT count(*) FROM pg_class WHERE oid = to_regclass('search_pundits')"
+    return bool(connection.exec_driver_sql(found).scalar())
+
+
+def _sqlite_catch_up(connection: Connection, index: str, model) -> str:
+    """Index the rows after ``:mark`` that are not in ``index`` (its ``_docsize`` table
+    has a row per indexed row), from the registry table (a question's from the
+    migration's view, which adds its tags)."""
+    columns = [row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({index})")]
+    source = "search_question_rows" if model is Question else model.__tablename__
+    names = ", ".join(columns)
+    return (
+        f"INSERT INTO {index} (rowid, {names}) SELECT r.id, "
+        + ", ".join(f"r.{column}" for column in columns)
+        + f" FROM {source} AS r WHERE r.id > :mark AND NOT EXISTS "
+        f"(SELECT 1 FROM {index}_docsize AS d WHERE d.id = r.id) ORDER BY r.id"
+    )
+
+
+def _postgres_catch_up(index: str, model, key: str) -> str:
+    table = model.__tablename__
+    return (
+        f"INSERT INTO {index} ({key}, document) SELECT r.id, {index}_document(r) "
+        f"FROM {table} AS r WHERE r.id > :mark "
+        f"ON CONFLICT ({key}) DO UPDATE SET document = EXCLUDED.document"
+    )
 
 
 # ---------------------------------------------------------------------- the query

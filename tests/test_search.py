@@ -10,6 +10,7 @@ import io
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from forecasts import search, services
 from forecasts.demo import generate_demo
@@ -274,3 +275,67 @@ def test_a_demo_registry_is_found(session):
     quotes = search.search(session, "probably happen", kind="prediction").groups[0]
     assert quotes.page.total > 0
     assert all("probably" in hit.item.quote.lower() for hit in quotes.page.items)
+
+
+def _index_is_whole(session) -> None:
+    """Every pundit, source, question and prediction has exactly one row in the index;
+    on SQLite FTS5's own integrity check also agrees with the registry's text."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for index, table, key in (
+        ("search_pundits", "pundits", "pundit_id"),
+        ("search_sources", "sources", "source_id"),
+        ("search_questions", "questions", "question_id"),
+        ("search_predictions", "predictions", "prediction_id"),
+    ):
+        rows = session.scalar(text(f"SELECT count(*) FROM {table}"))
+        if sqlite:
+            indexed = session.scalar(text(f"SELECT count(*) FROM {index}_docsize"))
+            session.execute(
+                text(f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)")
+            )
+        else:
+            indexed = session.scalar(
+                text(
+                    f"SELECT count(*) FROM {index} AS s JOIN {table} AS r ON r.id = s.{key} "
+                    f"WHERE s.document = {index}_document(r)"
+                )
+            )
+        assert indexed == rows, index
+
+
+def test_bulk_writes_leave_the_index_whole_and_the_triggers_live(session, tmp_path):
+    services.add_pundit(session, SYSTEM, name="Written Before")
+    generate_demo(session, pundits=12, questions=30, seed=5, predictions=90, allow_mixed=True)
+    bad = _csv(tmp_path / "bad.csv", [{"pundit": "Refused Row", "statement": "?", "made_at": "x"}])
+    with pytest.raises(ValidationError):
+        import_file(session, bad, actor=SYSTEM)
+    if session.get_bind().dialect.name == "sqlite":  # the refusal's rollback ended the pause
+        paused = "SELECT count(*) FROM pragma_table_info('search_paused', 'temp')"
+        assert session.scalar(text(paused)) == 0
+    else:
+        paused = "SELECT current_setting('forecasts.search_paused', true)"
+        assert session.scalar(text(paused)) in (None, "", "off")
+    good = _csv(
+        tmp_path / "good.csv",
+        [
+            {
+                "pundit": "Imported Later",
+                "statement": "Will the lighthouse be restored by 2031?",
+                "resolution_criteria": "Per the harbour board.",
+                "tags": "heritage",
+                "probability": "30%",
+                "quote": "The lighthouse keeper doubts it.",
+                "made_at": "2021-03-01",
+            }
+        ],
+    )
+    import_file(session, good, actor=SYSTEM)
+    session.expire_all()
+    _index_is_whole(session)
+    # After the bulk writes (and the refused one), a write is indexed by its trigger.
+    services.add_pundit(session, SYSTEM, name="Written Afterwards")
+    question = _question(session, "Will the ferry run daily?", tags=["transport"])
+    assert [p.name for p in found(session, "afterwards", "pundit")] == ["Written Afterwards"]
+    assert found(session, "ferry transport", "question") == [question]
+    assert len(found(session, "lighthouse heritage", "question")) == 1
+    _index_is_whole(session)

@@ -52,7 +52,7 @@ from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from forecasts import bulk, rules, serialize, services
+from forecasts import bulk, rules, search, serialize, services
 from forecasts.errors import FieldError, FieldErrors, ValidationError
 from forecasts.models import (
     AuditEvent,
@@ -251,7 +251,8 @@ def import_file(
         try:
             with services.batch(session):
                 _one_import_at_a_time(session)
-                return importer().run(rows)
+                with search.bulk_indexing(session):
+                    return importer().run(rows)
         except IntegrityError as error:  # another writer added the same row meanwhile
             raise ValidationError(
                 "database",
