@@ -79,8 +79,8 @@ def bulk_indexing(bind: Session | Connection) -> Iterator[None]:
     since it began is indexed with one INSERT ... SELECT per kind, and the triggers are
     live again. For writers that only add rows (the importer, the demo generator): an
     update or delete is indexed by its trigger as ever, but a tag added to an older
-    question inside the block would not be. On an error nothing is indexed and the
-    caller's rollback undoes the pause with the rest."""
+    question inside the block would not be. On an error nothing is indexed (the caller
+    rolls back) and the pause ends all the same."""
     connection = bind.connection() if isinstance(bind, Session) else bind
     sqlite = connection.dialect.name == "sqlite"
     if not _has_index(connection, sqlite):  # a database before migration 0005
@@ -90,24 +90,33 @@ def bulk_indexing(bind: Session | Connection) -> Iterator[None]:
         index: connection.scalar(select(func.coalesce(func.max(model.id), 0)))
         for index, model, _ in _INDEXED
     }
-    if sqlite:
-        connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_paused (paused)")
-    else:
+    if not sqlite:  # SET LOCAL: the pause ends with the transaction, however it ends
         connection.exec_driver_sql("SET LOCAL forecasts.search_paused = 'on'")
-    yield
-    for index, model, key in _INDEXED:
-        connection.execute(
-            text(
-                _sqlite_catch_up(connection, index, model)
-                if sqlite
-                else _postgres_catch_up(index, model, key)
-            ),
-            {"mark": marks[index]},
-        )
-    if sqlite:
-        connection.exec_driver_sql("DROP TABLE temp.search_paused")
-    else:
+        yield
+        _catch_up(connection, marks, sqlite)
         connection.exec_driver_sql("SET LOCAL forecasts.search_paused = 'off'")
+        return
+    # SQLite: the driver begins no transaction for DDL, so begin one (deferred: no lock
+    # yet) for the TEMP table to go with a rollback; it is also dropped on the way out.
+    driver = connection.connection.dbapi_connection
+    if not driver.in_transaction:
+        driver.execute("BEGIN")
+    connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_paused (paused)")
+    try:
+        yield
+        _catch_up(connection, marks, sqlite)
+    finally:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS temp.search_paused")
+
+
+def _catch_up(connection: Connection, marks: dict[str, int], sqlite: bool) -> None:
+    for index, model, key in _INDEXED:
+        sql = (
+            _sqlite_catch_up(connection, index, model)
+            if sqlite
+            else _postgres_catch_up(index, model, key)
+        )
+        connection.execute(text(sql), {"mark": marks[index]})
 
 
 def _has_index(connection: Connection, sqlite: bool) -> bool:
