@@ -7,8 +7,13 @@ development), over the whole set and on the seed op-ed:
 * precision and recall of candidate detection;
 * the mean absolute error (MAE) of the mapped probability against the labels, over the
   forecasts found;
-* how often negation, condition, origin (stated or mapped) and deadline agree with the
-  labels that give them.
+* how often negation, condition, origin (stated or mapped), deadline, speaker and voice
+  (own or reported) agree with the labels that give them, and how many of the found
+  forecasts' questions the rules did not flag "question to be reworded";
+* the same figures per kind of text (the passages' ``style``).
+
+``--labelled DIR`` scores another folder of labelled passages in the same format (for
+example real commentary kept outside the repository).
 
 Targets: every labelled forecast of the seed op-ed found; precision and recall at least
 0.8 over the set. ``--check`` exits with status 1 when a target is missed; ``--verbose``
@@ -61,12 +66,18 @@ def report(results: list[Result], verbose: bool) -> dict[str, Scores]:
     print()
     for name, scores in figures.items():
         print(_line(name, scores))
+    print()
+    print("by kind of text:")
+    for style in sorted({r.passage.style for r in results}):
+        kind = score([r for r in results if r.passage.style == style])
+        print(_line(f"  {style or '(none)'}"[:34], kind) + f"  deadline {_agree(kind.deadline)}")
     overall = figures["all"]
     print()
     print(
         f"agreement with the labels (all): negation {_agree(overall.negation)}, "
         f"condition {_agree(overall.conditional)}, stated/mapped {_agree(overall.origin)}, "
-        f"deadline {_agree(overall.deadline)}"
+        f"deadline {_agree(overall.deadline)}, speaker {_agree(overall.speaker)}, "
+        f"voice {_agree(overall.voice)}, questions not flagged {_agree(overall.questions)}"
     )
     if verbose:
         for result in results:
@@ -111,12 +122,18 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(figures, indent=2))
         overall, seed = figures["all"], figures["seed op-ed"]
         met = (
-            overall["precision"] >= TARGET and overall["recall"] >= TARGET and seed["recall"] == 1.0
+            overall["precision"] >= TARGET
+            and overall["recall"] >= TARGET
+            and (seed["recall"] == 1.0 or not seed["passages"])
         )
     else:
         figures = report(results, args.verbose)
-        overall, seed = figures["all"], figures["seed op-ed"]
-        met = overall.precision >= TARGET and overall.recall >= TARGET and seed.recall == 1.0
+        overall, seed = figures["all"], figures.get("seed op-ed")
+        met = (
+            overall.precision >= TARGET
+            and overall.recall >= TARGET
+            and (seed is None or seed.recall == 1.0)
+        )
         print(
             f"targets (seed recall 1.0; precision and recall >= {TARGET}): "
             f"{'met' if met else 'MISSED'}"

@@ -1,4 +1,5 @@
-"""Server-rendered SVG charts (matplotlib, no JavaScript): calibration and forecasts over time.
+"""Server-rendered SVG charts (matplotlib, no JavaScript): the calibration chart. (The
+question chart is written by hand: ``forecasts.svgcharts``.)
 
 Each function returns an SVG document as text, deterministic for the same input (fixed
 hash salt, no timestamps), so a published site is the same file twice.
@@ -116,52 +117,4 @@ def calibration_svg(table: pd.DataFrame, title: str = "Calibration") -> str:
     axes.set_aspect("equal")
     _legend(axes, handles, loc="upper left", fontsize=8, frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
-
-
-def _date_limits(moments: list[pd.Timestamp]) -> tuple[dt.datetime, dt.datetime]:
-    """The x range: the moments plus a margin, kept inside the years matplotlib can draw,
-    so a forecast dated 0001-01-01 or 9999-12-31 is drawn at the edge instead of crashing
-    the axis (matplotlib's own margin would run past year 1 or 9999)."""
-    first, last = min(moments).to_pydatetime(), max(moments).to_pydatetime()
-    pad = max((last - first) / 20, _MIN_PAD)
-    low = first - pad if first - _FIRST_DAY > pad else _FIRST_DAY
-    high = last + pad if _LAST_DAY - last > pad else _LAST_DAY
-    return low, high
-
-
-def forecasts_over_time_svg(frame: pd.DataFrame, known_at=None) -> str:
-    """Each pundit's probability over time as a step line (a forecast stands until
-    revised); a vertical line marks the day the outcome became known."""
-    figure, axes = plt.subplots(figsize=(7.0, 3.0))
-    handles, moments = [], []
-    for index, (name, rows) in enumerate(
-        frame.sort_values("made_at").groupby("pundit_name", sort=True)
-    ):
-        color = PALETTE[index % len(PALETTE)]
-        times = pd.to_datetime(rows["made_at"], utc=True)
-        moments += [times.min(), times.max()]
-        handles += axes.step(
-            times,
-            rows["probability"],
-            where="post",
-            color=color,
-            linewidth=1.6,
-            label=drawn(name, limit=48),
-        )
-        axes.plot(times, rows["probability"], "o", color=color, markersize=5)
-    if known_at is not None:
-        known = pd.Timestamp(known_at, tz="UTC")
-        moments.append(known)
-        handles.append(
-            axes.axvline(known, color=MUTED, linestyle=":", linewidth=1.2, label="outcome known")
-        )
-    if moments:
-        axes.set_xlim(*_date_limits(moments))
-    axes.set_ylim(-0.02, 1.02)
-    axes.set_ylabel("Probability (yes)")
-    axes.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    axes.spines[["top", "right"]].set_visible(False)
-    _legend(axes, handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
-    figure.autofmt_xdate()
     return _svg(figure)

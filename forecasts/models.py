@@ -135,6 +135,9 @@ class User(Base):
     # a new one (sign-out, password change, deactivation) ends them all. A secret:
     # never serialized, audited or exported.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # The SHA-256 of the secret in the user's reminder-feed links (``forecasts.reminders``);
+    # None when they have none. The secret itself is shown once and never kept.
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}
@@ -167,8 +170,15 @@ class Source(Base):
     published_on: Mapped[dt.date] = mapped_column(Date)
     full_text: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # Who wrote it, when a pundit did (an op-ed, a column): the review queue proposes
+    # them as the pundit of the forecasts found in its text.
+    author_pundit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pundits.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer)
+
+    author: Mapped[Pundit | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 

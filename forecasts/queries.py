@@ -9,7 +9,6 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from forecasts.models import (
-    AuditEvent,
     Outcome,
     Prediction,
     PredictionOption,
@@ -65,6 +64,15 @@ def paged(session: Session, statement: Select, page: int, size: int) -> tuple[li
     rows = session.execute(statement.offset(offset).limit(size))
     single = len(statement.column_descriptions) == 1
     return [row[0] if single else tuple(row) for row in rows], total
+
+
+def pundit_by_name_or_slug(session: Session, text: str) -> Pundit | None:
+    """The pundit with this slug, else the only pundit with this name (None if several)."""
+    pundit = session.scalar(select(Pundit).where(Pundit.slug == text))
+    if pundit is not None:
+        return pundit
+    named = session.scalars(select(Pundit).where(Pundit.name == text).limit(2)).all()
+    return named[0] if len(named) == 1 else None
 
 
 def list_pundits(session: Session) -> list[Pundit]:
@@ -320,11 +328,6 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.name)))
 
 
-def audit_page(session: Session, page: int, size: int) -> tuple[list[AuditEvent], int]:
-    """Newest first; returns the page's events and the total count."""
-    return paged(session, select(AuditEvent).order_by(AuditEvent.id.desc()), page, size)
-
-
 # ------------------------------------------------------------------ the due queue
 
 
@@ -360,11 +363,16 @@ def _reopened_questions():
     )
 
 
-def _due_condition(today: dt.date | None):
-    return (
-        Question.resolve_by < (today or utcnow().date()),
-        Question.id.not_in(select(Resolution.question_id)) | Question.id.in_(_reopened_questions()),
+def awaiting_resolution():
+    """The condition on ``Question`` of having no standing resolution: never resolved,
+    or annulled automatically and wanted again (``_reopened_questions``)."""
+    return Question.id.not_in(select(Resolution.question_id)) | Question.id.in_(
+        _reopened_questions()
     )
+
+
+def _due_condition(today: dt.date | None):
+    return (Question.resolve_by < (today or utcnow().date()), awaiting_resolution())
 
 
 def due_questions(session: Session, today: dt.date | None = None) -> list[Question]:
@@ -378,6 +386,47 @@ def due_questions(session: Session, today: dt.date | None = None) -> list[Questi
             .order_by(Question.resolve_by, Question.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One row of the due queue: the question, how many days past its resolve-by date it
+    is, and how many logged forecasts wait on its outcome to be scored."""
+
+    question: Question
+    days_overdue: int
+    forecasts: int
+
+
+def due_queue(session: Session, today: dt.date | None = None) -> list[DueItem]:
+    """The due questions (oldest first, as ``due_questions``) with their days overdue and
+    the number of forecasts on each, counted in the same query."""
+    today = today or utcnow().date()
+    forecasts = (
+        select(func.count(Prediction.id))
+        .where(Prediction.question_id == Question.id)
+        .correlate(Question)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Question, forecasts)
+        .where(*_due_condition(today))
+        .order_by(Question.resolve_by, Question.id)
+    ).all()
+    return [DueItem(question, (today - question.resolve_by).days, n) for question, n in rows]
+
+
+def next_due_question(
+    session: Session, after: Question, today: dt.date | None = None
+) -> Question | None:
+    """The question an editor resolves next: the oldest one due other than ``after``, so
+    the walk through the queue never comes back to the question just resolved."""
+    return session.scalars(
+        select(Question)
+        .where(*_due_condition(today), Question.id != after.id)
+        .order_by(Question.resolve_by, Question.id)
+        .limit(1)
+    ).first()
 
 
 def count_due_questions(session: Session, today: dt.date | None = None) -> int:

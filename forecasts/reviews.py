@@ -7,8 +7,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forecasts import serialize, services
-from forecasts.models import CandidateReview, Decision, Role, Source, utcnow
+from forecasts import queries, serialize, services
+from forecasts.models import CandidateReview, Decision, Pundit, Role, Source, utcnow
+from forecasts.phrases.attribution import match_pundit
 
 
 def review_candidate(
@@ -77,3 +78,9 @@ def reviews_for(session: Session, source_id: int) -> dict[tuple[int, int], Candi
     """The source's decisions, by (start, end) of the candidate's sentence."""
     rows = session.scalars(select(CandidateReview).where(CandidateReview.source_id == source_id))
     return {(row.start, row.end): row for row in rows}
+
+
+def pundit_for_speaker(session: Session, speaker: str | None) -> Pundit | None:
+    """The registry's pundit whose name fits a candidate's speaker ("Ana Ortiz", "Dr Ortiz"
+    when only one Ortiz is known), or None: the review queue proposes them."""
+    return match_pundit(speaker, queries.list_pundits(session))

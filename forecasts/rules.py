@@ -462,7 +462,9 @@ def check_resolution_fields(
     outcome = (outcome or "").strip()
     option_label = None
     allowed = outcome_labels(kind, option_labels) + [Outcome.ANNULLED.value]
-    if outcome not in allowed:
+    if not outcome:
+        errors.add("outcome", f"is required: choose one of {', '.join(allowed)}")
+    elif outcome not in allowed:
         errors.add("outcome", f"must be one of {', '.join(allowed)} (got {outcome!r})")
     elif kind == QuestionKind.MULTIPLE_CHOICE and outcome != Outcome.ANNULLED:
         option_label = outcome

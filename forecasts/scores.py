@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from forecasts import scoring
 from forecasts.models import Tag, UTCDateTime, question_tags
+from forecasts.scoring import verdict as verdicts
 from forecasts.scoring.groups import factorize
 from forecasts.scoring.peer import forecaster_peer_means
 from forecasts.scoring.timeavg import grouped_time_averaged_brier
@@ -581,6 +582,10 @@ LEADERBOARD_COLUMNS = [
     "peer_log",
     "n_peer",
     "time_averaged_brier",
+    "rank_low",
+    "rank_high",
+    "adjusted_brier",
+    "shrunk_brier",
 ]
 
 
@@ -624,11 +629,46 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
     )
     board = board.join(peers, on="pundit")
     board["time_averaged_brier"] = board["pundit"].map(_time_averaged(frame))
-    board = board.sort_values(["brier", "pundit"]).reset_index(drop=True)
-    ranked = board["n"] >= min_n
+    # What a pundit adds across different questions (skill beside the questions'
+    # difficulty), and each mean pulled towards the board's by its record's size.
+    adjusted = scoring.adjusted_scores(
+        final["brier"].to_numpy(), codes, q_codes, n_resamples=0
+    ).set_index("pundit")["adjusted"]
+    board["adjusted_brier"] = adjusted.reindex(range(len(names))).to_numpy()
+    board["shrunk_brier"] = scoring.shrunk_means(final["brier"].to_numpy(), codes)[
+        "shrunk"
+    ].to_numpy()
+    # Equal means rank equal: compared to 12 places, not to the last bit of a float.
+    board["_key"] = board["brier"].round(12)
+    board = board.sort_values(["_key", "pundit"]).reset_index(drop=True)
+    ranked = (board["n"] >= min_n).to_numpy()
     board["rank"] = pd.array([None] * len(board), dtype="Int64")
-    board.loc[ranked, "rank"] = board.loc[ranked, "brier"].rank(method="min").astype("Int64")
+    board.loc[ranked, "rank"] = board.loc[ranked, "_key"].rank(method="min").astype("Int64")
+    board["rank_low"] = pd.array([None] * len(board), dtype="Int64")
+    board["rank_high"] = pd.array([None] * len(board), dtype="Int64")
+    if ranked.any():
+        low, high = _rank_interval(
+            board.loc[ranked, "brier"].to_numpy(),
+            board.loc[ranked, "brier_ci_low"].to_numpy(),
+            board.loc[ranked, "brier_ci_high"].to_numpy(),
+        )
+        board.loc[ranked, "rank_low"] = low
+        board.loc[ranked, "rank_high"] = high
     return board[LEADERBOARD_COLUMNS]
+
+
+def _rank_interval(
+    mean: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each ranked pundit's range of ranks the intervals allow: at best 1 + the number
+    of pundits whose interval lies wholly below theirs (``scoring.honest_ranks``); at
+    worst the number whose interval does not lie wholly above theirs (themselves
+    included). Pundits whose intervals overlap share each other's ranks."""
+    best = scoring.honest_ranks(mean, low, high)
+    lows = np.sort(np.where(np.isnan(low), mean, low))
+    tops = np.where(np.isnan(high), mean, high)
+    worst = np.searchsorted(lows, tops + scoring.skill.RANK_TOLERANCE, "right")
+    return best, np.maximum(worst, best)
 
 
 def board_lists(board: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -673,6 +713,10 @@ class Standing:
     peer_log: float | None = None
     n_peer: int = 0
     time_averaged_brier: float | None = None
+    rank_low: int | None = None
+    rank_high: int | None = None
+    adjusted_brier: float | None = None
+    shrunk_brier: float | None = None
 
     def as_dict(self) -> dict:
         """The fields of ``STANDING_FIELDS``, as plain values for JSON."""
@@ -817,12 +861,15 @@ PHRASE_COLUMNS = [
     "mean_probability",
     "came_true",
     "observed_frequency",
+    "ci_low",
+    "ci_high",
 ]
 
 
 def phrase_table(frame: pd.DataFrame) -> pd.DataFrame:
     """What the words turned out to mean: per hedge phrase, how often it was used, the
-    probability it was mapped to, and how often the forecasts (final, binary) came true."""
+    probability it was mapped to, and how often the forecasts (final, binary) came true,
+    with that frequency's Wilson 95% interval."""
     rows = (
         frame[(frame["hedge_phrase"].fillna("") != "") & (frame["kind"] == "binary")]
         if len(frame)
@@ -844,30 +891,95 @@ def phrase_table(frame: pd.DataFrame) -> pd.DataFrame:
     table["observed_frequency"] = table["came_true"] / table["n_scored"].where(
         table["n_scored"] > 0
     )
+    # How sure "came true k of n" is: the Wilson 95% interval (NaN with none scored).
+    table["ci_low"], table["ci_high"] = scoring.wilson_interval(
+        table["came_true"].to_numpy(), table["n_scored"].to_numpy()
+    )
     table = table.rename_axis("hedge_phrase").reset_index()
     table[["n", "n_scored", "came_true"]] = table[["n", "n_scored", "came_true"]].astype(int)
     return table.sort_values(["mean_probability", "hedge_phrase"])[PHRASE_COLUMNS]
 
 
+def _percent(value: float) -> str:
+    """0.0945 -> '9.5%', 0.5 -> '50%': one decimal, only when it says something."""
+    text = f"{value * 100:.1f}"
+    return (text[:-2] if text.endswith(".0") else text) + "%"
+
+
+def _forecasts(n: int) -> str:
+    return f"{n} forecast{'s' if n != 1 else ''}"
+
+
+def _bin_words(row) -> str:
+    """'said 90%, happened 50% of the time (2 forecasts in the 90%–100% bin; 95%
+    interval 9.5%–90.5%)'."""
+    return (
+        f"said {_percent(row['mean_forecast'])}, happened {_percent(row['observed_frequency'])}"
+        f" of the time ({_forecasts(int(row['n']))} in the {row['bin_lower']:.0%}–"
+        f"{row['bin_upper']:.0%} bin; 95% interval {_percent(row['ci_low'])}–"
+        f"{_percent(row['ci_high'])})"
+    )
+
+
+def _worst(bins: pd.DataFrame) -> pd.Series:
+    """The bin whose gap weighs most in the Brier score's reliability term."""
+    gap = bins["mean_forecast"] - bins["observed_frequency"]
+    return bins.loc[(bins["n"] * gap**2).idxmax()]
+
+
 def calibration_words(result: dict | None) -> list[str]:
-    """The Murphy decomposition in plain words, for a pundit page."""
+    """The calibration verdict (``scoring.calibration_verdict``) and the Murphy
+    decomposition in plain words, for a pundit page. Over- and under-forecasting (too
+    high or too low on average) are told apart from over- and under-confidence (too
+    far from or too close to 50%), and neither is claimed where the Wilson interval of
+    what happened contains what was said: that is "too few to tell"."""
     if result is None:
         return ["No resolved binary forecasts yet, so no calibration to show."]
     table, terms = result["table"], result["decomposition"]
+    verdict = scoring.calibration_verdict(table)
+    bins = verdict.bins
     words = []
-    gap = table["mean_forecast"] - table["observed_frequency"]
-    lean = float((table["n"] * (table["mean_forecast"] - 0.5) * gap).sum())
-    if terms.reliability < 0.005:
-        words.append("Well calibrated: in each bin, what was said and what happened are close.")
+    if verdict.bias == verdict.confidence == verdicts.TOO_FEW:
+        if terms.reliability < 0.005:
+            words.append(
+                f"Well calibrated as far as {_forecasts(verdict.n)} can tell: in every bin, "
+                "what happened is within chance of what was said."
+            )
+        else:
+            worst = _worst(bins)
+            words.append(
+                "Too few to tell: in no bin does what happened differ from what was said "
+                f"by more than chance. The largest gap: {_bin_words(worst)}, an interval "
+                f"that contains {_percent(worst['mean_forecast'])}."
+            )
     else:
-        worst = (table["n"] * gap**2).idxmax()
-        row = table.loc[worst]
-        label = "Over-confident" if lean > 0 else "Under-confident"
-        words.append(
-            f"{label}: said {row['mean_forecast']:.0%}, right {row['observed_frequency']:.0%} "
-            f"of the time ({int(row['n'])} forecast{'s' if row['n'] != 1 else ''} in the "
-            f"{row['bin_lower']:.0%}-{row['bin_upper']:.0%} bin)."
+        average = (
+            f"said {_percent(verdict.mean_forecast)} on average, happened "
+            f"{_percent(verdict.observed_frequency)} of the time ({_forecasts(verdict.n)}; "
+            f"95% interval {_percent(verdict.ci_low)}–{_percent(verdict.ci_high)})"
         )
+        if verdict.bias == verdicts.OVER_FORECASTING:
+            words.append(f"Over-forecasting: the forecasts were too high: {average}.")
+        elif verdict.bias == verdicts.UNDER_FORECASTING:
+            words.append(f"Under-forecasting: the forecasts were too low: {average}.")
+        else:
+            words.append(f"Neither too high nor too low on average: {average}.")
+        telling = bins[bins["telling"]]
+        if verdict.confidence == verdicts.OVER_CONFIDENT:
+            words.append(f"Over-confident: too far from 50%: {_bin_words(_worst(telling))}.")
+        elif verdict.confidence == verdicts.UNDER_CONFIDENT:
+            words.append(f"Under-confident: too close to 50%: {_bin_words(_worst(telling))}.")
+        elif verdict.confidence == verdicts.MIXED:
+            parts = "; ".join(
+                f"{row['direction']} in the {row['bin_lower']:.0%}–{row['bin_upper']:.0%} bin"
+                for _, row in telling.iterrows()
+            )
+            words.append(f"Not simply over- or under-confident: {parts}.")
+        else:
+            words.append(
+                "Too few to tell whether over- or under-confident: in every bin the 95% "
+                "interval of what happened contains what was said."
+            )
     words.append(
         f"Brier {terms.brier:.3f} = reliability {terms.reliability:.3f} (lower is better) "
         f"- resolution {terms.resolution:.3f} (higher is better) + uncertainty "

@@ -22,6 +22,7 @@ from forecasts import _seeds, services
 from forecasts.errors import ValidationError
 from forecasts.models import Outcome, Prediction, Pundit, Question, Resolution, Source
 from forecasts.validation import parse_datetime
+from forecasts.wording import counted
 
 SEEDS_DIR = Path(_seeds.__file__).parent
 SEED_FILE = SEEDS_DIR / "registry.toml"
@@ -42,7 +43,8 @@ class SeedReport:
     def summary(self) -> str:
         if not self.changed:
             return "seed registry already loaded: nothing to add"
-        parts = [f"{n} {kind}" for kind, n in self.added.items()]
+        # The kinds are the tables' plural names: "pundits" -> "1 pundit", "2 pundits".
+        parts = [counted(n, kind.removesuffix("s")) for kind, n in self.added.items()]
         return "seed registry loaded: added " + ", ".join(parts)
 
 

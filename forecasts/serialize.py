@@ -50,6 +50,7 @@ def source_dict(source: Source, with_text: bool = False) -> dict:
         "published_on": _iso(source.published_on),
         "note": source.note,
         "has_full_text": bool(source.full_text),
+        "author_pundit_id": source.author_pundit_id,
         "version": source.version,
     }
     if with_text:

@@ -1,7 +1,9 @@
 """Alembic environment: the only way the registry's schema is made or changed.
 
 The URL comes from the caller (``forecasts db upgrade`` passes it), else from
-``DATABASE_URL``, else the default SQLite file. Batch mode lets SQLite alter tables.
+``DATABASE_URL``, else the default SQLite file. Batch mode lets SQLite alter tables:
+on SQLite the migrations run with foreign keys unenforced (a rebuilt table must not
+cascade to the rows pointing at it), and the references are checked afterwards.
 """
 
 from alembic import context
@@ -60,9 +62,22 @@ def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     try:
         with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # A batch migration rebuilds a table (copy, drop, rename); with foreign
+                # keys enforced, dropping the old table would cascade to the rows that
+                # point at it. The pragma only takes effect outside a transaction.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
             _configure(connection)
             with context.begin_transaction():
                 context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+                if broken:
+                    raise RuntimeError(f"the migration left broken references: {broken[:5]}")
     finally:
         engine.dispose()
 

@@ -132,6 +132,14 @@ def database_url(request, tmp_path) -> Iterator[str]:
     yield from _migrated_database(request, tmp_path / "registry.sqlite3", request.param)
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(request, tmp_path_factory) -> Iterator[str]:
+    """One fresh, migrated database per test module and backend: for a registry that is
+    expensive to build and that the module's tests only read."""
+    path = tmp_path_factory.mktemp("module") / "registry.sqlite3"
+    yield from _migrated_database(request, path, request.param)
+
+
 @pytest.fixture
 def second_database_url(request, database_url, tmp_path) -> Iterator[str]:
     """Another fresh, migrated database on the same backend as ``database_url``."""
@@ -173,10 +181,9 @@ def snapshot_of():
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory, sqlite_template):
     """The seed registry and one user per role on SQLite, built once; tests copy it."""
-    from seeded_users import PASSWORD, ROLES
-
     from forecasts import services
     from forecasts.seeding import load_seeds
+    from support import PASSWORD, ROLES
 
     path = tmp_path_factory.mktemp("seeded") / "registry.sqlite3"
     shutil.copyfile(sqlite_template, path)
@@ -189,6 +196,60 @@ def seeded_template(tmp_path_factory, sqlite_template):
             )
     engine.dispose()
     return path
+
+
+@pytest.fixture
+def seeded_sqlite_url(tmp_path, seeded_template) -> str:
+    """A copy of the seeded registry (``seeded_template``) for one test."""
+    path = tmp_path / "registry.sqlite3"
+    shutil.copyfile(seeded_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def seeded_engine(seeded_sqlite_url):
+    engine = make_engine(seeded_sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def make_app(seeded_sqlite_url):
+    """Apps over the test's seeded registry: ``make_app(**config)`` adds to the test
+    configuration (``support.APP_CONFIG``)."""
+    from support import make_test_app
+
+    apps = []
+
+    def factory(**config):
+        apps.append(make_test_app(seeded_sqlite_url, **config))
+        return apps[-1]
+
+    yield factory
+    for app in apps:
+        app.extensions["forecasts.engine"].dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def as_role(app):
+    """A test client signed in as the seeded user of a role (``None``: signed out)."""
+    from support import sign_in
+
+    def client_for(role: str | None):
+        client = app.test_client()
+        return sign_in(client, role) if role else client
+
+    return client_for
 
 
 @pytest.fixture(scope="session", autouse=True)

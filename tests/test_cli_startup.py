@@ -12,7 +12,7 @@ import pytest
 from forecasts import scores, scoring
 from forecasts.cli import defaults
 from forecasts.models import Role
-from forecasts.transfer import importing
+from forecasts.transfer import report
 
 HEAVY = ("flask", "matplotlib", "pandas", "alembic")
 
@@ -57,5 +57,5 @@ def test_the_help_defaults_are_the_librarys():
     assert defaults.BINS == scoring.DEFAULT_BINS
     assert defaults.EPS == scoring.DEFAULT_EPS
     assert defaults.MIN_N == scores.DEFAULT_MIN_N
-    assert defaults.MAX_LISTED_ERRORS == importing.MAX_LISTED_ERRORS
+    assert defaults.MAX_LISTED_ERRORS == report.MAX_LISTED_ERRORS
     assert tuple(role.value for role in Role) == defaults.ROLES

@@ -236,6 +236,11 @@ def test_phrase_table_and_calibration(session, registry):
     pd.testing.assert_frame_equal(scores.phrase_table(lean).set_index("hedge_phrase"), table)
     assert table.loc["tiny possibility", "n"] == 1
     assert table.loc["tiny possibility", "came_true"] == 0
+    # 0 of 1: Wilson's interval from 0 to z^2 / (1 + z^2) = 0.793
+    assert table.loc["tiny possibility", "ci_low"] == pytest.approx(0.0, abs=1e-12)
+    assert table.loc["tiny possibility", "ci_high"] == pytest.approx(
+        1.959963984540054**2 / (1 + 1.959963984540054**2)
+    )
     result = scores.calibration(frame[frame["pundit_slug"] == "ann"])
     assert result["table"]["n"].sum() == 3  # ann's final binary forecasts
     assert result["decomposition"].brier == pytest.approx((0.01 + 0.09 + 0.04) / 3)
@@ -275,6 +280,52 @@ def test_a_pundits_standing_is_their_row_and_place_on_the_whole_board(session):
     assert last["rank"] > 1 and last["n_peer"] > 0
     nobody = scores.pundit_standing(board, "no-such-pundit", min_n)
     assert (nobody.rank, nobody.n, nobody.n_peer, nobody.place) == (None, 0, 0, None)
+
+
+def test_the_board_says_what_a_pundit_adds_and_how_sure_each_rank_is(session):
+    generate_demo(session, 30, 60, 11)
+    frame = scores.prediction_frame(session, columns=scores.LEADERBOARD_INPUT)
+    board = scores.leaderboard_from(frame, 3).set_index("pundit")
+    final = frame[frame["final"].to_numpy(dtype=bool)]
+    adjusted = scoring.adjusted_scores(
+        final["brier"], final["pundit_slug"], final["question_id"], n_resamples=0
+    ).set_index("pundit")
+    shrunk = scoring.shrunk_means(final["brier"], final["pundit_slug"]).set_index("pundit")
+    np.testing.assert_allclose(board["adjusted_brier"], adjusted["adjusted"][board.index])
+    np.testing.assert_allclose(board["shrunk_brier"], shrunk["shrunk"][board.index])
+    ranked = board[board["rank"].notna()]
+    assert (ranked["rank_low"] <= ranked["rank"]).all()
+    assert (ranked["rank"] <= ranked["rank_high"]).all()
+    assert ranked["rank_high"].max() <= len(ranked)
+    # the rank interval is what the intervals allow: a pundit whose interval lies wholly
+    # below another's is ranked ahead at worst
+    for slug, row in ranked.iterrows():
+        clearly_better = (ranked["brier_ci_high"] < row["brier_ci_low"]).sum()
+        assert row["rank_low"] == clearly_better + 1, slug
+    assert board[board["rank"].isna()]["rank_low"].isna().all()
+
+
+def test_equal_means_share_a_rank_whatever_the_last_bits_of_the_float():
+    frame = pd.DataFrame(
+        {
+            "pundit_id": [1, 1, 2, 2],
+            "pundit_slug": ["a", "a", "b", "b"],
+            "pundit_name": ["A", "A", "B", "B"],
+            "question_id": [1, 2, 1, 2],
+            "kind": "binary",
+            "made_at": pd.Timestamp("2020-01-01", tz="UTC"),
+            "probability": 0.5,
+            "known_at": pd.Timestamp("2020-06-01").date(),
+            "status": scores.SCORED,
+            "outcome": 1,
+            "brier": [0.1, 0.2, 0.15, 0.15],  # means 0.15000000000000002 and 0.15
+            "log_score": -0.5,
+            "final": True,
+        }
+    )
+    board = scores.leaderboard_from(frame, 1)
+    assert board["brier"][0] != board["brier"][1]
+    assert board["rank"].tolist() == [1, 1]
 
 
 def test_standing_places_follow_the_leaderboard_order_through_ties():

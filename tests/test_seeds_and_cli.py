@@ -32,7 +32,7 @@ def test_upgrade_seed_twice_then_list_questions(empty_database_url):
     assert run(url, "db", "upgrade").exit_code == 0
     first = run(url, "seed")
     assert first.exit_code == 0, first.output
-    assert "added 1 pundits, 1 sources, 7 questions, 7 predictions, 6 resolutions" in first.output
+    assert "added 1 pundit, 1 source, 7 questions, 7 predictions, 6 resolutions" in first.output
     second = run(url, "seed")
     assert second.exit_code == 0 and "nothing to add" in second.output
     listed = run(url, "list", "questions", "--format", "json")

@@ -47,8 +47,11 @@ def test_serve_on_the_default_sqlite_file(tmp_path: Path):
             if line.startswith("Open http://"):
                 break
         output = "".join(lines)
-        assert "seed registry loaded" in output
+        assert "seed registry loaded: added 1 pundit, 1 source, 7 questions" in output
         assert f"Open http://localhost:{port}/" in output
+        assert output.count("http://") == 1  # one address, not 127.0.0.1 beside localhost
+        assert "Flask's development server: right for local use, not for production" in output
+        assert "gunicorn --workers 4 --bind 0.0.0.0:8000 'web:create_app()'" in output
         assert (tmp_path / "home" / "registry.sqlite3").exists()
         html = ""
         while time.monotonic() < deadline:

@@ -20,6 +20,7 @@ from forecasts.db import (
     stored_secret_key,
 )
 from forecasts.demo import has_demo_data
+from forecasts.rules import utc_today
 from forecasts.serialize import is_look_ahead
 from web import errors
 from web.extensions import csrf, limiter, login_manager
@@ -74,6 +75,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         api,
         auth,
         database,
+        feeds,
         leaderboards,
         pagecache,
         predictions,
@@ -81,6 +83,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         questions,
         resolutions,
         reviews,
+        scales,
         search,
         sources,
         tags,
@@ -102,6 +105,8 @@ def create_app(config: Mapping | None = None) -> Flask:
         reviews,
         account,
         admin,
+        feeds,
+        scales,
         search,
         tags,
     ):
@@ -111,6 +116,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["is_look_ahead"] = is_look_ahead
     app.context_processor(auth.navigation_context)
+    app.jinja_env.globals["utc_today"] = utc_today
     app.context_processor(lambda: {"synthetic_data": has_demo_data(database.get_session())})
     errors.register_pages(app)
     return app

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo
 
-from forecasts import services, tokens
+from forecasts import reminders, services, tokens
 from forecasts.errors import NotFoundError, ValidationError
 from forecasts.rules import MIN_PASSWORD_LENGTH
 from web.auth import SignedIn, current_actor
@@ -52,9 +52,17 @@ class RevokeForm(FlaskForm):
     """Only the CSRF token: the token to revoke is in the address."""
 
 
-def _page(form: TokenForm, new_token: str | None = None, created=None, password_form=None):
+def _page(
+    form: TokenForm,
+    new_token: str | None = None,
+    created=None,
+    password_form=None,
+    feed_secret: str | None = None,
+):
     return render_template(
         "account/account.html",
+        feed_secret=feed_secret,
+        has_feed_link=reminders.has_feed_link(get_session(), current_user.id),
         form=form,
         password_form=password_form or PasswordForm(formdata=None),
         revoke_form=RevokeForm(),
@@ -92,6 +100,8 @@ def create_token():
         tokens=tokens.tokens_of(get_session(), current_user.id),
         new_token=None,
         created=None,
+        feed_secret=None,
+        has_feed_link=reminders.has_feed_link(get_session(), current_user.id),
     )
 
 
@@ -105,6 +115,27 @@ def revoke_token(token_id: int):
     except NotFoundError:
         abort(404)
     flash(f"Token {token.name!r} ({token.prefix}…) is revoked: it no longer works.", "success")
+    return redirect(url_for("account.show"))
+
+
+@blueprint.post("/feed")
+@login_required
+def new_feed_link():
+    """A new secret link to the reminder feeds, shown once (the old link stops)."""
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    secret = reminders.new_feed_link(get_session(), current_actor())
+    response = _page(TokenForm(formdata=None), feed_secret=secret)
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+@blueprint.post("/feed/revoke")
+@login_required
+def revoke_feed_link():
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    reminders.revoke_feed_link(get_session(), current_actor())
+    flash("Your reminder feed link is revoked: it no longer opens anything.", "success")
     return redirect(url_for("account.show"))
 
 

@@ -10,6 +10,7 @@ from wtforms import (
     PasswordField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -60,6 +61,11 @@ class SourceForm(FlaskForm):
     outlet = StringField("Outlet")
     url = StringField("Link", description="http or https.", render_kw={"type": "url"})
     published_on = StringField("Published on", render_kw=DATE)
+    author = StringField(
+        "Author",
+        description="When a pundit wrote it (an op-ed, a column): their name or slug. The "
+        "review queue proposes them as the pundit of the forecasts it finds.",
+    )
     full_text = TextAreaField("Full text", description="Optional: kept for extraction.")
     note = TextAreaField("Note")
     version = HiddenField()
@@ -133,6 +139,9 @@ class PredictionForm(FlaskForm):
     )
     scale = StringField("Scale", description="NAME@VERSION, e.g. icd-203@2015; needed when mapped.")
     note = TextAreaField("Note")
+    # The review-queue candidate this prediction comes from ("SOURCE:START-END"): saving
+    # the prediction marks it accepted, in the same transaction.
+    candidate = HiddenField()
 
 
 class ResolveForm(FlaskForm):
@@ -143,6 +152,7 @@ class ResolveForm(FlaskForm):
     )
     note = TextAreaField("Note", description="Required when annulling: the reason.")
     expected_resolution_id = HiddenField()
+    resolve_next = SubmitField("Save and resolve the next due question")
 
 
 class UserCreateForm(FlaskForm):
@@ -158,6 +168,16 @@ class UserEditForm(FlaskForm):
     role = SelectField("Role", choices=choices(ROLES), validate_choice=False)
     is_active = BooleanField("Active (may sign in)")
     version = HiddenField()
+
+
+class PasswordResetForm(FlaskForm):
+    """An admin sets another user's password."""
+
+    new_password = PasswordField(
+        "New password",
+        description="At least 8 characters. Every session of the user ends.",
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class ConfirmForm(FlaskForm):

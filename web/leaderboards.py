@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from forecasts import queries, scores
@@ -89,6 +91,16 @@ def standing_link(standing: scores.Standing) -> str:
     )
 
 
+def interval_axis(board) -> float:
+    """The right end of the shared Brier axis the leaderboard's interval bars are drawn
+    on: the highest upper bound on the whole board (every page, ranked or not) rounded up
+    to the next 0.05, at least 0.3 so that 0.25 ("always 50%") is on it, at most 1."""
+    highest = board["brier_ci_high"].max() if len(board) else 0.0
+    if highest != highest:  # NaN: no interval on the board
+        highest = 0.0
+    return min(1.0, max(0.3, math.ceil(round(float(highest) * 20, 9)) / 20))
+
+
 def _page_of(rows, page: int, size: int) -> tuple:
     pages = queries.page_count(len(rows), size)
     page = min(max(1, page), pages)
@@ -135,6 +147,7 @@ def leaderboard():
         pages=pages,
         errors=errors,
         glyphs=glyphs,
+        axis=interval_axis(board),
         tags=pagecache.remember("tags", (), lambda: scores.tags_in_use(get_session())),
         args=request.args,
     ), status

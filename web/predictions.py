@@ -3,11 +3,13 @@ quote and phrase, and give the probability."""
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, flash, redirect, request, url_for
 
-from forecasts import queries, services
+from forecasts import queries, reviews, services
 from forecasts.errors import FieldError, ValidationError
-from forecasts.models import Source
+from forecasts.models import Decision, Source
 from forecasts.validation import (
     parse_distribution,
     parse_probability,
@@ -60,6 +62,7 @@ def _prefill() -> dict | None:
         return None
     keys = (
         "pundit",
+        "new_pundit_name",
         "source",
         "question",
         "quote",
@@ -70,6 +73,8 @@ def _prefill() -> dict | None:
         "made_at",
         "new_question_statement",
         "new_question_resolve_by",
+        "new_question_resolution_criteria",
+        "candidate",
     )
     return {key: request.args[key] for key in keys if key in request.args}
 
@@ -128,9 +133,32 @@ def _log(form: PredictionForm):
                     note=form.note.data,
                 )
             )
+        if prediction is not None and form.candidate.data:
+            attempt(lambda: _accept_candidate(session, actor, form.candidate.data, form))
         if errors:
             raise ValidationError(errors)  # rolls back whatever was created
     return prediction
+
+
+_CANDIDATE = re.compile(r"(\d+):(\d+)-(\d+)")
+
+
+def _accept_candidate(session, actor, value: str, form: PredictionForm) -> None:
+    """Mark the review-queue candidate the form came from as accepted (the prediction is
+    being saved in the same transaction)."""
+    match = _CANDIDATE.fullmatch(value.strip())
+    if match is None:
+        raise ValidationError("candidate", "must be SOURCE:START-END, as the review queue gives it")
+    source_id, start, end = map(int, match.groups())
+    reviews.review_candidate(
+        session,
+        actor,
+        source_id=source_id,
+        start=start,
+        end=end,
+        decision=Decision.ACCEPTED.value,
+        hedge_phrase=form.hedge_phrase.data or "",
+    )
 
 
 def _pick(value: str | None, errors: list[FieldError], field: str, create) -> int | None:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import selectinload
 from forecasts import scores
 from forecasts.csvsafe import neutralise_frame
 from forecasts.models import Pundit, Question, Resolution, Source
+from forecasts.phrases.scales import all_scales
 from web import create_app
 
 FEED_ID = "tag:forecast-registry,2020:resolutions"
@@ -82,6 +83,10 @@ def _page_map(session) -> dict[str, str]:
         pages[f"/questions/{slug}"] = f"questions/{slug}.html"
     for source_id in session.scalars(select(Source.id).order_by(Source.id)):
         pages[f"/sources/{source_id}"] = f"sources/{source_id}.html"
+    pages["/scales"] = "scales/index.html"
+    for scale in all_scales():
+        pages[f"/scales/{scale.name}/{scale.version}"] = f"scales/{scale.name}/{scale.version}.html"
+        pages[f"/scales/{scale.name}"] = f"scales/{scale.name}.html"  # the latest version
     return pages
 
 

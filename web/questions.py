@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from forecasts import charts, queries, scores, services
+from forecasts import queries, scores, services, svgcharts
 from forecasts.errors import FieldError
 from forecasts.models import Outcome, QuestionKind
 from web import pagecache
@@ -73,8 +73,12 @@ def show(slug: str):
     standing = question.standing_resolution
     chart = None
     if question.kind == QuestionKind.BINARY and len(frame):
-        chart = charts.forecasts_over_time_svg(
-            frame, standing.known_at if standing and standing.outcome != Outcome.ANNULLED else None
+        chart = svgcharts.forecast_chart(
+            frame,
+            resolve_by=question.resolve_by,
+            known_at=standing.known_at
+            if standing and standing.outcome != Outcome.ANNULLED
+            else None,
         )
     return render_template(
         "questions/show.html",

@@ -70,6 +70,7 @@ def candidates(source_id: int):
     scale = load_scale(request.args.get("scale") or None)
     found = _candidates(source, f"{scale.name}@{scale.version}")
     decided = reviews.reviews_for(session, source.id)
+    pundits = {c.speaker: reviews.pundit_for_speaker(session, c.speaker) for c in found}
     logged = set(session.scalars(select(Prediction.quote).where(Prediction.source_id == source.id)))
     return render_template(
         "reviews/candidates.html",
@@ -77,6 +78,7 @@ def candidates(source_id: int):
         candidates=found,
         decided=decided,
         logged=logged,
+        pundits=pundits,
         scale=scale,
         segments=_segments(source.full_text, found),
     )
@@ -95,6 +97,29 @@ def _segments(text: str, found) -> list[tuple[str, int | None]]:
     return parts
 
 
+def criteria_draft(question: str, deadline: str) -> str:
+    """A first draft of the resolution criteria for a candidate's question, for the
+    editor to make precise (which sources settle it, what counts)."""
+    by = f"by {deadline}" if deadline else "by the deadline"
+    return (
+        f"Resolves yes if, {by}, credible published reporting shows the answer to "
+        f'"{question.rstrip("?")}?" is yes; no otherwise. (Draft: name the sources that '
+        "settle it and what counts.)"
+    )
+
+
+def _pundit_prefill(session, candidate, source: Source) -> dict:
+    """The speaker proposed as the pundit: the existing one whose name fits, else a new
+    pundit of that name; when the text names no speaker, the source's author (the
+    author's own voice); else nothing."""
+    if not candidate.speaker:
+        return {"pundit": source.author_pundit_id} if source.author_pundit_id else {}
+    known = reviews.pundit_for_speaker(session, candidate.speaker)
+    if known is not None:
+        return {"pundit": known.id}
+    return {"pundit": "new", "new_pundit_name": candidate.speaker}
+
+
 @blueprint.post("/sources/<int:source_id>/candidates/<int:start>-<int:end>")
 @editor_required
 def decide(source_id: int, start: int, end: int):
@@ -108,22 +133,28 @@ def decide(source_id: int, start: int, end: int):
     if candidate is None:
         abort(404)
     reading = candidate.match  # the hedge read as a probability
-    try:
-        reviews.review_candidate(
-            session,
-            current_actor(),
-            source_id=source.id,
-            start=start,
-            end=end,
-            decision=decision,
-            hedge_phrase=reading.text,
-        )
-    except ValidationError as error:
-        abort(400, description=str(error))
     if decision == "dismissed":
+        try:
+            reviews.review_candidate(
+                session,
+                current_actor(),
+                source_id=source.id,
+                start=start,
+                end=end,
+                decision=decision,
+                hedge_phrase=reading.text,
+            )
+        except ValidationError as error:
+            abort(400, description=str(error))
         flash("Candidate dismissed.", "success")
         return redirect(url_for("reviews.candidates", source_id=source.id))
+    if decision != "accepted":
+        abort(400, description=f"decision: must be accepted or dismissed (got {decision!r})")
+    # Accepting opens the log form filled from the candidate; the candidate is marked
+    # accepted when that prediction is saved (the form carries it), not before.
+    deadline = candidate.deadline.isoformat() if candidate.deadline else ""
     prefill = {
+        **_pundit_prefill(session, candidate, source),
         "source": source.id,
         "quote": candidate.sentence,
         "hedge_phrase": reading.text,
@@ -132,7 +163,9 @@ def decide(source_id: int, start: int, end: int):
         "probability_origin": reading.origin,
         "question": "new",
         "new_question_statement": candidate.question,
-        "new_question_resolve_by": candidate.deadline.isoformat() if candidate.deadline else "",
+        "new_question_resolve_by": deadline,
+        "new_question_resolution_criteria": criteria_draft(candidate.question, deadline),
+        "candidate": f"{source.id}:{start}-{end}",
     }
     if reading.scale_name and reading.origin == ProbabilityOrigin.MAPPED:
         prefill["scale"] = f"{reading.scale_name}@{reading.scale_version}"

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from forecasts import queries, services
+from forecasts.errors import ValidationError
 from forecasts.models import Source
 from web import pagecache
 from web.auth import current_actor, editor_required
@@ -45,7 +46,21 @@ def _fields(form: SourceForm) -> dict:
         "published_on": form.published_on.data,
         "full_text": form.full_text.data,
         "note": form.note.data,
+        "author_pundit_id": _author(form.author.data),
     }
+
+
+def _author(text: str | None) -> int | None:
+    """The pundit an author field names (slug, else exact name), or None when empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    pundit = queries.pundit_by_name_or_slug(get_session(), text)
+    if pundit is None:
+        raise ValidationError(
+            "author", f"names no pundit (no pundit has the slug or name {text!r}); add them first"
+        )
+    return pundit.id
 
 
 def _saved(source):
@@ -78,6 +93,7 @@ def edit(source_id: int):
             published_on=source.published_on.isoformat(),
             full_text=source.full_text,
             note=source.note,
+            author=source.author.slug if source.author else "",
             version=str(source.version),
         )
     )

@@ -16,6 +16,7 @@ import click
 from forecasts.cli import (
     db,
     demo,
+    digest,
     leaderboard,
     lists,
     phrases,
@@ -91,6 +92,7 @@ cli.add_command(phrases.extract)
 cli.add_command(transfer.import_command)
 cli.add_command(transfer.export)
 cli.add_command(demo.demo)
+cli.add_command(digest.digest)
 
 
 def main() -> None:

@@ -28,7 +28,10 @@ def publish(obj: Context, outdir: Path) -> None:
             yield from bar
 
     counts = publish_site(obj.url, outdir, progress)
+    from forecasts.wording import counted
+
     click.echo(
-        f"published {counts['pages']} pages, {counts['predictions']} predictions, "
-        f"{counts['resolutions']} resolutions to {outdir}"
+        f"published {counted(counts['pages'], 'page')}, "
+        f"{counted(counts['predictions'], 'prediction')}, "
+        f"{counted(counts['resolutions'], 'resolution')} to {outdir}"
     )

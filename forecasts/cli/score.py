@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from forecasts.cli import defaults
+from forecasts.wording import counted
 
 
 def _number(value: float | None, digits: int = 4) -> str:
@@ -52,7 +53,7 @@ def _bin_label(entry: dict[str, Any]) -> str:
 def format_table(report: dict[str, Any], source: str, bins: int) -> str:
     """The report as aligned text for people, forecasters ranked by Brier, best first."""
     overall = report["overall"]
-    lines = [f"Scored {overall['n']:,} forecasts from {source}", "", "Overall"]
+    lines = [f"Scored {counted(overall['n'], 'forecast')} from {source}", "", "Overall"]
     summary = [
         ["Brier score", _number(overall["brier"]),
          f"95% CI {_interval(overall['brier_ci_low'], overall['brier_ci_high'])};"

@@ -7,7 +7,11 @@
   of a piece of commentary, with offsets, condition, deadline and a question; each
   ``Candidate`` holds the ``PhraseMatch`` its hedge was read as;
 * ``sentences``: a text cut into sentences and clauses, with offsets;
-* ``reasons``: why a clause's estimative words are set aside (reported, past, a wish...);
+* ``reasons``: why a clause's estimative words are set aside (past, present, meta, an
+  evaluation, a wish...);
+* ``attribution``: whose forecast a clause states (another's reported speech, with the
+  speaker, role, affiliation and reporting words; a byline) and the pundit a name fits;
+* ``claims``: the forecasts prediction lists state flat ("SNP to lose a few seats");
 * ``conditions``: the condition a forecast hangs on ("if ...", "unless ...");
 * ``deadlines``: time expressions resolved against the publication date;
 * ``numbers``: probabilities stated as numbers ("70 percent", "one in ten");

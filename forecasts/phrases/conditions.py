@@ -1,5 +1,7 @@
 """The condition a forecast hangs on: "if the situation reaches that level", "unless
-the talks fail", "as long as ...", with its offsets in the text.
+the talks fail", "as long as ...", "so long as", "provided that", "absent a shock",
+"barring a disaster", with its offsets in the text. A concessive "if" ("they will hold
+the seat, if narrowly") is no condition.
 
 ``find_condition(text, part, cue, tokens)`` gives the span of the condition of the clause
 ``part`` whose forecast is read at ``cue``, or None; a condition before the forecast ends
@@ -15,7 +17,8 @@ from forecasts.phrases.mapping import AUXILIARIES, Cue, Token
 _CONDITION = re.compile(
     r"\b(?P<word>if|unless|provided(?:\s+that)?|providing(?:\s+that)?|as\s+long\s+as|"
     r"so\s+long\s+as|in\s+the\s+event\s+(?:that|of)|assuming(?:\s+that)?|"
-    r"on\s+condition\s+that)\b",
+    r"on\s+condition\s+that|absent|barring|short\s+of|in\s+the\s+absence\s+of|"
+    r"subject\s+to|except\s+if)\b",
     re.IGNORECASE,
 )
 _NOT_CONDITION_BEFORE = frozenset(
@@ -49,6 +52,18 @@ _NOT_CONDITION_AFTER = frozenset(
 _SUBJECT_PRONOUNS = frozenset(
     {"i", "we", "you", "he", "she", "it", "they", "there", "this", "that", "who"}
 )
+
+
+_CONCESSIVE = re.compile(
+    r"\s*(?:only\s+)?(?:\w+ly|just|at\s+all|ever\s+so\s+slightly|a\s+little|by\s+a\s+whisker|"
+    r"late|belatedly|not\s+by\s+much)\s*(?:[,.;!?)\"”]|$)",
+    re.IGNORECASE,
+)
+
+
+def _concessive(text: str, after: int, end: int) -> bool:
+    """ "if narrowly", "if only just", "if at all": "if" conceding a degree, with no clause."""
+    return bool(_CONCESSIVE.match(text[after:end] + " "))
 
 
 def _capitalised(text: str, token: Token) -> bool:
@@ -106,6 +121,8 @@ def find_condition(
             continue
         if words_after and words_after[0] in _NOT_CONDITION_AFTER:
             continue
+        if _concessive(text, part[0] + match.end(), part[1]) and match["word"].lower() == "if":
+            continue  # "they will hold it, if narrowly": a concession, not a condition
         if start >= cue.end:
             between = text[cue.end : start]
             if re.search(r"[,;]\s*(?:and|but|or)?\s*$", between) and re.search(
@@ -118,6 +135,8 @@ def find_condition(
             comma = _condition_comma(text, start, cue.start)
             if comma != -1:
                 return start, comma
+            if re.match(r"(?:I|we)\b", text[cue.start : cue.end]):
+                return start, start + len(text[start : cue.start].rstrip(" ,"))  # "If X I doubt"
             cue_index = next((i for i, t in enumerate(tokens) if t.start >= cue.start), None)
             subject = _subject_start(text, tokens, cue_index) if cue_index else None
             if subject is not None and tokens[subject].start > start:

@@ -15,7 +15,12 @@ A forecast's deadline is the last day on which it can still come true:
   autumn September-November, winter December-February; "next winter" is the first
   winter that has not begun, "this winter" or "the winter" the first that has not ended;
 * weekdays: "on Saturday" is the next Saturday after the publication date;
-* "the middle of next year" is 30 June, "early 2025" 31 March, "late 2025" 31 December.
+* "the middle of next year" is 30 June, "early 2025" 31 March, "late 2025" 31 December,
+  "end-2021" 31 December 2021, "in 2021-26" 31 December 2026;
+* a sports "season" is the football calendar's, August to May: "this season" ends on the
+  31 May after the summer break;
+* named days: Christmas, New Year, Valentine's Day, Halloween, Easter (dateutil); dates
+  written in figures ("2025-03-31", "31/03/2025") are read by dateparser.
 
 Expressions that name an event instead of a time ("before the election") give no date;
 ``find_event`` reports them so an editor can set one.
@@ -456,6 +461,92 @@ def _holiday(match, published):
     return date, "the holiday"
 
 
+@_rule(
+    r"\b(?:(?P<prep>by|before|until|till|through|for|in|during|over)\s+)?"
+    r"(?:the\s+)?(?P<which>this|next|the|coming|current|new)\s+season\b(?!\s+(?:ticket|opener))"
+)
+def _sports_season(match, published):
+    """A season of the (northern-hemisphere, August-to-May) football calendar: "this
+    season" ends on the 31 May after the summer break, "next season" a year later."""
+    end_year = published.year + (published.month >= 7)
+    if match["which"].lower() == "next":
+        end_year += 1
+    if _before(match):
+        return dt.date(end_year - 1, 7, 31), "the day before the season begins"
+    return dt.date(end_year, 5, 31), "end of the season (31 May)"
+
+
+@_rule(
+    r"\b(?P<prep>by|before|until|till|at|from)?\s*(?:the\s+)?end[-\s](?P<year>" + _YEAR_RE + r")\b"
+)
+def _end_year_short(match, published):
+    """ "by end-2021", "by end 2025": the end of the year named."""
+    if (match["prep"] or "").lower() == "from":
+        return None
+    return dt.date(int(match["year"]), 12, 31), "end of the year named"
+
+
+@_rule(
+    r"\b(?:in|for|over|during|through|from)?\s*(?P<first>"
+    + _YEAR_RE
+    + r")\s*[-–/]\s*(?P<last>\d{2}|"
+    + _YEAR_RE
+    + r")\b(?!\s*(?:season|-\d))"
+)
+def _year_range(match, published):
+    """ "in 2021-26", "over 2024-2026": the end of the range's last year."""
+    first, last = int(match["first"]), match["last"]
+    year = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+    if year <= first:
+        return None
+    return dt.date(year, 12, 31), "end of the last year of the range"
+
+
+_NAMED_DAYS = {"valentine": (2, 14), "halloween": (10, 31), "independence day": (7, 4)}
+
+
+@_rule(
+    r"\b(?:(?P<prep>by|before|until|till|on|at|for)\s+)(?P<day>valentine['’]?s(?:\s+day)?|"
+    r"halloween|independence\s+day|easter(?:\s+sunday)?)\b"
+)
+def _named_day(match, published):
+    word = " ".join(match["day"].lower().split())
+    if word.startswith("easter"):
+        from dateutil.easter import easter
+
+        date = easter(published.year)
+        if date < published:
+            date = easter(published.year + 1)
+    else:
+        key = next(k for k in _NAMED_DAYS if word.startswith(k))
+        month, day = _NAMED_DAYS[key]
+        date = dt.date(published.year, month, day)
+        if date < published:
+            date = date.replace(year=date.year + 1)
+    if _before(match):
+        return date - dt.timedelta(days=1), "the day before the day named"
+    return date, "the day named"
+
+
+@_rule(
+    r"\b(?:(?P<prep>by|before|until|till|on)\s+)?(?P<date>\d{4}-\d{2}-\d{2}|"
+    r"\d{1,2}/\d{1,2}/\d{4})\b"
+)
+def _numeric_date(match, published):
+    """ "by 2025-03-31", "on 31/03/2025": read by dateparser (day first for slashes, as
+    most of the world writes them; ISO dates as written)."""
+    import dateparser
+
+    settings = {"DATE_ORDER": "DMY", "RELATIVE_BASE": dt.datetime.combine(published, dt.time())}
+    parsed = dateparser.parse(match["date"], settings=settings)
+    if parsed is None:
+        return None
+    date = parsed.date()
+    if _before(match):
+        return date - dt.timedelta(days=1), "the day before the date named"
+    return date, "the date named"
+
+
 _EVENT = re.compile(
     r"\b(?:by|before|until|till|after|ahead\s+of)\s+(?:the\s+)?(?:next\s+)?(?:general\s+|"
     r"presidential\s+|party\s+)?(?P<event>elections?|vote|summit|referendum|conventions?|"
@@ -490,12 +581,28 @@ def find_deadlines(
                     rule,
                 )
             )
+    found = [d for d in found if not _dates_the_past(text, d)]
     found.sort(key=lambda d: (-(d.end - d.start), d.start))
     chosen: list[Deadline] = []
     for deadline in found:
         if all(deadline.end <= c.start or deadline.start >= c.end for c in chosen):
             chosen.append(deadline)
     return sorted(chosen, key=lambda d: d.start)
+
+
+_PAST_VERB_BEFORE = re.compile(
+    r"\b(?:[a-z]+ed|said|told|met|spoke|wrote|found|held|gave|made|saw|came|went|took|"
+    r"was|were|had|did)\s+(?:\w+\s+){0,2}?$",
+    re.IGNORECASE,
+)
+
+
+def _dates_the_past(text: str, deadline: Deadline) -> bool:
+    """ "published on Monday", "said on Tuesday": a weekday after a verb in the past
+    tense is the one before publication, not a deadline."""
+    if deadline.rule != "the next such weekday" or deadline.start is None:
+        return False
+    return bool(_PAST_VERB_BEFORE.search(text[max(0, deadline.start - 40) : deadline.start]))
 
 
 def find_deadline(

@@ -13,7 +13,12 @@ them); each label and each candidate is used at most once. Then
 * MAE = mean |mapped probability - labelled probability| over the forecasts found;
 
 and, where labels give them, the share of found forecasts whose negation, condition,
-origin (stated or mapped) and deadline agree with the label.
+origin (stated or mapped), deadline, speaker and voice agree with the label. A speaker
+agrees when one name holds the other, loosely ("Lowe" and "Philip Lowe"); ``voice`` is
+"reported" for another's forecast named in the text, "own" for the author's or a
+transcript speaker's. ``questions`` counts the found forecasts whose suggested question
+the rules did not flag "question to be reworded" (a proxy: whether a question is usable
+as written is an editor's judgement).
 """
 
 from __future__ import annotations
@@ -163,6 +168,9 @@ class Scores:
     conditional: tuple[int, int]
     origin: tuple[int, int]
     deadline: tuple[int, int]
+    speaker: tuple[int, int] = (0, 0)
+    voice: tuple[int, int] = (0, 0)
+    questions: tuple[int, int] = (0, 0)  # found forecasts whose question is not flagged
 
     def to_dict(self) -> dict:
         return {
@@ -178,6 +186,9 @@ class Scores:
             "conditional_agrees": list(self.conditional),
             "origin_agrees": list(self.origin),
             "deadline_agrees": list(self.deadline),
+            "speaker_agrees": list(self.speaker),
+            "voice_agrees": list(self.voice),
+            "questions_unflagged": list(self.questions),
         }
 
 
@@ -194,6 +205,15 @@ def _deadline_agrees(data: dict, candidate: Candidate) -> bool | None:
     if data["deadline"] == "none":
         return candidate.deadline is None
     return candidate.deadline == data["deadline"]
+
+
+def _speaker_agrees(data: dict, candidate: Candidate) -> bool | None:
+    if "speaker" not in data:
+        return None
+    from forecasts.phrases.attribution import name_key
+
+    want, got = name_key(data["speaker"]), name_key(candidate.speaker or "")
+    return bool(got) and (want in got or got in want)
 
 
 def score(results: list[Result]) -> Scores:
@@ -227,6 +247,9 @@ def score(results: list[Result]) -> Scores:
             lambda d, c: None if "stated" not in d else (c.match.origin == "stated") == d["stated"],
         ),
         deadline=_agreement(results, _deadline_agrees),
+        speaker=_agreement(results, _speaker_agrees),
+        voice=_agreement(results, lambda d, c: None if "voice" not in d else d["voice"] == c.voice),
+        questions=_agreement(results, lambda d, c: "question to be reworded" not in c.flags),
     )
 
 

@@ -19,12 +19,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from forecasts.phrases import questions
+from forecasts.phrases.attribution import (
+    PRONOUN_SPEAKERS,
+    Attribution,
+    attribute,
+    attribute_quote,
+    byline,
+)
+from forecasts.phrases.claims import THINK_LEAD, bare_claim, prediction_context, softened_claim
 from forecasts.phrases.conditions import find_condition
 from forecasts.phrases.deadlines import Deadline, find_deadline, find_event
 from forecasts.phrases.mapping import (
+    ORIGIN_STATED,
     Cue,
     Lexicon,
     PhraseMatch,
@@ -35,9 +44,17 @@ from forecasts.phrases.mapping import (
     read_cue,
     tokenize,
 )
-from forecasts.phrases.reasons import IGNORED, REASON_HEADLINE, REASON_QUESTION, reason_for
+from forecasts.phrases.numbers import StatedProbability, find_stated
+from forecasts.phrases.reasons import (
+    IGNORED,
+    IRREGULAR_PAST,
+    REASON_HEADLINE,
+    REASON_QUESTION,
+    reason_for,
+)
 from forecasts.phrases.scales import Scale
 from forecasts.phrases.sentences import (
+    CONTINUATION,
     Sentence,
     clause_parts,
     headline_spans,
@@ -78,6 +95,19 @@ class Candidate:
     deadline_end: int | None
     speaker: str | None = None
     flags: tuple[str, ...] = ()
+    # Whose forecast: "own" (the author's, or the speaker a transcript label names) or
+    # "reported" (another's, named in the text; ``attribution`` says who and how).
+    voice: str = "own"
+    attribution: Attribution | None = None
+
+    @property
+    def affiliation(self) -> str | None:
+        return self.attribution.affiliation if self.attribution else None
+
+    @property
+    def evidence(self) -> str | None:
+        """The reporting words ("has predicted", "according to"), for a reported forecast."""
+        return self.attribution.evidence if self.attribution else None
 
     def to_dict(self) -> dict:
         match = self.match
@@ -87,6 +117,8 @@ class Candidate:
             "end": self.end,
             "clause": [self.clause_start, self.clause_end],
             "speaker": self.speaker,
+            "voice": self.voice,
+            "attribution": self.attribution.to_dict() if self.attribution else None,
             "hedge_phrase": match.text,
             "hedge_start": match.start,
             "hedge_end": match.end,
@@ -164,6 +196,10 @@ class _Context:
     hypotheticals: list[tuple[str, int, int]] = field(default_factory=list)
     last_question: str | None = None
     last_index: int | None = None
+    last_panel: Attribution | None = None
+    last_person: Attribution | None = None
+    author: str | None = None  # the byline's name, for the author's own forecasts
+    headlines: set[tuple[int, int]] = field(default_factory=set)
 
 
 def _previous_question(sentences: list[Sentence], index: int) -> Sentence | None:
@@ -187,6 +223,7 @@ def _analyse(
     asked = _previous_question(sentences, index)
     reasons: list[tuple[Cue, str]] = []
     eligible: list[Cue] = []
+    speakers: dict[int, Attribution | None] = {}  # by the cue's start
     condition: tuple[int, int] | None = None
     for cue in cues:
         span = next(
@@ -201,6 +238,7 @@ def _analyse(
         if span is None:
             continue
         first, last = span
+        who = _speaker_of(ctx, sentences, index, part, cue)
         reason = reason_for(
             text,
             part,
@@ -211,13 +249,17 @@ def _analyse(
             quotes=ctx.quotes,
             published=ctx.published,
             answers_question=asked is not None,
+            attributed=who is not None,
         )
+        if reason is None and who is not None and _reported_from_past(ctx, sentence, who):
+            reason = REASON_RESOLVED
         if reason == IGNORED:
             continue
         if reason:
             reasons.append((cue, reason))
         else:
             eligible.append(cue)
+            speakers[cue.start] = who
     # A cue inside a condition ("if it is likely that ...") states the condition, not
     # the forecast.
     best = None
@@ -241,7 +283,345 @@ def _analyse(
         and not (condition and condition[0] <= s.start < condition[1])
     ]
     match = read_cue(text, best, ctx.lex, part[0], part[1], softeners)
-    return _candidate(ctx, sentences, index, part, best, match, condition, asked)
+    who = speakers.get(best.start)
+    if who is not None and who.share is not None and best.kind != "number":
+        match = _with_share(match, who.share)
+    return _candidate(ctx, sentences, index, part, best, match, condition, asked, who)
+
+
+def _continuation(
+    ctx: _Context, sentences: list[Sentence], index: int, part: tuple[int, int], first: Candidate
+) -> Candidate | None:
+    """The second claim of "for X to be A by 2024 and to be B by 2025" or "X remains A
+    before picking up to B": the first's subject, hedge and speaker, its own predicate
+    and deadline."""
+    text = ctx.text
+    lead = CONTINUATION.match(text, part[0] - 1) or re.match(
+        r"(?P<lead>and|before|with)\s+", text[part[0] : part[1]]
+    )
+    body = text[part[0] : part[1]]
+    head = re.match(
+        r"(?:and\s+to|before)\s+(?:(?P<adv>\w+ly)\s+)?(?P<verb>\w+)\s+(?P<rest>.*)$",
+        body,
+        re.IGNORECASE | re.DOTALL,
+    )
+    if lead is None or head is None:
+        return None
+    earlier = text[first.clause_start : first.clause_end]
+    subject = re.search(r"\bfor\s+(?P<s>[\w' -]+?)\s+to\s+\w", earlier) or re.search(
+        r"\bthat\s+(?P<s>[\w' -]+?)\s+(?:remains?|stays?|is|are|will|grows?|falls?|rises?)\b",
+        earlier,
+    )
+    if subject is None:
+        return None
+    verb = head["verb"]
+    if verb.lower().endswith("ing"):
+        verb = questions.base_of_gerund(verb)
+    rest = head["rest"].rstrip(" .;,")
+    deadline = find_deadline(text, ctx.published, part[0], part[1])
+    question = f"Will {subject['s'].strip()} {verb} {rest}?"
+    flags = [f for f in first.flags if not f.startswith(("deadline", UNDATED_FLAG))]
+    flags.append("a second claim of the sentence: subject and hedge from the first")
+    if deadline is not None:
+        question = _with_deadline(question, deadline)
+    else:
+        flags.append(UNDATED_FLAG)
+    question = questions.tidy(question)
+    if not questions.usable(question) and "question to be reworded" not in flags:
+        flags.append("question to be reworded")
+    return replace(
+        first,
+        clause_start=part[0],
+        clause_end=part[1],
+        question=question,
+        deadline=deadline.date if deadline else None,
+        deadline_phrase=deadline.phrase if deadline else None,
+        deadline_start=deadline.start if deadline else None,
+        deadline_end=deadline.end if deadline else None,
+        flags=tuple(flags),
+    )
+
+
+_RATING = re.compile(
+    r"^(?:likelihood|probability|chances?|odds|confidence|certainty|my\s+odds|verdict)\s*"
+    r"[?:=\-–—]*\s*(?P<number>\d{1,3}(?:\.\d+)?\s*(?:%|per\s*cent|percent)|\d{1,2}\s*/\s*10|"
+    r"\d+\s+in\s+\d+)\s*\.?$",
+    re.IGNORECASE,
+)
+
+
+def _rating_candidate(ctx: _Context, sentences: list[Sentence], index: int) -> Candidate | None:
+    """A prediction list's rating line under a heading: "A larger-screened iPhone" then
+    "Likelihood? 90%" (or "Likelihood: 3/10"). The question is the heading's, to reword."""
+    sentence = sentences[index]
+    found = _RATING.match(sentence.text)
+    if found is None:
+        return None
+    number = found["number"]
+    start = sentence.start + found.start("number")
+    out_of_ten = re.fullmatch(r"(\d{1,2})\s*/\s*10", number)
+    if out_of_ten:
+        value = int(out_of_ten.group(1)) / 10
+        stated = StatedProbability(
+            number, 0, len(number), value, value, value, "a rating out of 10"
+        )
+    else:
+        readings = find_stated(number, require_context=False)
+        if not readings:
+            return None
+        stated = readings[0]
+    if not 0 <= stated.probability <= 1:
+        return None
+    stated = replace(stated, start=start, end=start + len(number))
+    cue = Cue(start, start + len(number), "number", stated=stated)
+    match = read_cue(ctx.text, cue, ctx.lex, sentence.start, sentence.end, [])
+    heading = next(
+        (s for s in reversed(sentences[max(0, index - 3) : index]) if not s.is_question), None
+    )
+    subject = heading.text.rstrip(".:") if heading is not None else ""
+    question = f"Will there be {subject[:1].lower() + subject[1:]}?" if subject else ""
+    deadline = _context_deadline(ctx, sentences, index)
+    flags = ["question to be reworded", "a rating under a heading: the question is the heading's"]
+    if deadline is not None:
+        question = _with_deadline(question, deadline) if question else question
+        flags.append(f"deadline taken from the context: {deadline.phrase!r}")
+    else:
+        flags.append(UNDATED_FLAG)
+    return Candidate(
+        sentence=sentence.text,
+        start=sentence.start,
+        end=sentence.end,
+        clause_start=sentence.start,
+        clause_end=sentence.end,
+        match=match,
+        conditional=False,
+        condition=None,
+        condition_start=None,
+        condition_end=None,
+        question=question or sentence.text,
+        deadline=deadline.date if deadline else None,
+        deadline_phrase=deadline.phrase if deadline else None,
+        deadline_start=deadline.start if deadline else None,
+        deadline_end=deadline.end if deadline else None,
+        speaker=sentence.speaker or ctx.author,
+        flags=tuple(flags),
+    )
+
+
+def _own_line(text: str, sentence: Sentence) -> bool:
+    """Whether the sentence stands on a line of its own (a list's item)."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.end)
+    line_end = len(text) if line_end == -1 else line_end
+    if (
+        text[line_start : sentence.start].strip(" \t-*•0123456789.)")
+        or text[sentence.end : line_end].strip()
+    ):
+        return False
+    if re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s", text[line_start:]):
+        return True
+    # a line of a list: another line just before or after it in the same paragraph
+    before = text[:line_start].rstrip("\n\r")
+    previous_line = (
+        bool(before) and "\n" not in text[len(before) : line_start].replace("\r", "")[1:]
+    )
+    after = text[line_end:]
+    following = after.lstrip("\r\n")
+    next_line = bool(following) and after[: len(after) - len(following)].count("\n") == 1
+    return previous_line or next_line
+
+
+def _bare_candidate(
+    ctx: _Context, sentences: list[Sentence], index: int, listing: bool
+) -> Candidate | None:
+    """A forecast a prediction list states flat ("SNP to lose a few seats"; see
+    ``claims``), read as an unhedged "will"."""
+    sentence = sentences[index]
+    text = ctx.text
+    if within(sentence.start, ctx.quotes):
+        return None
+    claim = softened_claim(text, sentence.start, sentence.end)
+    if claim is None:
+        if not (listing or _own_line(text, sentence)):
+            return None
+        line_start = text.rfind("\n", 0, sentence.start) + 1
+        listed = bool(re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s", text[line_start:]))
+        claim = bare_claim(text, sentence.start, sentence.end, listed)
+    if claim is None:
+        return None
+    will = next((item for item in ctx.lex.items if item.entry.phrase == "will"), None)
+    if will is None:
+        return None
+    tokens = tokenize(text, sentence.start, sentence.end)
+    words = [t.text for t in tokens]
+    if (
+        any(w in {"was", "were", "had", "did", "ago", "yesterday"} for w in words)
+        or any(w in {"i", "we", "you"} for w in words[:2])
+        and claim.form != "present after a softener"
+        or _narrates(sentence.text)
+        or re.search(r"\blast\s+(?:year|month|week|season|night)\b", sentence.text, re.I)
+    ):
+        return None
+    cue = Cue(claim.start, claim.end, "modal", item=will)
+    part = (sentence.start, sentence.end)
+    softeners = [s for s in find_softeners(text, ctx.lex, part[0], part[1]) if s.end <= claim.start]
+    match = read_cue(text, cue, ctx.lex, part[0], part[1], softeners)
+    match = replace(
+        match,
+        text=f"{match.softener} ... will" if match.softener else "will",
+        spans=(
+            *[sp for sp in match.spans if sp != (claim.start, claim.end)],
+            (claim.start, claim.end),
+        ),
+        notes=(
+            *match.notes,
+            f"a bare claim ({claim.form}) in a list of predictions: read as an unhedged 'will'",
+        ),
+    )
+    candidate = _candidate(ctx, sentences, index, part, cue, match, None, None)
+    question = _bare_question(text, part, claim)
+    flags = [f for f in candidate.flags if f != "question to be reworded"]
+    if question is None:
+        question = candidate.question
+        flags.append("question to be reworded")
+    elif candidate.deadline is not None:
+        question = _with_deadline(
+            question,
+            Deadline(candidate.deadline, candidate.deadline_phrase or "", None, None, ""),
+        )
+    return replace(candidate, question=question, flags=(*flags, "a bare claim"))
+
+
+def _bare_question(text: str, part: tuple[int, int], claim) -> str | None:
+    subject = text[part[0] : claim.start].strip()
+    subject = re.sub(r"^(?:say|and|then|plus|also)\s+", "", subject, flags=re.IGNORECASE)
+    subject = THINK_LEAD.sub("", subject)  # "I think the party holds" -> "the party"
+    rest = text[claim.end : part[1]].strip()
+    if claim.form == "number" or not subject:
+        return None
+    verb = "" if claim.form == "infinitive" else text[claim.start : claim.end]
+    if verb.lower().endswith("s") and verb[:-1].lower() in questions.VERBS:
+        verb = verb[:-1]
+    clause = f"{subject} will {verb} {rest}".replace("  ", " ")
+    at = len(subject) + 1
+    return questions.question_at_modal(clause, at, at + 4)
+
+
+REASON_RESOLVED = "a forecast reported from before, already resolved"
+_DATED_PAST = re.compile(
+    r"\b(?:in|on|back\s+in|during|since)\s+(?:\w+\s+){0,3}?(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def _reported_from_past(ctx: _Context, sentence: Sentence, who: Attribution) -> bool:
+    """ "In 2016 she predicted a Clinton win": another's forecast, made in a year before
+    the publication and reported in the past tense (its outcome is known)."""
+    words = ctx.text[who.start : who.end].lower()
+    if not re.search(
+        r"\b(?:said|predicted|forecast|expected|thought|believed|claimed|"
+        r"warned|gave|put|had)\b",
+        words,
+    ):
+        return False
+    return any(
+        int(m["year"]) < ctx.published.year
+        for m in _DATED_PAST.finditer(ctx.text, sentence.start, sentence.end)
+    )
+
+
+def _quote_around(ctx: _Context, position: int) -> tuple[int, int] | None:
+    return next((q for q in ctx.quotes if q[0] <= position < q[1]), None)
+
+
+def _speaker_of(
+    ctx: _Context, sentences: list[Sentence], index: int, part: tuple[int, int], cue: Cue
+) -> Attribution | None:
+    """Who makes the forecast at ``cue`` when it is not the one speaking (see
+    ``attribution``); the last panel named stands for "a third believe ..."."""
+    sentence = sentences[index]
+    span = (sentence.start, sentence.end)
+    quote = _quote_around(ctx, cue.start)
+    if quote is not None:
+        previous = sentences[index - 1] if index > 0 else None
+        who = attribute_quote(
+            ctx.text, span, quote, (previous.start, previous.end) if previous else None
+        )
+    else:
+        who = attribute(ctx.text, span, part, cue.start, cue.end)
+    if who is None:
+        return None
+    if who.speaker.lower() in PRONOUN_SPEAKERS:
+        panel = re.search(
+            r"\b(?:survey|poll|panel)\s+of\s+(?P<np>(?:\d+\s+)?[a-z][\w -]*?)\s+(?:published|"
+            r"conducted|found|showed|carried|by|taken|released)\b",
+            ctx.text[sentence.start : who.start],
+            re.IGNORECASE,
+        )
+        earlier = ctx.last_person if who.speaker.lower() in {"he", "she"} else ctx.last_panel
+        if panel is not None:
+            who = replace(who, speaker=panel["np"])
+        elif earlier is not None:
+            who = replace(
+                who, speaker=earlier.speaker, role=earlier.role, affiliation=earlier.affiliation
+            )
+        else:
+            return None
+    elif re.search(r"(?-i:[A-Z])[a-z]+\s+(?-i:[A-Z])", who.speaker) or who.role:
+        ctx.last_person = who
+    if (
+        ctx.last_panel is not None
+        and who is not ctx.last_panel
+        and _GENERIC_PANEL.search(who.speaker)
+        and not re.search(r"(?<!^)\b(?-i:[A-Z])", _MONTH_NAMES.sub("", who.speaker))
+    ):
+        # "the 49 respondents", "the median estimate": the panel named before
+        who = replace(
+            who,
+            speaker=ctx.last_panel.speaker,
+            role=ctx.last_panel.role,
+            affiliation=ctx.last_panel.affiliation,
+        )
+        return who
+    if who.share is not None and re.fullmatch(
+        r"(?:a|the|an)?\s*(?:third|quarter|half|majority|minority|rest|others?|most)?",
+        who.speaker.lower(),
+    ):
+        if ctx.last_panel is not None:
+            who = replace(
+                who,
+                speaker=ctx.last_panel.speaker,
+                role=ctx.last_panel.role,
+                affiliation=ctx.last_panel.affiliation,
+            )
+    elif who.share is not None:
+        ctx.last_panel = who
+    return who
+
+
+_MONTH_NAMES = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
+)
+_GENERIC_PANEL = re.compile(
+    r"\b(?:respondents|panel(?:ists)?|those\s+(?:surveyed|polled|asked)|the\s+survey|"
+    r"median|consensus|economists|forecasters|analysts|the\s+poll)\b",
+    re.IGNORECASE,
+)
+
+
+def _with_share(match: PhraseMatch, share: float) -> PhraseMatch:
+    """A panel's forecast is the share of it that expects the event (70 percent of the
+    economists expect a recession: 70%)."""
+    probability = 1 - share if match.negated else share
+    return replace(
+        match,
+        probability=round(probability, 6),
+        low=round(max(0.0, probability - 0.05), 6),
+        high=round(min(1.0, probability + 0.05), 6),
+        origin=ORIGIN_STATED,
+        notes=(*match.notes, f"the share of the panel that expects it: {share:.0%}"),
+    )
 
 
 # ----------------------------------------------------------------------- candidates
@@ -256,9 +636,23 @@ def _candidate(
     match: PhraseMatch,
     condition: tuple[int, int] | None,
     asked: Sentence | None,
+    who: Attribution | None = None,
 ) -> Candidate:
     text, sentence = ctx.text, sentences[index]
     flags: list[str] = []
+    reporting = []
+    if who is not None:
+        # the question is about what is forecast, not who forecasts it
+        end = who.end if who.end <= cue.start or who.start >= cue.end else cue.start
+        if end == who.end:  # "told reporters on Tuesday that": up to the reported clause
+            that = re.match(
+                r"(?:\s+(?:on|in|at|last|this)\s+\w+|\s+\w+ly|\s+\w+)*?\s*,?\s*that\s",
+                text[end : min(cue.start, end + 60)],
+            )
+            if that:
+                end += that.end()
+        if who.start < end:
+            reporting.append((who.start, end))
     softener_spans = [
         (s.start, s.end)
         for s in find_softeners(text, ctx.lex, part[0], part[1])
@@ -267,6 +661,7 @@ def _candidate(
     removed = _disjoint(
         [s for s in match.spans if s != (cue.start, cue.end) and not (s[0] <= cue.start < s[1])]
         + softener_spans
+        + reporting
         + ([condition] if condition else [])
     )
     clause_text, offset_map = _without(text, part, removed)
@@ -291,6 +686,14 @@ def _candidate(
             flags.append("question to be reworded")
     if question is None and cue_start is not None and cue_end is not None:
         question = questions.question_for(clause_text, cue_start, cue_end, cue.kind, match.phrase)
+    if question is None and match.negated and len(match.spans) > 1:
+        # "I'm convinced they won't be as good": the event's modal carries the question
+        kept_text, kept_map = _without(
+            text, part, _disjoint(softener_spans + reporting + ([condition] if condition else []))
+        )
+        start_at, end_at = kept_map(cue.start), kept_map(cue.end)
+        if start_at is not None and end_at is not None:
+            question = questions.question_for(kept_text, start_at, end_at, cue.kind, match.phrase)
     if (
         question is None
         and _anaphoric(clause_text) != "vague"
@@ -313,7 +716,17 @@ def _candidate(
             deadline = Deadline(
                 from_question.date, from_question.phrase, None, None, from_question.rule
             )
-    question = _common_noun_case(text, question)
+    if deadline is None:
+        deadline = _context_deadline(ctx, sentences, index)
+        if deadline is not None:
+            flags.append(f"deadline taken from the context: {deadline.phrase!r}")
+    question = questions.tidy(_common_noun_case(text, question))
+    named = _resolve_pronoun(ctx, sentences, index, question)
+    if named is not None:
+        question = named
+        flags.append("subject taken from the sentence before")
+    if not questions.usable(question) and "question to be reworded" not in flags:
+        flags.append("question to be reworded")
     if len(question) > MAX_QUESTION:
         cut = question[: MAX_QUESTION - 2].rsplit(" ", 1)[0].rstrip(",;:")
         question = cut + ("…?" if question.endswith("?") else "…")
@@ -360,9 +773,88 @@ def _candidate(
         deadline_phrase=deadline.phrase if deadline else None,
         deadline_start=deadline.start if deadline else None,
         deadline_end=deadline.end if deadline else None,
-        speaker=sentence.speaker,
+        speaker=who.speaker if who is not None else (sentence.speaker or ctx.author),
         flags=tuple(flags),
+        voice="reported" if who is not None else "own",
+        attribution=who,
     )
+
+
+_SUBJECT = re.compile(
+    r"^(?:(?:but|and|so|still|meanwhile|now)\s+)?(?P<np>(?:the|The)\s+[\w'’ -]+?|"
+    r"(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+){0,3})\s+(?:is|are|was|were|has|have|had|"
+    r"will|would|can|could|may|might|must|should|won't|\w+s|\w+ed)\b"
+)
+
+
+def _resolve_pronoun(
+    ctx: _Context, sentences: list[Sentence], index: int, question: str
+) -> str | None:
+    """ "Will they hold the seat?" after "The Greens are defending Bristol West." -> "Will
+    the Greens hold the seat?": the subject of the sentence before, when it names one."""
+    found = re.match(r"^Will (?P<pronoun>it|they|he|she) ", question)
+    if found is None or index == 0:
+        return None
+    previous = sentences[index - 1]
+    if previous.block != sentences[index].block or previous.is_question:
+        return None
+    subject = _SUBJECT.match(previous.text)
+    if subject is None:
+        return None
+    np = subject["np"].strip()
+    plural = bool(re.search(r"s\b", np.split()[-1])) or " and " in np
+    pronoun = found["pronoun"]
+    if pronoun == "they" and not plural or pronoun == "it" and plural:
+        return None
+    if np.split()[0] == "The":
+        np = "the" + np[3:]
+    return f"Will {np} {question[found.end() :]}"
+
+
+def _context_deadline(ctx: _Context, sentences: list[Sentence], index: int) -> Deadline | None:
+    """A deadline the forecast's context gives: the same paragraph (up to three sentences
+    before, then two after: "I'd be surprised if we weren't top four. ... this season"),
+    then the headings and title above it ("What to expect from Apple in 2014",
+    "Politics | Forecast | September 22nd 2021"). Only a time that has not passed."""
+    sentence = sentences[index]
+    order = [index - k for k in (1, 2, 3)] + [index + k for k in (1, 2)]
+    for i in order:
+        if not 0 <= i < len(sentences) or sentences[i].block != sentence.block:
+            continue
+        other = sentences[i]
+        if other.is_question or _narrates(ctx.text[other.start : other.end]):
+            continue
+        found = find_deadline(ctx.text, ctx.published, other.start, other.end)
+        if found is not None and found.date > ctx.published:
+            return found
+    headings = [s for s in sentences[:index] if (s.start, s.end) in ctx.headlines or s.block == 0]
+    for heading in reversed(headings[-4:]):
+        if _narrates(ctx.text[heading.start : heading.end]):
+            continue
+        found = find_deadline(ctx.text, ctx.published, heading.start, heading.end)
+        if found is not None and found.date > ctx.published:  # not the dateline
+            return found
+    return None
+
+
+_NARRATION = re.compile(
+    r"\b(?:was|were|had|did|ago|yesterday|last\s+(?:week|month|year|season))\b|"
+    r"\b(?:I|we|he|she|they|it|who|and)\s+(?:\w+ly\s+)?[a-z]{3,}ed\b",
+    re.IGNORECASE,
+)
+
+
+def _narrates(sentence: str) -> bool:
+    """Whether a sentence tells of the past ("On 27th December, rockets killed ..."): its
+    dates date events, not a forecast's deadline."""
+    tokens = [w.lower() for w in re.findall(r"[A-Za-z']+", sentence)]
+    past = {
+        w
+        for i, w in enumerate(tokens)
+        if w in IRREGULAR_PAST - {"won", "lost"}
+        and (i == 0 or tokens[i - 1] not in {"be", "been", "being", "have", "has", "will"})
+    }
+    return bool(_NARRATION.search(sentence)) or bool(past)
 
 
 def _answer_question(question: Sentence) -> str:
@@ -379,13 +871,18 @@ def _answer_question(question: Sentence) -> str:
 
 def _common_noun_case(text: str, question: str) -> str:
     """ "Will Gas plants ..." -> "Will gas plants ..." when the text also writes the word in
-    lower case (so it is a common noun that began a sentence, not a name)."""
+    lower case, or only this once, never inside a sentence (so it is a common noun that
+    began a sentence, not a name)."""
     match = re.match(r"^Will (?P<word>[A-Z][a-z]+)\b(?! [A-Z])", question)
     word = match["word"] if match else ""
     if (
         match
-        and re.search(rf"(?<![\w'’]){word.lower()}\b", text)
-        and not re.search(rf"[a-z,]\s+{word}\b", text)
+        and not word.isupper()
+        and not re.search(rf"[a-z,/&]\s*{word}\b", text)
+        and (
+            re.search(rf"(?<![\w'’]){word.lower()}\b", text)
+            or len(re.findall(rf"\b{word}\b", text)) == 1
+        )
     ):
         return f"Will {match['word'].lower()}{question[match.end() :]}"
     return question
@@ -403,6 +900,11 @@ def _with_deadline(question: str, deadline: Deadline) -> str:
     "by 31 March 2024"; a question without the words gets the date added."""
     if not question.endswith("?") or deadline.wording in question:
         return question
+    if re.search(rf"\bof\s+{re.escape(deadline.phrase)}\b", question) and re.fullmatch(
+        r"(?:this|next)\s+year", deadline.phrase
+    ):
+        # "for the rest of this year" -> "for the rest of 2023"
+        return question.replace(deadline.phrase, str(deadline.date.year))
     if deadline.phrase in question and _PREPOSITIONAL.match(deadline.phrase):
         return question.replace(deadline.phrase, deadline.wording)
     return question[:-1] + f" {deadline.wording}?"
@@ -554,11 +1056,19 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
     """Every forecast candidate of ``text`` and every sentence set aside, with why."""
     lex = lexicon(scale)
     ctx = _Context(text=text, published=published, lex=lex, quotes=quote_regions(text))
+    named = byline(text)
+    ctx.author = named[0] if named else None
     sentences = split_sentences(text)
     candidates: list[Candidate] = []
     set_aside: list[SetAside] = []
     headlines = headline_spans(text)
+    ctx.headlines = headlines
+    listing = prediction_context(text)
     for index, sentence in enumerate(sentences):
+        rated = _rating_candidate(ctx, sentences, index)
+        if rated is not None:
+            candidates.append(rated)
+            continue
         if (sentence.start, sentence.end) in headlines:
             whole = REASON_HEADLINE
         elif sentence.is_question:
@@ -570,8 +1080,16 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
             if cues:
                 set_aside.append(_set_aside(sentence, whole, text[cues[0].start : cues[0].end]))
             continue
-        outcomes = [_analyse(ctx, sentences, index, part) for part in clause_parts(sentence, text)]
+        parts = clause_parts(sentence, text)
+        outcomes = [_analyse(ctx, sentences, index, part) for part in parts]
+        for k in range(1, len(outcomes)):
+            if outcomes[k] is None and isinstance(outcomes[k - 1], Candidate):
+                outcomes[k] = _continuation(ctx, sentences, index, parts[k], outcomes[k - 1])
         found = [o for o in outcomes if isinstance(o, Candidate)]
+        if not outcomes or all(o is None for o in outcomes):
+            bare = _bare_candidate(ctx, sentences, index, listing)
+            if bare is not None:
+                found = [bare]
         candidates.extend(found)
         if not found:
             aside = next((o for o in outcomes if isinstance(o, SetAside)), None)

@@ -595,7 +595,34 @@ def _sense_ok(
     after2 = tokens[last + 2].text if last + 2 < len(tokens) else ""
     kind = item.entry.kind
     if kind == "modal" and word in {"will", "may", "might", "could", "shall"}:
-        if cue_text[:1].isupper() and not text.isupper():
+        sentence_initial = (
+            index == 0
+            or not tokens[index - 1].is_word
+            and before
+            in {
+                ".",
+                "!",
+                "/",
+                "-",
+                "•",
+                "*",
+                ":",
+                ";",
+            }
+        )
+        if (
+            cue_text[:1].isupper()
+            and not text.isupper()
+            and not (
+                # "Might get about 10 seats." : a list item that leaves out its subject
+                sentence_initial
+                and word in {"might", "could", "will"}
+                and after
+                and text[tokens[last + 1].start].islower()
+                and after not in {"he", "she", "it", "they", "we", "you", "i", "there", "the"}
+                and not _asks(text, tokens[index].end)
+            )
+        ):
             return False  # "Will Carter", "in May", or a question's inverted modal
         if word in {"will", "might"} and (
             before in _NOUN_BEFORE_WILL
@@ -664,6 +691,12 @@ def _sense_ok(
         return False  # "an unlikely alliance", "a possible deal": describes, forecasts nothing
     # "I don't know for sure"
     return not (cue_text.lower().startswith("for ") and before in {"know", "say", "tell"})
+
+
+def _asks(text: str, position: int) -> bool:
+    """Whether the sentence going on at ``position`` ends with a question mark."""
+    rest = re.split(r"(?<=[.!?])\s|\n", text[position:], maxsplit=1)[0]
+    return rest.rstrip("\"'”’) ").endswith("?")
 
 
 def _token_span(tokens: list[Token], start: int, end: int) -> tuple[int, int] | None:
@@ -818,6 +851,8 @@ def _negated_after(tokens: list[Token], last: int, kind: str) -> int | None:
         return None
     for i in range(last + 1, min(len(tokens), last + 11)):
         word = tokens[i].text
+        if word in {"/", "&"}:
+            continue  # "Arsenal/United/Newcastle won't"
         if not tokens[i].is_word or word in _STOP_WORDS:
             return None
         if word in {"not", "never", "cannot"} or word.endswith("n't"):

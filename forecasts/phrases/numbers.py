@@ -74,8 +74,9 @@ _CONTEXT = re.compile(
 )
 # Ways of giving a probability with no such word: "I'd say 30 percent", "call it 60%".
 _GIVING = re.compile(
-    r"\b(?:say|put\s+it(?:\s+at)?|put\s+(?:that|this)(?:\s+at)?|make\s+it|give\s+(?:it|that|this|him|her|them)"
-    r"|rate\s+it|peg\s+it|call\s+it|estimate\s+it)\b[\w\s-]{0,20}$",
+    r"\b(?:say|puts?\s+it(?:\s+at)?|puts?\s+(?:that|this|the\s+\w+)(?:\s+at)?|make\s+it|"
+    r"gives?\s+(?:it|that|this|him|her|them)|rates?\s+it|pegs?\s+it|call\s+it|estimates?\s+it)"
+    r"\b[\w\s-]{0,20}$",
     re.IGNORECASE,
 )
 _ABOUT = re.compile(
@@ -182,10 +183,19 @@ _CHANCE_OF = re.compile(
 )
 
 
+# "markets are pricing the race closer, at roughly 55 percent": a market's price
+_PRICED = re.compile(
+    r"\b(?:are|is)\s+pricing\b[^.;:]{0,40}?\bat\s+(?:(?:about|around|roughly|some|nearly|"
+    r"almost|only|just)\s+)?$|\bpriced\s+(?:in\s+)?at\s+(?:about|around|roughly)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _has_context(text: str, start: int, end: int) -> bool:
     before = _clause_before(text, start)
     return bool(
-        _WORD_BEFORE.search(before)
+        _PRICED.search(before)
+        or _WORD_BEFORE.search(before)
         or _CHANCE_OF.search(before)
         or _WORD_AFTER.search(_clause_after(text, end))
         or _GIVING.search(before)

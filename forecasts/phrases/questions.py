@@ -360,10 +360,17 @@ _PRONOUN_SUBJECT = re.compile(r"^(?:it|this|that|they)$", re.IGNORECASE)
 _SOFTENER_LEAD = re.compile(
     r"^(?:(?:I|we)\s+(?:(?:don't|do not|really|still|just|do|very\s+much)\s+)?(?:think|believe|"
     r"suspect|reckon|guess|feel|fear|imagine|expect|doubt)\s+(?:that\s+)?|in\s+my\s+(?:opinion|view|"
-    r"judgment|judgement)\s*,?\s*|my\s+(?:guess|sense|hunch|view)\s+is\s+(?:that\s+)?)+",
+    r"judgment|judgement)\s*,?\s*|my\s+(?:guess|sense|hunch|view)\s+is\s+(?:that\s+)?|"
+    r"(?:I\s+|we\s+)?(?:agree|agreed)\s+(?:that\s+)?|(?:I|we)\s+(?:assess|judge|estimate|"
+    r"anticipate|predict|forecast|project)\s+(?:that\s+)?)+",
     re.IGNORECASE,
 )
 _NP_START = re.compile(r"^(?:a|an|some|any|another|no)\s+\w", re.IGNORECASE)
+_COUNTED = re.compile(
+    r"^(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|more|further|fewer|"
+    r"a\s+(?:few|couple\s+of))\s+[a-z]+",
+    re.IGNORECASE,
+)
 _MODAL = re.compile(
     r"(?<![\w'’])(?:will|shall|must|won['’]t|(?:is|are|am|['’]s|['’]re)\s+"
     r"(?:not\s+)?going\s+to)\b|['’]ll\b",
@@ -591,10 +598,20 @@ def _noun_question(after: str) -> str | None:
     lead = re.match(r"^(?P<word>of|for|on|that|against)\s+(?P<rest>.+)$", after, re.IGNORECASE)
     word = lead["word"].lower() if lead else ""
     rest = lead["rest"] if lead else after
+    if word == "that":
+        return question_from_clause(rest)
     if word == "for":
         to = re.match(r"^(?P<subject>\w+(?:\s+\w+){0,4}?)\s+to\s+(?P<vp>.+)$", rest)
         if to:
             return _question(to["subject"], first_segment(to["vp"]))
+        level = re.match(
+            r"^(?P<subject>[\w' -]+?)\s+of\s+(?P<level>(?:around|about|roughly|some|close\s+to)"
+            r"\s+[\d.]+(?:\s*[¼½¾]|\s+[13]/[24])?\s*(?:%|per\s*cent|percent))(?P<tail>.*)$",
+            rest,
+            re.IGNORECASE,
+        )
+        if level:  # "our forecast is for growth of around 2 per cent next year"
+            return _question(level["subject"], f"be {level['level']}{level['tail']}")
     if word in ("of", "on", "against", "for"):
         if rest.split()[0].lower().endswith("ing"):
             return None  # "a chance of meeting the target": no subject to ask about
@@ -655,6 +672,11 @@ def _question_for(
         if noun_phrase and re.match(r"^(?:a|an)\s", noun_phrase, re.IGNORECASE):
             return _question("there", f"be {noun_phrase}")
         return question_from_clause(before) if before else None
+    if kind == "noun" and re.search(r"\b(?:for|that)$", clause[phrase_start:phrase_end]):
+        lead = clause[phrase_start:phrase_end].rsplit(" ", 1)[-1]
+        question = _noun_question(f"{lead} {after}")  # "our central forecast is for X to VP"
+        if question:
+            return question
     if kind in ("noun", "number"):
         inside = re.match(
             r"^(?:the\s+)?(?:chances?|odds|prospects?|possibility|likelihood|"
@@ -706,7 +728,11 @@ def _question_for(
             flags=re.IGNORECASE,
         )
         subject = strip_discourse(subject)
+        # "the economy is weak and this is expected to continue": the last clause's subject
+        subject = re.split(r",\s+|\s+(?:and|but|while|because|as)\s+", subject)[-1]
         to = re.match(r"^to\s+(?P<vp>.+)$", after, re.IGNORECASE)
+        if to is None and re.search(r"\bto$", clause[phrase_start:phrase_end]):
+            to = re.match(r"^(?P<vp>.+)$", after)  # "is expected to [rise]"
         if to and subject:
             return _question(subject, first_segment(to["vp"]))
         impersonal = not subject or re.search(r"\bit$", subject, re.IGNORECASE)
@@ -726,7 +752,18 @@ def _question_for(
         to = re.match(r"^(?P<subject>\w+(?:\s+\w+){0,4}?)\s+to\s+(?P<vp>.+)$", after)
         if to and not re.search(r"doubt|surprised", phrase):
             return _question(to["subject"], first_segment(to["vp"]))
-        rest = re.sub(r"^(?:if|that|on|whether|to\s+see)\s+", "", after, flags=re.IGNORECASE)
+        if re.search(
+            r"bet|banking|counting|money|fancy",
+            phrase + clause[phrase_start:phrase_end],
+            re.IGNORECASE,
+        ) and not re.search(r"\bthat\b", after[:6]):
+            backed = re.sub(r"^(?:on|for)\s+", "", after, flags=re.IGNORECASE)
+            backed = re.split(r"\s+to\s+|,", backed)[0].rstrip(" .!")
+            if backed and len(backed.split()) <= 6:
+                return _question(backed, "win")  # "I'm betting on the incumbent"
+        rest = re.sub(r"^(?:if|that|on|whether|to\s+see|for)\s+", "", after, flags=re.IGNORECASE)
+        if _COUNTED.match(rest):  # "expects two rate cuts by Christmas"
+            return _question("there", f"be {first_segment(rest)}")
         question = question_from_clause(rest) if rest else None
         if question is None and _NP_START.match(rest):
             return _question("there", f"be {first_segment(rest)}")
@@ -770,6 +807,89 @@ def question_from_asked(asked: str) -> str | None:
     if _POLAR.match(body):
         return body[:1].upper() + body[1:] + "?"
     return None
+
+
+_EVALUATIVE = re.compile(
+    r"\b(?:unfortunately|fortunately|finally|frankly|sadly|happily|hopefully|honestly|"
+    r"surely|really|obviously|clearly|basically|probably|possibly|likely|perhaps|maybe|"
+    r"definitely|certainly|undoubtedly|inevitably|quite\s+possibly|very\s+likely|"
+    r"almost\s+certainly|most\s+likely)\s+",
+    re.IGNORECASE,
+)
+_PRONOUN_QUESTION = re.compile(
+    r"^Will\s+(?:it|they|he|she|this|that|these|those|we|you|i|us|our)\b", re.IGNORECASE
+)
+HEDGE_WORDS = re.compile(
+    r"\b(?:I\s+think|I\s+believe|I'm\s+betting|I\s+bet|I\s+expect|I\s+doubt|probably|"
+    r"perhaps|maybe|likely|unlikely|chance|possib\w+|may|might|could|should|predict\w*|"
+    r"expect\w*|forecast\w*)\b",
+    re.IGNORECASE,
+)
+
+
+_FRACTIONS = {"¼": 0.25, "½": 0.5, "¾": 0.75, "1/4": 0.25, "1/2": 0.5, "3/4": 0.75}
+_APPROXIMATE = re.compile(
+    r"\bbe\s+(?:around|about|roughly|approximately|close\s+to|near|some)\s+"
+    r"(?P<whole>\d+(?:\.\d+)?)(?:\s*(?P<frac>[¼½¾]|[13]/[24]))?\s*"
+    r"(?P<unit>%|per\s*cent|percent)",
+    re.IGNORECASE,
+)
+
+
+def _percent_value(whole: str, frac: str | None) -> float:
+    if frac is None and re.fullmatch(r"\d[13]/[24]", whole + ""):
+        return float(whole[0]) + _FRACTIONS[whole[1:]]
+    value = float(whole)
+    return value + _FRACTIONS.get(frac or "", 0.0)
+
+
+def threshold(question: str) -> str:
+    """A numeric target as a threshold an outcome can be checked against: "Will CPI
+    inflation be around 3 1/4 per cent by ...?" -> "... be at or below 3.25% by ...?"; a
+    quantity one hopes rises (growth, employment, turnout) is asked "at or above"."""
+
+    subject = question.split(" be ", 1)[0].lower()
+    rising = re.search(
+        r"\b(?:growth|gdp|output|employment|jobs|wages?|productivity|exports?|"
+        r"investment|turnout|share|majority)\b",
+        subject,
+    )
+    bound = "at or above" if rising else "at or below"
+
+    def replace(match: re.Match) -> str:
+        whole, frac = match["whole"], match["frac"]
+        mangled = re.fullmatch(r"(\d)([13])$", whole) and frac and frac.startswith("/")
+        if mangled:  # "31/4 per cent": 3 1/4 with its space lost
+            value = int(whole[0]) + _FRACTIONS[whole[1] + frac]
+        else:
+            value = _percent_value(whole, frac)
+        return f"be {bound} {value:g}%"
+
+    return _APPROXIMATE.sub(replace, question)
+
+
+def tidy(question: str) -> str:
+    """A question an editor can keep: asides in brackets and evaluative adverbs ("Will
+    City unfortunately finally win the CL?") taken out, a numeric target as a threshold."""
+    if not question.startswith("Will ") or not question.endswith("?"):
+        return question
+    body = re.sub(r"\s*\([^()]*\)", "", question[5:-1])
+    body = re.sub(r"[\"“”]", "", body)
+    body = _EVALUATIVE.sub("", body)
+    body = threshold(body)
+    body = re.sub(r"\bbe\s+be\b", "be", body)
+    body = " ".join(body.split()).strip(" ,;:-")
+    return f"Will {body}?" if body else question
+
+
+def usable(question: str) -> bool:
+    """Whether a question can stand as written: "Will" + a named subject, no hedge words,
+    not too long (else the candidate says "question to be reworded")."""
+    if not (question.startswith("Will ") and question.endswith("?")):
+        return False
+    if _PRONOUN_QUESTION.match(question) or HEDGE_WORDS.search(question[5:]):
+        return False
+    return 4 <= len(question.split()) <= 30
 
 
 def statement(clause: str) -> str:

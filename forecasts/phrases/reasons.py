@@ -35,6 +35,33 @@ REASON_WISH = "a wish, not a forecast"
 REASON_INTENTION = "the speaker's own plan"
 REASON_EMBEDDED = "an embedded question"
 REASON_HEADLINE = "a headline or title"
+REASON_META = "about the forecast, not a forecast"
+
+# "Whether this holds will depend on the data", "time will tell", "it remains to be seen":
+# a sentence about the forecast, not one.
+_META = re.compile(
+    r"^(?:\W*(?:but|and|so|of\s+course|still)\W+)?whether\b|"
+    r"\bwill\s+(?:\w+\s+)?(?:depend|hinge|rest)\s+(?:on|upon)\b|\btime\s+will\s+tell\b|"
+    r"\bremains?\s+to\s+be\s+seen\b|\b(?:may|might|could|are\s+subject\s+to)\s+change\s*[.!]?$|"
+    r"\bsubject\s+to\s+change\b|\bwe(?:'ll|\s+will)\s+(?:have\s+to\s+)?(?:see|find\s+out)\s*(?:$|[.,;!?]|"
+    r"(?:whether|if|how|what|who|when)\b)",
+    re.IGNORECASE,
+)
+# "that will make for a fine team", "it would be a mistake": a judgement, not a forecast
+_EVALUATION = re.compile(
+    r"\b(?:that|this|it|which)\s+(?:will|would|'ll|could|should)\s+(?:surely\s+)?(?:make\s+for|"
+    r"be\s+(?:a|an|the)?\s*(?:good|great|fine|bad|terrible|big|huge|welcome|interesting|"
+    r"fascinating|shame|pity|mistake|step|boost|blow|relief|disaster|success|triumph|"
+    r"win|loss|treat|joy|nightmare|test)\b)",
+    re.IGNORECASE,
+)
+REASON_EVALUATION = "an evaluation, not a forecast"
+# "the aim should be to lift the cup": an aim, not a forecast
+_AIM = re.compile(
+    r"\b(?:aim|goal|priority|target|ambition|objective|hope|plan|task|job)\s+"
+    r"(?:\w+\s+)?(?:should|must|has\s+to|will)\b",
+    re.IGNORECASE,
+)
 
 _REPORTING = re.compile(
     r"\b(?:said|says|say|saying|told|tells|tell|claims?|claimed|claiming|argues?|argued|"
@@ -104,7 +131,7 @@ _PAST_AUX = frozenset(
         "felt",
     }
 )
-_IRREGULAR_PAST = frozenset(
+IRREGULAR_PAST = frozenset(
     {
         "was",
         "were",
@@ -181,6 +208,11 @@ _FUTURE_WORDS = frozenset(
         "sooner",
         "later",
         "ahead",
+        "expected",
+        "forecast",
+        "predicted",
+        "projected",
+        "poised",
     }
 )
 _PAST_TIME = re.compile(
@@ -260,6 +292,8 @@ def _embedded_question(tokens: list[Token], index: int, text: str, part_end: int
         if j < 0 or not tokens[j].is_word:
             return False
         if tokens[j].text in _WH:
+            if tokens[j].text == "if" and (j == 0 or not tokens[j - 1].is_word):
+                return False  # "If we do our part, I don't see how ...": a condition
             if j == 0 or not tokens[j - 1].is_word:
                 # "What will happen instead is a slow muddle": a pseudo-cleft, a forecast.
                 rest = text[tokens[index].end : part_end]
@@ -319,7 +353,17 @@ def _past(
                 "possibly",
             }
         ]
-        return words[first] != "will" and skip[:1] == ["have"]  # "may have", "could have"
+        # "may have", "could have" + participle; not "may well have their lowest tally"
+        return (
+            words[first] != "will"
+            and skip[:1] == ["have"]
+            and len(skip) > 1
+            and (
+                skip[1] in IRREGULAR_PAST
+                or skip[1] in {"been", "done", "gone", "seen", "known", "taken", "given"}
+                or skip[1].endswith(("ed", "en", "wn"))
+            )
+        )
     back = words[max(0, first - 4) : first]
     if (
         cue.kind in ("adjective", "noun", "idiom", "number")
@@ -339,13 +383,14 @@ def _past(
                 return True
     if cue.kind == "adverb":
         near = words[max(0, first - 2) : first] + words[last + 1 : last + 3]
-        if any(w in _PAST_AUX or w in _IRREGULAR_PAST for w in near):
+        if any(w in _PAST_AUX or w in IRREGULAR_PAST for w in near):
             return True
     before_text = text[part[0] : part[1]]
     has_future = any(w in _FUTURE_WORDS or w.endswith("'ll") for w in words)
     if _PAST_TIME.search(before_text) and not has_future:
         return True
-    years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", before_text)]
+    # "the first such hike since 1994" dates the comparison, not the event
+    years = [int(y) for y in re.findall(r"(?<!since )(?<!since )\b(19\d\d|20\d\d)\b", before_text)]
     return bool(years) and max(years) < published.year and not has_future
 
 
@@ -419,6 +464,192 @@ def _has_complement(tokens: list[Token], last: int) -> bool:
 # The verdict on a cue that is dropped without a reason: its words are not estimative here.
 IGNORED = "ignored"
 
+# "Should" forecasts when it says what is probable ("the rate should stabilise at 3.7
+# percent", "which should be doable"), not when it says what ought to be done ("the
+# government should act now", "the aim should be to win the cup").
+_EPISTEMIC_SHOULD_VERBS = frozenset(
+    [
+        "rise",
+        "fall",
+        "stabilise",
+        "stabilize",
+        "recover",
+        "improve",
+        "grow",
+        "strengthen",
+        "weaken",
+        "pick",
+        "ease",
+        "return",
+        "decline",
+        "increase",
+        "decrease",
+        "remain",
+        "stay",
+        "continue",
+        "come",
+        "arrive",
+        "happen",
+        "win",
+        "lose",
+        "finish",
+        "beat",
+        "reach",
+        "hit",
+        "peak",
+        "settle",
+        "top",
+        "pass",
+        "clear",
+        "survive",
+        "hold",
+        "land",
+        "close",
+        "end",
+        "begin",
+        "follow",
+        "drop",
+        "slow",
+        "fade",
+        "narrow",
+        "widen",
+        "double",
+        "halve",
+        "outperform",
+        "qualify",
+        "prove",
+        "turn",
+        "bottom",
+        "level",
+        "edge",
+        "fall",
+        "moderate",
+        "cool",
+        "soften",
+        "firm",
+        "rebound",
+        "expand",
+        "contract",
+        "shrink",
+        "average",
+        "exceed",
+    ]
+)
+_SHOULD_BE_STATES = frozenset(
+    [
+        "enough",
+        "fine",
+        "ok",
+        "okay",
+        "doable",
+        "possible",
+        "able",
+        "back",
+        "over",
+        "done",
+        "ready",
+        "higher",
+        "lower",
+        "positive",
+        "negative",
+        "comfortable",
+        "safe",
+        "close",
+        "clear",
+        "available",
+        "sufficient",
+        "manageable",
+        "in",
+        "out",
+        "up",
+        "down",
+        "above",
+        "below",
+        "around",
+        "near",
+        "within",
+    ]
+)
+_DUTY_SUBJECTS = frozenset(
+    [
+        "aim",
+        "goal",
+        "priority",
+        "focus",
+        "target",
+        "job",
+        "task",
+        "duty",
+        "we",
+        "you",
+        "i",
+        "they",
+        "he",
+        "she",
+        "people",
+        "everyone",
+        "government",
+        "ministers",
+        "policymakers",
+        "parliament",
+        "congress",
+        "governments",
+        "leaders",
+    ]
+)
+_SHOULD_SKIP = frozenset(
+    [
+        "really",
+        "still",
+        "also",
+        "easily",
+        "comfortably",
+        "gradually",
+        "soon",
+        "then",
+        "now",
+        "probably",
+        "surely",
+    ]
+)
+
+
+def _progressive(tokens: list[Token], first: int, last: int) -> bool:
+    before = tokens[first - 1].text if first > 0 else ""
+    after = tokens[last + 1].text if last + 1 < len(tokens) else ""
+    going = after == "going" and last + 2 < len(tokens) and tokens[last + 2].text == "to"
+    return (
+        before in {"is", "are", "am", "'re", "'s", "isn't", "aren't"}
+        and after.endswith("ing")
+        and not going
+    )
+
+
+def _addressed(tokens: list[Token], first: int) -> bool:
+    i = first - 1
+    while i >= 0 and tokens[i].text in {"are", "'re", "not", "n't", "really", "still", "also"}:
+        i -= 1
+    return i >= 0 and tokens[i].text in {"you", "you're"}
+
+
+def _deontic_should(tokens: list[Token], first: int, last: int) -> bool:
+    words = [t.text for t in tokens]
+    subject = words[first - 1] if first > 0 else ""
+    if subject in _DUTY_SUBJECTS:
+        return True
+    rest = [w for w in words[last + 1 : last + 5] if w not in _SHOULD_SKIP]
+    if not rest:
+        return True
+    if rest[0] == "not" or rest[0] == "n't":
+        rest = rest[1:]
+    if not rest:
+        return True
+    if rest[0] == "be":
+        return len(rest) < 2 or rest[1] not in _SHOULD_BE_STATES and not rest[1].endswith("ed")
+    base = rest[0]
+    stems = {base, base.rstrip("s"), base[:-1] if base.endswith("e") else base}
+    return not stems & _EPISTEMIC_SHOULD_VERBS
+
 
 def reason_for(
     text: str,
@@ -431,24 +662,39 @@ def reason_for(
     quotes: list[tuple[int, int]],
     published: dt.date,
     answers_question: bool,
+    attributed: bool = False,
 ) -> str | None:
     """Why ``cue`` (tokens ``first`` to ``last`` of the clause ``part``) is set aside, None
-    when it forecasts, or ``IGNORED``. ``answers_question``: the sentence before the
-    clause is a question ("Will he win? Probably.")."""
+        when it forecasts, or ``IGNORED``. ``answers_question``: the sentence before the
+        clause is a question ("Will he win? Probably."); ``attributed``: the words are another
+    person's forecast whose speaker the text names (``attribution``), so reported speech
+    and quotation marks do not set them aside."""
     entry = cue.item.entry if cue.item else None
-    if within(cue.start, quotes):
+    if not attributed and within(cue.start, quotes):
         return REASON_QUOTED
-    if _reported(text, part, cue):
+    if not attributed and _reported(text, part, cue):
         return REASON_REPORTED
     if _is_wish(text, part, cue):
         return REASON_WISH
     if _past(tokens, first, last, cue, text, part, published):
         return REASON_PAST
-    if cue.kind == "modal" and _embedded_question(tokens, first, text, part[1]):
+    if cue.kind in ("modal", "verb") and _embedded_question(tokens, first, text, part[1]):
         return REASON_EMBEDDED
+    if cue.kind == "verb" and _addressed(tokens, first):
+        return IGNORED  # "you're not predicting a deal": the listener's view, asked about
+    if _META.search(text[part[0] : part[1]]):
+        return REASON_META
+    if _AIM.search(text[part[0] : cue.end]):
+        return REASON_WISH
+    if cue.kind == "modal" and _EVALUATION.search(text[part[0] : part[1]]):
+        return REASON_EVALUATION
     if cue.kind == "modal" and _intention(tokens, first, text, cue):
         return REASON_INTENTION
     if cue.kind == "adverb" and not _adverb_attached(tokens, first, last):
+        return IGNORED
+    if cue.kind == "adverb" and _progressive(tokens, first, last):
+        return REASON_PRESENT  # "they are probably drafting the rules today"
+    if entry is not None and entry.phrase == "should" and _deontic_should(tokens, first, last):
         return IGNORED
     if entry is not None and entry.needs_complement and not _has_complement(tokens, last):
         return None if answers_question else IGNORED
@@ -465,8 +711,10 @@ def reason_for(
 __all__ = [
     "IGNORED",
     "REASON_EMBEDDED",
+    "REASON_EVALUATION",
     "REASON_HEADLINE",
     "REASON_INTENTION",
+    "REASON_META",
     "REASON_PAST",
     "REASON_PRESENT",
     "REASON_QUESTION",

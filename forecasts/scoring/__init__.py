@@ -10,8 +10,15 @@ Python loop over forecasts.
 * Summaries of a set: :func:`brier_skill_score`, :func:`murphy_decomposition`
   (Murphy 1973; Stephenson, Coelho & Jolliffe 2008), :func:`calibration_table`
   with :func:`wilson_interval` (Wilson 1927), :func:`bootstrap_mean_interval`
-  (Efron 1979).
+  (Efron 1979), and :func:`calibration_verdict`: over- or under-forecasting and
+  over- or under-confidence, said only where chance cannot explain the gap.
 * Comparisons and revisions: :func:`peer_scores`, :func:`time_averaged_brier`.
+* Calibration without bins (CORP; Dimitriadis, Gneiting & Jordan 2021):
+  :func:`isotonic_fit`, :func:`corp_decomposition`, :func:`corp_reliability`.
+* What a pundit adds across questions: :func:`adjusted_scores` (skill plus
+  difficulty, ridge-regularised, with question-bootstrap and rank intervals),
+  :func:`honest_ranks`, :func:`shrunk_means` (Efron & Morris 1975),
+  :func:`question_weights`.
 * :func:`score_table`: the full report printed by ``forecasts score``.
 
 Bad input raises :class:`InvalidInput` (a ``ValueError``) whose message names
@@ -46,6 +53,7 @@ from .calibration import (
     murphy_decomposition,
     wilson_interval,
 )
+from .corp import CorpDecomposition, corp_decomposition, corp_reliability, isotonic_fit
 from .metrics import (
     DEFAULT_EPS,
     brier_score,
@@ -56,11 +64,14 @@ from .metrics import (
 )
 from .peer import peer_scores, peer_scores_by_question
 from .report import score_table
+from .skill import adjusted_scores, honest_ranks, question_weights, shrunk_means
 from .timeavg import time_averaged_brier, time_averaged_brier_by_group
 from .validate import InvalidInput
+from .verdict import CalibrationVerdict, calibration_verdict
 
 __all__ = [
     "CALIBRATION_COLUMNS",
+    "CalibrationVerdict",
     "DEFAULT_BINS",
     "DEFAULT_EPS",
     "DEFAULT_RESAMPLES",
@@ -73,9 +84,14 @@ __all__ = [
     "bin_index",
     "bootstrap_mean_interval",
     "bootstrap_mean_intervals",
+    "CorpDecomposition",
+    "corp_decomposition",
+    "corp_reliability",
+    "isotonic_fit",
     "brier_score",
     "brier_skill_score",
     "calibration_table",
+    "calibration_verdict",
     "log_score",
     "multi_brier_score",
     "multi_log_score",
@@ -86,4 +102,8 @@ __all__ = [
     "time_averaged_brier",
     "time_averaged_brier_by_group",
     "wilson_interval",
+    "adjusted_scores",
+    "honest_ranks",
+    "question_weights",
+    "shrunk_means",
 ]

@@ -30,7 +30,9 @@ from forecasts.services.users import (
     change_password,
     create_user,
     end_sessions,
+    reset_password,
     update_user,
+    user_by_name,
 )
 
 __all__ = [
@@ -49,6 +51,8 @@ __all__ = [
     "edit_question",
     "edit_source",
     "end_sessions",
+    "reset_password",
+    "user_by_name",
     "get_row",
     "insert_row",
     "log_prediction",

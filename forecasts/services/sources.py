@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from forecasts import serialize
 from forecasts.errors import FieldErrors
 from forecasts.models import (
+    Pundit,
     Role,
     Source,
 )
@@ -47,6 +48,24 @@ def _check_source_fields(
     )
 
 
+_KEEP = object()  # edit_source: leave the author as it is
+
+
+def _check_author(session: Session, errors: FieldErrors, author_pundit_id) -> int | None:
+    """The author's pundit id, which must name a pundit; empty means none."""
+    if author_pundit_id in (None, ""):
+        return None
+    try:
+        pundit_id = int(author_pundit_id)
+    except (TypeError, ValueError):
+        errors.add("author_pundit_id", f"must be a pundit's id (got {author_pundit_id!r})")
+        return None
+    if session.get(Pundit, pundit_id) is None:
+        errors.add("author_pundit_id", f"names no pundit (no pundit has the id {pundit_id})")
+        return None
+    return pundit_id
+
+
 def add_source(
     session: Session,
     actor: Actor,
@@ -57,12 +76,14 @@ def add_source(
     outlet: str = "",
     full_text: str = "",
     note: str = "",
+    author_pundit_id: int | None = None,
 ) -> Source:
     actor.require(Role.EDITOR, "adding a source")
     errors = FieldErrors()
     clean = _check_source_fields(
         session, errors, title=title, url=url, published_on=published_on, outlet=outlet
     )
+    clean["author_pundit_id"] = _check_author(session, errors, author_pundit_id)
     errors.raise_any()
     with unit_of_work(session):
         source = Source(**clean, full_text=full_text or "", note=(note or "").strip())
@@ -82,7 +103,9 @@ def edit_source(
     outlet: str = "",
     full_text: str | None = None,
     note: str | None = None,
+    author_pundit_id=_KEEP,
 ) -> Source:
+    """Edit a source; ``author_pundit_id`` left out keeps the author, None clears it."""
     actor.require(Role.EDITOR, "editing a source")
     source = get_row(session, Source, source_id, "source")
     check_version(source, expected_version, "source", serialize.source_dict)
@@ -96,6 +119,8 @@ def edit_source(
         outlet=outlet,
         exclude_id=source.id,
     )
+    if author_pundit_id is not _KEEP:
+        changes["author_pundit_id"] = _check_author(session, errors, author_pundit_id)
     errors.raise_any()
     if full_text is not None:
         changes["full_text"] = full_text

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forecasts import serialize
-from forecasts.errors import FieldErrors, PermissionDenied, ValidationError
+from forecasts.errors import FieldErrors, NotFoundError, PermissionDenied, ValidationError
 from forecasts.models import (
     Role,
     User,
@@ -138,6 +138,39 @@ def change_password(
             before,
             serialize.user_dict(user),
         )
+    return user
+
+
+def reset_password(session: Session, actor: Actor, user_id: int, *, new_password: str) -> User:
+    """An admin sets a user's password (one who forgot theirs). Every session of the
+    user ends; the user signs in with the new password."""
+    actor.require(Role.ADMIN, "resetting a password")
+    user = get_row(session, User, user_id, "user")
+    errors = FieldErrors()
+    check_password(errors, "new_password", new_password)
+    errors.raise_any()
+    before = serialize.user_dict(user)
+    with unit_of_work(session):
+        user.password_hash = generate_password_hash(new_password)
+        user.session_token = new_session_token()
+        session.flush()
+        record_audit(
+            session,
+            actor,
+            "user.password_reset",
+            "user",
+            user.id,
+            before,
+            serialize.user_dict(user),
+        )
+    return user
+
+
+def user_by_name(session: Session, name: str) -> User:
+    """The user named ``name``, or ``NotFoundError`` ("user 'ada' not found")."""
+    user = session.scalar(select(User).where(User.name == (name or "").strip()))
+    if user is None:
+        raise NotFoundError("user", name)
     return user
 
 

@@ -1,64 +1,20 @@
-"""A seeded registry on a SQLite file, an app with the API and the account page, users
-of every role, and API tokens made through ``forecasts.tokens``."""
+"""The API tests work on the seeded registry (``app``, ``as_role``: tests/conftest.py):
+here ``engine`` is its engine, not a fresh database's; and API tokens are made through
+``forecasts.tokens``."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from api_support import make_api_app, sign_in
 from sqlalchemy import select
 
-import forecasts.tokens  # noqa: F401  (the api_tokens table in the models' metadata)
 from forecasts import services, tokens
-from forecasts.db import make_engine, make_session_factory
+from forecasts.db import make_session_factory
 from forecasts.models import User
 
 
 @pytest.fixture
-def database_url(tmp_path, seeded_template):
-    path = tmp_path / "registry.sqlite3"
-    shutil.copyfile(seeded_template, path)
-    return f"sqlite:///{path}"
-
-
-@pytest.fixture
-def engine(database_url):
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def make_app(database_url):
-    apps = []
-
-    def factory(**config):
-        apps.append(make_api_app(database_url, **config))
-        return apps[-1]
-
-    yield factory
-    for app in apps:
-        app.extensions["forecasts.engine"].dispose()
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def as_role(app):
-    def client_for(role: str | None):
-        client = app.test_client()
-        return sign_in(client, role) if role else client
-
-    return client_for
+def engine(seeded_engine):
+    return seeded_engine
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ HTML; input it cannot read is a 400 naming the field."""
 from __future__ import annotations
 
 import pytest
-from api_support import field_rules
 
 from forecasts import services
+from support import field_rules
 
 
 def test_search_answers_every_kind_with_links_and_marks(client):

@@ -14,12 +14,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from browser_support import PASSWORD
 from werkzeug.serving import make_server
 
 from forecasts import services
 from forecasts.db import make_engine, make_session_factory
 from forecasts.seeding import load_seeds
+from support import PASSWORD
 from web import create_app
 
 CHROMIUM_ARGS = [

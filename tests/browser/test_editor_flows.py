@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import sign_in
+
+from support import sign_in_page
 
 pytestmark = pytest.mark.browser
 QUOTE = (
@@ -18,7 +19,7 @@ QUOTE = (
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_log_then_resolve_from_the_due_queue(page, live_server, shoot):
-    sign_in(page, live_server, "erin")
+    sign_in_page(page, live_server, "erin")
     shoot(page, "home-signed-in")
     page.get_by_role("link", name="Log a prediction").click()
     # Keyboard only: pick the seeded pundit and source, then type the rest.
@@ -86,7 +87,7 @@ def test_two_editors_edit_the_same_question(browser, live_server, shoot):
     for name in ("erin", "ed"):
         context = browser.new_context(viewport={"width": 1200, "height": 900})
         pages.append(context.new_page())
-        sign_in(pages[-1], live_server, name)
+        sign_in_page(pages[-1], live_server, name)
     erin, ed = pages
     edit_path = live_server + "/questions/trump-wins-2020-election/edit"
     for page in pages:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import sign_in
 from sqlalchemy import select
 
 from forecasts.db import make_engine, make_session_factory
 from forecasts.models import CandidateReview, Prediction
+from support import sign_in_page
 
 pytestmark = pytest.mark.browser
 COLUMN = """The central bank meets again in March.
@@ -19,12 +19,13 @@ Rates went up twice last year, and inflation fell to 3.1 percent in January.
 
 I think it is very unlikely that the bank will cut rates before the end of the year.
 There is a real possibility that unemployment will rise above 5 percent by next summer.
+Growth will pick up in 2025, according to Tomas Berg, an analyst at Nordhaus.
 """
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_paste_accept_and_log(page, live_server, seeded_url, shoot):
-    sign_in(page, live_server, "erin")
+    sign_in_page(page, live_server, "erin")
     page.get_by_role("link", name="Extract").click()
     page.get_by_label("Source", exact=True).select_option("new")
     page.get_by_label("Title").fill("Rates column")
@@ -35,8 +36,10 @@ def test_paste_accept_and_log(page, live_server, seeded_url, shoot):
 
     page.wait_for_url(re.compile(r"/sources/\d+/candidates"))
     candidates = page.locator("li.candidate")
-    assert candidates.count() == 2  # the past-tense sentences are not candidates
-    assert page.locator("mark").count() == 2
+    assert candidates.count() == 3  # the past-tense sentences are not candidates
+    assert page.locator("mark").count() == 3
+    reported = candidates.nth(2).inner_text()
+    assert "Tomas Berg" in reported and "reported" in reported and "new pundit" in reported
     first = candidates.first
     assert "very unlikely" in first.locator(".phrase").inner_text()
     assert "2024-12-31" in first.inner_text()  # "before the end of the year"

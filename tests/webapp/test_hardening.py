@@ -7,9 +7,9 @@ import stat
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from seeded_users import PASSWORD
 
 from forecasts.db import SECRET_KEY_FILE, stored_secret_key
+from support import PASSWORD
 from web import create_app
 
 

@@ -46,7 +46,10 @@ def test_pundit_and_phrase_pages(as_role):
     client = as_role(None)
     pundit = client.get(f"/pundits/{AUTHOR}").get_data(as_text=True)
     assert "0.268" in pundit and "Not ranked yet: 4 of the 5 scored forecasts needed" in pundit
-    assert "<svg" in pundit and "Over-confident: said 90%, right 50% of the time" in pundit
+    assert "<svg" in pundit and "Too few to tell: in no bin does what happened" in pundit
+    assert "said 90%, happened 50% of the time (2 forecasts in the 90%–100% bin; 95% interval" in (
+        pundit
+    )
     assert "annulled" in pundit or "condition not met" in pundit
     phrases = client.get("/phrases").get_data(as_text=True)
     assert "“tiny possibility”" in phrases and "0 of 1" in phrases

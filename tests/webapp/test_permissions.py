@@ -3,7 +3,7 @@ POST without a CSRF token is refused, each leaving the database unchanged."""
 
 from __future__ import annotations
 
-from webapp_support import PASSWORD, csrf_token, sign_in
+from support import PASSWORD, csrf_token, sign_in
 
 SAMPLE_VALUES = {
     "pundits": {"slug": "op-ed-author-iran-us-iraq-2020"},

@@ -6,6 +6,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy.orm import Session
+
+from forecasts import scores
 from rival_pundits import (
     add_rivals,
     leaderboard_rows,
@@ -14,9 +17,6 @@ from rival_pundits import (
     read_page,
     standing_on_page,
 )
-from sqlalchemy.orm import Session
-
-from forecasts import scores
 
 AUTHOR = "op-ed-author-iran-us-iraq-2020"
 

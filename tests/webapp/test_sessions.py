@@ -9,11 +9,11 @@ import re
 
 import pytest
 from sqlalchemy import select
-from webapp_support import PASSWORD, csrf_token
 
 from forecasts import services
 from forecasts.db import make_engine, make_session_factory
 from forecasts.models import User
+from support import PASSWORD, csrf_token
 from web import create_app
 
 NEW_PASSWORD = "a new and longer passphrase"

@@ -349,6 +349,39 @@ class _BoardNumbersOut(ma.Schema):
         metadata={"description": "Shared questions: those another pundit on the board forecast."},
     )
     time_averaged_brier = fields.Float(allow_none=True, required=True)
+    rank_low = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "The best rank the 95% intervals allow: 1 + the pundits whose "
+            "interval lies wholly below this one's. None when not ranked."
+        },
+    )
+    rank_high = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "The worst rank the 95% intervals allow: the pundits whose "
+            "interval does not lie wholly above this one's. None when not ranked."
+        },
+    )
+    adjusted_brier = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Difficulty-adjusted Brier: the mean Brier expected of the "
+            "pundit on a question of average difficulty (skill plus question difficulty, "
+            "fitted jointly with a ridge of 1)."
+        },
+    )
+    shrunk_brier = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Mean Brier shrunk towards the board's mean (empirical Bayes): "
+            "short records move most."
+        },
+    )
 
 
 class LeaderboardRowOut(_BoardNumbersOut):

@@ -54,3 +54,23 @@ document.addEventListener("DOMContentLoaded", () => {
     show();
   });
 });
+
+// On a narrow screen the navigation folds behind a "Menu" button (CSS decides when);
+// without JavaScript it is always shown.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector("header.site .menu-toggle");
+  if (!toggle) return;
+  const header = toggle.closest("header");
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = header.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+});
+
+// On a narrow screen a box of filters nobody has set starts folded, so the first screen
+// shows the results; it opens with one tap, and is open wherever a filter is in use.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!window.matchMedia("(max-width: 40rem)").matches) return;
+  document.querySelectorAll("details[data-fold-narrow=yes]").forEach((box) => { box.open = false; });
+});

@@ -1,0 +1,60 @@
+"""What the tests share besides fixtures: the users every seeded registry has (one per
+role) and signing them in, through the test client or in a browser page; the app with
+the test configuration; and reading the API's answers."""
+
+from __future__ import annotations
+
+import re
+
+PASSWORD = "correct horse battery"
+ROLES = ("reader", "editor", "admin")
+
+# Generous API limits: only the rate-limit tests meet one.
+APP_CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "SECRET_KEY": "test",
+    "API_READ_RATE_LIMIT": "10000 per minute",
+    "API_WRITE_RATE_LIMIT": "10000 per minute",
+}
+
+
+def make_test_app(url: str, **config):
+    """The app over the database at ``url``, with ``APP_CONFIG`` and ``config`` on top."""
+    from web import create_app
+
+    return create_app({"DATABASE_URL": url, **APP_CONFIG, **config})
+
+
+def sign_in(client, role: str):
+    response = client.post("/login", data={"name": role, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def sign_in_page(page, base_url: str, name: str) -> None:
+    """Sign ``name`` in through the login form of a browser page."""
+    page.goto(base_url + "/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url(base_url + "/")
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def field_rules(response) -> dict[str, str]:
+    """A JSON error's {field: rule}."""
+    body = response.get_json()
+    assert set(body) >= {"errors", "message"}, body
+    return {error["field"]: error["rule"] for error in body["errors"]}
