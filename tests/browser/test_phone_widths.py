@@ -60,7 +60,17 @@ def phone_registry(seeded_url):
             probability=0.1,
             hedge_phrase="unlikely",
         )
-        paths = ["/", "/leaderboard", "/phrases", "/pundits/", "/sources/", "/api/v1/docs"]
+        paths = [
+            "/",
+            "/leaderboard",
+            "/phrases",
+            "/scales",
+            "/scales/registry-default",
+            "/scales/icd-203/2015",
+            "/pundits/",
+            "/sources/",
+            "/api/v1/docs",
+        ]
         paths += [f"/questions/{q.slug}" for q in session.scalars(select(Question))]
         paths += [f"/pundits/{p.slug}" for p in session.scalars(select(Pundit))]
         sources = list(session.scalars(select(Source)))
