@@ -117,4 +117,21 @@ def calibration_svg(table: pd.DataFrame, title: str = "Calibration") -> str:
     axes.set_aspect("equal")
     _legend(axes, handles, loc="upper left", fontsize=8, frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
-    return _svg(figure)
+    return _with_text_alternative(_svg(figure), calibration_summary(table))
+
+
+def calibration_summary(table: pd.DataFrame | None) -> str:
+    """The calibration chart in words, for readers who cannot see it."""
+    if table is None or not len(table):
+        return "Calibration chart: no resolved forecasts yet."
+    bins = [
+        f"said {row.mean_forecast:.0%}, happened {row.observed_frequency:.0%} of {row.n}"
+        for row in table.itertuples()
+    ]
+    return "Calibration chart, by forecast bin: " + "; ".join(bins) + "."
+
+
+def _with_text_alternative(svg: str, summary: str) -> str:
+    """The SVG as an image with ``summary`` as its accessible name."""
+    label = _NOT_XML.sub("\ufffd", summary).replace("&", "&amp;").replace('"', "&quot;")
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label.replace("<", "&lt;")}" ', 1)

@@ -369,6 +369,29 @@ class Decision(StrEnum):
     DISMISSED = "dismissed"
 
 
+class ReferenceForecast(Base):
+    """One point of a probability series from outside the registry for a question: a
+    prediction market's price, a forecasting platform's community forecast, a panel's
+    median. A pundit's forecast is compared with the value standing when it was made."""
+
+    __tablename__ = "reference_forecasts"
+    __table_args__ = (
+        UniqueConstraint("question_id", "source", "at", name="uq_reference_forecasts_point"),
+        CheckConstraint("probability >= 0 AND probability <= 1", name="probability"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(120))  # "Polymarket", "Metaculus community"
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    probability: Mapped[float] = mapped_column(Float)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    licence: Mapped[str] = mapped_column(String(300), default="")  # terms the data came under
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class CandidateReview(Base):
     """An editor's decision on a forecast candidate extracted from a source's text.
 

@@ -15,6 +15,7 @@ from forecasts.models import (
     Pundit,
     Question,
     QuestionOption,
+    ReferenceForecast,
     Resolution,
     Source,
     Tag,
@@ -73,6 +74,18 @@ def pundit_by_name_or_slug(session: Session, text: str) -> Pundit | None:
         return pundit
     named = session.scalars(select(Pundit).where(Pundit.name == text).limit(2)).all()
     return named[0] if len(named) == 1 else None
+
+
+def reference_series(session: Session, question_id: int) -> dict[str, list]:
+    """A question's reference forecasts, by source (in name order), each in time order."""
+    series: dict[str, list] = {}
+    for point in session.scalars(
+        select(ReferenceForecast)
+        .where(ReferenceForecast.question_id == question_id)
+        .order_by(ReferenceForecast.source, ReferenceForecast.at)
+    ):
+        series.setdefault(point.source, []).append(point)
+    return series
 
 
 def list_pundits(session: Session) -> list[Pundit]:

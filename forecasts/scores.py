@@ -25,6 +25,7 @@ not need (quotes, phrases, scales, statements) unread.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -84,6 +85,7 @@ _COLUMNS = [
     "known_at",
     "condition_resolution",
     "condition_option",
+    "reference",
 ]
 #: What a prediction frame adds to the columns read: why the row is or is not scored,
 #: and its scores.
@@ -125,6 +127,7 @@ _STANDING_SQL = (
     "FROM resolutions r LEFT JOIN question_options o ON o.id = r.option_id "
     "WHERE r.id IN (SELECT max(s.id) FROM resolutions s{where} GROUP BY s.question_id)"
 )
+_REFERENCES_SQL = "SELECT question_id, at, source, probability FROM reference_forecasts{where}"
 _DISTRIBUTIONS_SQL = (
     "SELECT po.prediction_id, o.position, po.probability FROM prediction_options po "
     "JOIN question_options o ON o.id = po.option_id"
@@ -465,10 +468,43 @@ def _assemble(
         "known_at": lambda: _take(res_known, row_res),
         "condition_resolution": lambda: _texts(res_outcome, row_cond),
         "condition_option": lambda: _texts(res_label, row_cond),
+        "reference": lambda: _standing_references(reader, question_id, made_us),
     }
     built = [name for name in _COLUMNS if name in wanted or name in _SCORING_INPUT]
     frame = pd.DataFrame({name: builders[name]() for name in built}, columns=built, copy=False)
     return frame, status, made_us
+
+
+def _standing_references(
+    reader: _Reader, question_id: np.ndarray, made_us: np.ndarray
+) -> np.ndarray:
+    """Each prediction's reference: the median, over the question's reference sources,
+    of each source's latest point at or before the prediction's made-at (NaN where no
+    source had spoken yet, or the question has no reference series)."""
+    result = np.full(len(question_id), np.nan)
+    rows = reader.by_ids(_REFERENCES_SQL, "question_id", _distinct(question_id))
+    if not rows:
+        return result
+    points = pd.DataFrame(rows, columns=["question_id", "at", "source", "probability"])
+    points["at"] = pd.to_datetime(
+        points["at"], utc=True, format="ISO8601" if reader.sqlite else None
+    ).dt.as_unit("us")
+    points = points.sort_values(["question_id", "source", "at"])
+    for qid, series in points.groupby("question_id", sort=False):
+        rows_on = np.flatnonzero(question_id == qid)
+        if not len(rows_on):
+            continue
+        moments = made_us[rows_on]
+        standing = []
+        for _, one in series.groupby("source", sort=False):
+            times = pd.DatetimeIndex(one["at"]).as_unit("us").asi8
+            at = np.searchsorted(times, moments, side="right") - 1
+            values = np.where(at >= 0, one["probability"].to_numpy()[np.maximum(at, 0)], np.nan)
+            standing.append(values)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN: no source yet
+            result[rows_on] = np.nanmedian(np.vstack(standing), axis=0)
+    return result
 
 
 def _score_empty(frame: pd.DataFrame) -> pd.DataFrame:
@@ -566,6 +602,7 @@ LEADERBOARD_INPUT = [
     "made_at",
     "probability",
     "known_at",
+    "reference",
 ]
 
 
@@ -586,6 +623,10 @@ LEADERBOARD_COLUMNS = [
     "rank_high",
     "adjusted_brier",
     "shrunk_brier",
+    "n_reference",
+    "vs_reference_brier",
+    "vs_reference_ci_low",
+    "vs_reference_ci_high",
 ]
 
 
@@ -638,6 +679,7 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
     board["shrunk_brier"] = scoring.shrunk_means(final["brier"].to_numpy(), codes)[
         "shrunk"
     ].to_numpy()
+    _add_reference_scores(board, frame)
     # Equal means rank equal: compared to 12 places, not to the last bit of a float.
     board["_key"] = board["brier"].round(12)
     board = board.sort_values(["_key", "pundit"]).reset_index(drop=True)
@@ -655,6 +697,31 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
         board.loc[ranked, "rank_low"] = low
         board.loc[ranked, "rank_high"] = high
     return board[LEADERBOARD_COLUMNS]
+
+
+def _add_reference_scores(board: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """Per pundit, over their final scored binary forecasts made while a reference stood:
+    how many, and the mean Brier against the reference (pundit minus reference; negative
+    is better) with its bootstrap interval."""
+    board["n_reference"] = 0
+    for column in ("vs_reference_brier", "vs_reference_ci_low", "vs_reference_ci_high"):
+        board[column] = np.nan
+    if "reference" not in frame:
+        return
+    pick = frame["final"].to_numpy(dtype=bool) & frame["reference"].notna().to_numpy()
+    pick &= (frame["kind"] == "binary").to_numpy()
+    if not pick.any():
+        return
+    rows = frame.loc[pick]
+    brier, _ = scoring.scores_against_reference(
+        rows["probability"].to_numpy(), rows["reference"].to_numpy(), rows["outcome"].to_numpy()
+    )
+    intervals = scoring.bootstrap_mean_intervals(brier, rows["pundit_slug"].to_numpy())
+    found = board["pundit"].map(intervals["n"])
+    board["n_reference"] = found.fillna(0).astype(int).to_numpy()
+    board["vs_reference_brier"] = board["pundit"].map(intervals["mean"]).to_numpy()
+    board["vs_reference_ci_low"] = board["pundit"].map(intervals["ci_low"]).to_numpy()
+    board["vs_reference_ci_high"] = board["pundit"].map(intervals["ci_high"]).to_numpy()
 
 
 def _rank_interval(
@@ -713,6 +780,10 @@ class Standing:
     peer_log: float | None = None
     n_peer: int = 0
     time_averaged_brier: float | None = None
+    n_reference: int = 0
+    vs_reference_brier: float | None = None
+    vs_reference_ci_low: float | None = None
+    vs_reference_ci_high: float | None = None
     rank_low: int | None = None
     rank_high: int | None = None
     adjusted_brier: float | None = None

@@ -31,6 +31,7 @@ INK = "#1d2330"
 MUTED = "#5b6475"
 FADED = "#9aa3b2"
 MEDIAN = "#1f5fbf"
+REFERENCE = "#0f7c8c"  # a market's or crowd's series
 PALETTE = ["#b3261e", "#1d7a46", "#8a6d00", "#6b3fa0", "#0f7c8c", "#a34d00"]
 # Up to this many pundits each get a colour of their own; more are drawn faded.
 COLOURED_PUNDITS = len(PALETTE)
@@ -112,6 +113,7 @@ def forecast_chart(
     *,
     resolve_by: dt.date | None = None,
     known_at: dt.date | None = None,
+    references: dict[str, list[tuple[dt.datetime, float]]] | None = None,
     height: int = 240,
 ) -> ForecastChart:
     """The chart of a binary question's forecasts.
@@ -119,7 +121,9 @@ def forecast_chart(
     ``frame`` has one row per forecast: ``pundit_name``, ``made_at`` (time-zone aware)
     and ``probability``; ``pundit_slug`` when there is one (it tells two pundits of one
     name apart). ``resolve_by`` (the deadline) and ``known_at`` (when the outcome became
-    known) are drawn when given and stretch the axis to reach them."""
+    known) are drawn when given and stretch the axis to reach them. ``references`` maps
+    a reference source (a market, a platform's community) to its points (time,
+    probability), drawn as dashed step lines over the forecasts' span."""
     frame = frame.sort_values("made_at", kind="stable").copy()
     frame["made_at"] = pd.to_datetime(frame["made_at"], utc=True)
     who = frame["pundit_slug"] if "pundit_slug" in frame else frame["pundit_name"]
@@ -209,6 +213,25 @@ def forecast_chart(
         outer_labels.append(
             f'<text x="{percent + shift:.1f}%" y="{4.5 + 5.5 * row:.1f}%" text-anchor="{anchor}"'
             f' dominant-baseline="middle" class="marker">{label} {day.isoformat()}</text>'
+        )
+    for source, series in (references or {}).items():
+        series = sorted(series)
+        before = [p for at, p in series if _days(at) < start]
+        inside = [(x(at), p) for at, p in series if start <= _days(at) <= end]
+        if before:  # the value standing when the chart begins
+            inside.insert(0, (0.0, before[-1]))
+        if not inside:
+            continue
+        path = f"M{inside[0][0]:.2f} {y(inside[0][1]):.2f}"
+        for position, p in inside[1:]:
+            path += f" H{position:.2f} V{y(p):.2f}"
+        path += f" H{stop:.2f}"
+        groups.append(
+            f'<g class="reference" tabindex="0"><title>{_text(source)} (reference):'
+            f" {len(series)} point{'s' if len(series) != 1 else ''}, latest"
+            f" {_percent(series[-1][1])}</title>"
+            f'<path d="{path}" fill="none" stroke="{REFERENCE}" stroke-width="2"'
+            ' stroke-dasharray="5 3" vector-effect="non-scaling-stroke"/></g>'
         )
     if median_path:
         groups.append(

@@ -154,3 +154,23 @@ def test_drawn_text_is_what_matplotlib_renders(name, tmp_path):
     figure.savefig(tmp_path / "text.png")
     plt.close(figure)
     assert text._preprocess_math(text.get_text()) == (name, False)
+
+
+def test_the_calibration_chart_has_a_text_alternative():
+    table = pd.DataFrame(
+        {
+            "mean_forecast": [0.2, 0.8],
+            "observed_frequency": [0.25, 0.75],
+            "ci_low": [0.1, 0.5],
+            "ci_high": [0.5, 0.9],
+            "n": [4, 8],
+        }
+    )
+    root = ET.fromstring(charts.calibration_svg(table))
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == (
+        "Calibration chart, by forecast bin: said 20%, happened 25% of 4;"
+        " said 80%, happened 75% of 8."
+    )
+    empty = ET.fromstring(charts.calibration_svg(None))
+    assert empty.get("aria-label") == "Calibration chart: no resolved forecasts yet."

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select, text
 from forecasts import migrate, search, services, tokens
 from forecasts.db import make_engine, make_session_factory
 from forecasts.models import Base, Pundit, Question, Source
+from forecasts.references import add_references
 from forecasts.reviews import review_candidate
 from forecasts.seeding import load_seeds
 
@@ -193,6 +194,12 @@ def _add_what_the_seeds_lack(session) -> None:
     tokens.create_token(session, services.Actor.of(user), name="cli")
     source = session.scalar(select(Source).limit(1))
     review_candidate(session, system, source_id=source.id, start=0, end=10, decision="accepted")
+    first = session.scalar(select(Question).order_by(Question.id))
+    add_references(
+        session,
+        system,
+        [{"question": first.slug, "source": "A market", "time": "2020-01-02", "probability": "7%"}],
+    )
     question = services.add_question(
         session,
         system,

@@ -71,6 +71,7 @@ def show(slug: str):
     question = queries.question_by_slug(session, slug) or abort(404)
     frame = scores.prediction_frame(session, question_id=question.id)
     standing = question.standing_resolution
+    references = queries.reference_series(session, question.id)
     chart = None
     if question.kind == QuestionKind.BINARY and len(frame):
         chart = svgcharts.forecast_chart(
@@ -79,11 +80,15 @@ def show(slug: str):
             known_at=standing.known_at
             if standing and standing.outcome != Outcome.ANNULLED
             else None,
+            references={
+                name: [(p.at, p.probability) for p in points] for name, points in references.items()
+            },
         )
     return render_template(
         "questions/show.html",
         question=question,
         chart=chart,
+        references=references,
         scored=frame.set_index("prediction_id")[["status", "brier", "log_score", "final"]].to_dict(
             "index"
         ),

@@ -15,7 +15,10 @@ PROGRESS_FROM_BYTES = 1 << 20  # show a progress bar for files of a megabyte or 
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", metavar="[references] FILE")
+@click.argument(
+    "second", required=False, metavar="", type=click.Path(dir_okay=False, path_type=Path)
+)
 @click.option(
     "--format",
     "file_format",
@@ -50,7 +53,8 @@ PROGRESS_FROM_BYTES = 1 << 20  # show a progress bar for files of a megabyte or 
 @click.pass_obj
 def import_command(
     obj: Context,
-    file: Path,
+    target: str,
+    second: Path | None,
     file_format: str | None,
     dry_run: bool,
     as_user: str | None,
@@ -59,8 +63,19 @@ def import_command(
 ) -> None:
     """Import predictions from FILE (CSV or JSON, one row per prediction; the columns are
     in docs/import-format.md). All or nothing: one bad row and nothing is written, and
-    every bad row is listed. Importing the same file again adds nothing."""
+    every bad row is listed. Importing the same file again adds nothing.
+
+    `forecasts import references FILE` adds reference forecasts instead: a market's,
+    platform's or panel's probability for questions over time (CSV or JSON with the
+    columns question, source, time, probability, and optionally url and licence)."""
     from forecasts.transfer.importing import ImportRefused, actor_for, import_file
+
+    if second is not None:
+        if target != "references":
+            raise click.UsageError("give one FILE, or `references FILE` for reference forecasts")
+        _import_references(obj, second, as_user, dry_run)
+        return
+    file = Path(target)
 
     with obj.session() as session:
         actor = actor_for(session, as_user)
@@ -105,3 +120,17 @@ def export(obj: Context, outdir: Path, file_format: str) -> None:
         counts = export_registry(session, outdir, file_format)
     parts = ", ".join(f"{n} {name}" for name, n in counts.items())
     click.echo(f"exported to {outdir}: {parts}")
+
+
+def _import_references(obj: Context, file: Path, as_user: str | None, dry_run: bool) -> None:
+    from forecasts import references
+    from forecasts.transfer.importing import actor_for
+
+    rows = references.read_reference_file(file)
+    with obj.session() as session:
+        actor = actor_for(session, as_user)
+        report = references.add_references(session, actor, rows, dry_run=dry_run)
+    if dry_run:
+        click.echo(f"dry run: {report.summary(file.name, dry_run=True)}; nothing was written")
+    else:
+        click.echo(report.summary(file.name))

@@ -12,7 +12,8 @@ Python loop over forecasts.
   with :func:`wilson_interval` (Wilson 1927), :func:`bootstrap_mean_interval`
   (Efron 1979), and :func:`calibration_verdict`: over- or under-forecasting and
   over- or under-confidence, said only where chance cannot explain the gap.
-* Comparisons and revisions: :func:`peer_scores`, :func:`time_averaged_brier`.
+* Comparisons and revisions: :func:`peer_scores`, :func:`time_averaged_brier`,
+  :func:`scores_against_reference` (what a forecast added to a market or crowd).
 * Calibration without bins (CORP; Dimitriadis, Gneiting & Jordan 2021):
   :func:`isotonic_fit`, :func:`corp_decomposition`, :func:`corp_reliability`.
 * What a pundit adds across questions: :func:`adjusted_scores` (skill plus
@@ -63,6 +64,7 @@ from .metrics import (
     multi_log_score,
 )
 from .peer import peer_scores, peer_scores_by_question
+from .reference import scores_against_reference
 from .report import score_table
 from .skill import adjusted_scores, honest_ranks, question_weights, shrunk_means
 from .timeavg import time_averaged_brier, time_averaged_brier_by_group
@@ -103,6 +105,7 @@ __all__ = [
     "time_averaged_brier_by_group",
     "wilson_interval",
     "adjusted_scores",
+    "scores_against_reference",
     "honest_ranks",
     "question_weights",
     "shrunk_means",

@@ -349,6 +349,20 @@ class _BoardNumbersOut(ma.Schema):
         metadata={"description": "Shared questions: those another pundit on the board forecast."},
     )
     time_averaged_brier = fields.Float(allow_none=True, required=True)
+    n_reference = fields.Integer(
+        required=True,
+        metadata={"description": "Scored forecasts made while a reference forecast stood."},
+    )
+    vs_reference_brier = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Mean Brier against the reference standing at made-at (pundit "
+            "minus reference; negative: better than the market or crowd)."
+        },
+    )
+    vs_reference_ci_low = fields.Float(allow_none=True, required=True)
+    vs_reference_ci_high = fields.Float(allow_none=True, required=True)
     rank_low = fields.Integer(
         allow_none=True,
         required=True,
