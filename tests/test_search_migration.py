@@ -32,7 +32,7 @@ def _index_tables(engine) -> set[str]:
 
 
 def test_upgrading_indexes_the_registry_and_downgrading_keeps_every_row(empty_database_url):
-    migrate.upgrade(empty_database_url, "0008")
+    migrate.upgrade(empty_database_url, "0009")
     engine = make_engine(empty_database_url)
     try:
         with make_session_factory(engine)() as session:
@@ -49,7 +49,7 @@ def test_upgrading_indexes_the_registry_and_downgrading_keeps_every_row(empty_da
         assert seeded["question"] >= 3 and seeded["prediction"] >= 2
         assert seeded["pundit"] == 1 and seeded["source"] == 1
 
-        migrate.downgrade(empty_database_url, "0008")
+        migrate.downgrade(empty_database_url, "0009")
         assert _index_tables(engine) == set()
         assert _counts(engine) == before
         with make_session_factory(engine)() as session:  # writes work without the index

@@ -28,7 +28,7 @@ and must create them again; the search tests write through the services and woul
 notice.
 
 Revision ID: 0005
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-03 13:00:00.000000
 """
 
@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
