@@ -45,6 +45,7 @@ from forecasts.models import (
     Pundit,
     Question,
     QuestionOption,
+    ReferenceForecast,
     Resolution,
     Source,
     Tag,
@@ -556,6 +557,7 @@ class _Generator:
         self._sources()
         self._predictions()
         self._resolutions()
+        self._references()
         self._audit()
         return dict(self.counts)
 
@@ -1251,6 +1253,52 @@ class _Generator:
         self.counts["resolutions"] = n
         self.counts["resolved_questions"] = int((fate == RESOLVED).sum())
         self.counts["re_resolved_questions"] = corrected
+
+    # ---- reference forecasts
+
+    def _references(self) -> None:
+        """A synthetic prediction market on about two binary questions in five: its price
+        from the question's start until the outcome is known (or its deadline), a walk
+        from near the question's true probability towards what happened. Drawn from a
+        generator of its own, so the rest of the registry is what it was without them."""
+        rng = np.random.default_rng([self.seed, 18])
+        binary = np.flatnonzero(~self.q_choice.astype(bool))
+        chosen = binary[rng.random(len(binary)) < 0.4]
+        question_ids, moments, prices = [], [], []
+        for position in chosen.tolist():
+            first = int(self.q_start[position])
+            last = int(min(self.q_known[position], self.q_deadline[position]))
+            if last <= first:
+                continue
+            points = int(rng.integers(4, 13))
+            days = np.unique(rng.integers(first, last, points))
+            happened = self.q_fate[position] == RESOLVED and bool(self.q_happened[position])
+            pull = np.linspace(0, 1, len(days)) ** 2 * (2.5 if happened else -2.5)
+            if self.q_fate[position] != RESOLVED:
+                pull = np.zeros(len(days))
+            walk = np.cumsum(rng.normal(0, 0.25, len(days)))
+            price = _sigmoid(_logit(float(self.q_truth[position])) + walk + pull)
+            question_ids += [int(self.q_ids[position])] * len(days)
+            moments += (days * _DAY + 15 * 3600).tolist()
+            prices += np.clip(np.round(price, 3), 0.001, 0.999).tolist()
+        n = len(question_ids)
+        if n:
+            first_id = self.ids.block(ReferenceForecast.__table__, n)
+            self._insert(
+                ReferenceForecast.__table__,
+                {
+                    "id": list(range(first_id, first_id + n)),
+                    "question_id": question_ids,
+                    "source": ["Synthetic market"] * n,
+                    "at": self._moments(np.array(moments)),
+                    "probability": prices,
+                    "url": [None] * n,
+                    "licence": ["synthetic demo data"] * n,
+                    "added_at": self._moments(np.array(moments)),
+                },
+            )
+        self.counts["reference_forecasts"] = n
+        self.counts["questions_with_references"] = len(set(question_ids))
 
     # ---- audit
 

@@ -32,6 +32,7 @@ from forecasts.models import (
     Pundit,
     Question,
     QuestionOption,
+    ReferenceForecast,
     Resolution,
     Source,
     Tag,
@@ -163,6 +164,18 @@ def test_marked_synthetic_everywhere(session):
     (event,) = session.scalars(select(AuditEvent)).all()
     assert event.action == "demo.generate" and event.after["counts"]["predictions"] == 300
     assert event.after["synthetic"] is True and event.after["seed"] == SEED
+
+
+def test_the_demo_has_a_synthetic_market_whose_prices_the_board_scores_against(session):
+    counts = generate_demo(session, PUNDITS, QUESTIONS, SEED)
+    points = session.scalars(select(ReferenceForecast)).all()
+    assert len(points) == counts["reference_forecasts"] > 0
+    assert {p.source for p in points} == {"Synthetic market"}
+    assert all(0 < p.probability < 1 for p in points)
+    assert len({p.question_id for p in points}) == counts["questions_with_references"]
+    board = scores.leaderboard(session, min_n=1)
+    assert board["n_reference"].sum() > 0
+    assert board.loc[board["n_reference"] > 0, "vs_reference_brier"].notna().all()
 
 
 def test_the_schema_rules_hold(session, engine):

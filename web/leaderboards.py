@@ -15,7 +15,18 @@ from web.database import get_session
 
 blueprint = Blueprint("leaderboards", __name__)
 
-SORTABLE = {"rank", "pundit", "n", "brier", "log_score", "peer_brier", "time_averaged_brier"}
+SORTABLE = {
+    "rank",
+    "pundit",
+    "n",
+    "brier",
+    "log_score",
+    "peer_brier",
+    "time_averaged_brier",
+    "adjusted_brier",
+    "shrunk_brier",
+    "vs_reference_brier",
+}
 HIGHER_IS_BETTER = {"log_score", "n"}
 
 
