@@ -18,7 +18,9 @@ from forecasts.models import (
     ReferenceForecast,
     Resolution,
     Source,
+    Tag,
     User,
+    question_tags,
     utcnow,
 )
 
@@ -131,6 +133,102 @@ def question_page(session: Session, page: int, size: int) -> tuple[list[Question
         page,
         size,
     )
+
+
+QUESTION_STATUSES = ("open", "due", "resolved", "annulled")
+# How a list of questions can be ordered: the name in the URL, and the ORDER BY.
+QUESTION_SORTS = {
+    "added": "oldest first",
+    "newest": "newest first",
+    "deadline": "resolve-by date, soonest first",
+    "forecasts": "most forecasts first",
+}
+
+
+def _standing_outcomes():
+    """Each resolved question's standing (latest) outcome."""
+    latest = (
+        select(Resolution.question_id, func.max(Resolution.id).label("resolution_id"))
+        .group_by(Resolution.question_id)
+        .subquery()
+    )
+    return (
+        select(Resolution.question_id, Resolution.outcome)
+        .join(latest, latest.c.resolution_id == Resolution.id)
+        .subquery()
+    )
+
+
+def filtered_questions(
+    tag: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    sort: str = "added",
+    today: dt.date | None = None,
+) -> Select:
+    """Questions with a tag (its slug), of a kind, in a status, in the order ``sort``
+    names (``QUESTION_SORTS``; then by id). ``status`` is open (unresolved, deadline
+    not passed or none), due (unresolved, past its resolve-by date), resolved, or
+    annulled (by the standing resolution). The caller checks the values."""
+    query = select(Question).options(*question_loads())
+    if tag:
+        query = query.where(
+            Question.id.in_(
+                select(question_tags.c.question_id)
+                .join(Tag, Tag.id == question_tags.c.tag_id)
+                .where(Tag.slug == tag)
+            )
+        )
+    if kind:
+        query = query.where(Question.kind == kind)
+    if status:
+        standing = _standing_outcomes()
+        query = query.outerjoin(standing, standing.c.question_id == Question.id)
+        today = today or utcnow().date()
+        if status == "resolved":
+            query = query.where(
+                standing.c.outcome.is_not(None), standing.c.outcome != Outcome.ANNULLED.value
+            )
+        elif status == "annulled":
+            query = query.where(standing.c.outcome == Outcome.ANNULLED.value)
+        elif status == "due":
+            query = query.where(standing.c.outcome.is_(None), Question.resolve_by < today)
+        else:
+            query = query.where(
+                standing.c.outcome.is_(None),
+                Question.resolve_by.is_(None) | (Question.resolve_by >= today),
+            )
+    if sort == "newest":
+        return query.order_by(Question.id.desc())
+    if sort == "deadline":
+        return query.order_by(Question.resolve_by.is_(None), Question.resolve_by, Question.id)
+    if sort == "forecasts":
+        counts = (
+            select(func.count(Prediction.id))
+            .where(Prediction.question_id == Question.id)
+            .correlate(Question)
+            .scalar_subquery()
+        )
+        return query.order_by(counts.desc(), Question.id)
+    return query.order_by(Question.id)
+
+
+def filtered_question_page(
+    session: Session, page: int, size: int, **filters
+) -> tuple[list[Question], int]:
+    """One page of ``filtered_questions(**filters)`` with what the list shows loaded
+    (each question's predictions too), and the total."""
+    statement = filtered_questions(**filters).options(
+        selectinload(Question.predictions).selectinload(Prediction.pundit),
+        selectinload(Question.predictions)
+        .selectinload(Prediction.distribution)
+        .selectinload(PredictionOption.option),
+    )
+    return paged(session, statement, page, size)
+
+
+def tag_by_slug(session: Session, slug: str) -> Tag | None:
+    return session.scalar(select(Tag).where(Tag.slug == slug))
 
 
 def question_choices(session: Session) -> list[tuple[int, str]]:

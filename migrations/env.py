@@ -10,6 +10,7 @@ from alembic import context
 
 from forecasts.db import make_engine, resolve_database_url
 from forecasts.models import Base, UTCDateTime
+from forecasts.search import is_index_table
 
 config = context.config
 target_metadata = Base.metadata
@@ -23,6 +24,12 @@ def _render_item(type_, obj, autogen_context):
     return False
 
 
+def _include_name(name, type_, _parent_names) -> bool:
+    """Leave the search index (migration 0005's tables, not the models') out of
+    autogenerate's comparison."""
+    return not (type_ == "table" and is_index_table(name))
+
+
 def _configure(connection) -> None:
     context.configure(
         connection=connection,
@@ -30,6 +37,7 @@ def _configure(connection) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=_render_item,
+        include_name=_include_name,
     )
 
 

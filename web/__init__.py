@@ -84,7 +84,9 @@ def create_app(config: Mapping | None = None) -> Flask:
         resolutions,
         reviews,
         scales,
+        search,
         sources,
+        tags,
     )
 
     database.init_app(app)
@@ -105,6 +107,8 @@ def create_app(config: Mapping | None = None) -> Flask:
         admin,
         feeds,
         scales,
+        search,
+        tags,
     ):
         app.register_blueprint(module.blueprint)
     api.init_app(app)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forecasts import queries, scores, services, svgcharts
+from forecasts.errors import FieldError
 from forecasts.models import Outcome, QuestionKind
 from web import pagecache
 from web.auth import current_actor, editor_required
@@ -18,11 +19,44 @@ from web.paging import current_page
 blueprint = Blueprint("questions", __name__)
 
 
-@blueprint.get("/")
+def read_list_filters(args) -> tuple[dict, list[FieldError]]:
+    """The list's filters and order from the query string (status, tag, kind, sort); a
+    bad value is reported (field and rule) and left out, not guessed."""
+    errors: list[FieldError] = []
+    values = {name: (args.get(name) or "").strip() or None for name in ("status", "tag", "kind")}
+    values["sort"] = (args.get("sort") or "").strip() or "added"
+    allowed = {
+        "status": queries.QUESTION_STATUSES,
+        "kind": tuple(QuestionKind),
+        "sort": tuple(queries.QUESTION_SORTS),
+    }
+    for name, choices_ in allowed.items():
+        if values[name] is not None and values[name] not in choices_:
+            listed = ", ".join(str(choice) for choice in choices_)
+            errors.append(FieldError(name, f"must be one of {listed} (got {values[name]!r})"))
+            values[name] = "added" if name == "sort" else None
+    return values, errors
+
+
+@blueprint.get("/questions")
+@blueprint.get("/")  # registered first: links to the list keep going to /
 @pagecache.reader_page
 def index():
-    listing = current_page(lambda page, size: queries.question_page(get_session(), page, size))
-    return render_template("questions/index.html", questions=listing.items, **listing.numbers())
+    """The questions, filtered and sorted by the query string (the home page too)."""
+    filters, errors = read_list_filters(request.args)
+    listing = current_page(
+        lambda page, size: queries.filtered_question_page(get_session(), page, size, **filters)
+    )
+    return render_template(
+        "questions/index.html",
+        questions=listing.items,
+        filters=filters,
+        errors=errors,
+        statuses=queries.QUESTION_STATUSES,
+        sorts=queries.QUESTION_SORTS,
+        tags=pagecache.remember("tags", (), lambda: scores.tags_in_use(get_session())),
+        **listing.numbers(),
+    ), (400 if errors else 200)
 
 
 @blueprint.get("/healthz")

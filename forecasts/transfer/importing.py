@@ -55,7 +55,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from forecasts import bulk, rules, services
+from forecasts import bulk, rules, search, services
 from forecasts.errors import FieldErrors, ValidationError
 from forecasts.models import QuestionKind, Role, User, utcnow
 from forecasts.transfer import columns as C
@@ -152,7 +152,8 @@ def import_file(
         try:
             with services.batch(session):
                 _one_import_at_a_time(session)
-                return importer().run(rows)
+                with search.bulk_indexing(session):
+                    return importer().run(rows)
         except IntegrityError as error:  # another writer added the same row meanwhile
             raise ValidationError(
                 "database",

@@ -70,6 +70,8 @@ def phone_registry(seeded_url):
             "/pundits/",
             "/sources/",
             "/api/v1/docs",
+            "/search?q=iran+war",
+            "/tags/iran",
         ]
         paths += [f"/questions/{q.slug}" for q in session.scalars(select(Question))]
         paths += [f"/pundits/{p.slug}" for p in session.scalars(select(Pundit))]

@@ -14,7 +14,7 @@ from flask import jsonify, request, url_for
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
-from forecasts import queries, scores, serialize, services
+from forecasts import queries, scores, search, serialize, services
 from forecasts.errors import ConflictError, FieldError, FieldErrors, ValidationError
 from forecasts.models import Role
 from forecasts.validation import FRACTION, parse_fraction, read_distribution
@@ -49,6 +49,8 @@ from web.api.schemas import (
     ResolutionOut,
     ResolutionPage,
     ResolveIn,
+    SearchArgs,
+    SearchOut,
 )
 from web.database import get_session
 from web.extensions import csrf
@@ -419,5 +421,57 @@ def leaderboard(page: int, per_page: int, **_filters):
                 "since": filters.since.isoformat() if filters.since else None,
                 "until": filters.until.isoformat() if filters.until else None,
             },
+        }
+    )
+
+
+# -------------------------------------------------------------------------- search
+
+
+def _hit_dict(hit: search.Hit) -> dict:
+    item = hit.item
+    endpoint = {
+        "question": lambda: url_for("questions.show", slug=item.slug),
+        "pundit": lambda: url_for("pundits.show", slug=item.slug),
+        "source": lambda: url_for("sources.show", source_id=item.id),
+        "prediction": lambda: url_for("questions.show", slug=item.question.slug),
+    }[hit.kind]
+    prediction = hit.kind == "prediction"
+    return {
+        "kind": hit.kind,
+        "id": item.id,
+        "slug": getattr(item, "slug", None),
+        "url": endpoint(),
+        "title": hit.title.text,
+        "title_html": hit.title.html,
+        "excerpt": hit.excerpt.text if hit.excerpt else None,
+        "excerpt_html": hit.excerpt.html if hit.excerpt else None,
+        "tags": [slug for slug, _ in hit.tags],
+        "pundit": item.pundit.slug if prediction else None,
+        "question": item.question.slug if prediction else None,
+        "score": hit.score,
+    }
+
+
+@blueprint.route("/search")
+@listing_read
+@blueprint.arguments(SearchArgs, location="query", as_kwargs=True)
+@blueprint.response(200, SearchOut)
+def search_registry(page: int, per_page: int, q: str, kind=None):
+    """Search questions, tags, pundits, sources and quotes, best first"""
+    try:
+        found = search.search(get_session(), q, kind=kind, page=page, size=per_page)
+    except ValidationError as error:
+        message = "The request could not be read: " + "; ".join(map(str, error.errors))
+        return error_response(400, message, error.errors)
+    return jsonify(
+        {
+            "q": q,
+            "words": list(found.query.words),
+            "kind": kind,
+            "groups": [
+                {"kind": group.kind, "more": group.more, **_page(group.page, _hit_dict)}
+                for group in found.groups
+            ],
         }
     )

@@ -14,6 +14,7 @@ import re
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from forecasts import search
 from forecasts.models import ProbabilityOrigin, QuestionKind
 from web.api.listing import QUESTION_STATUSES
 
@@ -96,6 +97,24 @@ class QuestionArgs(PageArgs):
             "standing resolution is an outcome; annulled: it is an "
             "annulment."
         },
+    )
+
+
+class SearchArgs(PageArgs):
+    q = Text(
+        required=True,
+        error_messages={"required": "is required"},
+        metadata={
+            "description": "The words to find (letters and digits; anything else only "
+            f"separates words). At most {search.MAX_QUERY_CHARACTERS} characters and "
+            f"{search.MAX_WORDS} words. Every word must match; a word of "
+            f"{search.PREFIX_FROM} or more characters also matches the words it begins.",
+            "example": "iran war",
+        },
+    )
+    kind = Text(
+        validate=_one_of(search.KINDS),
+        metadata={"description": "Only this kind of result (default: every kind)."},
     )
 
 
@@ -425,6 +444,63 @@ class PredictionPage(_PageOut):
 
 class ResolutionPage(_PageOut):
     items = fields.List(fields.Nested(ResolutionOut), required=True)
+
+
+class SearchHitOut(ma.Schema):
+    kind = fields.String(required=True, metadata={"enum": list(search.KINDS)})
+    id = fields.Integer(required=True)
+    slug = fields.String(
+        allow_none=True, required=True, metadata={"description": "Questions and pundits."}
+    )
+    url = fields.String(required=True, metadata={"description": "The result's page on the site."})
+    title = fields.String(
+        required=True,
+        metadata={"description": "The statement, name or title; a prediction's quote."},
+    )
+    title_html = fields.String(
+        required=True,
+        metadata={"description": "``title`` as HTML: escaped, the matched words in <mark>."},
+    )
+    excerpt = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Where a longer text matched: criteria, a source's text."},
+    )
+    excerpt_html = fields.String(allow_none=True, required=True)
+    tags = fields.List(fields.String(), required=True, metadata={"description": "Questions."})
+    pundit = fields.String(
+        allow_none=True, required=True, metadata={"description": "A prediction's pundit (slug)."}
+    )
+    question = fields.String(
+        allow_none=True, required=True, metadata={"description": "A prediction's question (slug)."}
+    )
+    score = fields.Float(
+        required=True,
+        metadata={"description": "The engine's rank score, higher is better (bm25 or ts_rank)."},
+    )
+
+
+class SearchGroupOut(_PageOut):
+    kind = fields.String(required=True, metadata={"enum": list(search.KINDS)})
+    more = fields.Boolean(
+        required=True,
+        metadata={
+            "description": f"More than {search.CANDIDATES} matches: total counts "
+            f"{search.CANDIDATES}, ranked among the newest; add words to narrow."
+        },
+    )
+    items = fields.List(fields.Nested(SearchHitOut), required=True)
+
+
+class SearchOut(ma.Schema):
+    q = fields.String(required=True)
+    words = fields.List(fields.String(), required=True, metadata={"description": "As read."})
+    kind = fields.String(allow_none=True, required=True)
+    groups = fields.List(
+        fields.Nested(SearchGroupOut),
+        required=True,
+        metadata={"description": "One per kind: questions, pundits, sources, predictions."},
+    )
 
 
 class FiltersOut(ma.Schema):
