@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 
-from forecasts import charts, svgcharts, queries, scores, services
+from forecasts import charts, queries, scores, services, svgcharts
 from web import leaderboards, pagecache
 from web.auth import current_actor, editor_required
 from web.database import get_session
