@@ -15,6 +15,12 @@ def test_reader_sees_seeded_questions_outcomes_and_quotes(page, live_server, tmp
     assert questions.count() == 7
     war = page.locator("#q-us-iran-war-by-end-2020")
     assert war.locator(".outcome").inner_text().lower() == "no"
+    assert page.get_by_label("About this site").is_visible()  # what the site is, first
+    # Each question's forecasts are one click away.
+    summary = war.locator("details.forecasts summary")
+    assert summary.inner_text() == "1 forecast by 1 pundit · latest 5%"
+    assert not war.locator(".probability").is_visible()
+    summary.click()
     assert war.locator(".probability").inner_text() == "5%"
     assert "tiny possibility" in war.locator(".phrase").inner_text()
     unscorable = page.locator("#q-iran-us-contest-over-iraq-resolved .outcome")
