@@ -25,6 +25,8 @@ from forecasts import migrate
 from forecasts.db import make_engine, make_session_factory, resolve_database_url
 
 POSTGRES_URL = os.environ.get("FORECASTS_TEST_POSTGRES_URL")
+REDIS_URL = os.environ.get("FORECASTS_TEST_REDIS_URL")
+REQUIRE_REDIS = os.environ.get("FORECASTS_REQUIRE_REDIS") == "1"
 REQUIRE_POSTGRES = os.environ.get("FORECASTS_REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -81,6 +83,27 @@ def postgres_server() -> Iterator[PostgresServer]:
         pytest.skip(message)
     yield server
     server.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis server named by ``FORECASTS_TEST_REDIS_URL``; skipped with the reason
+    without one (``FORECASTS_REQUIRE_REDIS=1``, as CI sets, makes that a failure). Tests
+    keep apart by key prefix (the app's prefix follows its database's URL)."""
+    message = "the shared-store tests need FORECASTS_TEST_REDIS_URL (a Redis server)"
+    if not REDIS_URL:
+        if REQUIRE_REDIS:
+            pytest.fail(message + "; FORECASTS_REQUIRE_REDIS=1 makes this a failure")
+        pytest.skip(message)
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.RedisError as error:
+        if REQUIRE_REDIS:
+            pytest.fail(f"Redis at {REDIS_URL} is not reachable: {error}")
+        pytest.skip(f"Redis at {REDIS_URL} is not reachable: {error}")
+    return REDIS_URL
 
 
 @pytest.fixture(scope="session")

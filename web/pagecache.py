@@ -30,6 +30,7 @@ renders every page afresh but computes the board its pages share once).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -100,19 +101,51 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     if found is not None:
         return found
     # Readers arriving while a board is computed wait for it instead of computing it
-    # again (within this process: each worker computes a board once).
+    # again: within this process by a thread lock, and, when the store is shared
+    # (Redis), across every worker by a lock in the store.
     with _computing_guard:
         lock = _computing.setdefault(key, threading.Lock())
     try:
-        with lock:
+        with lock, _shared_lock(key):
             found = boards.get(key)
             if found is None:
                 found = compute()
                 boards.set(key, found)
+                _count_computation(kind)
     finally:
         with _computing_guard:
             _computing.pop(key, None)
     return found
+
+
+SHARED_LOCK_SECONDS = 300  # a worker that dies holding the lock frees it after this
+
+
+def _redis():
+    """The Redis client behind ``boards`` when it is a ``RedisCache``, else None."""
+    backend = boards.cache
+    client = getattr(backend, "_write_client", None)
+    return client if client is not None and hasattr(client, "lock") else None
+
+
+def _shared_lock(key: str):
+    client = _redis()
+    if client is None:
+        return contextlib.nullcontext()
+    prefix = current_app.config["CACHE_KEY_PREFIX"]
+    return client.lock(
+        f"{prefix}lock:{hashlib.sha256(key.encode()).hexdigest()}",
+        timeout=SHARED_LOCK_SECONDS,
+        blocking_timeout=SHARED_LOCK_SECONDS,
+    )
+
+
+def _count_computation(kind: str) -> None:
+    """In a shared store, how many times each kind of board was computed (all workers
+    together): ``forecasts:<registry>:computed:<kind>``, for operators and the tests."""
+    client = _redis()
+    if client is not None:
+        client.incr(f"{current_app.config['CACHE_KEY_PREFIX']}computed:{kind}")
 
 
 def _for_reader() -> bool:
