@@ -124,21 +124,7 @@ def change_password(
         errors.add("current_password", "is not your current password")
     check_password(errors, "new_password", new_password)
     errors.raise_any()
-    before = serialize.user_dict(user)
-    with unit_of_work(session):
-        user.password_hash = generate_password_hash(new_password)
-        user.session_token = new_session_token()
-        session.flush()
-        record_audit(
-            session,
-            actor,
-            "user.password_change",
-            "user",
-            user.id,
-            before,
-            serialize.user_dict(user),
-        )
-    return user
+    return _set_password(session, actor, user, new_password, "user.password_change")
 
 
 def reset_password(session: Session, actor: Actor, user_id: int, *, new_password: str) -> User:
@@ -149,20 +135,17 @@ def reset_password(session: Session, actor: Actor, user_id: int, *, new_password
     errors = FieldErrors()
     check_password(errors, "new_password", new_password)
     errors.raise_any()
+    return _set_password(session, actor, user, new_password, "user.password_reset")
+
+
+def _set_password(session: Session, actor: Actor, user: User, password: str, action: str) -> User:
+    """The new password's hash and a new session token (every session ends), audited."""
     before = serialize.user_dict(user)
     with unit_of_work(session):
-        user.password_hash = generate_password_hash(new_password)
+        user.password_hash = generate_password_hash(password)
         user.session_token = new_session_token()
         session.flush()
-        record_audit(
-            session,
-            actor,
-            "user.password_reset",
-            "user",
-            user.id,
-            before,
-            serialize.user_dict(user),
-        )
+        record_audit(session, actor, action, "user", user.id, before, serialize.user_dict(user))
     return user
 
 
