@@ -137,7 +137,12 @@ class PredictionForm(FlaskForm):
         ),
         validate_choice=False,
     )
-    scale = StringField("Scale", description="NAME@VERSION, e.g. icd-203@2015; needed when mapped.")
+    scale = SelectField(
+        "Scale",
+        description="The published scale that reads the hedge phrase as a number; with no "
+        "probability typed, the phrase is read on it.",
+        validate_choice=False,
+    )
     note = TextAreaField("Note")
     # The review-queue candidate this prediction comes from ("SOURCE:START-END"): saving
     # the prediction marks it accepted, in the same transaction.

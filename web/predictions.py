@@ -9,11 +9,12 @@ from flask import Blueprint, flash, redirect, request, url_for
 
 from forecasts import queries, reviews, services
 from forecasts.errors import FieldError, ValidationError
-from forecasts.models import Decision, Source
+from forecasts.models import Decision, ProbabilityOrigin, Source
+from forecasts.phrases.mapping import map_phrase
+from forecasts.phrases.scales import all_scales, default_scale, load_scale
 from forecasts.validation import (
     parse_distribution,
     parse_probability,
-    parse_scale_reference,
     written_percent,
 )
 from web.auth import current_actor, editor_required
@@ -36,6 +37,11 @@ def _choices(form: PredictionForm) -> None:
         + [(str(s.id), f"{s.published_on} · {s.title}") for s in queries.list_sources(session)]
     )
     form.question.choices = choices([(NEW, "— new question —"), *queries.question_choices(session)])
+    form.scale.choices = choices(
+        [(scale.ref, f"{scale.title} ({scale.ref})") for scale in all_scales()]
+    )
+    if not form.scale.data:
+        form.scale.data = default_scale().ref
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -91,12 +97,38 @@ def _log(form: PredictionForm):
             errors.extend(error.errors)
             return None
 
-    probability = distribution = scale = None
+    probability = distribution = None
+    origin = form.probability_origin.data
     if (form.probability.data or "").strip():
         probability = attempt(lambda: parse_probability(form.probability.data))
     if (form.distribution.data or "").strip():
         distribution = attempt(lambda: parse_distribution(form.distribution.data))
-    scale = attempt(lambda: parse_scale_reference(form.scale.data)) or (None, None)
+    scale = (None, None)
+    if origin == ProbabilityOrigin.MAPPED.value or (form.hedge_phrase.data or "").strip():
+        chosen = attempt(lambda: load_scale(form.scale.data or None))
+        reading = None
+        if chosen is not None and (form.hedge_phrase.data or "").strip():
+            reading = map_phrase(form.hedge_phrase.data, chosen)
+        if origin == ProbabilityOrigin.MAPPED.value and chosen is not None:
+            scale = (chosen.name, chosen.version)
+            if not (form.hedge_phrase.data or "").strip():
+                errors.append(FieldError("hedge_phrase", "is required to map a number from it"))
+            elif reading is None and not distribution:
+                errors.append(
+                    FieldError(
+                        "hedge_phrase",
+                        f"is not a phrase the scale {chosen.ref} reads (see its page); type "
+                        "the probability, or choose another scale",
+                    )
+                )
+        if reading is not None and probability is None and distribution is None:
+            # As `forecasts scale map` reads it; the form shows it before saving.
+            probability = reading.probability
+            if reading.origin == ProbabilityOrigin.MAPPED.value:
+                origin = ProbabilityOrigin.MAPPED.value
+                scale = (reading.scale_name, reading.scale_version)
+    if origin != ProbabilityOrigin.MAPPED.value:
+        scale = (None, None)
 
     with services.batch(session):
         pundit_id = _pick(
@@ -127,7 +159,7 @@ def _log(form: PredictionForm):
                     distribution=distribution,
                     quote=form.quote.data,
                     hedge_phrase=form.hedge_phrase.data,
-                    probability_origin=form.probability_origin.data,
+                    probability_origin=origin,
                     scale_name=scale[0],
                     scale_version=scale[1],
                     note=form.note.data,
@@ -136,6 +168,11 @@ def _log(form: PredictionForm):
         if prediction is not None and form.candidate.data:
             attempt(lambda: _accept_candidate(session, actor, form.candidate.data, form))
         if errors:
+            # The service names a scale by its two columns; the form has one field.
+            errors = [
+                FieldError("scale", e.rule) if e.field in ("scale_name", "scale_version") else e
+                for e in errors
+            ]
             raise ValidationError(errors)  # rolls back whatever was created
     return prediction
 

@@ -46,9 +46,9 @@ def test_log_then_resolve_from_the_due_queue(page, live_server, shoot):
     probability.fill("0.05")
     assert reads_as.inner_text() == "Read as 5%."
     probability.fill("5%")
-    page.get_by_label("Scale").fill("icd-203@2015")
+    page.get_by_label("Scale").select_option("icd-203@2015")
     shoot(page, "log-form-filled")
-    page.get_by_label("Scale").press("Enter")
+    probability.press("Enter")  # submits the form
 
     page.wait_for_url(re.compile(r"/questions/will-the-us-and-iran"))
     assert page.locator(".flash").inner_text() == "Prediction logged at 5%."

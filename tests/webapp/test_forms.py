@@ -84,10 +84,42 @@ def test_log_prediction_creating_pundit_source_and_question(as_role, engine):
 )
 def test_log_prediction_refuses_bad_probability(as_role, engine, snapshot_of, probability, rule):
     data = {**NEW_EVERYTHING, "probability": probability}
+    if not probability:  # with no phrase to read either (a phrase alone is mapped)
+        data |= {"hedge_phrase": "", "probability_origin": "stated"}
     html = refused(
         as_role("editor"), engine, snapshot_of, "/predictions/new", data, f"Probability: {rule}"
     )
     assert "Ann Analyst" in html and "There is a tiny possibility" in html  # kept as typed
+
+
+def test_a_phrase_without_a_number_is_read_on_the_chosen_scale(as_role, engine, snapshot_of):
+    client = as_role("editor")
+    form = client.get("/predictions/new").get_data(as_text=True)
+    assert '<option selected value="registry-default@' in form  # the default scale
+    data = {**NEW_EVERYTHING, "hedge_phrase": "almost certain", "probability": ""}
+    data |= {"scale": "registry-default", "quote": "It is almost certain, they say."}
+    saved = client.post("/predictions/new", data=data)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:1500]
+    (prediction,) = [p for p in rows(engine, Prediction) if p.quote.startswith("It is almost")]
+    assert prediction.probability == 0.95 and prediction.probability_origin == "mapped"
+    assert prediction.scale_name == "registry-default"
+    refused(
+        client,
+        engine,
+        snapshot_of,
+        "/predictions/new",
+        {**data, "hedge_phrase": "a purple elephant", "new_question_statement": "Another?"},
+        "Hedge phrase: is not a phrase the scale registry-default@",
+    )
+    html = refused(
+        client,
+        engine,
+        snapshot_of,
+        "/predictions/new",
+        {**data, "scale": "icd-203@1999", "new_question_statement": "Yet another?"},
+        "Scale: icd-203 has no version &#39;1999&#39;",
+    )
+    assert "scale_name" not in html and "scale_version" not in html
 
 
 def test_log_prediction_reports_every_bad_field(as_role, engine, snapshot_of):
@@ -96,7 +128,7 @@ def test_log_prediction_reports_every_bad_field(as_role, engine, snapshot_of):
         "new_pundit_name": "",
         "new_source_url": "ftp://x",
         "new_question_resolve_by": "soon",
-        "scale": "icd-203",
+        "scale": "no-such-scale",
     }
     refused(
         as_role("editor"),
@@ -107,7 +139,7 @@ def test_log_prediction_reports_every_bad_field(as_role, engine, snapshot_of):
         "New pundit&#39;s name: is required",
         "Link: must be an http:// or https:// link",
         "Resolve by: must be a date as YYYY-MM-DD",
-        "Scale: must be NAME@VERSION",
+        "Scale: no scale named &#39;no-such-scale&#39;",
     )
 
 
