@@ -4,7 +4,7 @@ what changed between them. Every "mapped" label links here."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from forecasts.errors import ValidationError
 from forecasts.phrases import scales as scale_files
@@ -68,4 +68,33 @@ def show(name: str, version: str | None):
         history=list(reversed(history)),
         latest=versions[-1],
         is_default=scale.name == scale_files.DEFAULT_SCALE,
+    )
+
+
+@blueprint.get("/read")
+def read():
+    """How a scale reads a hedge phrase, as ``forecasts scale map`` does, for the log
+    form's preview: ``?phrase=...&scale=NAME[@VERSION]``. JSON; a 400 names the field."""
+    from forecasts.phrases.mapping import map_phrase
+
+    phrase = (request.args.get("phrase") or "").strip()
+    if not phrase or len(phrase) > 300:
+        return jsonify(field="phrase", rule="is required, at most 300 characters"), 400
+    try:
+        scale = scale_files.load_scale(request.args.get("scale") or None)
+    except ValidationError as error:
+        return jsonify(field="scale", rule=error.errors[0].rule), 400
+    match = map_phrase(phrase, scale)
+    if match is None:
+        return jsonify(found=False, scale=scale.ref, title=scale.title)
+    return jsonify(
+        found=True,
+        scale=scale.ref,
+        title=scale.title,
+        citation=scale.citation,
+        phrase=match.phrase,
+        probability=match.probability,
+        low=match.low,
+        high=match.high,
+        origin=match.origin,
     )

@@ -109,3 +109,18 @@ def test_two_editors_edit_the_same_question(browser, live_server, shoot):
     assert "ed-was-here" not in ed.content()
     for page in pages:
         page.context.close()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_phrase_is_read_on_the_scale_before_saving(page, live_server, shoot):
+    sign_in_page(page, live_server, "erin")
+    page.goto(live_server + "/predictions/new")
+    page.get_by_label("Hedge phrase").fill("almost certain")
+    reading = page.locator("#phrase-reading")
+    reading.wait_for(state="visible")
+    assert "reads as 95%" in reading.inner_text() and "Source:" in reading.inner_text()
+    assert page.get_by_label("Probability", exact=True).input_value() == "95%"
+    assert page.get_by_label("Where the number came from").input_value() == "mapped"
+    page.get_by_label("Probability", exact=True).fill("90%")  # the editor's own number
+    assert page.get_by_label("Where the number came from").input_value() == "estimated"
+    shoot(page, "phrase-read-on-scale")

@@ -32,6 +32,7 @@ NOT_PAGES = {
     "api_docs.openapi_json",
     "feeds.due_atom",  # Atom and iCalendar feeds, read by feed readers and calendars
     "feeds.due_ics",
+    "scales.read",  # JSON for the log form's preview of a phrase's reading
 }
 
 

@@ -36,3 +36,15 @@ def test_mapped_labels_link_to_their_scale(as_role):
     assert 'href="/scales/icd-203/2015"' in page
     phrases = as_role(None).get("/phrases").get_data(as_text=True)
     assert 'title="Wilson 95% interval"' in phrases and 'href="/scales"' in phrases
+
+
+def test_the_reading_endpoint_maps_a_phrase_as_the_command_does(as_role):
+    client = as_role("editor")
+    answer = client.get("/scales/read?phrase=almost+certain&scale=registry-default").get_json()
+    assert answer["found"] is True and answer["probability"] == 0.95
+    assert answer["scale"].startswith("registry-default@") and answer["citation"]
+    none = client.get("/scales/read?phrase=a+purple+elephant").get_json()
+    assert none["found"] is False
+    bad = client.get("/scales/read?phrase=likely&scale=nope")
+    assert bad.status_code == 400 and bad.get_json()["field"] == "scale"
+    assert client.get("/scales/read").status_code == 400

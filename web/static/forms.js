@@ -74,3 +74,51 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!window.matchMedia("(max-width: 40rem)").matches) return;
   document.querySelectorAll("details[data-fold-narrow=yes]").forEach((box) => { box.open = false; });
 });
+
+// The hedge phrase read on the chosen scale, as the server will read it (the same code as
+// `forecasts scale map`, asked for at /scales/read): shown with its band and the scale's
+// source; with no probability typed, the reading fills the field and the origin says
+// "mapped". Typing another number over it makes the origin the editor's estimate.
+document.addEventListener("DOMContentLoaded", () => {
+  const output = document.getElementById("phrase-reading");
+  const phrase = document.getElementById("hedge_phrase");
+  const scale = document.getElementById("scale");
+  const probability = document.getElementById("probability");
+  const origin = document.getElementById("probability_origin");
+  if (!output || !phrase || !scale || !probability || !origin) return;
+  let filled = null;  // the value this script put in the probability field
+  let timer = null;
+  const percent = (p) => `${Math.round(p * 1000) / 10}%`;
+  const show = async () => {
+    const text = phrase.value.trim();
+    if (!text) { output.hidden = true; return; }
+    const url = `${output.dataset.readUrl}?phrase=${encodeURIComponent(text)}&scale=${encodeURIComponent(scale.value)}`;
+    try {
+      const answer = await (await fetch(url, { headers: { Accept: "application/json" } })).json();
+      if (!answer.found) {
+        output.textContent = answer.rule ? `${answer.field}: ${answer.rule}` : `The scale ${answer.scale} reads no phrase in “${text}”: type the probability.`;
+      } else {
+        output.textContent = `On ${answer.title} (${answer.scale}): “${answer.phrase}” reads as ${percent(answer.probability)} (band ${percent(answer.low)}–${percent(answer.high)}). Source: ${answer.citation}`;
+        if (!probability.value.trim() || probability.value === filled) {
+          filled = percent(answer.probability);
+          probability.value = filled;
+          probability.dispatchEvent(new Event("input"));
+          if (answer.origin === "mapped") origin.value = "mapped";
+        }
+      }
+      output.hidden = false;
+    } catch (error) {
+      output.hidden = true;  // the server reads it on saving anyway
+    }
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(show, 300); };
+  phrase.addEventListener("input", later);
+  scale.addEventListener("change", show);
+  probability.addEventListener("input", () => {
+    if (filled !== null && probability.value !== filled && origin.value === "mapped") {
+      origin.value = "estimated";
+      filled = null;
+    }
+  });
+  if (phrase.value.trim()) show();
+});
