@@ -98,7 +98,11 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!answer.found) {
         output.textContent = answer.rule ? `${answer.field}: ${answer.rule}` : `The scale ${answer.scale} reads no phrase in “${text}”: type the probability.`;
       } else {
-        output.textContent = `On ${answer.title} (${answer.scale}): “${answer.phrase}” reads as ${percent(answer.probability)} (band ${percent(answer.low)}–${percent(answer.high)}). Source: ${answer.citation}`;
+        output.textContent = `“${answer.phrase}” reads as ${percent(answer.probability)} (band ${percent(answer.low)}–${percent(answer.high)}) on ${answer.scale}. `;
+        const source = document.createElement("small");
+        source.className = "citation";
+        source.textContent = `Source: ${answer.citation}`;
+        output.append(source);
         if (!probability.value.trim() || probability.value === filled) {
           filled = percent(answer.probability);
           probability.value = filled;
