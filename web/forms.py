@@ -97,14 +97,26 @@ class QuestionForm(FlaskForm):
 
 
 class PredictionForm(FlaskForm):
-    pundit = SelectField("Pundit", validate_choice=False)
+    pundit = StringField(
+        "Pundit",
+        description="Type to search; a slug or an exact name also works, or new for a new pundit.",
+        render_kw={"data-picker": "pundit", "autocomplete": "off"},
+    )
     new_pundit_name = StringField("New pundit's name")
-    source = SelectField("Source", validate_choice=False)
+    source = StringField(
+        "Source",
+        description="Type to search (title or link); empty for none, new for a new source.",
+        render_kw={"data-picker": "source", "autocomplete": "off"},
+    )
     new_source_title = StringField("New source's title")
     new_source_outlet = StringField("Outlet")
     new_source_url = StringField("Link", render_kw={"type": "url"})
     new_source_published_on = StringField("Published on", render_kw=DATE)
-    question = SelectField("Question", validate_choice=False)
+    question = StringField(
+        "Question",
+        description="Type to search; a slug or the exact statement also works, or new.",
+        render_kw={"data-picker": "question", "autocomplete": "off"},
+    )
     new_question_statement = StringField("New question")
     new_question_resolution_criteria = TextAreaField("Resolution criteria")
     new_question_resolve_by = StringField("Resolve by", render_kw=DATE)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, flash, redirect, request, url_for
+from sqlalchemy import select
 
 from forecasts import queries, reviews, services
 from forecasts.errors import FieldError, ValidationError
-from forecasts.models import Decision, ProbabilityOrigin, Source
+from forecasts.models import Decision, ProbabilityOrigin, Pundit, Question, Source
 from forecasts.phrases.mapping import map_phrase
 from forecasts.phrases.scales import all_scales, default_scale, load_scale
 from forecasts.validation import (
@@ -28,15 +29,17 @@ NEW = "new"
 
 
 def _choices(form: PredictionForm) -> None:
+    """The scale list; and a picker given an id (from a page's link or the review
+    queue) shows the row as a person reads it (what ``_resolve`` reads back)."""
     session = get_session()
-    form.pundit.choices = choices(
-        [(NEW, "— new pundit —")] + [(p.id, p.name) for p in queries.list_pundits(session)]
-    )
-    form.source.choices = choices(
-        [("", "— no source —"), (NEW, "— new source —")]
-        + [(str(s.id), f"{s.published_on} · {s.title}") for s in queries.list_sources(session)]
-    )
-    form.question.choices = choices([(NEW, "— new question —"), *queries.question_choices(session)])
+    for picker, shown in (
+        (form.pundit, lambda row_id: getattr(session.get(Pundit, row_id), "slug", None)),
+        (form.question, lambda row_id: getattr(session.get(Question, row_id), "slug", None)),
+        (form.source, lambda row_id: _source_label(session.get(Source, row_id))),
+    ):
+        value = (picker.data or "").strip()
+        if value.isdigit():
+            picker.data = shown(int(value)) or value
     form.scale.choices = choices(
         [(scale.ref, f"{scale.title} ({scale.ref})") for scale in all_scales()]
     )
@@ -199,13 +202,46 @@ def _accept_candidate(session, actor, value: str, form: PredictionForm) -> None:
 
 
 def _pick(value: str | None, errors: list[FieldError], field: str, create) -> int | None:
-    if value == NEW:
+    text = (value or "").strip()
+    if text.lower() == NEW:
         row = create()
         return row.id if row is not None else None
-    if value and value.isdigit():
-        return int(value)
-    errors.append(FieldError(field, "choose one from the list, or 'new'"))
-    return None
+    found = _resolve(field, text) if text else None
+    if found is None:
+        rule = "is required" if not text else f"names no {field} ({text[:80]!r})"
+        errors.append(FieldError(field, f"{rule}: type to search, or new for a new {field}"))
+    return found
+
+
+def _source_label(source: Source | None) -> str | None:
+    """A source as its picker shows it: ``#ID title`` (``_resolve`` reads the id)."""
+    return f"#{source.id} {source.title}" if source is not None else None
+
+
+_SOURCE_REF = re.compile(r"#(\d+)(?:\s.*)?", re.S)
+
+
+def _resolve(kind: str, value: str) -> int | None:
+    """The row a picker's text names: an id, a slug, an exact name, statement, title or
+    link (``#ID title`` for a source), or None."""
+    session = get_session()
+    text = value.strip()
+    if text.isdigit():
+        return int(text)
+    if kind == "pundit":
+        row = queries.pundit_by_name_or_slug(session, text)
+    elif kind == "question":
+        row = queries.question_by_slug(session, text) or session.scalar(
+            select(Question).where(Question.statement == text)
+        )
+    else:
+        match = _SOURCE_REF.fullmatch(text)
+        if match:
+            return int(match.group(1))
+        row = session.scalar(select(Source).where(Source.url == text)) or session.scalar(
+            select(Source).where(Source.title == text).limit(1)
+        )
+    return row.id if row is not None else None
 
 
 def _source_date(session, source_id: int | None):

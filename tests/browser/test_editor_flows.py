@@ -23,15 +23,19 @@ def test_log_then_resolve_from_the_due_queue(page, live_server, shoot):
     shoot(page, "home-signed-in")
     page.get_by_role("link", name="Log a prediction").click()
     # Keyboard only: pick the seeded pundit and source, then type the rest.
-    page.get_by_label("Pundit", exact=True).select_option(
-        label="Author of the op-ed on the Iran-US crisis in Iraq (1 January 2020)"
-    )
-    page.get_by_label("Source", exact=True).select_option(
-        label="2020-01-01 · Untitled op-ed on the Iran-US confrontation in Iraq"
+    # The pickers search as you type: pick the seeded pundit and source from the list.
+    pundit = page.get_by_label("Pundit", exact=True)
+    pundit.press_sequentially("op-ed author", delay=20)
+    options = page.locator("#pundit-options option")
+    options.first.wait_for(state="attached")
+    assert options.first.get_attribute("value") == "op-ed-author-iran-us-iraq-2020"
+    pundit.fill(options.first.get_attribute("value"))
+    page.get_by_label("Source", exact=True).fill(
+        "Untitled op-ed on the Iran-US confrontation in Iraq"  # an exact title is matched
     )
     page.get_by_label("Verbatim quote").fill(QUOTE)
     page.get_by_label("Hedge phrase").fill("tiny possibility")
-    page.get_by_label("Question", exact=True).select_option("new")
+    page.get_by_label("Question", exact=True).fill("new")
     page.get_by_label("New question").fill(
         "Will the US and Iran be at war by the end of January 2020?"
     )

@@ -52,7 +52,7 @@ def test_paste_accept_and_log(page, live_server, seeded_url, shoot):
     assert page.get_by_label("Hedge phrase").input_value().endswith("very unlikely")
     scale = page.get_by_label("Scale").input_value()
     assert re.fullmatch(r"[\w-]+@[\w.]+", scale)
-    page.get_by_label("Pundit", exact=True).select_option("new")
+    page.get_by_label("Pundit", exact=True).fill("new")
     page.get_by_label("New pundit's name").fill("Rita Rates")
     page.get_by_label("Resolution criteria").fill("Yes if the policy rate is cut in 2024.")
     shoot(page, "prefilled-form")

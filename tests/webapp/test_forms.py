@@ -56,7 +56,7 @@ NEW_EVERYTHING = {
 def test_log_prediction_creating_pundit_source_and_question(as_role, engine):
     client = as_role("editor")
     page = client.get("/predictions/new").get_data(as_text=True)
-    assert "Log a prediction" in page and "— new pundit —" in page
+    assert "Log a prediction" in page and 'data-picker="pundit"' in page
     response = client.post("/predictions/new", data=NEW_EVERYTHING)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/questions/will-the-strait-be-closed-in-2020")
@@ -432,3 +432,33 @@ def test_source_edit_and_sign_out(as_role, engine):
     assert client.get("/logout").status_code == 405  # signing out is a POST
     assert client.post("/logout").status_code == 302
     assert client.get("/due").status_code == 302  # back to anonymous: sent to sign in
+
+
+def test_pickers_match_typed_text_on_saving_and_show_ids_as_people_read_them(
+    as_role, engine, snapshot_of
+):
+    client = as_role("editor")
+    prefilled = client.get("/predictions/new?pundit=1&source=1").get_data(as_text=True)
+    assert 'value="op-ed-author-iran-us-iraq-2020"' in prefilled  # not the bare id
+    assert 'value="#1 Untitled op-ed' in prefilled
+    data = {
+        **NEW_EVERYTHING,
+        "pundit": "Author of the op-ed on the Iran-US crisis in Iraq (1 January 2020)",
+        "source": "#1 Untitled op-ed on the Iran-US confrontation in Iraq",
+        "question": "us-iran-war-by-end-2020",
+        "quote": "A typed pick.",
+        "made_at": "2020-01-02",
+    }
+    saved = client.post("/predictions/new", data=data)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:1500]
+    (prediction,) = [p for p in rows(engine, Prediction) if p.quote == "A typed pick."]
+    assert (prediction.pundit_id, prediction.source_id) == (1, 1)
+    refused(
+        client,
+        engine,
+        snapshot_of,
+        "/predictions/new",
+        {**data, "pundit": "Nobody Known", "question": "no-such-question", "quote": "Again."},
+        "Pundit: names no pundit (&#39;Nobody Known&#39;): type to search, or new",
+        "Question: names no question",
+    )

@@ -3,12 +3,45 @@
 document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("fieldset").forEach((fieldset) => {
-    const picker = fieldset.querySelector("select");
+    const picker = fieldset.querySelector("[data-picker], select");
     const extra = fieldset.querySelectorAll(".when-new");
     if (!picker || extra.length === 0) return;
-    const sync = () => extra.forEach((block) => { block.hidden = picker.value !== "new"; });
+    const sync = () => extra.forEach((block) => {
+      block.hidden = picker.value.trim().toLowerCase() !== "new";
+    });
     picker.addEventListener("change", sync);
+    picker.addEventListener("input", sync);
     sync();
+  });
+  // Pickers search as you type (the registry's search, /api/v1/search): the matches
+  // are offered in a list; without JavaScript the text is matched when the form is saved.
+  document.querySelectorAll("input[data-picker]").forEach((input) => {
+    const kind = input.dataset.picker;
+    const list = document.createElement("datalist");
+    list.id = `${input.id}-options`;
+    input.after(list);
+    input.setAttribute("list", list.id);
+    let timer = null;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const text = input.value.trim();
+      if (text.length < 2 || text.toLowerCase() === "new" || text.startsWith("#")) return;
+      timer = setTimeout(async () => {
+        try {
+          const url = `/api/v1/search?kind=${kind}&per_page=8&q=${encodeURIComponent(text)}`;
+          const answer = await (await fetch(url, { headers: { Accept: "application/json" } })).json();
+          const items = (answer.groups || []).flatMap((group) => group.items || []);
+          list.replaceChildren(...items.map((item) => {
+            const option = document.createElement("option");
+            option.value = kind === "source" ? `#${item.id} ${item.title}` : item.slug;
+            option.label = item.title;
+            return option;
+          }));
+        } catch (error) {
+          list.replaceChildren();  // the text is still matched on saving
+        }
+      }, 200);
+    });
   });
 });
 
