@@ -164,12 +164,18 @@ def check_question_fields(
     statement_taken: Callable[[str], bool] | None = None,
 ) -> dict:
     """A question's wording and deadline, cleaned; ``statement_taken(statement)`` says
-    whether another question has this statement."""
+    whether another question has this statement (its slug, when it can say which)."""
     clean: dict = {}
     with errors.field():
         clean["statement"] = require_text(statement, "statement", 500)
-        if statement_taken is not None and statement_taken(clean["statement"]):
-            errors.add("statement", "must be unique; a question with this statement exists")
+        taken = statement_taken(clean["statement"]) if statement_taken is not None else None
+        if taken:
+            known = (
+                f" (its slug is {taken!r}: pick that question instead)"
+                if isinstance(taken, str)
+                else ""
+            )
+            errors.add("statement", f"must be unique; a question with this statement exists{known}")
     with errors.field():
         clean["resolution_criteria"] = require_text(resolution_criteria, "resolution_criteria")
     clean["resolve_by"] = None

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from forecasts import queries, reviews, services
 from forecasts.errors import FieldError, ValidationError
-from forecasts.models import Decision, ProbabilityOrigin, Pundit, Question, Source
+from forecasts.models import Decision, Prediction, ProbabilityOrigin, Pundit, Question, Source
 from forecasts.phrases.mapping import map_phrase
 from forecasts.phrases.scales import all_scales, default_scale, load_scale
 from forecasts.validation import (
@@ -62,7 +62,24 @@ def create():
         flash(f"Prediction logged at {read}.", "success")
         return redirect(url_for("questions.show", slug=prediction.question.slug))
 
-    return submit(form, lambda: _log(form), saved, "predictions/form.html")
+    return submit(
+        form, lambda: _log(form), saved, "predictions/form.html", earlier=_earlier(form)
+    )
+
+
+def _earlier(form: PredictionForm):
+    """The pundit's latest forecast on the question, when both are chosen: the form says
+    this would be a revision, and what they said before."""
+    pundit = _resolve("pundit", form.pundit.data or "") if form.pundit.data else None
+    question = _resolve("question", form.question.data or "") if form.question.data else None
+    if pundit is None or question is None:
+        return None
+    return get_session().scalar(
+        select(Prediction)
+        .where(Prediction.pundit_id == pundit, Prediction.question_id == question)
+        .order_by(Prediction.made_at.desc(), Prediction.id.desc())
+        .limit(1)
+    )
 
 
 def _prefill() -> dict | None:

@@ -38,7 +38,7 @@ from forecasts.services.kernel import (
     unit_of_work,
 )
 from forecasts.services.resolutions import cascade_condition
-from forecasts.services.slugs import check_new_slug, value_taken
+from forecasts.services.slugs import check_new_slug
 
 
 def _check_condition(
@@ -81,6 +81,14 @@ def _outcome_labels(question: Question) -> list[str]:
     return outcome_labels(question.kind, question.option_labels())
 
 
+def _statement_owner(session: Session, statement: str, exclude_id: int | None = None):
+    """The slug of another question with this statement, or None."""
+    query = select(Question.slug).where(Question.statement == statement)
+    if exclude_id is not None:
+        query = query.where(Question.id != exclude_id)
+    return session.scalar(query.limit(1))
+
+
 def _check_question_fields(
     session: Session,
     errors: FieldErrors,
@@ -95,7 +103,7 @@ def _check_question_fields(
         statement=statement,
         resolution_criteria=resolution_criteria,
         resolve_by=resolve_by,
-        statement_taken=partial(value_taken, session, Question.statement, exclude_id=exclude_id),
+        statement_taken=partial(_statement_owner, session, exclude_id=exclude_id),
     )
 
 

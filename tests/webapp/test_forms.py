@@ -4,6 +4,8 @@ what was typed, and leaves the database unchanged."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 import pytest
 from sqlalchemy import select
@@ -461,4 +463,30 @@ def test_pickers_match_typed_text_on_saving_and_show_ids_as_people_read_them(
         {**data, "pundit": "Nobody Known", "question": "no-such-question", "quote": "Again."},
         "Pundit: names no pundit (&#39;Nobody Known&#39;): type to search, or new",
         "Question: names no question",
+    )
+
+
+def test_a_question_page_offers_revisions_and_the_form_says_what_was_said_before(as_role):
+    client = as_role("editor")
+    page = client.get("/questions/us-iran-war-by-end-2020").get_data(as_text=True)
+    link = re.search(r'href="(/predictions/new\?pundit=\d+&amp;question=\d+)"', page)
+    assert link and "Log a revision by" in page
+    form = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "A revision:" in form and "already forecast this question" in form
+    assert "5% on 2020-01-01" in form
+    assert "A revision:" not in as_role(None).get("/questions/us-iran-war-by-end-2020").get_data(
+        as_text=True
+    )
+    duplicate = client.post(
+        "/predictions/new",
+        data={
+            **NEW_EVERYTHING,
+            "new_question_statement": html.unescape(
+                re.search(r"<h1>(.*?)</h1>", page, re.S).group(1).strip()
+            ),
+        },
+    )
+    assert duplicate.status_code == 422
+    assert "its slug is &#39;us-iran-war-by-end-2020&#39;: pick that question instead" in (
+        duplicate.get_data(as_text=True)
     )
