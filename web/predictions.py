@@ -62,9 +62,7 @@ def create():
         flash(f"Prediction logged at {read}.", "success")
         return redirect(url_for("questions.show", slug=prediction.question.slug))
 
-    return submit(
-        form, lambda: _log(form), saved, "predictions/form.html", earlier=_earlier(form)
-    )
+    return submit(form, lambda: _log(form), saved, "predictions/form.html", earlier=_earlier(form))
 
 
 def _earlier(form: PredictionForm):
