@@ -59,10 +59,13 @@ def add_references(
     rows: Iterable[Mapping[str, object]],
     *,
     dry_run: bool = False,
+    reading: str | None = None,
 ) -> ReferenceReport:
     """Check and add reference points; ``ValidationError`` lists every bad cell as
     ``line N, COLUMN`` (the first row is line 2, after a CSV header) and writes nothing.
-    ``dry_run`` checks everything and reports what would be added, writing nothing."""
+    ``dry_run`` checks everything and reports what would be added, writing nothing.
+    ``reading`` says how bare numbers are read (``FRACTION`` in the API); without one, as
+    a value typed alone (``parse_probability``)."""
     actor.require(Role.EDITOR, "adding reference forecasts")
     by_slug = dict(session.execute(select(Question.slug, Question.id)).tuples().all())
     by_statement = dict(session.execute(select(Question.statement, Question.id)).tuples().all())
@@ -92,7 +95,7 @@ def add_references(
         point: dict = {}
         for column, read in (
             ("time", lambda v: _moment(v, "time")),
-            ("probability", lambda v: parse_probability(v)),
+            ("probability", lambda v: parse_probability(v, reading=reading)),
             ("url", lambda v: check_url(str(v or ""), "url")),
         ):
             if str(row.get(column) or "").strip() or column == "url":

@@ -24,6 +24,7 @@ WRITES = {
     ("post", "/api/v1/questions"),
     ("post", "/api/v1/questions/{slug}/resolve"),
     ("post", "/api/v1/questions/{slug}/annul"),
+    ("post", "/api/v1/questions/{slug}/references"),
 }
 
 
@@ -51,7 +52,7 @@ def test_every_api_route_is_described(app, document):
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (method.lower(), path) in described
-    assert len(described) == 12
+    assert len(described) == 13
 
 
 def test_writes_need_the_bearer_scheme_and_list_every_answer(document):

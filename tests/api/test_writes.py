@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from forecasts import services, tokens
 from forecasts.models import ApiToken, AuditEvent, Prediction, Question, Resolution
@@ -425,3 +426,41 @@ def test_hostile_json_is_a_400_in_the_error_shape_and_writes_nothing(
     assert response.status_code in (400, 422), response.get_data(True)[:200]
     assert set(response.get_json()) >= {"errors", "message"}
     assert snapshot_of(engine) == before
+
+
+def test_reference_forecasts_through_the_api(client, editor_token, engine):
+    from forecasts.models import ReferenceForecast
+
+    body = {
+        "points": [
+            {"source": "A market", "time": "2020-02-01", "probability": 0.12},
+            {
+                "source": "A market",
+                "time": "2020-03-01T12:00:00Z",
+                "probability": "20%",
+                "url": "https://market.example.org/q",
+                "licence": "terms of use",
+            },
+        ]
+    }
+    path = f"/api/v1/questions/{OPEN_QUESTION}/references"
+    added = client.post(path, json=body, headers=bearer(editor_token))
+    assert added.status_code == 201, added.get_json()
+    assert added.get_json() == {"added": 2, "already_present": 0}
+    again = client.post(path, json=body, headers=bearer(editor_token))
+    assert again.get_json() == {"added": 0, "already_present": 2}
+    with Session(engine) as session:
+        values = sorted(session.scalars(select(ReferenceForecast.probability)))
+    assert values == [0.12, 0.2]
+    bad = client.post(
+        path,
+        json={"points": [{"source": "", "time": "soon", "probability": "150%"}]},
+        headers=bearer(editor_token),
+    )
+    assert bad.status_code == 422
+    assert {"line 2, source", "line 2, time", "line 2, probability"} <= set(field_rules(bad))
+    assert client.post(path, json=body).status_code == 401
+    missing = client.post(
+        "/api/v1/questions/no-such-question/references", json=body, headers=bearer(editor_token)
+    )
+    assert missing.status_code == 404

@@ -14,7 +14,7 @@ from flask import jsonify, request, url_for
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
-from forecasts import queries, scores, search, serialize, services
+from forecasts import queries, references, scores, search, serialize, services
 from forecasts.errors import ConflictError, FieldError, FieldErrors, ValidationError
 from forecasts.models import Role
 from forecasts.validation import FRACTION, parse_fraction, read_distribution
@@ -45,6 +45,8 @@ from web.api.schemas import (
     QuestionIn,
     QuestionOut,
     QuestionPage,
+    ReferencesIn,
+    ReferencesOut,
     ResolutionArgs,
     ResolutionOut,
     ResolutionPage,
@@ -100,6 +102,17 @@ QUESTION_EXAMPLE = {
     "resolution_criteria": "Iraq's electoral commission reports the vote.",
     "resolve_by": "2021-12-31",
     "tags": ["iraq", "elections"],
+}
+REFERENCES_EXAMPLE = {
+    "points": [
+        {
+            "source": "A prediction market",
+            "time": "2020-06-01T12:00:00Z",
+            "probability": "12%",
+            "url": "https://market.example.org/q/1",
+            "licence": "terms of use",
+        }
+    ]
 }
 RESOLVE_EXAMPLE = {
     "outcome": "no",
@@ -347,6 +360,19 @@ def resolve_question(data: dict, slug: str):
             **{"outcome": None, "known_at": None, **data},
         )
     )
+
+
+@blueprint.route("/questions/<slug>/references", methods=["POST"], parameters=QUESTION_SLUG)
+@write
+@_errors(404)
+@blueprint.arguments(ReferencesIn, example=REFERENCES_EXAMPLE)
+@blueprint.response(201, ReferencesOut)
+def add_references(data: dict, slug: str):
+    """Add reference forecasts to a question (a market's, a platform's or a panel's)"""
+    question = _question(slug)
+    rows = [{**point, "question": question.slug} for point in data["points"]]
+    report = references.add_references(get_session(), current_actor(), rows, reading=FRACTION)
+    return {"added": report.added, "already_present": report.already_present}
 
 
 @blueprint.route("/questions/<slug>/annul", methods=["POST"], parameters=QUESTION_SLUG)

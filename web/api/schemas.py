@@ -226,6 +226,29 @@ class ResolveIn(_Expected):
     note = Text(metadata={"description": "Required when annulling: the reason."})
 
 
+class ReferencePointIn(_Body):
+    source = Text(metadata={"description": "Who gave it: a market, a platform, a panel."})
+    time = Text(metadata={"description": "A date (YYYY-MM-DD) or an ISO 8601 moment."})
+    probability = Probability(metadata={"description": 'A fraction, or a percent string "62%".'})
+    url = Text(allow_none=True, metadata={"description": "A link to the series or the point."})
+    licence = Text(metadata={"description": "The terms the data came under."})
+
+
+class ReferencesIn(_Body):
+    points = fields.List(
+        fields.Nested(ReferencePointIn),
+        required=True,
+        metadata={"description": "The question's reference points; repeats are counted."},
+    )
+
+
+class ReferencesOut(ma.Schema):
+    added = fields.Integer(required=True)
+    already_present = fields.Integer(
+        required=True, metadata={"description": "Points the registry already had."}
+    )
+
+
 class AnnulIn(_Expected):
     reason = Text(metadata={"description": "Why the question will not be scored."})
     known_at = Text(metadata={"format": "date", "description": "When it became known."})
