@@ -627,6 +627,7 @@ LEADERBOARD_COLUMNS = [
     "vs_reference_brier",
     "vs_reference_ci_low",
     "vs_reference_ci_high",
+    "weighted_brier",
 ]
 
 
@@ -680,6 +681,7 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
         "shrunk"
     ].to_numpy()
     _add_reference_scores(board, frame)
+    board["weighted_brier"] = board["pundit"].map(_weighted_brier(frame)).to_numpy()
     # Equal means rank equal: compared to 12 places, not to the last bit of a float.
     board["_key"] = board["brier"].round(12)
     board = board.sort_values(["_key", "pundit"]).reset_index(drop=True)
@@ -697,6 +699,18 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
         board.loc[ranked, "rank_low"] = low
         board.loc[ranked, "rank_high"] = high
     return board[LEADERBOARD_COLUMNS]
+
+
+def _weighted_brier(frame: pd.DataFrame) -> pd.Series:
+    """Per pundit slug, the mean Brier of every scored forecast (revisions too), each
+    question's forecasts by one pundit weighing one in all (``scoring.question_weights``):
+    ten repeats of one forecast count once."""
+    scored = frame[(frame["status"] == SCORED).to_numpy()]
+    if scored.empty:
+        return pd.Series(dtype=float)
+    weights = scoring.question_weights(scored["pundit_slug"], scored["question_id"])
+    total = (scored["brier"] * weights).groupby(scored["pundit_slug"].to_numpy()).sum()
+    return total / pd.Series(weights).groupby(scored["pundit_slug"].to_numpy()).sum()
 
 
 def _add_reference_scores(board: pd.DataFrame, frame: pd.DataFrame) -> None:
@@ -784,6 +798,7 @@ class Standing:
     vs_reference_brier: float | None = None
     vs_reference_ci_low: float | None = None
     vs_reference_ci_high: float | None = None
+    weighted_brier: float | None = None
     rank_low: int | None = None
     rank_high: int | None = None
     adjusted_brier: float | None = None

@@ -305,6 +305,18 @@ def test_the_board_says_what_a_pundit_adds_and_how_sure_each_rank_is(session):
     assert board[board["rank"].isna()]["rank_low"].isna().all()
 
 
+def test_repeated_forecasts_weigh_one_question_once(session, registry):
+    # ann's revisions on one question weigh as much together as one forecast elsewhere
+    board = scores.leaderboard(session, min_n=1).set_index("pundit")
+    frame = scores.prediction_frame(session)
+    scored = frame[frame["status"] == scores.SCORED]
+    ann = scored[scored["pundit_slug"] == "ann"]
+    assert ann["question_id"].duplicated().any()  # ann revised one forecast
+    per_question = ann.groupby("question_id")["brier"].mean()
+    assert board.loc["ann", "weighted_brier"] == pytest.approx(per_question.mean())
+    assert board.loc["ann", "weighted_brier"] != pytest.approx(ann["brier"].mean())
+
+
 def test_equal_means_share_a_rank_whatever_the_last_bits_of_the_float():
     frame = pd.DataFrame(
         {

@@ -386,6 +386,14 @@ class _BoardNumbersOut(ma.Schema):
     )
     vs_reference_ci_low = fields.Float(allow_none=True, required=True)
     vs_reference_ci_high = fields.Float(allow_none=True, required=True)
+    weighted_brier = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Mean Brier of every scored forecast, revisions too, each "
+            "question's forecasts by the pundit weighing one in all."
+        },
+    )
     rank_low = fields.Integer(
         allow_none=True,
         required=True,
