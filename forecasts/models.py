@@ -31,6 +31,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+#: The largest id a row can have (the databases' INTEGER, PostgreSQL's 32 bits): a
+#: larger number typed as an id names no row, rather than overflowing the driver.
+MAX_ROW_ID = 2**31 - 1
+
 # Named constraints let Alembic's batch mode rebuild SQLite tables and drop them by name.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

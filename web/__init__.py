@@ -20,6 +20,7 @@ from forecasts.db import (
     stored_secret_key,
 )
 from forecasts.demo import has_demo_data
+from forecasts.models import MAX_ROW_ID
 from forecasts.rules import utc_today
 from forecasts.serialize import is_look_ahead
 from web import errors
@@ -31,7 +32,7 @@ class RowId(IntegerConverter):
     ``integer``); a larger one matches no route, so it is a 404, never an overflow."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)
 
 

@@ -10,7 +10,15 @@ from sqlalchemy import select
 
 from forecasts import queries, reviews, services
 from forecasts.errors import FieldError, ValidationError
-from forecasts.models import Decision, Prediction, ProbabilityOrigin, Pundit, Question, Source
+from forecasts.models import (
+    MAX_ROW_ID,
+    Decision,
+    Prediction,
+    ProbabilityOrigin,
+    Pundit,
+    Question,
+    Source,
+)
 from forecasts.phrases.mapping import map_phrase
 from forecasts.phrases.scales import all_scales, default_scale, load_scale
 from forecasts.validation import (
@@ -38,8 +46,9 @@ def _choices(form: PredictionForm) -> None:
         (form.source, lambda row_id: _source_label(session.get(Source, row_id))),
     ):
         value = (picker.data or "").strip()
-        if value.isdigit():
-            picker.data = shown(int(value)) or value
+        row_id = _row_id(value)
+        if row_id is not None:
+            picker.data = shown(row_id) or value
     form.scale.choices = choices(
         [(scale.ref, f"{scale.title} ({scale.ref})") for scale in all_scales()]
     )
@@ -228,6 +237,11 @@ def _pick(value: str | None, errors: list[FieldError], field: str, create) -> in
     return found
 
 
+def _row_id(text: str) -> int | None:
+    """A typed id, or None when it is not one a row can have."""
+    return int(text) if text.isdigit() and int(text) <= MAX_ROW_ID else None
+
+
 def _source_label(source: Source | None) -> str | None:
     """A source as its picker shows it: ``#ID title`` (``_resolve`` reads the id)."""
     return f"#{source.id} {source.title}" if source is not None else None
@@ -242,7 +256,7 @@ def _resolve(kind: str, value: str) -> int | None:
     session = get_session()
     text = value.strip()
     if text.isdigit():
-        return int(text)
+        return _row_id(text)
     if kind == "pundit":
         row = queries.pundit_by_name_or_slug(session, text)
     elif kind == "question":
@@ -252,7 +266,7 @@ def _resolve(kind: str, value: str) -> int | None:
     else:
         match = _SOURCE_REF.fullmatch(text)
         if match:
-            return int(match.group(1))
+            return _row_id(match.group(1))
         row = session.scalar(select(Source).where(Source.url == text)) or session.scalar(
             select(Source).where(Source.title == text).limit(1)
         )

@@ -490,3 +490,18 @@ def test_a_question_page_offers_revisions_and_the_form_says_what_was_said_before
     assert "its slug is &#39;us-iran-war-by-end-2020&#39;: pick that question instead" in (
         duplicate.get_data(as_text=True)
     )
+
+
+def test_a_typed_id_too_large_for_a_row_names_no_row(as_role, engine, snapshot_of):
+    huge = str(2**63)
+    client = as_role("editor")
+    assert client.get(f"/predictions/new?pundit={huge}&question={huge}").status_code == 200
+    refused(
+        client,
+        engine,
+        snapshot_of,
+        "/predictions/new",
+        {**NEW_EVERYTHING, "question": huge, "source": f"#{huge} x"},
+        "Question: names no question",
+        "Source: names no source",
+    )

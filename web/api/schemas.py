@@ -15,13 +15,13 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from forecasts import search
-from forecasts.models import ProbabilityOrigin, QuestionKind
+from forecasts.models import MAX_ROW_ID, ProbabilityOrigin, QuestionKind
 from web.api.listing import QUESTION_STATUSES
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 MAX_PAGE = 1_000_000
-MAX_ID = 2**31 - 1  # the databases' INTEGER
+MAX_ID = MAX_ROW_ID  # the databases' INTEGER
 KINDS = [kind.value for kind in QuestionKind]
 ORIGINS = [origin.value for origin in ProbabilityOrigin]
 
