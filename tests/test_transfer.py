@@ -21,6 +21,7 @@ from forecasts.cli import cli
 from forecasts.db import make_engine, make_session_factory
 from forecasts.models import AuditEvent, Prediction, Pundit, Question, Resolution, Source
 from forecasts.seeding import load_seeds
+from forecasts.transfer import ImportRefused, import_file
 from forecasts.transfer.columns import COLUMNS
 
 ADMIN = services.Actor.system("test-admin")
@@ -882,3 +883,33 @@ def test_a_bare_one_that_nothing_explains_is_refused_and_certainty_exports_as_10
     with (tmp_path / "out" / "predictions.csv").open(newline="") as handle:
         written = [row["probability"] for row in csv.DictReader(handle)]
     assert written == ["100%", "0.0", "100%"]
+
+
+@pytest.mark.parametrize(
+    ("written", "outcome"),
+    [("YES", "yes"), ("true", "yes"), ("1", "yes"), ("No", "no"), ("FALSE", "no"), ("0", "no")],
+)
+def test_outcomes_and_moments_as_other_tools_write_them(session, tmp_path, written, outcome):
+    row = {
+        **CEASEFIRE,
+        "outcome": written,
+        "known_at": "2022-01-03 08:00:00+00:00",  # a moment: its day in UTC is kept
+        "resolve_by": "2021-12-31T23:00:00-05:00",  # 2022-01-01 in UTC
+        "source_published_on": "2021-03-01T09:30:00Z",
+    }
+    report = import_file(session, write_csv(tmp_path / "calls.csv", [row]))
+    assert report.added["resolutions"] == 1
+    question = session.scalar(select(Question))
+    assert question.resolve_by.isoformat() == "2022-01-01"
+    standing = question.standing_resolution
+    assert (standing.outcome, standing.known_at.isoformat()) == (outcome, "2022-01-03")
+    assert session.scalar(select(Source)).published_on.isoformat() == "2021-03-01"
+
+
+def test_a_moment_that_is_not_one_is_still_refused(session, tmp_path):
+    row = {**CEASEFIRE, "known_at": "2022-01-03 25:00:00"}
+    with pytest.raises(ImportRefused) as refused:
+        import_file(session, write_csv(tmp_path / "calls.csv", [row]))
+    assert [(r.column, r.value) for r in refused.value.rows] == [
+        ("known_at", "2022-01-03 25:00:00")
+    ]

@@ -7,6 +7,7 @@ tuple too, so a noun's cells stay usable as a cache key."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -222,3 +223,40 @@ def parse_distribution_cell(cell, reading: str | None) -> dict[str, float]:
     else:
         written = str(cell).replace("|", "\n")
     return parse_distribution(written, "distribution", reading)
+
+
+# How other tools write a binary outcome: any case, as a word or a number.
+_OUTCOMES = {
+    "yes": "yes",
+    "y": "yes",
+    "true": "yes",
+    "1": "yes",
+    "no": "no",
+    "n": "no",
+    "false": "no",
+    "0": "no",
+    "annulled": "annulled",
+}
+
+
+def outcome_of(cell) -> str:
+    """An outcome cell as the registry writes it: ``YES``, ``true`` and ``1`` are
+    ``yes``, ``No``, ``false`` and ``0`` are ``no``; anything else (an option's label) as
+    written."""
+    written = text_of(cell)
+    return _OUTCOMES.get(written.lower(), written)
+
+
+def date_of(cell) -> str:
+    """A date cell: a date as written, or a full ISO 8601 moment (``2012-11-20
+    08:00:00+00:00``) as its day in UTC (the day is what the registry keeps)."""
+    written = text_of(cell)
+    if len(written) <= 10:
+        return written
+    try:
+        moment = dt.datetime.fromisoformat(written.replace("Z", "+00:00"))
+    except ValueError:
+        return written  # the date rules then say what is wrong with it
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.date().isoformat()

@@ -68,9 +68,11 @@ from forecasts.transfer.cells import (
     SourceCells,
     blank,
     columns_of,
+    date_of,
     display,
     list_of,
     norm,
+    outcome_of,
     parse_distribution_cell,
     shown,
     text_of,
@@ -477,7 +479,7 @@ class _Importer:
         except ValidationError:
             url = None
         try:
-            published_on = parse_date(text_of(cells.published_on), "published_on")
+            published_on = parse_date(date_of(cells.published_on), "published_on")
         except ValidationError:
             published_on = None
         if url:
@@ -500,7 +502,7 @@ class _Importer:
             errors,
             title=cells.title,
             url=text_of(cells.url),
-            published_on=text_of(cells.published_on),
+            published_on=date_of(cells.published_on),
             outlet=text_of(cells.outlet),
             today=self.today,
         )
@@ -567,7 +569,7 @@ class _Importer:
             errors,
             statement=cells.statement,
             resolution_criteria=text_of(cells.resolution_criteria),
-            resolve_by=text_of(cells.resolve_by) or None,
+            resolve_by=date_of(cells.resolve_by) or None,
         )
         kind = text_of(cells.kind) or QuestionKind.BINARY.value
         labels = rules.check_kind_and_options(errors, kind, list_of(cells.options, "options"))
@@ -638,8 +640,8 @@ class _Importer:
                 errors,
                 kind=question.kind,
                 option_labels=question.labels,
-                outcome=text_of(cells.outcome),
-                known_at=text_of(cells.known_at),
+                outcome=outcome_of(cells.outcome),
+                known_at=date_of(cells.known_at),
                 evidence_url=text_of(cells.evidence_url),
                 note=text_of(cells.note),
                 today=self.today,
