@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from .groups import factorize
-from .validate import InvalidInput, as_numeric_array
+from .validate import InvalidInput, as_finite_array, check_count, check_coverage
 
 DEFAULT_SEED = 1979
 DEFAULT_RESAMPLES = 1000
@@ -68,32 +68,10 @@ _SERIAL_PRODUCT = 1 << 18
 
 
 def _check_settings(confidence: float, n_resamples: int, normal_above: int) -> float:
-    if not 0.0 < float(confidence) < 1.0:
-        raise InvalidInput("confidence", "must be between 0 and 1, exclusive", confidence)
-    if (
-        isinstance(n_resamples, bool)
-        or not isinstance(n_resamples, int | np.integer)
-        or (n_resamples < 1)
-    ):
-        raise InvalidInput("n_resamples", "must be an integer of at least 1", n_resamples)
-    if (
-        isinstance(normal_above, bool)
-        or not isinstance(normal_above, int | np.integer)
-        or (normal_above < 0)
-    ):
-        raise InvalidInput("normal_above", "must be an integer of at least 0", normal_above)
-    return NormalDist().inv_cdf(0.5 + float(confidence) / 2.0)
-
-
-def _finite(values: Any, name: str) -> np.ndarray:
-    x = as_numeric_array(values, name)
-    if x.ndim != 1:
-        raise InvalidInput(name, "must be a one-dimensional array", x.shape)
-    bad = ~np.isfinite(x)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise InvalidInput(name, "must be a finite number", x[i], i)
-    return x
+    confidence = check_coverage(confidence, "confidence")
+    check_count(n_resamples, "n_resamples", 1)
+    check_count(normal_above, "normal_above", 0)
+    return NormalDist().inv_cdf(0.5 + confidence / 2.0)
 
 
 def grouped_mean_intervals(
@@ -348,7 +326,7 @@ def bootstrap_mean_interval(
     >>> round(low, 3), round(high, 3)
     (0.478, 0.522)
     """
-    x = _finite(values, "values")
+    x = as_finite_array(values, "values")
     if len(x) == 0:
         _check_settings(confidence, n_resamples, normal_above)
         return float("nan"), float("nan")
@@ -416,7 +394,7 @@ def bootstrap_mean_intervals(
     a      2  0.50    0.00     1.00
     b      2  0.25    0.25     0.25
     """
-    x = _finite(values, "values")
+    x = as_finite_array(values, "values")
     codes, labels = factorize(groups, "groups")
     if len(codes) != len(x):
         raise InvalidInput("groups", f"must have the same length as values ({len(x)})", len(codes))

@@ -51,9 +51,10 @@ import numpy as np
 
 from .bootstrap import DEFAULT_SEED
 from .validate import (
-    InvalidInput,
     as_outcomes,
     as_probabilities,
+    check_count,
+    check_coverage,
     check_not_empty,
     check_same_length,
 )
@@ -154,15 +155,6 @@ def _terms(p: np.ndarray, y: np.ndarray, fitted: np.ndarray) -> tuple[float, flo
     return score - recalibrated, uncertainty - recalibrated, uncertainty
 
 
-def _check_settings(level: float, n_resamples: int) -> None:
-    if not 0.0 < float(level) < 1.0:
-        raise InvalidInput("level", "must be between 0 and 1, exclusive", level)
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, int | np.integer):
-        raise InvalidInput("n_resamples", "must be an integer of at least 1", n_resamples)
-    if n_resamples < 1:
-        raise InvalidInput("n_resamples", "must be an integer of at least 1", n_resamples)
-
-
 @dataclass(frozen=True)
 class CorpDecomposition:
     """The CORP terms of a mean Brier score, each with its bootstrap interval.
@@ -247,7 +239,8 @@ def corp_decomposition(
     """
     p, y = _checked(probability, outcome)
     if n_resamples != 0:
-        _check_settings(confidence, n_resamples)
+        check_coverage(confidence, "confidence")
+        check_count(n_resamples, "n_resamples", 1)
     _, index, count = _pooled(p)
     fitted = _fit_pooled(index, count, y)[index]
     mcb, dsc, unc = _terms(p, y, fitted)
@@ -323,7 +316,8 @@ def corp_reliability(
     True
     """
     p, y = _checked(probability, outcome)
-    _check_settings(level, n_resamples)
+    check_coverage(level, "level")
+    check_count(n_resamples, "n_resamples", 1)
     distinct, index, count = _pooled(p)
     calibrated = _fit_pooled(index, count, y)
     rng = np.random.Generator(np.random.PCG64(seed))

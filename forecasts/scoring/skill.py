@@ -67,7 +67,14 @@ import pandas as pd
 
 from .bootstrap import DEFAULT_SEED
 from .groups import factorize
-from .validate import InvalidInput, as_numeric_array, check_same_length
+from .validate import (
+    InvalidInput,
+    as_finite_array,
+    as_numeric_array,
+    check_count,
+    check_coverage,
+    check_same_length,
+)
 
 __all__ = ["adjusted_scores", "honest_ranks", "question_weights", "shrunk_means"]
 
@@ -77,17 +84,6 @@ _CG_TOLERANCE = 1e-12
 _CG_STEPS = 2_000
 # Means closer than this are equal when ranking (scores are sums of a few floats).
 RANK_TOLERANCE = 1e-9
-
-
-def _scores(values: Any) -> np.ndarray:
-    x = as_numeric_array(values, "score")
-    if x.ndim != 1:
-        raise InvalidInput("score", "must be a one-dimensional array", x.shape)
-    bad = ~np.isfinite(x)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise InvalidInput("score", "must be a finite number", x[i], i)
-    return x
 
 
 def _weights(values: Any, n: int) -> np.ndarray:
@@ -383,7 +379,7 @@ def adjusted_scores(
     >>> bool(abs(t["adjusted"][0] - t["adjusted"][1]) < 1e-9)
     True
     """
-    s = _scores(score)
+    s = as_finite_array(score, "score")
     who, pundits = factorize(pundit, "pundit")
     what, questions = factorize(question, "question")
     n = check_same_length(("score", s), ("pundit", who), ("question", what))
@@ -392,12 +388,8 @@ def adjusted_scores(
     w = _weights(weight, n)
     if not (np.isfinite(ridge) and ridge >= 0):
         raise InvalidInput("ridge", "must be a number of at least 0", ridge)
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, int | np.integer):
-        raise InvalidInput("n_resamples", "must be an integer of at least 0", n_resamples)
-    if n_resamples < 0:
-        raise InvalidInput("n_resamples", "must be an integer of at least 0", n_resamples)
-    if not 0.0 < float(confidence) < 1.0:
-        raise InvalidInput("confidence", "must be between 0 and 1, exclusive", confidence)
+    check_count(n_resamples, "n_resamples", 0)
+    check_coverage(confidence, "confidence")
     P, Q = len(pundits), len(questions)
     design = _Design(s, w, who, what, P, Q, ridge)
     mu, skill, _ = design.solve()
@@ -519,7 +511,7 @@ def shrunk_means(score: Any, pundit: Any) -> pd.DataFrame:
     >>> bool(abs(t["shrunk"][1] - t["mean"][1]) > abs(t["shrunk"][0] - t["mean"][0]))
     True
     """
-    s = _scores(score)
+    s = as_finite_array(score, "score")
     who, pundits = factorize(pundit, "pundit")
     check_same_length(("score", s), ("pundit", who))
     if len(s) == 0:

@@ -281,3 +281,28 @@ def check_bins(bins: int) -> int:
     if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or bins < 1:
         raise InvalidInput("bins", "must be an integer of at least 1", bins)
     return int(bins)
+
+
+def as_finite_array(values: Any, name: str) -> np.ndarray:
+    """A one-dimensional array of finite numbers (scores, for example)."""
+    x = as_numeric_array(values, name)
+    _require_ndim(x, 1, name)
+    bad = ~np.isfinite(x)
+    if bad.any():
+        i = _first(bad)
+        raise InvalidInput(name, "must be a finite number", x[i], i)
+    return x
+
+
+def check_count(value: Any, name: str, minimum: int) -> int:
+    """A setting that counts something (resamples): an integer of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise InvalidInput(name, f"must be an integer of at least {minimum}", value)
+    return int(value)
+
+
+def check_coverage(value: Any, name: str) -> float:
+    """An interval's coverage (0.95): strictly between 0 and 1."""
+    if not 0.0 < float(value) < 1.0:
+        raise InvalidInput(name, "must be between 0 and 1, exclusive", value)
+    return float(value)

@@ -82,7 +82,7 @@ def test_a_calibrated_forecaster_sits_in_the_band_and_an_overconfident_one_does_
         (lambda: isotonic_fit([0.5, 0.5], [1, 2]), "outcome"),
         (lambda: corp_decomposition([0.5], [1, 0]), "outcome"),
         (lambda: corp_decomposition([], []), "probability"),
-        (lambda: corp_decomposition([0.5], [1], confidence=1.0), "level"),
+        (lambda: corp_decomposition([0.5], [1], confidence=1.0), "confidence"),
         (lambda: corp_reliability([0.5], [1], level=0), "level"),
         (lambda: corp_reliability([0.5], [1], n_resamples=0), "n_resamples"),
     ],
