@@ -152,6 +152,13 @@ class _Design:
         order = np.argsort(self.j, kind="stable")
         self.i, self.j, self.c, self.t = self.i[order], self.j[order], self.c[order], self.t[order]
         self.per_question = np.bincount(self.j, minlength=Q)
+        # Each question's total weight and weighted score (one copy of it), and the
+        # inverse of its diagonal entry: the same for every resample.
+        self.W_j = np.bincount(self.j, weights=self.c, minlength=Q)
+        self.R_j = np.bincount(self.j, weights=self.t, minlength=Q)
+        D = self.W_j + ridge
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.inv = np.where(D > 0, 1.0 / D, 0.0)
         self._products: tuple | None = None  # built when a direct solve needs them
 
     def _cross_products(self) -> tuple:
@@ -185,11 +192,7 @@ class _Design:
         m = np.ones(Q) if m is None else m
         mc, mt = m[j] * c, m[j] * t  # entries weighted by their question's draws
         W_i = np.bincount(i, weights=mc, minlength=P)
-        W_j = np.bincount(j, weights=c, minlength=Q)  # one copy of each question
-        R_j = np.bincount(j, weights=t, minlength=Q)
-        D = W_j + ridge
-        with np.errstate(invalid="ignore", divide="ignore"):
-            inv = np.where(D > 0, 1.0 / D, 0.0)
+        W_j, R_j, inv = self.W_j, self.R_j, self.inv
         M = np.zeros((P + 1, P + 1))
         M[np.arange(P), np.arange(P)] = W_i + ridge
         M[:P, P] = M[P, :P] = W_i
@@ -218,12 +221,8 @@ class _Design:
 
     def effects(self, x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """(mu, skill, difficulty) from a solution x of the reduced equations."""
-        P, Q, i, j, c, t = self.P, self.Q, self.i, self.j, self.c, self.t
-        W_j = np.bincount(j, weights=c, minlength=Q)
-        R_j = np.bincount(j, weights=t, minlength=Q)
-        D = W_j + self.ridge
-        with np.errstate(invalid="ignore", divide="ignore"):
-            inv = np.where(D > 0, 1.0 / D, 0.0)
+        P, Q, i, j, c = self.P, self.Q, self.i, self.j, self.c
+        W_j, R_j, inv = self.W_j, self.R_j, self.inv
         skill, mu = x[:P], float(x[P])
         difficulty = (R_j - np.bincount(j, weights=c * skill[i], minlength=Q) - W_j * mu) * inv
         if self.ridge == 0:  # effects of mean 0 (the fit is the same)
@@ -270,14 +269,14 @@ class _Design:
         b = np.concatenate(
             (
                 np.bincount(i, weights=self.t, minlength=P),
-                np.bincount(j, weights=self.t, minlength=Q),
+                self.R_j,
                 [self.t.sum()],
             )
         )
         diagonal = np.concatenate(
             (
                 np.bincount(i, weights=c, minlength=P) + ridge,
-                np.bincount(j, weights=c, minlength=Q) + ridge,
+                self.W_j + ridge,
                 [c.sum()],
             )
         )
