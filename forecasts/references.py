@@ -1,6 +1,7 @@
 """Reference forecasts: what a market, a forecasting platform or a panel said about a
 question, point by point, so that a pundit's forecast can be compared with the value
-standing when it was made (``forecasts.scores``: the score against the reference).
+standing when it was made (``forecasts.scores._standing_references``: the median over
+the sources of each one's latest point at or before the forecast; the score against it).
 
 ``add_references`` takes rows as a file gives them (question by slug or statement,
 source, time, probability, optional link and licence note), checks every row by field
@@ -180,21 +181,3 @@ def read_reference_file(path: Path) -> list[dict]:
             "file", f"has no column {', '.join(missing)} (needs {', '.join(REQUIRED)})"
         )
     return [{k: v for k, v in row.items() if k is not None} for row in reader]
-
-
-def standing_reference(
-    points: list[tuple[dt.datetime, str, float]], moment: dt.datetime
-) -> float | None:
-    """The reference value standing at ``moment``: each source's latest point at or
-    before it, and the median of those (one value per source); None when no source had
-    spoken yet. ``points`` are (time, source, probability), in time order."""
-    latest: dict[str, float] = {}
-    for at, source, probability in points:
-        if at > moment:
-            break
-        latest[source] = probability
-    if not latest:
-        return None
-    values = sorted(latest.values())
-    middle = len(values) // 2
-    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2

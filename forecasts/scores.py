@@ -903,18 +903,35 @@ def _day_numbers(dates: np.ndarray) -> np.ndarray:
     return ordinals - _EPOCH_ORDINAL
 
 
-def calibration(frame: pd.DataFrame, bins: int = scoring.DEFAULT_BINS) -> dict | None:
-    """Calibration table and Murphy decomposition of the final binary forecasts."""
+def _final_binary(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+    """Probabilities and outcomes of the final binary forecasts, or None if none."""
     rows = frame[frame["final"] & (frame["kind"] == "binary")] if len(frame) else frame
     if rows.empty:
         return None
-    p = rows["probability"].to_numpy(dtype=float)
-    o = rows["outcome"].to_numpy(dtype=float)
+    return rows["probability"].to_numpy(dtype=float), rows["outcome"].to_numpy(dtype=float)
+
+
+def calibration(frame: pd.DataFrame, bins: int = scoring.DEFAULT_BINS) -> dict | None:
+    """Calibration table and Murphy decomposition of the final binary forecasts."""
+    final = _final_binary(frame)
+    if final is None:
+        return None
+    p, o = final
     return {
         "table": scoring.calibration_table(p, o, bins),
         "decomposition": scoring.murphy_decomposition(p, o, bins),
-        # Without bins (CORP): the isotonic fit's terms, each with its interval.
-        "corp": scoring.corp_decomposition(p, o, n_resamples=CORP_RESAMPLES),
+    }
+
+
+def corp_calibration(frame: pd.DataFrame) -> dict | None:
+    """Calibration without bins (CORP) of the final binary forecasts: the isotonic
+    fit's terms, each with its interval, and the reliability diagram with its band."""
+    final = _final_binary(frame)
+    if final is None:
+        return None
+    p, o = final
+    return {
+        "decomposition": scoring.corp_decomposition(p, o, n_resamples=CORP_RESAMPLES),
         "reliability": scoring.corp_reliability(p, o, n_resamples=CORP_RESAMPLES),
     }
 

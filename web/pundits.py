@@ -45,6 +45,7 @@ def show(slug: str):
     standing = leaderboards.standing_of(pundit.slug)
     frame = scores.prediction_frame(session, pundit_id=pundit.id)
     result = scores.calibration(frame)
+    corp = scores.corp_calibration(frame)
     on_page = frame[frame["prediction_id"].isin([p.id for p in predictions])]
     return render_template(
         "pundits/show.html",
@@ -57,7 +58,8 @@ def show(slug: str):
             ["status", "brier", "log_score", "final"]
         ].to_dict("index"),
         chart=charts.calibration_svg(result["table"] if result else None),
-        reliability=svgcharts.reliability_svg(result["reliability"]) if result else None,
+        corp=corp,
+        reliability=svgcharts.reliability_svg(corp["reliability"]) if corp else None,
         words=scores.calibration_words(result),
         calibration=result,
         phrases=scores.phrase_table(frame).to_dict("records"),
