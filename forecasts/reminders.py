@@ -35,6 +35,7 @@ import icalendar
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from forecasts import serialize
 from forecasts.errors import ValidationError
 from forecasts.models import Prediction, Question, Role, User, utcnow
 from forecasts.queries import awaiting_resolution
@@ -148,10 +149,6 @@ def _question_url(base_url: str, reminder: Reminder) -> str:
     return f"{base_url.rstrip('/')}/questions/{reminder.slug}"
 
 
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def atom_feed(reminders: list[Reminder], base_url: str, user: User, now: dt.datetime) -> str:
     """An Atom 1.0 feed (RFC 4287): one entry per question falling due. An entry's id
     is the question with its date, so a reader shows it again when the date moves."""
@@ -162,7 +159,7 @@ def atom_feed(reminders: list[Reminder], base_url: str, user: User, now: dt.date
             "  <entry>\n"
             f"    <id>tag:forecast-registry,2020:due/{r.question_id}/{r.resolve_by}</id>\n"
             f"    <title>{escape(r.when().capitalize())}: {escape(r.statement)}</title>\n"
-            f"    <updated>{_iso(now)}</updated>\n"
+            f"    <updated>{serialize._iso(now)}</updated>\n"
             f'    <link rel="alternate" type="text/html" href="{escape(url)}"/>\n'
             f"    <summary>Resolve by {r.resolve_by}; {r.waiting} forecast"
             f"{'s' if r.waiting != 1 else ''} wait on it.</summary>\n"
@@ -173,7 +170,7 @@ def atom_feed(reminders: list[Reminder], base_url: str, user: User, now: dt.date
         '<feed xmlns="http://www.w3.org/2005/Atom">\n'
         f"  <id>tag:forecast-registry,2020:due/user/{user.id}</id>\n"
         f"  <title>Questions falling due, for {escape(user.name)}</title>\n"
-        f"  <updated>{_iso(now)}</updated>\n"
+        f"  <updated>{serialize._iso(now)}</updated>\n"
         "  <author><name>Forecast registry</name></author>\n"
         f'  <link rel="alternate" type="text/html" href="{escape(base_url.rstrip("/"))}/due"/>\n'
         + "".join(entries)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import statistics
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -80,10 +81,7 @@ def _median_steps(frame: pd.DataFrame) -> list[tuple[dt.datetime, int, float]]:
     for moment, group in frame.groupby("made_at", sort=True):
         for who, probability in zip(group["pundit"], group["probability"], strict=True):
             standing[who] = float(probability)
-        values = sorted(standing.values())
-        middle = len(values) // 2
-        median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
-        rows.append((moment.to_pydatetime(), len(values), median))
+        rows.append((moment.to_pydatetime(), len(standing), statistics.median(standing.values())))
     return rows
 
 
