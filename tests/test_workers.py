@@ -24,6 +24,7 @@ from forecasts import services, tokens
 from forecasts.db import make_engine, make_session_factory
 from forecasts.seeding import load_seeds
 from support import PASSWORD, csrf_token
+from web import pagecache
 
 WORKERS = 3
 
@@ -86,9 +87,7 @@ def served(database_url, redis_url, tmp_path):
                 time.sleep(0.25)
         else:
             raise AssertionError("gunicorn did not start")
-        import hashlib
-
-        prefix = f"forecasts:{hashlib.sha256(database_url.encode()).hexdigest()[:12]}:"
+        prefix = pagecache.key_prefix(database_url)
         client = redis.Redis.from_url(redis_url)
         yield base, token, client, prefix
         for key in client.scan_iter(prefix + "*"):

@@ -66,11 +66,14 @@ def init_app(app: Flask) -> None:
     config.setdefault("CACHE_DEFAULT_TIMEOUT", 300)
     config.setdefault("CACHE_THRESHOLD", 500)
     config.setdefault("BOARD_CACHE_THRESHOLD", 16)
-    # One registry's entries apart from another's in a shared store.
-    registry = hashlib.sha256(str(config["DATABASE_URL"]).encode()).hexdigest()[:12]
-    config.setdefault("CACHE_KEY_PREFIX", f"forecasts:{registry}:")
+    config.setdefault("CACHE_KEY_PREFIX", key_prefix(config["DATABASE_URL"]))
     pages.init_app(app)
     boards.init_app(app, {"CACHE_THRESHOLD": config["BOARD_CACHE_THRESHOLD"]})
+
+
+def key_prefix(database_url: str) -> str:
+    """The prefix of one registry's entries in a shared store, apart from another's."""
+    return f"forecasts:{hashlib.sha256(str(database_url).encode()).hexdigest()[:12]}:"
 
 
 def registry_key() -> str:
