@@ -290,7 +290,9 @@ class Prediction(Base):
     pundit_id: Mapped[int] = mapped_column(
         ForeignKey("pundits.id", ondelete="RESTRICT"), index=True
     )
-    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"))
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="RESTRICT"), index=True
+    )
     # P(yes) for a binary question; NULL for a multiple-choice one (see distribution).
     probability: Mapped[float | None] = mapped_column(Float)
     quote: Mapped[str] = mapped_column(Text, default="")
@@ -302,6 +304,13 @@ class Prediction(Base):
     logged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(Text, default="")
+    # When an editor last corrected the record of what was said (the audit log keeps
+    # every before and after); None if never.
+    corrected_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A retracted prediction stays on the record, struck through and never scored: it
+    # was logged in error (not said, or not by this pundit). The reason is required.
+    retracted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    retraction_reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer)
 
     question: Mapped[Question] = relationship(back_populates="predictions")
@@ -366,6 +375,25 @@ class Resolution(Base):
     def outcome_label(self) -> str:
         """'yes', 'no', 'annulled', or the option's label."""
         return self.option.label if self.option is not None else self.outcome
+
+
+class Redirect(Base):
+    """The old address of a pundit, question or source merged into another: its page
+    (and its API resource) answers with a permanent redirect to the row it went into.
+    ``old_key`` is the slug (a source's id, as text); ``target_id`` the surviving row's
+    id, kept current when that row is merged in turn."""
+
+    __tablename__ = "redirects"
+    __table_args__ = (
+        UniqueConstraint("kind", "old_key", name="uq_redirects_address"),
+        CheckConstraint("kind IN ('pundit', 'question', 'source')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    old_key: Mapped[str] = mapped_column(String(80))
+    target_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Decision(StrEnum):

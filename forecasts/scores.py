@@ -1,8 +1,8 @@
 """Scores from the registry: which predictions count, and what they score.
 
-A prediction is scored only when its question has a standing yes / no / option
-resolution (not annulled), its condition (if any) resolved the way it needed, and it
-was made before the day the outcome became known (no look-ahead). Everything else is
+A prediction is scored only when it is not retracted, its question has a standing yes /
+no / option resolution (not annulled), its condition (if any) resolved the way it
+needed, and it was made before the day the outcome became known (no look-ahead). Everything else is
 kept and shown with the reason it is not scored.
 
 The numbers come from ``forecasts.scoring``; this module only gathers the rows. Brier
@@ -42,6 +42,7 @@ from forecasts.scoring.peer import forecaster_peer_means
 from forecasts.scoring.timeavg import grouped_time_averaged_brier
 
 SCORED = "scored"
+RETRACTED = "retracted: not scored"
 LOOK_AHEAD = "made after the outcome was known: not scored"
 ANNULLED = "annulled: not scored"
 CONDITION_NOT_MET = "condition not met: not scored"
@@ -105,16 +106,20 @@ _PREDICTION_TEXT = ["hedge_phrase", "probability_origin", "scale_name", "scale_v
 
 # Status codes, in the order the reasons are tested (the first that applies wins).
 _STATUSES = np.array(
-    [NO_DEADLINE, UNRESOLVED, CONDITION_NOT_MET, ANNULLED, LOOK_AHEAD, SCORED], dtype=object
+    [NO_DEADLINE, UNRESOLVED, CONDITION_NOT_MET, ANNULLED, LOOK_AHEAD, SCORED, RETRACTED],
+    dtype=object,
 )
-_NO_DEADLINE, _UNRESOLVED, _CONDITION_NOT_MET, _ANNULLED, _LOOK_AHEAD, _SCORED = range(6)
+_NO_DEADLINE, _UNRESOLVED, _CONDITION_NOT_MET, _ANNULLED, _LOOK_AHEAD, _SCORED, _RETRACTED = range(
+    7
+)
 
 # Up to this many ids, rows are read by id (IN lists of _ID_CHUNK); beyond, whole tables.
 _BY_ID_LIMIT = 50_000
 _ID_CHUNK = 500
 
 _PREDICTIONS_SQL = (
-    "SELECT p.id, p.pundit_id, p.question_id, p.made_at, p.probability{texts} FROM predictions p"
+    "SELECT p.id, p.pundit_id, p.question_id, p.made_at, p.probability, p.retracted_at{texts} "
+    "FROM predictions p"
 )
 # The slug and statement are read as NULL when not wanted; the columns keep their places.
 _QUESTIONS_SQL = (
@@ -370,7 +375,7 @@ def _assemble(
     reader: _Reader, table: np.ndarray, wanted: set[str], texts: list[str]
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """The frame's columns (those wanted and those the scores need) from the prediction
-    rows (with the ``texts`` columns after the first five) and the rows they refer to;
+    rows (the ``texts`` columns after the first six) and the rows they refer to;
     also each row's status code and its made-at time in microseconds."""
     prediction_id = _ints(table[:, 0])
     pundit_id = _ints(table[:, 1])
@@ -445,8 +450,9 @@ def _assemble(
     known_day = _take(res_days, row_res, np.datetime64("NaT")).astype(np.int64)
     late = (status == _SCORED) & (row_res >= 0) & (made_day >= known_day)
     status[late] = _LOOK_AHEAD
+    status[~_missing(table[:, 5])] = _RETRACTED  # whatever else holds
 
-    text_at = {name: 5 + i for i, name in enumerate(texts)}
+    text_at = {name: 6 + i for i, name in enumerate(texts)}
     builders = {
         "prediction_id": lambda: prediction_id,
         "pundit_id": lambda: pundit_id,

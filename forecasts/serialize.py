@@ -126,6 +126,9 @@ def prediction_dict(prediction: Prediction) -> dict:
         "logged_by": prediction.logged_by.name if prediction.logged_by else None,
         "note": prediction.note,
         "look_ahead": bool(standing) and is_look_ahead(prediction.made_at, standing.known_at),
+        "corrected_at": _iso(prediction.corrected_at),
+        "retracted_at": _iso(prediction.retracted_at),
+        "retraction_reason": prediction.retraction_reason or "",
         "version": prediction.version,
     }
 

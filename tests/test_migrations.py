@@ -7,7 +7,9 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import column as sa_column
 from sqlalchemy import inspect, select, text
+from sqlalchemy import table as sa_table
 
 from forecasts import migrate, search, services, tokens
 from forecasts.db import make_engine, make_session_factory
@@ -145,8 +147,9 @@ def _seed_at_an_old_revision(url: str, tmp_path) -> None:
                 present = {column["name"] for column in old.get_columns(table.name)}
                 columns = [column for column in table.columns if column.name in present]
                 rows = [row._asdict() for row in reading.execute(select(*columns))]
-                if rows:
-                    writing.execute(table.insert(), rows)
+                if rows:  # only the old columns: no model default for a newer one
+                    old_table = sa_table(table.name, *(sa_column(c.name, c.type) for c in columns))
+                    writing.execute(old_table.insert(), rows)
             if writing.dialect.name == "postgresql":  # ids were given: move the sequences on
                 for table in Base.metadata.sorted_tables:
                     if old.has_table(table.name) and "id" in table.c:
@@ -217,6 +220,14 @@ def _add_what_the_seeds_lack(session) -> None:
         distribution={"Red": 0.7, "Blue": 0.3},
     )
     services.resolve_question(session, system, question.id, outcome="Red", known_at="2020-06-01")
+    duplicate = services.add_pundit(session, system, name="A duplicate spelling")
+    services.merge_pundits(
+        session,
+        system,
+        duplicate.id,
+        into_id=session.scalar(select(Pundit.id).order_by(Pundit.id).limit(1)),
+        expected_version=1,
+    )
 
 
 def test_every_revision_downgrades_a_seeded_registry(empty_database_url):

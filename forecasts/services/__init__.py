@@ -11,6 +11,17 @@ one module per noun and are re-exported here, so callers write ``services.add_pu
 """
 
 from forecasts.errors import FieldErrors
+from forecasts.services.corrections import (
+    correct_prediction,
+    delete_pundit,
+    delete_question,
+    delete_source,
+    merge_pundits,
+    merge_questions,
+    merge_sources,
+    restore_prediction,
+    retract_prediction,
+)
 from forecasts.services.kernel import (
     Actor,
     apply_edit,
@@ -46,6 +57,15 @@ __all__ = [
     "authenticate",
     "batch",
     "change_password",
+    "correct_prediction",
+    "delete_pundit",
+    "delete_question",
+    "delete_source",
+    "merge_pundits",
+    "merge_questions",
+    "merge_sources",
+    "restore_prediction",
+    "retract_prediction",
     "create_user",
     "edit_pundit",
     "edit_question",

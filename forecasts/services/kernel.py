@@ -190,9 +190,12 @@ def apply_edit(
     *,
     expected_version: int | None = None,
     then: Callable[[], None] | None = None,
+    action: str = "update",
+    why: Mapping | None = None,
 ):
-    """Set ``changes`` on ``row`` in one unit of work with its ``KIND.update`` audit
-    event (none if nothing changed). ``changes`` may be a callable, called inside the
+    """Set ``changes`` on ``row`` in one unit of work with its ``KIND.ACTION`` audit
+    event (none if nothing changed; ``why``, such as a correction's reason, is recorded
+    beside the row's new values). ``changes`` may be a callable, called inside the
     transaction before any attribute is set: a lookup it makes (a question's tag rows)
     then cannot flush half the edit and give the row two version increments. ``then``
     runs last, in the same transaction (the annulments a new condition causes). With
@@ -209,7 +212,9 @@ def apply_edit(
         bump_version_if_changed(session, row, before, as_dict)
         after = as_dict(row)
         if after != before:
-            record_audit(session, actor, f"{kind}.update", kind, row.id, before, after)
+            record_audit(
+                session, actor, f"{kind}.{action}", kind, row.id, before, {**after, **(why or {})}
+            )
         if then is not None:
             then()
     return row
