@@ -160,3 +160,36 @@ def choices(session: Session) -> dict[str, list[str]]:
         "kind": distinct(AuditEvent.entity_type),
         "action": distinct(AuditEvent.action),
     }
+
+
+#: Fields of a row's dict that change with every edit and say nothing to a reader.
+HOUSEKEEPING = frozenset({"version", "corrected_at", "logged_at", "look_ahead"})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One event of a row's public history: the event, the reason the editor gave (a
+    correction's, a retraction's), and what it changed, housekeeping left out."""
+
+    event: AuditEvent
+    reason: str
+    changes: list[Change]
+
+
+def entity_history(session: Session, entity_type: str, entity_id: int) -> list[Step]:
+    """Every audit event of one row, oldest first, as its history page shows it."""
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+        .order_by(AuditEvent.id)
+    )
+    steps = []
+    for event in events:
+        after = dict(event.after or {})
+        reason = str(after.pop("reason", "") or "")
+        if event.before is None:  # the creation: what was logged, not a list of changes
+            found = []
+        else:
+            found = [c for c in changes(event.before, after) if c.field not in HOUSEKEEPING]
+        steps.append(Step(event, reason or after.get("retraction_reason", "") or "", found))
+    return steps

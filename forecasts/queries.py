@@ -15,6 +15,7 @@ from forecasts.models import (
     Pundit,
     Question,
     QuestionOption,
+    Redirect,
     ReferenceForecast,
     Resolution,
     Source,
@@ -444,3 +445,22 @@ def next_due_question(
 
 def count_due_questions(session: Session, today: dt.date | None = None) -> int:
     return session.scalar(select(func.count(Question.id)).where(*_due_condition(today)))
+
+
+def prediction_count(session: Session, kind: str, row_id: int) -> int:
+    """How many predictions a pundit made, a question has, or a source is cited by."""
+    column = {
+        "pundit": Prediction.pundit_id,
+        "question": Prediction.question_id,
+        "source": Prediction.source_id,
+    }[kind]
+    return session.scalar(select(func.count()).where(column == row_id))
+
+
+def redirected(session: Session, kind: str, old_key: str):
+    """The row a merged pundit's, question's or source's old address leads to, or None."""
+    target = session.scalar(
+        select(Redirect.target_id).where(Redirect.kind == kind, Redirect.old_key == old_key)
+    )
+    model = {"pundit": Pundit, "question": Question, "source": Source}[kind]
+    return session.get(model, target) if target is not None else None

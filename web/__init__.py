@@ -75,6 +75,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         admin,
         api,
         auth,
+        corrections,
         database,
         feeds,
         leaderboards,
@@ -110,6 +111,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         scales,
         search,
         tags,
+        corrections,
     ):
         app.register_blueprint(module.blueprint)
     api.init_app(app)
@@ -118,6 +120,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.jinja_env.globals["is_look_ahead"] = is_look_ahead
     app.context_processor(auth.navigation_context)
     app.jinja_env.globals["utc_today"] = utc_today
+    app.jinja_env.globals["can"] = auth.can
     app.context_processor(lambda: {"synthetic_data": has_demo_data(database.get_session())})
     errors.register_pages(app)
     return app

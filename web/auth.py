@@ -146,6 +146,11 @@ def logout():
     return redirect(url_for("questions.index"))
 
 
+def can(role: Role | str) -> bool:
+    """Whether whoever reads the page has ``role`` (templates ask, to show a link)."""
+    return bool(current_user and current_user.is_authenticated and current_user.can(Role(role)))
+
+
 def navigation_context() -> dict:
     """Values every page needs: the due-queue count for editors."""
     due = None

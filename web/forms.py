@@ -214,3 +214,57 @@ class ExtractForm(FlaskForm):
     full_text = TextAreaField(
         "Text", description="Paste the column, transcript or post.", render_kw={"rows": 12}
     )
+
+
+class CorrectionForm(FlaskForm):
+    """A correction of the record of what a pundit said (the pundit and question stay:
+    a forecast logged against the wrong one is retracted and logged again)."""
+
+    quote = TextAreaField("Verbatim quote")
+    hedge_phrase = StringField("Hedge phrase")
+    probability = StringField(
+        "Probability",
+        description="5%, 0.05 or 5 (a bare number above 1 is a percent); certainty is 100%.",
+        render_kw={"inputmode": "decimal", "data-probability": ""},
+    )
+    distribution = TextAreaField(
+        "Distribution", description="Multiple choice: one 'Option: 30%' per line."
+    )
+    probability_origin = SelectField(
+        "Where the number came from",
+        choices=PredictionForm.probability_origin.kwargs["choices"],
+        validate_choice=False,
+    )
+    scale = SelectField("Scale", validate_choice=False, description="For a mapped number.")
+    made_at = StringField("Made on", render_kw=DATE)
+    source = StringField(
+        "Source",
+        description="Type to search (title or link); empty for none.",
+        render_kw={"data-picker": "source", "autocomplete": "off"},
+    )
+    note = TextAreaField("Note")
+    reason = TextAreaField(
+        "Reason for the correction",
+        description="Shown in the prediction's public history: what was wrong.",
+    )
+    version = HiddenField()
+
+
+class RetractionForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason", description="Shown beside the struck-through prediction, for everyone."
+    )
+    version = HiddenField()
+
+
+class MergeForm(FlaskForm):
+    into = StringField(
+        "Merge into",
+        description="Type to search: the row to keep. This one's address will lead there.",
+        render_kw={"autocomplete": "off"},
+    )
+    version = HiddenField()
+
+
+class DeleteForm(FlaskForm):
+    version = HiddenField()

@@ -16,6 +16,7 @@ from flask import (
 from forecasts import charts, queries, scores, services, svgcharts
 from web import leaderboards, pagecache
 from web.auth import current_actor, editor_required
+from web.corrections import moved
 from web.database import get_session
 from web.forms import PunditForm
 from web.formtools import lines, submit, version_of
@@ -35,7 +36,7 @@ def index():
 @pagecache.reader_page
 def show(slug: str):
     session = get_session()
-    pundit = queries.pundit_by_slug(session, slug) or abort(404)
+    pundit = queries.pundit_by_slug(session, slug) or moved("pundit", slug)
     listing = current_page(
         lambda page, size: queries.pundit_predictions(session, pundit.id, page, size)
     )

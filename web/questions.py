@@ -11,6 +11,7 @@ from forecasts.errors import FieldError
 from forecasts.models import Outcome, QuestionKind
 from web import pagecache
 from web.auth import current_actor, editor_required
+from web.corrections import moved
 from web.database import get_session
 from web.forms import QuestionForm, choices
 from web.formtools import comma_list, lines, submit, version_of
@@ -68,7 +69,7 @@ def health():
 @pagecache.reader_page
 def show(slug: str):
     session = get_session()
-    question = queries.question_by_slug(session, slug) or abort(404)
+    question = queries.question_by_slug(session, slug) or moved("question", slug)
     frame = scores.prediction_frame(session, question_id=question.id)
     standing = question.standing_resolution
     references = queries.reference_series(session, question.id)

@@ -11,6 +11,7 @@ from forecasts.errors import ValidationError
 from forecasts.models import Source
 from web import pagecache
 from web.auth import current_actor, editor_required
+from web.corrections import moved
 from web.database import get_session
 from web.forms import SourceForm
 from web.formtools import submit, version_of
@@ -30,7 +31,7 @@ def index():
 @pagecache.reader_page
 def show(source_id: int):
     session = get_session()
-    source = session.get(Source, source_id) or abort(404)
+    source = session.get(Source, source_id) or moved("source", str(source_id))
     return render_template(
         "sources/show.html",
         source=source,
