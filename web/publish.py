@@ -32,7 +32,7 @@ from sqlalchemy.orm import selectinload
 
 from forecasts import scores
 from forecasts.csvsafe import neutralise_frame
-from forecasts.models import Pundit, Question, Resolution, Source
+from forecasts.models import Prediction, Pundit, Question, Resolution, Source
 from forecasts.phrases.scales import all_scales
 from web import create_app
 
@@ -83,6 +83,12 @@ def _page_map(session) -> dict[str, str]:
         pages[f"/questions/{slug}"] = f"questions/{slug}.html"
     for source_id in session.scalars(select(Source.id).order_by(Source.id)):
         pages[f"/sources/{source_id}"] = f"sources/{source_id}.html"
+    changed = select(Prediction.id).where(
+        (Prediction.corrected_at.is_not(None)) | (Prediction.retracted_at.is_not(None))
+    )
+    for prediction_id in session.scalars(changed.order_by(Prediction.id)):
+        # A corrected or retracted prediction's history, one click from where it is shown.
+        pages[f"/predictions/{prediction_id}/history"] = f"predictions/{prediction_id}-history.html"
     pages["/scales"] = "scales/index.html"
     for scale in all_scales():
         pages[f"/scales/{scale.name}/{scale.version}"] = f"scales/{scale.name}/{scale.version}.html"

@@ -53,8 +53,16 @@ PREDICTION_CELLS = slice(INDEX[PREDICTION[0]], INDEX[PREDICTION[-1]] + 1)
 RESOLUTION_CELLS = slice(INDEX[RESOLUTION[0]], INDEX[RESOLUTION[-1]] + 1)
 
 # Written by ``forecasts export`` for readers; ignored on import (the registry assigns ids,
-# and the importing actor and time become the logger and logged-at).
-INFORMATIONAL = ("prediction_id", "logged_at", "logged_by")
+# and the importing actor and time become the logger and logged-at; a correction's and a
+# retraction's history stays in the audit log of the registry that made it).
+INFORMATIONAL = (
+    "prediction_id",
+    "logged_at",
+    "logged_by",
+    "corrected_at",
+    "retracted_at",
+    "retraction_reason",
+)
 
 ENTRIES = ("prediction", "pundit", "source", "question")
 # The columns an entry row of each kind may fill (besides ``entry``).

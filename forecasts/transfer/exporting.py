@@ -55,7 +55,15 @@ from forecasts.models import (
 from forecasts.transfer import columns as C
 
 FORMATS = ("csv", "json")
-PREDICTION_FILE_COLUMNS = ("prediction_id", *C.COLUMNS, "logged_at", "logged_by")
+PREDICTION_FILE_COLUMNS = (
+    "prediction_id",
+    *C.COLUMNS,
+    "logged_at",
+    "logged_by",
+    "corrected_at",
+    "retracted_at",
+    "retraction_reason",
+)
 RESOLUTION_HISTORY_COLUMNS = (
     "question_slug",
     "statement",
@@ -374,6 +382,9 @@ class _Registry:
                         "note": row.note or None,
                         "logged_at": serialize._iso(row.logged_at),
                         "logged_by": self.users.get(row.logged_by_id),
+                        "corrected_at": serialize._iso(row.corrected_at),
+                        "retracted_at": serialize._iso(row.retracted_at),
+                        "retraction_reason": row.retraction_reason or None,
                     }
                 )
                 yield cells

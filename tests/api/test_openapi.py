@@ -26,6 +26,18 @@ WRITES = {
     ("post", "/api/v1/questions/{slug}/annul"),
     ("post", "/api/v1/questions/{slug}/references"),
 }
+# Writes that change or remove a row (answering 200 or 204), each with a version to check.
+CHANGES = {
+    ("patch", "/api/v1/predictions/{prediction_id}"),
+    ("post", "/api/v1/predictions/{prediction_id}/retract"),
+    ("post", "/api/v1/predictions/{prediction_id}/restore"),
+    ("post", "/api/v1/pundits/{slug}/merge"),
+    ("delete", "/api/v1/pundits/{slug}"),
+    ("post", "/api/v1/questions/{slug}/merge"),
+    ("delete", "/api/v1/questions/{slug}"),
+    ("post", "/api/v1/sources/{source_id}/merge"),
+    ("delete", "/api/v1/sources/{source_id}"),
+}
 
 
 @pytest.fixture
@@ -52,7 +64,7 @@ def test_every_api_route_is_described(app, document):
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (method.lower(), path) in described
-    assert len(described) == 13
+    assert len(described) == 13 + len(CHANGES)
 
 
 def test_writes_need_the_bearer_scheme_and_list_every_answer(document):
@@ -67,6 +79,10 @@ def test_writes_need_the_bearer_scheme_and_list_every_answer(document):
             assert operation["security"] == [{"bearerAuth": []}], key
             assert {"201", "400", "401", "403", "422", "429"} <= statuses, key
             assert "requestBody" in operation
+        elif key in CHANGES:
+            assert operation["security"] == [{"bearerAuth": []}], key
+            assert {"400", "401", "403", "404", "409", "422", "429"} <= statuses, key
+            assert statuses & {"200", "204"}, key
         else:
             assert {} in operation["security"], key  # no token needed
             assert {"200", "400", "401", "429"} <= statuses or (

@@ -134,3 +134,27 @@ def test_an_admin_deletes_a_pundit_nothing_refers_to(as_role, engine):
         refused = admin.post(f"/pundits/{kept.slug}/delete", data={"version": str(kept.version)})
     assert refused.status_code == 302  # back to the merge page, which says why
     assert "Not deleted" in admin.get(refused.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_published_copy_shows_the_retraction_and_the_history(
+    engine, seeded_sqlite_url, tmp_path
+):
+    from web import publish
+
+    prediction = _war_prediction(engine)
+    with Session(engine) as session:
+        services.retract_prediction(
+            session,
+            services.Actor.system(),
+            prediction.id,
+            expected_version=prediction.version,
+            reason="Logged twice.",
+        )
+    publish.publish(seeded_sqlite_url, tmp_path / "site")
+    page = (tmp_path / "site" / "questions" / f"{WAR}.html").read_text(encoding="utf-8")
+    assert "Logged twice." in page and "retracted" in page
+    assert f'href="../predictions/{prediction.id}-history.html"' in page
+    history = tmp_path / "site" / "predictions" / f"{prediction.id}-history.html"
+    assert "Retracted" in history.read_text(encoding="utf-8")
+    data = (tmp_path / "site" / "data" / "predictions.csv").read_text(encoding="utf-8")
+    assert "retracted: not scored" in data

@@ -106,7 +106,9 @@ def test_a_pundits_predictions_come_a_page_at_a_time(make_app, engine):
         html = client.get(f"/pundits/{AUTHOR}?page={page}").get_data(as_text=True)
         assert f"Page {page} of {pages}" in html
         assert f'Predictions <small class="muted">({total})</small>' in html
-        seen += re.findall(r'<li class="prediction">.*?<time datetime="([^"]+)"', html, flags=re.S)
+        seen += re.findall(
+            r'<li class="prediction"[^>]*>.*?<time datetime="([^"]+)"', html, flags=re.S
+        )
         # the whole record's accuracy is on every page, not only this page's
         assert f"{_brier_of_author(engine):.3f}" in html
     assert len(seen) == total

@@ -13,6 +13,11 @@ SAMPLE_VALUES = {
     "admin": {"user_id": 1},
     "reviews": {"source_id": 1, "start": 0, "end": 10},
     "account": {"token_id": 1},
+    "corrections": {
+        "prediction_id": 1,
+        "nouns": "pundits",
+        "key": "op-ed-author-iran-us-iraq-2020",
+    },
 }
 # A sign-in is the one POST open to everyone; signing out needs a session but no role.
 OPEN_POSTS = {"auth.login"}
@@ -22,6 +27,9 @@ ANY_SIGNED_IN = {
     "account.revoke_token",
     "account.change_password",
 }
+
+# Admins' routes outside the admin blueprint.
+ADMIN_ONLY = {"corrections.merge", "corrections.delete"}
 
 
 def post_routes(app) -> list[tuple[str, str]]:
@@ -53,6 +61,10 @@ def test_the_walk_covers_every_write_route(app):
         "auth.logout",
         "reviews.extract",
         "reviews.decide",
+        "corrections.correct",
+        "corrections.retract",
+        "corrections.merge",
+        "corrections.delete",
     } <= endpoints
 
 
@@ -81,7 +93,7 @@ def test_editor_may_not_use_admin_routes(app, engine, snapshot_of):
     client = sign_in(app.test_client(), "editor")
     before = snapshot_of(engine)
     for endpoint, path in post_routes(app):
-        if endpoint.startswith("admin."):
+        if endpoint.startswith("admin.") or endpoint in ADMIN_ONLY:
             assert client.post(path, data={"name": "x", "role": "admin"}).status_code == 403
     assert client.get("/admin/audit").status_code == 403
     assert snapshot_of(engine) == before

@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 
 import pandas as pd
-from flask import jsonify, request, url_for
+from flask import jsonify, redirect, request, url_for
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from forecasts import queries, references, scores, search, serialize, services
 from forecasts.errors import ConflictError, FieldError, FieldErrors, ValidationError
-from forecasts.models import Role
+from forecasts.models import Prediction, Role, Source
 from forecasts.validation import FRACTION, parse_fraction, read_distribution
 from web.api import listing
 from web.api.auth import (
@@ -31,14 +31,18 @@ from web.api.errors import ArgumentsParser, error_response
 from web.api.errors import register as register_error_handlers
 from web.api.schemas import (
     AnnulIn,
+    CorrectionIn,
+    DeleteArgs,
     ErrorOut,
     LeaderboardArgs,
     LeaderboardPage,
+    MergeIn,
     PageArgs,
     PredictionArgs,
     PredictionIn,
     PredictionOut,
     PredictionPage,
+    PunditOut,
     PunditPage,
     PunditWithStandingOut,
     QuestionArgs,
@@ -51,8 +55,10 @@ from web.api.schemas import (
     ResolutionOut,
     ResolutionPage,
     ResolveIn,
+    RetractionIn,
     SearchArgs,
     SearchOut,
+    SourceOut,
 )
 from web.database import get_session
 from web.extensions import csrf
@@ -137,8 +143,9 @@ def _errors(*statuses: int):
         "user is deactivated (also on public reads when a bad token is sent).",
         403: "The token's user does not have the editor role now.",
         404: "No such question or pundit.",
-        409: "expected_resolution_id is not the question's standing resolution: nothing "
-        "was written; `current` holds the question as it now is.",
+        409: "A stale view (expected_resolution_id is not the standing resolution, or "
+        "expected_version not the row's version): nothing was written; `current` holds "
+        "the row as it now is.",
         422: "The service refused the input: each error names the field and the rule; "
         "nothing was written.",
         429: "Rate limit exceeded (see Retry-After).",
@@ -171,6 +178,24 @@ def write(view):
     view = token_required(Role.EDITOR)(view)
     view = _errors(400, 401, 403, 422, 429)(view)
     return blueprint.doc(security=[{BEARER: []}])(view)
+
+
+def admin_write(view):
+    """An admin's write (merging, deleting): a token whose user is an admin now."""
+    view = write_limit(view)
+    view = token_required(Role.ADMIN)(view)
+    view = _errors(400, 401, 403, 404, 409, 422, 429)(view)
+    return blueprint.doc(security=[{BEARER: []}])(view)
+
+
+def _moved(kind: str, key: str, endpoint: str, field: str, **values):
+    """A merged row's old address: a permanent redirect to the row it went into (with
+    its other path values kept), else 404."""
+    target = queries.redirected(get_session(), kind, key)
+    if target is None:
+        raise NotFound(f"No {kind} {key!r}.")
+    new_key = target.id if kind == "source" else target.slug
+    return redirect(url_for(endpoint, **{field: new_key}, **values), 301)
 
 
 def _page(page: queries.Page, as_dict) -> dict:
@@ -246,12 +271,13 @@ def list_pundits(page: int, per_page: int):
 @blueprint.route("/pundits/<slug>", parameters=PUNDIT_SLUG)
 @read
 @_errors(404)
+@blueprint.alt_response(301, description="Merged into another: the Location header names it.")
 @blueprint.response(200, PunditWithStandingOut)
 def show_pundit(slug: str):
     """One pundit, with their standing on the leaderboard"""
     pundit = queries.pundit_by_slug(get_session(), _slug_or_404(slug))
     if pundit is None:
-        raise NotFound(f"No pundit with slug {slug!r}.")
+        return _moved("pundit", slug, "api.show_pundit", "slug")
     standing = standing_of(pundit.slug).as_dict()
     return jsonify({**serialize.pundit_dict(pundit), "standing": standing})
 
@@ -274,10 +300,14 @@ def list_questions(page: int, per_page: int, tag=None, kind=None, status=None):
 @blueprint.route("/questions/<slug>", parameters=QUESTION_SLUG)
 @read
 @_errors(404)
+@blueprint.alt_response(301, description="Merged into another: the Location header names it.")
 @blueprint.response(200, QuestionOut)
 def show_question(slug: str):
     """One question, with its standing resolution"""
-    return jsonify(serialize.question_dict(_question(slug)))
+    question = queries.question_by_slug(get_session(), _slug_or_404(slug), with_predictions=False)
+    if question is None:
+        return _moved("question", slug, "api.show_question", "slug")
+    return jsonify(serialize.question_dict(question))
 
 
 def _question(slug: str):
@@ -327,6 +357,175 @@ def log_prediction(data: dict):
         fields.update(_forecast(data))
         prediction = services.log_prediction(get_session(), current_actor(), **fields)
     return _created(serialize.prediction_dict(prediction))
+
+
+PREDICTION_ID = [
+    {"in": "path", "name": "prediction_id", "example": 1, "description": "The prediction's id."}
+]
+SOURCE_ID = [{"in": "path", "name": "source_id", "example": 1, "description": "The source's id."}]
+
+
+def _prediction_id(prediction_id: int) -> int:
+    if get_session().get(Prediction, prediction_id) is None:
+        raise NotFound(f"No prediction with id {prediction_id}.")
+    return prediction_id
+
+
+@blueprint.route("/predictions/<int:prediction_id>", methods=["PATCH"], parameters=PREDICTION_ID)
+@write
+@_errors(404, 409)
+@blueprint.arguments(
+    CorrectionIn, example={"expected_version": 1, "reason": "Typo.", "quote": "..."}
+)
+@blueprint.response(200, PredictionOut)
+def correct_prediction(data: dict, prediction_id: int):
+    """Correct a prediction (the fields given; the history keeps the before and the reason)"""
+    fields = dict(data)
+    version, reason = fields.pop("expected_version"), fields.pop("reason")
+    for name in ("probability", "distribution"):
+        if fields.get(name) is None:
+            fields.pop(name, None)
+    fields.update(_forecast(data))
+    prediction = services.correct_prediction(
+        get_session(),
+        current_actor(),
+        _prediction_id(prediction_id),
+        expected_version=version,
+        reason=reason,
+        changes=fields,
+    )
+    return jsonify(serialize.prediction_dict(prediction))
+
+
+def _retraction(action, data: dict, prediction_id: int):
+    prediction = action(
+        get_session(),
+        current_actor(),
+        _prediction_id(prediction_id),
+        expected_version=data["expected_version"],
+        reason=data["reason"],
+    )
+    return jsonify(serialize.prediction_dict(prediction))
+
+
+@blueprint.route(
+    "/predictions/<int:prediction_id>/retract", methods=["POST"], parameters=PREDICTION_ID
+)
+@write
+@_errors(404, 409)
+@blueprint.arguments(RetractionIn, example={"expected_version": 1, "reason": "Not their words."})
+@blueprint.response(200, PredictionOut)
+def retract_prediction(data: dict, prediction_id: int):
+    """Retract a prediction logged in error: kept, struck through, never scored"""
+    return _retraction(services.retract_prediction, data, prediction_id)
+
+
+@blueprint.route(
+    "/predictions/<int:prediction_id>/restore", methods=["POST"], parameters=PREDICTION_ID
+)
+@write
+@_errors(404, 409)
+@blueprint.arguments(RetractionIn, example={"expected_version": 2, "reason": "It was theirs."})
+@blueprint.response(200, PredictionOut)
+def restore_prediction(data: dict, prediction_id: int):
+    """Restore a retracted prediction: scored again"""
+    return _retraction(services.restore_prediction, data, prediction_id)
+
+
+# ---------------------------------------------------------------- merge and delete
+
+
+def _row(kind: str, key: str):
+    session = get_session()
+    if kind == "source":
+        row = session.get(Source, int(key)) if str(key).isdigit() else None
+    elif kind == "pundit":
+        row = queries.pundit_by_slug(session, _slug_or_404(key))
+    else:
+        row = queries.question_by_slug(session, _slug_or_404(key), with_predictions=False)
+    if row is None:
+        raise NotFound(f"No {kind} {key!r}.")
+    return row
+
+
+def _merge(kind: str, key: str, data: dict, action, as_dict):
+    row = _row(kind, key)
+    into = data["into"].strip()
+    try:
+        target = _row(kind, into)
+    except NotFound as error:
+        raise ValidationError("into", f"names no {kind} ({into[:80]!r})") from error
+    kept = action(
+        get_session(),
+        current_actor(),
+        row.id,
+        into_id=target.id,
+        expected_version=data["expected_version"],
+    )
+    return jsonify(as_dict(kept))
+
+
+def _delete(kind: str, key: str, expected_version: int, action):
+    row = _row(kind, key)
+    action(get_session(), current_actor(), row.id, expected_version=expected_version)
+    return "", 204
+
+
+MERGE_EXAMPLE = {"into": SEED_PUNDIT, "expected_version": 1}
+
+
+@blueprint.route("/pundits/<slug>/merge", methods=["POST"], parameters=PUNDIT_SLUG)
+@admin_write
+@blueprint.arguments(MergeIn, example=MERGE_EXAMPLE)
+@blueprint.response(200, PunditOut)
+def merge_pundit(data: dict, slug: str):
+    """Merge a duplicate pundit into another (its predictions move; its address redirects)"""
+    return _merge("pundit", slug, data, services.merge_pundits, serialize.pundit_dict)
+
+
+@blueprint.route("/pundits/<slug>", methods=["DELETE"], parameters=PUNDIT_SLUG)
+@admin_write
+@blueprint.arguments(DeleteArgs, location="query", as_kwargs=True)
+@blueprint.response(204)
+def delete_pundit(slug: str, expected_version: int):
+    """Delete a pundit with no predictions (the audit log keeps it)"""
+    return _delete("pundit", slug, expected_version, services.delete_pundit)
+
+
+@blueprint.route("/questions/<slug>/merge", methods=["POST"], parameters=QUESTION_SLUG)
+@admin_write
+@blueprint.arguments(MergeIn, example={"into": SEED_QUESTION, "expected_version": 1})
+@blueprint.response(200, QuestionOut)
+def merge_question(data: dict, slug: str):
+    """Merge a duplicate question into another of its kind and condition"""
+    return _merge("question", slug, data, services.merge_questions, serialize.question_dict)
+
+
+@blueprint.route("/questions/<slug>", methods=["DELETE"], parameters=QUESTION_SLUG)
+@admin_write
+@blueprint.arguments(DeleteArgs, location="query", as_kwargs=True)
+@blueprint.response(204)
+def delete_question(slug: str, expected_version: int):
+    """Delete a question with no predictions and no resolution"""
+    return _delete("question", slug, expected_version, services.delete_question)
+
+
+@blueprint.route("/sources/<int:source_id>/merge", methods=["POST"], parameters=SOURCE_ID)
+@admin_write
+@blueprint.arguments(MergeIn, example={"into": "1", "expected_version": 1})
+@blueprint.response(200, SourceOut)
+def merge_source(data: dict, source_id: int):
+    """Merge a duplicate source into another (the citations move)"""
+    return _merge("source", str(source_id), data, services.merge_sources, serialize.source_dict)
+
+
+@blueprint.route("/sources/<int:source_id>", methods=["DELETE"], parameters=SOURCE_ID)
+@admin_write
+@blueprint.arguments(DeleteArgs, location="query", as_kwargs=True)
+@blueprint.response(204)
+def delete_source(source_id: int, expected_version: int):
+    """Delete a source no prediction cites"""
+    return _delete("source", str(source_id), expected_version, services.delete_source)
 
 
 # ---------------------------------------------------------------------- resolutions

@@ -249,6 +249,61 @@ class ReferencesOut(ma.Schema):
     )
 
 
+class _Versioned(_Body):
+    expected_version = fields.Integer(
+        strict=True,
+        required=True,
+        validate=_range(1, MAX_ID),
+        metadata={
+            "description": "Optimistic locking: the row's version you saw. If it has changed "
+            "since, nothing is written and the answer is 409."
+        },
+    )
+
+
+class _Reasoned(_Versioned):
+    reason = Text(
+        required=True,
+        metadata={"description": "Why: shown in the prediction's public history."},
+    )
+
+
+class CorrectionIn(_Reasoned):
+    """A correction: only the fields given change (the pundit and question stay)."""
+
+    made_at = Text(metadata={"description": "ISO 8601 date or timestamp."})
+    probability = Probability(
+        allow_none=True, metadata={"description": 'A fraction, or a percent string "62%".'}
+    )
+    distribution = fields.Dict(keys=Text(), values=Probability(), allow_none=True)
+    source_id = _id("The commentary it came from (null: none).", allow_none=True)
+    quote = Text()
+    hedge_phrase = Text()
+    probability_origin = Text(metadata={"enum": ORIGINS})
+    scale_name = Text(allow_none=True)
+    scale_version = Text(allow_none=True)
+    note = Text()
+
+
+class RetractionIn(_Reasoned):
+    pass
+
+
+class MergeIn(_Versioned):
+    into = Text(
+        required=True,
+        metadata={"description": "The slug (a source: the id) of the row to keep."},
+    )
+
+
+class DeleteArgs(ma.Schema):
+    expected_version = fields.Integer(
+        required=True,
+        validate=_range(1, MAX_ID),
+        metadata={"description": "Optimistic locking: the row's version you saw."},
+    )
+
+
 class AnnulIn(_Expected):
     reason = Text(metadata={"description": "Why the question will not be scored."})
     known_at = Text(metadata={"format": "date", "description": "When it became known."})
@@ -341,6 +396,15 @@ class PredictionOut(ma.Schema):
             "description": "Made on or after the day the outcome became known: never scored."
         },
     )
+    corrected_at = fields.DateTime(
+        allow_none=True, required=True, metadata={"description": "Last corrected; null: never."}
+    )
+    retracted_at = fields.DateTime(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Retracted (kept, never scored); null: it stands."},
+    )
+    retraction_reason = fields.String(required=True)
     version = fields.Integer(required=True)
 
 
@@ -570,3 +634,15 @@ class ErrorOut(ma.Schema):
             "expected_resolution_id)."
         }
     )
+
+
+class SourceOut(ma.Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    outlet = fields.String(required=True)
+    url = _nullable_string()
+    published_on = fields.Date(required=True)
+    note = fields.String(required=True)
+    has_full_text = fields.Boolean(required=True)
+    author_pundit_id = fields.Integer(allow_none=True, required=True)
+    version = fields.Integer(required=True)
