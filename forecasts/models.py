@@ -377,6 +377,30 @@ class Resolution(Base):
         return self.option.label if self.option is not None else self.outcome
 
 
+class PredictionScore(Base):
+    """A prediction's status and scores as kept (``forecasts.kept``): written in the
+    transaction of every write that changes them, read by the boards. Derived data: the
+    registry's own rows are the truth, and ``forecasts scores verify`` checks this copy
+    against them. No foreign keys: rebuilt whole or by question, never edited alone."""
+
+    __tablename__ = "prediction_scores"
+
+    prediction_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    pundit_id: Mapped[int] = mapped_column(Integer, index=True)
+    question_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # P(what happened) for a scored multiple-choice forecast, as the frame gives it.
+    probability: Mapped[float | None] = mapped_column(Float)
+    known_at: Mapped[dt.date | None] = mapped_column(Date)
+    reference: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(80))
+    outcome: Mapped[float | None] = mapped_column(Float)
+    brier: Mapped[float | None] = mapped_column(Float)
+    log_score: Mapped[float | None] = mapped_column(Float)
+    final: Mapped[bool] = mapped_column(Boolean)
+
+
 class Redirect(Base):
     """The old address of a pundit, question or source merged into another: its page
     (and its API resource) answers with a permanent redirect to the row it went into.

@@ -6,7 +6,7 @@ import math
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from forecasts import queries, scores
+from forecasts import kept, queries, scores
 from forecasts.errors import FieldError, ValidationError
 from forecasts.models import QuestionKind
 from forecasts.validation import parse_date
@@ -68,7 +68,7 @@ def board_and_calibration(filters: scores.Filters, min_n: int):
     state of the registry for each filter."""
 
     def compute():
-        frame = scores.prediction_frame(get_session(), filters, columns=scores.LEADERBOARD_INPUT)
+        frame = kept.board_input(get_session(), filters)
         board = scores.leaderboard_from(frame, min_n)
         calibrated = frame.loc[
             (frame["final"] & (frame["kind"] == QuestionKind.BINARY.value)).to_numpy(dtype=bool),
