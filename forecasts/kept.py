@@ -24,6 +24,7 @@ verify``); ``rebuild`` recomputes them all (``forecasts scores rebuild``, and
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -194,23 +195,42 @@ def _fresh(session: Session, question_ids: set[int] | None) -> pd.DataFrame:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
+    """The frame's rows as the table's (times as microseconds, missing values None)."""
+    import numpy as np
     import pandas as pd
 
-    out = []
-    for row in frame.itertuples(index=False):
-        record = dict(zip(KEPT, row, strict=True))
-        for name in ("probability", "reference", "outcome", "brier", "log_score"):
-            value = record[name]
-            record[name] = None if value is None or _nan(value) else float(value)
-        record["made_at"] = pd.Timestamp(record["made_at"]).to_pydatetime()
-        known = record["known_at"]
-        record["known_at"] = None if known is None or _nan(known) else known
-        for name in ("prediction_id", "pundit_id", "question_id"):
+    if frame.empty:
+        return []
+    made = pd.DatetimeIndex(frame["made_at"]).as_unit("us").asi8
+    known = np.array(list(frame["known_at"]), dtype="datetime64[D]").astype("datetime64[us]")
+    known_us = known.astype(np.int64).astype(object)
+    known_us[np.isnat(known)] = None
+    table = pd.DataFrame(
+        {
+            "prediction_id": frame["prediction_id"].astype(np.int64).to_numpy(),
+            "pundit_id": frame["pundit_id"].astype(np.int64).to_numpy(),
+            "question_id": frame["question_id"].astype(np.int64).to_numpy(),
+            "kind": frame["kind"].astype(str).to_numpy(),
+            "made_at_us": made,
+            "probability": frame["probability"].astype(float).to_numpy(),
+            "known_at_us": known_us,
+            "reference": frame["reference"].astype(float).to_numpy(),
+            "status": frame["status"].astype(str).to_numpy(),
+            "outcome": frame["outcome"].astype(float).to_numpy(),
+            "brier": frame["brier"].astype(float).to_numpy(),
+            "log_score": frame["log_score"].astype(float).to_numpy(),
+            "final": frame["final"].astype(bool).to_numpy(),
+        }
+    )
+    table = table.astype(object).where(table.notna(), None)
+    records = table.to_dict("records")
+    for record in records:  # plain Python numbers for every driver
+        for name in ("prediction_id", "pundit_id", "question_id", "made_at_us"):
             record[name] = int(record[name])
+        if record["known_at_us"] is not None:
+            record["known_at_us"] = int(record["known_at_us"])
         record["final"] = bool(record["final"])
-        record["status"] = str(record["status"])
-        out.append(record)
-    return out
+    return records
 
 
 def _nan(value) -> bool:
@@ -280,8 +300,8 @@ def needs_rebuild(session: Session) -> bool:
 
 
 _READ_SQL = (
-    "SELECT s.prediction_id, s.pundit_id, p.slug, p.name, s.question_id, s.kind, s.made_at, "
-    "s.probability, s.known_at, s.reference, s.status, s.outcome, s.brier, s.log_score, "
+    "SELECT s.prediction_id, s.pundit_id, p.slug, p.name, s.question_id, s.kind, s.made_at_us, "
+    "s.probability, s.known_at_us, s.reference, s.status, s.outcome, s.brier, s.log_score, "
     "s.final FROM prediction_scores s JOIN pundits p ON p.id = s.pundit_id"
 )
 _READ_COLUMNS = [
@@ -291,9 +311,9 @@ _READ_COLUMNS = [
     "pundit_name",
     "question_id",
     "kind",
-    "made_at",
+    "made_at_us",
     "probability",
-    "known_at",
+    "known_at_us",
     "reference",
     "status",
     "outcome",
@@ -321,39 +341,44 @@ def frame(session: Session, filters: Filters | None = None) -> pd.DataFrame:
         params.append(filters.tag)
     moments = scores.filter_moments(filters)
     if moments[0] is not None:
-        conditions.append("s.made_at >= ?")
-        params.append(moments[0])
+        conditions.append("s.made_at_us >= ?")
+        params.append(_microseconds(moments[0]))
     if moments[1] is not None:
-        conditions.append("s.made_at < ?")
-        params.append(moments[1])
+        conditions.append("s.made_at_us < ?")
+        params.append(_microseconds(moments[1]))
     if filters.kind:
         conditions.append("s.kind = ?")
         params.append(filters.kind)
     reader = scores.Reader(session)
-    params = [reader.moment(p) if hasattr(p, "tzinfo") else p for p in params]
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     rows = reader.rows(f"{_READ_SQL}{where} ORDER BY s.prediction_id", params)
-    table = np.array(rows, dtype=object).reshape(-1, len(_READ_COLUMNS))
-    data = {name: table[:, i] for i, name in enumerate(_READ_COLUMNS)}
+    read = pd.DataFrame.from_records(rows, columns=_READ_COLUMNS, coerce_float=True)
+    del rows
+    known = read["known_at_us"].to_numpy(dtype=float)
+    days = np.where(np.isnan(known), -1, known // 86_400_000_000).astype(np.int64)
+    distinct, at = np.unique(days, return_inverse=True)
+    as_date = np.array(
+        [None if d < 0 else _EPOCH + dt.timedelta(days=int(d)) for d in distinct], dtype=object
+    )
     out = pd.DataFrame(
         {
-            "prediction_id": data["prediction_id"].astype(np.int64),
-            "pundit_id": data["pundit_id"].astype(np.int64),
-            "pundit_slug": data["pundit_slug"],
-            "pundit_name": data["pundit_name"],
-            "question_id": data["question_id"].astype(np.int64),
-            "kind": data["kind"],
+            "prediction_id": read["prediction_id"].to_numpy(dtype=np.int64),
+            "pundit_id": read["pundit_id"].to_numpy(dtype=np.int64),
+            "pundit_slug": read["pundit_slug"].to_numpy(dtype=object),
+            "pundit_name": read["pundit_name"].to_numpy(dtype=object),
+            "question_id": read["question_id"].to_numpy(dtype=np.int64),
+            "kind": read["kind"].to_numpy(dtype=object),
             "made_at": pd.to_datetime(
-                data["made_at"], utc=True, format="ISO8601" if reader.sqlite else None
-            ).as_unit("us"),
-            "probability": _floats(data["probability"]),
-            "known_at": scores.as_dates(data["known_at"]),
-            "reference": _floats(data["reference"]),
-            "status": data["status"],
-            "outcome": _floats(data["outcome"]),
-            "brier": _floats(data["brier"]),
-            "log_score": _floats(data["log_score"]),
-            "final": data["final"].astype(bool),
+                read["made_at_us"].to_numpy(dtype=np.int64), unit="us", utc=True
+            ),
+            "probability": read["probability"].to_numpy(dtype=float),
+            "known_at": as_date[at.reshape(-1)] if len(read) else np.array([], dtype=object),
+            "reference": read["reference"].to_numpy(dtype=float),
+            "status": read["status"].to_numpy(dtype=object),
+            "outcome": read["outcome"].to_numpy(dtype=float),
+            "brier": read["brier"].to_numpy(dtype=float),
+            "log_score": read["log_score"].to_numpy(dtype=float),
+            "final": read["final"].to_numpy().astype(bool),
         }
     )
     if any(moments):  # final within the dates, as a frame of those dates has it
@@ -377,10 +402,11 @@ def board_input(session: Session, filters: Filters | None = None) -> pd.DataFram
     return scores.prediction_frame(session, filters, columns=scores.LEADERBOARD_INPUT)
 
 
-def _floats(column):
-    import numpy as np
+_EPOCH = dt.date(1970, 1, 1)
 
-    return np.array([np.nan if value is None else value for value in column], dtype=float)
+
+def _microseconds(moment: dt.datetime) -> int:
+    return int((moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1))
 
 
 # ------------------------------------------------------------------ verifying
