@@ -192,7 +192,8 @@ question_tags = Table(
     "question_tags",
     Base.metadata,
     Column("question_id", ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    # Indexed apart from the key: a tag's page and board find its questions by tag.
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -225,7 +226,7 @@ class Question(Base):
     resolve_by: Mapped[dt.date | None] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(20), default=QuestionKind.BINARY.value)
     condition_question_id: Mapped[int | None] = mapped_column(
-        ForeignKey("questions.id", ondelete="RESTRICT")
+        ForeignKey("questions.id", ondelete="RESTRICT"), index=True
     )
     # "yes" / "no" for a binary condition, an option label for a multiple-choice one.
     condition_outcome: Mapped[str | None] = mapped_column(String(200))
@@ -335,7 +336,7 @@ class PredictionOption(Base):
         ForeignKey("predictions.id", ondelete="CASCADE"), primary_key=True
     )
     option_id: Mapped[int] = mapped_column(
-        ForeignKey("question_options.id", ondelete="RESTRICT"), primary_key=True
+        ForeignKey("question_options.id", ondelete="RESTRICT"), primary_key=True, index=True
     )
     probability: Mapped[float] = mapped_column(Float)
 

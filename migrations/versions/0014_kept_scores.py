@@ -1,4 +1,6 @@
-"""Kept scores: ``prediction_scores``, each prediction's status and scores as the boards
+"""Kept scores, and the indexes of the foreign keys pages filter on.
+
+Kept scores: ``prediction_scores``, each prediction's status and scores as the boards
 read them, kept current by every write (``forecasts.kept``). Made empty here;
 ``forecasts db upgrade`` fills it from the registry's rows right after migrating (the
 computation is the application's, not a migration's to copy).
@@ -39,9 +41,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_prediction_scores_pundit_id", "prediction_scores", ["pundit_id"])
     op.create_index("ix_prediction_scores_question_id", "prediction_scores", ["question_id"])
+    # Foreign keys pages and writes filter on: a tag's questions, the questions
+    # conditional on one, the forecasts naming an option.
+    op.create_index("ix_question_tags_tag_id", "question_tags", ["tag_id"])
+    op.create_index("ix_questions_condition_question_id", "questions", ["condition_question_id"])
+    op.create_index("ix_prediction_options_option_id", "prediction_options", ["option_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_prediction_options_option_id", table_name="prediction_options")
+    op.drop_index("ix_questions_condition_question_id", table_name="questions")
+    op.drop_index("ix_question_tags_tag_id", table_name="question_tags")
     op.drop_index("ix_prediction_scores_question_id", table_name="prediction_scores")
     op.drop_index("ix_prediction_scores_pundit_id", table_name="prediction_scores")
     op.drop_table("prediction_scores")
