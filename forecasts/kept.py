@@ -246,6 +246,10 @@ def refresh(session: Session, question_ids: Iterable[int]) -> int:
     ids = _with_dependents(session, set(question_ids))
     if not ids:
         return 0
+    if len(ids) > _BY_QUESTION_LIMIT:
+        everything = session.scalar(select(func.count()).select_from(Question))
+        if 2 * len(ids) >= everything:  # most of the registry (an import): all at once
+            return fill(session)
     frame = _fresh(session, ids)
     ordered = sorted(ids)
     for start in range(0, len(ordered), _CHUNK):
