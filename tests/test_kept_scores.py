@@ -186,3 +186,16 @@ def test_verify_names_a_kept_row_that_went_wrong(session):
     problems = kept.verify(session)
     assert problems == [f"prediction {prediction.id}: brier kept 0.5, computed 0.49"]
     session.rollback()
+
+
+def test_an_import_and_a_demo_keep_their_scores(session):
+    from pathlib import Path
+
+    from forecasts.demo import generate_demo
+    from forecasts.transfer.importing import import_file
+
+    import_file(session, Path("docs/sample-import.csv"), actor=ADMIN)
+    assert session.scalar(select(PredictionScore.prediction_id).limit(1)) is not None
+    _assert_kept(session)
+    generate_demo(session, 30, 60, seed=3, allow_mixed=True)
+    _assert_kept(session)
