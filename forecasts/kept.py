@@ -304,15 +304,13 @@ def needs_rebuild(session: Session) -> bool:
 
 
 _READ_SQL = (
-    "SELECT s.prediction_id, s.pundit_id, p.slug, p.name, s.question_id, s.kind, s.made_at_us, "
+    "SELECT s.prediction_id, s.pundit_id, s.question_id, s.kind, s.made_at_us, "
     "s.probability, s.known_at_us, s.reference, s.status, s.outcome, s.brier, s.log_score, "
-    "s.final FROM prediction_scores s JOIN pundits p ON p.id = s.pundit_id"
+    "s.final FROM prediction_scores s"
 )
 _READ_COLUMNS = [
     "prediction_id",
     "pundit_id",
-    "pundit_slug",
-    "pundit_name",
     "question_id",
     "kind",
     "made_at_us",
@@ -358,6 +356,15 @@ def frame(session: Session, filters: Filters | None = None) -> pd.DataFrame:
     rows = reader.rows(f"{_READ_SQL}{where} ORDER BY s.prediction_id", params)
     read = pd.DataFrame.from_records(rows, columns=_READ_COLUMNS, coerce_float=True)
     del rows
+    # The pundits' slugs and names once each (few), taken for every row.
+    pundits = reader.rows("SELECT id, slug, name FROM pundits ORDER BY id")
+    ids = np.array([row[0] for row in pundits], dtype=np.int64)
+    slugs = np.array([row[1] for row in pundits] + [None], dtype=object)
+    names = np.array([row[2] for row in pundits] + [None], dtype=object)
+    at_pundit = np.searchsorted(ids, read["pundit_id"].to_numpy(dtype=np.int64))
+    found = at_pundit < len(ids)
+    found[found] = ids[at_pundit[found]] == read["pundit_id"].to_numpy(dtype=np.int64)[found]
+    at_pundit[~found] = len(ids)
     known = read["known_at_us"].to_numpy(dtype=float)
     days = np.where(np.isnan(known), -1, known // 86_400_000_000).astype(np.int64)
     distinct, at = np.unique(days, return_inverse=True)
@@ -368,8 +375,8 @@ def frame(session: Session, filters: Filters | None = None) -> pd.DataFrame:
         {
             "prediction_id": read["prediction_id"].to_numpy(dtype=np.int64),
             "pundit_id": read["pundit_id"].to_numpy(dtype=np.int64),
-            "pundit_slug": read["pundit_slug"].to_numpy(dtype=object),
-            "pundit_name": read["pundit_name"].to_numpy(dtype=object),
+            "pundit_slug": slugs[at_pundit],
+            "pundit_name": names[at_pundit],
             "question_id": read["question_id"].to_numpy(dtype=np.int64),
             "kind": read["kind"].to_numpy(dtype=object),
             "made_at": pd.to_datetime(
@@ -385,6 +392,8 @@ def frame(session: Session, filters: Filters | None = None) -> pd.DataFrame:
             "final": read["final"].to_numpy().astype(bool),
         }
     )
+    if not found.all():  # a pundit gone since (not possible through the services)
+        out = out[found].reset_index(drop=True)
     if any(moments):  # final within the dates, as a frame of those dates has it
         out["final"] = scores.final_flags(
             (out["status"] == scores.SCORED).to_numpy(),
