@@ -202,9 +202,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     if frame.empty:
         return []
     made = pd.DatetimeIndex(frame["made_at"]).as_unit("us").asi8
-    known = np.array(list(frame["known_at"]), dtype="datetime64[D]").astype("datetime64[us]")
-    known_us = known.astype(np.int64).astype(object)
-    known_us[np.isnat(known)] = None
+    known_us, known_day = _known(frame["known_at"].to_numpy(dtype=object))
     table = pd.DataFrame(
         {
             "prediction_id": frame["prediction_id"].astype(np.int64).to_numpy(),
@@ -214,6 +212,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
             "made_at_us": made,
             "probability": frame["probability"].astype(float).to_numpy(),
             "known_at_us": known_us,
+            "known_at_day": known_day,
             "reference": frame["reference"].astype(float).to_numpy(),
             "status": frame["status"].astype(str).to_numpy(),
             "outcome": frame["outcome"].astype(float).to_numpy(),
@@ -229,8 +228,26 @@ def _records(frame: pd.DataFrame) -> list[dict]:
             record[name] = int(record[name])
         if record["known_at_us"] is not None:
             record["known_at_us"] = int(record["known_at_us"])
+            record["known_at_day"] = bool(record["known_at_day"])
         record["final"] = bool(record["final"])
     return records
+
+
+def _known(values) -> tuple[list, list]:
+    """When each outcome became known, as microseconds and whether only its day is
+    known (a date; a datetime is a moment); None for both where not known."""
+    us, by_day = [], []
+    for value in values:
+        if value is None or _nan(value):
+            us.append(None)
+            by_day.append(None)
+        elif isinstance(value, dt.datetime):
+            us.append(_microseconds(value.astimezone(dt.UTC)))
+            by_day.append(False)
+        else:
+            us.append(_microseconds(dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)))
+            by_day.append(True)
+    return us, by_day
 
 
 def _nan(value) -> bool:
@@ -305,8 +322,8 @@ def needs_rebuild(session: Session) -> bool:
 
 _READ_SQL = (
     "SELECT s.prediction_id, s.pundit_id, s.question_id, s.kind, s.made_at_us, "
-    "s.probability, s.known_at_us, s.reference, s.status, s.outcome, s.brier, s.log_score, "
-    "s.final FROM prediction_scores s"
+    "s.probability, s.known_at_us, s.known_at_day, s.reference, s.status, s.outcome, "
+    "s.brier, s.log_score, s.final FROM prediction_scores s"
 )
 _READ_COLUMNS = [
     "prediction_id",
@@ -316,6 +333,7 @@ _READ_COLUMNS = [
     "made_at_us",
     "probability",
     "known_at_us",
+    "known_at_day",
     "reference",
     "status",
     "outcome",
@@ -365,12 +383,17 @@ def frame(session: Session, filters: Filters | None = None) -> pd.DataFrame:
     found = at_pundit < len(ids)
     found[found] = ids[at_pundit[found]] == read["pundit_id"].to_numpy(dtype=np.int64)[found]
     at_pundit[~found] = len(ids)
+    # Each distinct known-at made once: a date where only the day is known, else a
+    # moment (an aware datetime, UTC), as the frame computed from the rows has it.
     known = read["known_at_us"].to_numpy(dtype=float)
-    days = np.where(np.isnan(known), -1, known // 86_400_000_000).astype(np.int64)
-    distinct, at = np.unique(days, return_inverse=True)
-    as_date = np.array(
-        [None if d < 0 else _EPOCH + dt.timedelta(days=int(d)) for d in distinct], dtype=object
+    by_day = read["known_at_day"].to_numpy(dtype=object)
+    key = np.where(
+        np.isnan(known),
+        -1,
+        np.nan_to_num(known).astype(np.int64) * 2 + (by_day == True),  # noqa: E712
     )
+    distinct, at = np.unique(key, return_inverse=True)
+    as_date = np.array([_known_value(int(k)) for k in distinct], dtype=object)
     out = pd.DataFrame(
         {
             "prediction_id": read["prediction_id"].to_numpy(dtype=np.int64),
@@ -415,7 +438,14 @@ def board_input(session: Session, filters: Filters | None = None) -> pd.DataFram
     return scores.prediction_frame(session, filters, columns=scores.LEADERBOARD_INPUT)
 
 
-_EPOCH = dt.date(1970, 1, 1)
+def _known_value(key: int):
+    if key < 0:
+        return None
+    moment = _UTC_EPOCH + dt.timedelta(microseconds=key // 2)
+    return moment.date() if key % 2 else moment
+
+
+_UTC_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _microseconds(moment: dt.datetime) -> int:

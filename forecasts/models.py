@@ -397,6 +397,7 @@ class PredictionScore(Base):
     # P(what happened) for a scored multiple-choice forecast, as the frame gives it.
     probability: Mapped[float | None] = mapped_column(Float)
     known_at_us: Mapped[int | None] = mapped_column(BigInteger)
+    known_at_day: Mapped[bool | None] = mapped_column(Boolean)  # known by date only
     reference: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(80))
     outcome: Mapped[float | None] = mapped_column(Float)

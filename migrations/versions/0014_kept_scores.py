@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("made_at_us", sa.BigInteger(), nullable=False),
         sa.Column("probability", sa.Float(), nullable=True),
         sa.Column("known_at_us", sa.BigInteger(), nullable=True),
+        sa.Column("known_at_day", sa.Boolean(), nullable=True),
         sa.Column("reference", sa.Float(), nullable=True),
         sa.Column("status", sa.String(length=80), nullable=False),
         sa.Column("outcome", sa.Float(), nullable=True),
