@@ -34,6 +34,7 @@ import pandas as pd
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from forecasts import claims as claim_counts_of
 from forecasts import scoring
 from forecasts.models import Tag, UTCDateTime, question_tags
 from forecasts.scoring import verdict as verdicts
@@ -594,7 +595,7 @@ def leaderboard(
     """One row per pundit with scored forecasts: rank (None below ``min_n``), n, mean
     Brier with its 95% bootstrap interval, log score, peer scores, time-averaged Brier."""
     frame = prediction_frame(session, filters, columns=LEADERBOARD_INPUT)
-    return leaderboard_from(frame, min_n)
+    return leaderboard_from(frame, min_n, claim_counts_of.claim_counts(session))
 
 
 #: The columns of a prediction frame that ``leaderboard_from`` reads (besides
@@ -634,10 +635,16 @@ LEADERBOARD_COLUMNS = [
     "vs_reference_ci_low",
     "vs_reference_ci_high",
     "weighted_brier",
+    *claim_counts_of.CLAIM_COLUMNS,
 ]
 
 
-def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+def leaderboard_from(
+    frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N, claims: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The board of ``frame``'s scored forecasts (``LEADERBOARD_COLUMNS``). ``claims``
+    (``forecasts.claims.claim_counts``) gives each pundit's count of logged claims and
+    their scorable share; without it those columns are empty."""
     if not len(frame) or not frame["final"].any():
         return pd.DataFrame(columns=LEADERBOARD_COLUMNS)
     final = frame.loc[
@@ -704,6 +711,9 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
         )
         board.loc[ranked, "rank_low"] = low
         board.loc[ranked, "rank_high"] = high
+    if claims is None:
+        claims = pd.DataFrame(columns=claim_counts_of.CLAIM_COLUMNS)
+    board = claim_counts_of.with_claim_counts(board, claims)
     return board[LEADERBOARD_COLUMNS]
 
 
@@ -809,6 +819,9 @@ class Standing:
     rank_high: int | None = None
     adjusted_brier: float | None = None
     shrunk_brier: float | None = None
+    n_claims: int | None = None
+    n_unscorable: int | None = None
+    scorable_share: float | None = None
 
     def as_dict(self) -> dict:
         """The fields of ``STANDING_FIELDS``, as plain values for JSON."""

@@ -6,7 +6,7 @@ import math
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from forecasts import queries, scores
+from forecasts import claims, queries, scores
 from forecasts.errors import FieldError, ValidationError
 from forecasts.models import QuestionKind
 from forecasts.validation import parse_date
@@ -26,8 +26,10 @@ SORTABLE = {
     "adjusted_brier",
     "shrunk_brier",
     "vs_reference_brier",
+    "weighted_brier",
+    "scorable_share",
 }
-HIGHER_IS_BETTER = {"log_score", "n"}
+HIGHER_IS_BETTER = {"log_score", "n", "scorable_share"}
 
 
 def read_filters(args) -> tuple[scores.Filters, int, list[FieldError]]:
@@ -68,8 +70,9 @@ def board_and_calibration(filters: scores.Filters, min_n: int):
     state of the registry for each filter."""
 
     def compute():
-        frame = scores.prediction_frame(get_session(), filters, columns=scores.LEADERBOARD_INPUT)
-        board = scores.leaderboard_from(frame, min_n)
+        session = get_session()
+        frame = scores.prediction_frame(session, filters, columns=scores.LEADERBOARD_INPUT)
+        board = scores.leaderboard_from(frame, min_n, claims.claim_counts(session))
         calibrated = frame.loc[
             (frame["final"] & (frame["kind"] == QuestionKind.BINARY.value)).to_numpy(dtype=bool),
             ["pundit_slug", "kind", "final", "probability", "outcome"],

@@ -15,6 +15,12 @@ Files written (``.csv``, or ``.json`` with ``--format json``):
 * ``resolutions``: every resolution, by question (slug) and oldest first, with
   ``standing`` marking the one that counts (for reading; re-resolution history is not
   imported).
+* ``references``: every reference forecast (a market's, a platform's or a panel's
+  point), by question slug, source and time, in the format ``forecasts import
+  references FILE`` reads (``forecasts.references.COLUMNS``): re-importing it adds
+  nothing new, and into a registry with the same questions it gives the same points.
+* ``unscorable_claims``: every claim logged as unscorable, with its pundit, reason
+  and note (for reading; not imported).
 * ``scores``: per prediction, its status, Brier and log scores and whether it is the
   pundit's final forecast on the question (``forecasts.scores.prediction_frame``).
 * ``leaderboard``: ``forecasts.scores.leaderboard`` with the default minimum.
@@ -38,7 +44,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from forecasts import scores, serialize
+from forecasts import claims, references, scores, serialize
 from forecasts.csvsafe import neutralise, neutralise_frame
 from forecasts.models import (
     Prediction,
@@ -46,9 +52,11 @@ from forecasts.models import (
     Pundit,
     Question,
     QuestionOption,
+    ReferenceForecast,
     Resolution,
     Source,
     Tag,
+    UnscorableClaim,
     User,
     question_tags,
 )
@@ -88,7 +96,55 @@ SCORE_COLUMNS = (
     "log_score",
     "final",
 )
+UNSCORABLE_CLAIM_COLUMNS = (
+    "claim_id",
+    "pundit_slug",
+    "made_at",
+    "quote",
+    "hedge_phrase",
+    "reason",
+    "note",
+    "question_slug",
+    "source_id",
+    "logged_at",
+    "logged_by",
+)
 _CHUNK = 5_000
+
+
+def reference_rows(session: Session) -> Iterator[dict]:
+    """Reference points as ``forecasts import references`` reads them. A probability
+    is written as the fraction it is (``repr``, exact), certainty as ``100%`` (a bare 1
+    is refused on import as ambiguous)."""
+    query = (
+        select(
+            Question.slug,
+            ReferenceForecast.source,
+            ReferenceForecast.at,
+            ReferenceForecast.probability,
+            ReferenceForecast.url,
+            ReferenceForecast.licence,
+        )
+        .join(Question, Question.id == ReferenceForecast.question_id)
+        .order_by(Question.slug, ReferenceForecast.source, ReferenceForecast.at)
+        .execution_options(yield_per=_CHUNK)
+    )
+    for slug, source, at, probability, url, licence in session.execute(query):
+        yield {
+            "question": slug,
+            "source": source,
+            "time": serialize._iso(at),
+            "probability": "100%" if probability == 1 else probability,
+            "url": url,
+            "licence": licence,
+        }
+
+
+def unscorable_claim_rows(session: Session) -> Iterator[dict]:
+    query = select(UnscorableClaim).order_by(UnscorableClaim.id)
+    for claim in session.scalars(query):
+        row = serialize.unscorable_claim_dict(claim)
+        yield {**row, "claim_id": row["id"]}
 
 
 def export(session: Session, outdir: Path, file_format: str = "csv") -> dict[str, int]:
@@ -137,10 +193,23 @@ def export(session: Session, outdir: Path, file_format: str = "csv") -> dict[str
             registry.resolution_history(),
         ),
     }
+    counts["references"] = _write(
+        outdir, "references", file_format, references.COLUMNS, reference_rows(session)
+    )
+    counts["unscorable_claims"] = _write(
+        outdir,
+        "unscorable_claims",
+        file_format,
+        UNSCORABLE_CLAIM_COLUMNS,
+        unscorable_claim_rows(session),
+    )
     frame = scores.prediction_frame(session)
     counts["scores"] = _write_frame(outdir, "scores", file_format, _score_table(frame))
     counts["leaderboard"] = _write_frame(
-        outdir, "leaderboard", file_format, scores.leaderboard_from(frame)
+        outdir,
+        "leaderboard",
+        file_format,
+        scores.leaderboard_from(frame, claims=claims.claim_counts(session)),
     )
     session.rollback()  # end the read transaction
     return counts
