@@ -15,20 +15,21 @@ from web.database import get_session
 
 blueprint = Blueprint("leaderboards", __name__)
 
-SORTABLE = {
-    "rank",
-    "pundit",
-    "n",
-    "brier",
-    "log_score",
-    "peer_brier",
-    "time_averaged_brier",
-    "adjusted_brier",
-    "shrunk_brier",
-    "vs_reference_brier",
-    "weighted_brier",
-    "scorable_share",
-}
+# The columns the board sorts by, as the filter form's "Sort by" names them.
+SORT_CHOICES = (
+    ("rank", "rank (final forecast's Brier)"),
+    ("time_averaged_brier", "time-averaged Brier"),
+    ("weighted_brier", "weighted Brier (every forecast)"),
+    ("adjusted_brier", "Brier adjusted for difficulty"),
+    ("shrunk_brier", "shrunk Brier"),
+    ("vs_reference_brier", "Brier against the reference"),
+    ("peer_brier", "peer Brier"),
+    ("log_score", "log score"),
+    ("scorable_share", "scorable share of claims"),
+    ("n", "scored forecasts"),
+    ("pundit", "pundit"),
+)
+SORTABLE = {value for value, _ in SORT_CHOICES} | {"brier"}  # brier: the rank's order
 HIGHER_IS_BETTER = {"log_score", "n", "scorable_share"}
 
 
@@ -156,6 +157,7 @@ def leaderboard():
         filters=filters,
         min_n=min_n,
         sort=sort,
+        sort_choices=SORT_CHOICES,
         descending=descending,
         page=page,
         pages=pages,
