@@ -356,6 +356,17 @@ def test_exports_and_publish_carry_the_references_and_the_claims(
             else pd.DataFrame(json.loads((outdir / "unscorable_claims.json").read_text()))
         )
         assert sorted(claim_rows["reason"]) == ["escape_clause", "other"]
+        score_rows = (
+            pd.read_csv(outdir / "scores.csv")
+            if file_format == "csv"
+            else pd.DataFrame(json.loads((outdir / "scores.json").read_text()))
+        )
+        first = score_rows[score_rows["made_at"].str.startswith("2024-01-01")]
+        # Made 2024-01-01 at 60%: only the market's 12.3456789% of that midnight stood;
+        # it happened: (0.6 - 1)^2 - (0.123456789 - 1)^2.
+        assert first["reference"].tolist() == [0.123456789]
+        assert first["vs_reference_brier"].iloc[0] == pytest.approx(0.16 - 0.876543211**2)
+        assert score_rows["vs_reference_brier"].notna().sum() == 4  # Ada's three, Bo's one
     # Into another registry with the same question: the same points, exactly.
     from forecasts.db import make_engine, make_session_factory
 

@@ -22,7 +22,8 @@ Files written (``.csv``, or ``.json`` with ``--format json``):
 * ``unscorable_claims``: every claim logged as unscorable, with its pundit, reason
   and note (for reading; not imported).
 * ``scores``: per prediction, its status, Brier and log scores and whether it is the
-  pundit's final forecast on the question (``forecasts.scores.prediction_frame``).
+  pundit's final forecast on the question (``forecasts.scores.prediction_frame``), and
+  the reference standing at made-at with the scores against it (pundit minus reference).
 * ``leaderboard``: ``forecasts.scores.leaderboard`` with the default minimum.
 
 Predictions are streamed from the database in chunks, so memory does not grow with
@@ -40,17 +41,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from forecasts import claims, references, scores, serialize
+from forecasts import claims, references, scores, scoring, serialize
 from forecasts.csvsafe import neutralise, neutralise_frame
 from forecasts.models import (
     Prediction,
     PredictionOption,
     Pundit,
     Question,
+    QuestionKind,
     QuestionOption,
     ReferenceForecast,
     Resolution,
@@ -95,6 +98,9 @@ SCORE_COLUMNS = (
     "brier",
     "log_score",
     "final",
+    "reference",
+    "vs_reference_brier",
+    "vs_reference_log",
 )
 UNSCORABLE_CLAIM_COLUMNS = (
     "claim_id",
@@ -222,6 +228,23 @@ def _score_table(frame: pd.DataFrame) -> pd.DataFrame:
         for moment in table["made_at"]
     ]
     table["final"] = table["final"].astype(bool)
+    # Against the reference standing at made-at (scored binary forecasts made while one
+    # stood): the pundit's score minus the reference's, Brier lower and log higher better.
+    table["vs_reference_brier"] = table["vs_reference_log"] = np.nan
+    pick = (
+        (frame["status"] == scores.SCORED).to_numpy()
+        & (frame["kind"] == QuestionKind.BINARY.value).to_numpy()
+        & frame["reference"].notna().to_numpy()
+        if "reference" in frame
+        else np.zeros(len(frame), dtype=bool)
+    )
+    if pick.any():
+        rows = frame.loc[pick]
+        brier, log = scoring.scores_against_reference(
+            rows["probability"].to_numpy(), rows["reference"].to_numpy(), rows["outcome"].to_numpy()
+        )
+        table.loc[pick, "vs_reference_brier"] = brier
+        table.loc[pick, "vs_reference_log"] = log
     return table
 
 
