@@ -754,6 +754,34 @@ def _add_reference_scores(board: pd.DataFrame, frame: pd.DataFrame) -> None:
     board["vs_reference_ci_high"] = board["pundit"].map(intervals["ci_high"]).to_numpy()
 
 
+def line_scores(frame: pd.DataFrame) -> dict[int, dict]:
+    """Per prediction id, what its line on a page says: ``status``, ``brier``,
+    ``log_score``, ``final``, and for a scored binary forecast made while a reference
+    stood, that ``reference`` and ``vs_reference_brier`` (the forecast's Brier minus the
+    reference's; negative: it beat the market or crowd), else None."""
+    table = frame.set_index("prediction_id")[["status", "brier", "log_score", "final"]].copy()
+    table["reference"] = table["vs_reference_brier"] = np.nan
+    if "reference" in frame and len(frame):
+        pick = (
+            (frame["status"] == SCORED).to_numpy()
+            & (frame["kind"] == "binary").to_numpy()
+            & frame["reference"].notna().to_numpy()
+        )
+        if pick.any():
+            rows = frame.loc[pick]
+            brier, _ = scoring.scores_against_reference(
+                rows["probability"].to_numpy(),
+                rows["reference"].to_numpy(),
+                rows["outcome"].to_numpy(),
+            )
+            table.loc[rows["prediction_id"].to_numpy(), "reference"] = rows["reference"].to_numpy()
+            table.loc[rows["prediction_id"].to_numpy(), "vs_reference_brier"] = brier
+    return {
+        key: {name: _plain(value) for name, value in row.items()}
+        for key, row in table.astype(object).to_dict("index").items()
+    }
+
+
 def _rank_interval(
     mean: np.ndarray, low: np.ndarray, high: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:

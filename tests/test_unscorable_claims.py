@@ -6,6 +6,7 @@ the API, the export and the published data."""
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -398,3 +399,30 @@ def test_exports_and_publish_carry_the_references_and_the_claims(
     assert all("logged_by" not in row for row in claims_json)
     board = pd.read_csv(site / "data/leaderboard.csv").set_index("pundit")
     assert board.loc["ada-pundit", "scorable_share"] == 0.5
+
+
+def test_a_forecast_line_says_what_it_added_to_the_reference(database_url, session, registry):
+    from forecasts.references import add_references
+
+    question = registry["questions"][0]
+    add_references(
+        session,
+        ACTOR,
+        [
+            {
+                "question": question.slug,
+                "source": "Market",
+                "time": "2024-01-01",
+                "probability": "90%",
+            }
+        ],
+    )
+    app = make_test_app(database_url)
+    try:
+        page = app.test_client().get(f"/questions/{question.slug}").get_data(as_text=True)
+    finally:
+        app.extensions["forecasts.engine"].dispose()
+    # Every forecast on it stood against the market's 90%, and it happened: Ada's 60%
+    # scores (0.6 - 1)^2 - (0.9 - 1)^2 = 0.15 worse, her 80% 0.03 worse, Bo's 40% 0.35.
+    said = re.findall(r"vs reference ([+-]\d\.\d{3})", page)
+    assert sorted(said) == ["+0.030", "+0.080", "+0.150", "+0.350"]

@@ -57,9 +57,7 @@ def show(slug: str):
         **listing.numbers(),
         standing=standing,
         standing_link=leaderboards.standing_link(standing),
-        scored=on_page.set_index("prediction_id")[
-            ["status", "brier", "log_score", "final"]
-        ].to_dict("index"),
+        scored=scores.line_scores(on_page),
         chart=charts.calibration_svg(result["table"] if result else None),
         corp=corp,
         reliability=svgcharts.reliability_svg(corp["reliability"]) if corp else None,
