@@ -94,6 +94,8 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    from forecasts import kept  # noqa: F401 - its hooks keep the scores on every commit
+
     # expire_on_commit=False: services return rows that callers read after commit.
     return sessionmaker(bind=engine, expire_on_commit=False)
 

@@ -36,7 +36,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, exists, func, insert, select
 from sqlalchemy.orm import Session
 
-from forecasts import bulk, search
+from forecasts import bulk, kept, search
 from forecasts.errors import ValidationError
 from forecasts.models import (
     AuditEvent,
@@ -595,6 +595,7 @@ class _Generator:
         self._references()
         self._unscorable_claims()
         self._audit()
+        kept.fill(self.conn)  # the kept scores, in the same transaction
         return dict(self.counts)
 
     def _tags(self) -> None:

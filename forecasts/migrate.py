@@ -30,6 +30,22 @@ def alembic_config(url: str | None = None) -> Config:
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+    if revision == "head":
+        fill_kept_scores(url)
+
+
+def fill_kept_scores(url: str | None = None) -> int:
+    """Compute the kept scores of a registry that has predictions but none kept (the
+    table was just made); returns how many rows were written (0 if nothing to do)."""
+    from forecasts import kept
+    from forecasts.db import make_session_factory
+
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            return kept.rebuild(session) if kept.needs_rebuild(session) else 0
+    finally:
+        engine.dispose()
 
 
 def downgrade(url: str | None, revision: str) -> None:

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -214,7 +215,8 @@ question_tags = Table(
     "question_tags",
     Base.metadata,
     Column("question_id", ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    # Indexed apart from the key: a tag's page and board find its questions by tag.
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -247,7 +249,7 @@ class Question(Base):
     resolve_by: Mapped[dt.date | None] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(20), default=QuestionKind.BINARY.value)
     condition_question_id: Mapped[int | None] = mapped_column(
-        ForeignKey("questions.id", ondelete="RESTRICT")
+        ForeignKey("questions.id", ondelete="RESTRICT"), index=True
     )
     # "yes" / "no" for a binary condition, an option label for a multiple-choice one.
     condition_outcome: Mapped[str | None] = mapped_column(String(200))
@@ -400,7 +402,7 @@ class PredictionOption(Base):
         ForeignKey("predictions.id", ondelete="CASCADE"), primary_key=True
     )
     option_id: Mapped[int] = mapped_column(
-        ForeignKey("question_options.id", ondelete="RESTRICT"), primary_key=True
+        ForeignKey("question_options.id", ondelete="RESTRICT"), primary_key=True, index=True
     )
     probability: Mapped[float] = mapped_column(Float)
 
@@ -441,6 +443,32 @@ class Resolution(Base):
     def outcome_label(self) -> str:
         """'yes', 'no', 'annulled', or the option's label."""
         return self.option.label if self.option is not None else self.outcome
+
+
+class PredictionScore(Base):
+    """A prediction's status and scores as kept (``forecasts.kept``): written in the
+    transaction of every write that changes them, read by the boards. Derived data: the
+    registry's own rows are the truth, and ``forecasts scores verify`` checks this copy
+    against them. No foreign keys: rebuilt whole or by question, never edited alone."""
+
+    __tablename__ = "prediction_scores"
+
+    prediction_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    pundit_id: Mapped[int] = mapped_column(Integer, index=True)
+    question_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # Times as microseconds since 1970 UTC: a board reads a million of them at once, and
+    # integers need no parsing. ``known_at_us`` is midnight UTC of a day known by date.
+    made_at_us: Mapped[int] = mapped_column(BigInteger)
+    # P(what happened) for a scored multiple-choice forecast, as the frame gives it.
+    probability: Mapped[float | None] = mapped_column(Float)
+    known_at_us: Mapped[int | None] = mapped_column(BigInteger)
+    reference: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(80))
+    outcome: Mapped[float | None] = mapped_column(Float)
+    brier: Mapped[float | None] = mapped_column(Float)
+    log_score: Mapped[float | None] = mapped_column(Float)
+    final: Mapped[bool] = mapped_column(Boolean)
 
 
 class Redirect(Base):

@@ -140,7 +140,7 @@ _DISTRIBUTIONS_SQL = (
 )
 
 
-class _Reader:
+class Reader:
     """Plain SQL on the session's DB-API connection, in the session's transaction."""
 
     def __init__(self, session: Session):
@@ -197,7 +197,7 @@ def prediction_frame(
     ``leaderboard_from``) saves reading and building the text it would not use. The
     scores are the same whatever the columns."""
     wanted = _wanted(columns)
-    reader = _Reader(session)
+    reader = Reader(session)
     conditions, params = _conditions(reader, filters, pundit_id, question_id)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     texts = [name for name in _PREDICTION_TEXT if name in wanted]
@@ -231,7 +231,7 @@ def _wanted(columns: Iterable[str] | None) -> set[str]:
 
 
 def _conditions(
-    reader: _Reader, filters: Filters, pundit_id: int | None, question_id: int | None
+    reader: Reader, filters: Filters, pundit_id: int | None, question_id: int | None
 ) -> tuple[list[str], list]:
     conditions: list[str] = []
     params: list = []
@@ -241,12 +241,13 @@ def _conditions(
             "JOIN tags t ON t.id = qt.tag_id WHERE t.slug = ?)"
         )
         params.append(filters.tag)
-    if filters.since:
+    since, until = filter_moments(filters)
+    if since is not None:
         conditions.append("p.made_at >= ?")
-        params.append(reader.moment(_midnight(filters.since)))
-    if filters.until and filters.until < dt.date.max:  # the last day bounds nothing
+        params.append(reader.moment(since))
+    if until is not None:
         conditions.append("p.made_at < ?")
-        params.append(reader.moment(_midnight(filters.until + dt.timedelta(days=1))))
+        params.append(reader.moment(until))
     if filters.kind:
         conditions.append("p.question_id IN (SELECT q.id FROM questions q WHERE q.kind = ?)")
         params.append(filters.kind)
@@ -257,6 +258,21 @@ def _conditions(
         conditions.append("p.question_id = ?")
         params.append(int(question_id))
     return conditions, params
+
+
+def filter_moments(filters: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The made-at bounds of a board's dates: from midnight UTC of ``since``, to before
+    midnight after ``until`` (inclusive days); None where unbounded."""
+    since = _midnight(filters.since) if filters.since else None
+    until = None
+    if filters.until and filters.until < dt.date.max:  # the last day bounds nothing
+        until = _midnight(filters.until + dt.timedelta(days=1))
+    return since, until
+
+
+def as_dates(column: Sequence) -> np.ndarray:
+    """Dates as the driver gives them, as the frame's ``known_at`` holds them."""
+    return _dates(column)[0]
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -373,7 +389,7 @@ def _table(rows: list[tuple], width: int) -> np.ndarray:
 
 
 def _assemble(
-    reader: _Reader, table: np.ndarray, wanted: set[str], texts: list[str]
+    reader: Reader, table: np.ndarray, wanted: set[str], texts: list[str]
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """The frame's columns (those wanted and those the scores need) from the prediction
     rows (the ``texts`` columns after the first six) and the rows they refer to;
@@ -483,7 +499,7 @@ def _assemble(
 
 
 def _standing_references(
-    reader: _Reader, question_id: np.ndarray, made_us: np.ndarray
+    reader: Reader, question_id: np.ndarray, made_us: np.ndarray
 ) -> np.ndarray:
     """Each prediction's reference: the median, over the question's reference sources,
     of each source's latest point at or before the prediction's made-at (NaN where no
@@ -524,7 +540,7 @@ def _score_empty(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _score(
-    reader: _Reader, frame: pd.DataFrame, status: np.ndarray, made_us: np.ndarray
+    reader: Reader, frame: pd.DataFrame, status: np.ndarray, made_us: np.ndarray
 ) -> pd.DataFrame:
     frame["status"] = (
         pd.array(_STATUSES, dtype=_TEXT).take(status)
@@ -549,14 +565,22 @@ def _score(
     frame["outcome"] = outcome
     frame["brier"] = brier
     frame["log_score"] = log_score
-    final = np.zeros(n, dtype=bool)
+    frame["final"] = final_flags(
+        scored, frame["pundit_id"].to_numpy(), frame["question_id"].to_numpy(), made_us
+    )
+    return frame
+
+
+def final_flags(
+    scored: np.ndarray, pundit_id: np.ndarray, question_id: np.ndarray, made_us: np.ndarray
+) -> np.ndarray:
+    """Which rows are final: the last scored forecast of each (pundit, question), by time
+    then id (the rows are in id order): of the rows made at the pair's latest time, the
+    last."""
+    final = np.zeros(len(scored), dtype=bool)
     if scored.any():
-        # The last scored forecast of each (pundit, question), by time then id (the rows
-        # are in id order): of the rows made at the pair's latest time, the last.
         rows = np.flatnonzero(scored)
-        pair, n_pairs = _pair_codes(
-            frame["pundit_id"].to_numpy()[rows], frame["question_id"].to_numpy()[rows]
-        )
+        pair, n_pairs = _pair_codes(pundit_id[rows], question_id[rows])
         made = made_us[rows]
         latest = np.full(n_pairs, np.iinfo(np.int64).min)
         np.maximum.at(latest, pair, made)
@@ -564,12 +588,11 @@ def _score(
         last = np.full(n_pairs, -1, dtype=np.intp)
         np.maximum.at(last, pair[at_latest], at_latest)
         final[rows[last]] = True
-    frame["final"] = final
-    return frame
+    return final
 
 
 def _score_multiple_choice(
-    reader: _Reader, frame: pd.DataFrame, rows: np.ndarray, brier: np.ndarray, log_score: np.ndarray
+    reader: Reader, frame: pd.DataFrame, rows: np.ndarray, brier: np.ndarray, log_score: np.ndarray
 ) -> None:
     ids = frame["prediction_id"].to_numpy()[rows]  # ascending: the frame is in id order
     entries = _table(reader.by_ids(_DISTRIBUTIONS_SQL + "{where}", "po.prediction_id", ids), 3)
@@ -594,8 +617,11 @@ def leaderboard(
 ) -> pd.DataFrame:
     """One row per pundit with scored forecasts: rank (None below ``min_n``), n, mean
     Brier with its 95% bootstrap interval, log score, peer scores, time-averaged Brier."""
-    frame = prediction_frame(session, filters, columns=LEADERBOARD_INPUT)
-    return leaderboard_from(frame, min_n, claim_counts_of.claim_counts(session))
+    from forecasts import kept  # the kept rows, when the database has them
+
+    return leaderboard_from(
+        kept.board_input(session, filters), min_n, claim_counts_of.claim_counts(session)
+    )
 
 
 #: The columns of a prediction frame that ``leaderboard_from`` reads (besides

@@ -58,3 +58,48 @@ def field_rules(response) -> dict[str, str]:
     body = response.get_json()
     assert set(body) >= {"errors", "message"}, body
     return {error["field"]: error["rule"] for error in body["errors"]}
+
+
+def seed_at_an_old_revision(url: str, tmp_path) -> None:
+    """The seed registry written into a database at an old revision: seeded at head in a
+    scratch SQLite file through the models, then copied row by row, each table's columns
+    that the old revision has (the models' own column types convert the values)."""
+    from sqlalchemy import column as sa_column
+    from sqlalchemy import inspect, select, text
+    from sqlalchemy import table as sa_table
+
+    from forecasts import migrate
+    from forecasts.db import make_engine, make_session_factory
+    from forecasts.models import Base
+    from forecasts.seeding import load_seeds
+
+    scratch = f"sqlite:///{tmp_path / 'seeded-at-head.sqlite3'}"
+    migrate.upgrade(scratch)
+    source = make_engine(scratch)
+    target = make_engine(url)
+    try:
+        with make_session_factory(source)() as session:
+            load_seeds(session)
+        old = inspect(target)
+        with source.connect() as reading, target.begin() as writing:
+            for table in Base.metadata.sorted_tables:
+                if not old.has_table(table.name):
+                    continue
+                present = {column["name"] for column in old.get_columns(table.name)}
+                columns = [column for column in table.columns if column.name in present]
+                rows = [row._asdict() for row in reading.execute(select(*columns))]
+                if rows:  # only the old columns: no model default for a newer one
+                    old_table = sa_table(table.name, *(sa_column(c.name, c.type) for c in columns))
+                    writing.execute(old_table.insert(), rows)
+            if writing.dialect.name == "postgresql":  # ids were given: move the sequences on
+                for table in Base.metadata.sorted_tables:
+                    if old.has_table(table.name) and "id" in table.c:
+                        writing.execute(
+                            text(
+                                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                f"COALESCE((SELECT MAX(id) FROM {table.name}), 1))"
+                            )
+                        )
+    finally:
+        source.dispose()
+        target.dispose()

@@ -453,3 +453,26 @@ def test_source_merges_and_deletes_refuse_bad_input(session, engine, snapshot_of
     services.delete_source(session, ADMIN, late.id, expected_version=1)
     assert session.get(Source, late.id) is None
     assert _events(session, "source.delete")[0].before["published_on"] == "2020-03-01"
+
+
+def test_search_follows_corrections_and_merges(session, record):
+    from forecasts import search
+
+    def found(kind, words):
+        (group,) = search.search(session, words, kind=kind).groups
+        return [hit.item.id for hit in group.page.items]
+
+    services.correct_prediction(
+        session,
+        EDITOR,
+        record["jane_rain"].id,
+        expected_version=1,
+        reason="Quote misread.",
+        changes={"quote": "Drizzle is all but certain."},
+    )
+    assert found("prediction", "drizzle") == [record["jane_rain"].id]
+    assert found("prediction", "surely") == []
+    services.merge_pundits(
+        session, ADMIN, record["jane2"].id, into_id=record["jane"].id, expected_version=1
+    )
+    assert found("pundit", "Doe") == [record["jane"].id]

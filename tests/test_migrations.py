@@ -7,9 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import column as sa_column
 from sqlalchemy import inspect, select, text
-from sqlalchemy import table as sa_table
 
 from forecasts import migrate, search, services, tokens
 from forecasts.db import make_engine, make_session_factory
@@ -17,6 +15,7 @@ from forecasts.models import Base, Pundit, Question, Source
 from forecasts.references import add_references
 from forecasts.reviews import review_candidate
 from forecasts.seeding import load_seeds
+from support import seed_at_an_old_revision
 
 pytestmark = pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)
 
@@ -128,47 +127,11 @@ def _revisions(url: str) -> list[str]:
     return [r.revision for r in reversed(list(script.walk_revisions()))]
 
 
-def _seed_at_an_old_revision(url: str, tmp_path) -> None:
-    """The seed registry written into a database at an old revision: seeded at head in a
-    scratch SQLite file through the models, then copied row by row, each table's columns
-    that the old revision has (the models' own column types convert the values)."""
-    scratch = f"sqlite:///{tmp_path / 'seeded-at-head.sqlite3'}"
-    migrate.upgrade(scratch)
-    source = make_engine(scratch)
-    target = make_engine(url)
-    try:
-        with make_session_factory(source)() as session:
-            load_seeds(session)
-        old = inspect(target)
-        with source.connect() as reading, target.begin() as writing:
-            for table in Base.metadata.sorted_tables:
-                if not old.has_table(table.name):
-                    continue
-                present = {column["name"] for column in old.get_columns(table.name)}
-                columns = [column for column in table.columns if column.name in present]
-                rows = [row._asdict() for row in reading.execute(select(*columns))]
-                if rows:  # only the old columns: no model default for a newer one
-                    old_table = sa_table(table.name, *(sa_column(c.name, c.type) for c in columns))
-                    writing.execute(old_table.insert(), rows)
-            if writing.dialect.name == "postgresql":  # ids were given: move the sequences on
-                for table in Base.metadata.sorted_tables:
-                    if old.has_table(table.name) and "id" in table.c:
-                        writing.execute(
-                            text(
-                                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                f"COALESCE((SELECT MAX(id) FROM {table.name}), 1))"
-                            )
-                        )
-    finally:
-        source.dispose()
-        target.dispose()
-
-
 def test_every_revision_upgrades_a_seeded_registry(empty_database_url, tmp_path):
     revisions = _revisions(empty_database_url)
     assert len(revisions) >= 2 and revisions[-1] == migrate.head_revision()
     migrate.upgrade(empty_database_url, revisions[0])
-    _seed_at_an_old_revision(empty_database_url, tmp_path)
+    seed_at_an_old_revision(empty_database_url, tmp_path)
     engine = make_engine(empty_database_url)
     try:
         seeded = _counts(engine)

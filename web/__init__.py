@@ -65,6 +65,10 @@ def create_app(config: Mapping | None = None) -> Flask:
         # No key configured: the one kept in FORECASTS_HOME, shared by every worker.
         app.config["SECRET_KEY"] = stored_secret_key()
     app.config["DATABASE_URL"] = resolve_database_url(app.config["DATABASE_URL"])
+    from web.pagecache import key_prefix
+
+    # One registry's rate-limit counters apart from another's in a shared store.
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", key_prefix(app.config["DATABASE_URL"]) + "limits")
 
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["forecasts.engine"] = engine

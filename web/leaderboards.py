@@ -6,7 +6,7 @@ import math
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from forecasts import claims, queries, scores
+from forecasts import claims, kept, queries, scores
 from forecasts.errors import FieldError, ValidationError
 from forecasts.models import QuestionKind
 from forecasts.validation import parse_date
@@ -72,7 +72,7 @@ def board_and_calibration(filters: scores.Filters, min_n: int):
 
     def compute():
         session = get_session()
-        frame = scores.prediction_frame(session, filters, columns=scores.LEADERBOARD_INPUT)
+        frame = kept.board_input(session, filters)
         board = scores.leaderboard_from(frame, min_n, claims.claim_counts(session))
         calibrated = frame.loc[
             (frame["final"] & (frame["kind"] == QuestionKind.BINARY.value)).to_numpy(dtype=bool),

@@ -93,6 +93,7 @@ def _earlier(form: PredictionForm):
     return get_session().scalar(
         select(Prediction)
         .where(Prediction.pundit_id == pundit, Prediction.question_id == question)
+        .where(Prediction.retracted_at.is_(None))
         .order_by(Prediction.made_at.desc(), Prediction.id.desc())
         .limit(1)
     )

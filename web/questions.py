@@ -74,9 +74,10 @@ def show(slug: str):
     standing = question.standing_resolution
     references = queries.reference_series(session, question.id)
     chart = None
-    if question.kind == QuestionKind.BINARY and len(frame):
+    standing_forecasts = frame[frame["status"] != scores.RETRACTED]  # what was said
+    if question.kind == QuestionKind.BINARY and len(standing_forecasts):
         chart = svgcharts.forecast_chart(
-            frame,
+            standing_forecasts,
             resolve_by=question.resolve_by,
             known_at=standing.known_at
             if standing and standing.outcome != Outcome.ANNULLED

@@ -22,6 +22,7 @@ from forecasts.cli import (
     phrases,
     publish,
     score,
+    scores,
     seed,
     serve,
     transfer,
@@ -87,6 +88,7 @@ cli.add_command(users.users)
 cli.add_command(serve.serve)
 cli.add_command(publish.publish)
 cli.add_command(score.score)
+cli.add_command(scores.scores)
 cli.add_command(phrases.scale)
 cli.add_command(phrases.extract)
 cli.add_command(transfer.import_command)

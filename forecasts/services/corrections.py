@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from forecasts import serialize
+from forecasts import kept, serialize
 from forecasts.errors import FieldErrors, ValidationError
 from forecasts.models import (
     CandidateReview,
@@ -249,6 +249,11 @@ def _move_predictions(session: Session, column, old_id: int, into_id: int) -> li
     stale edit of one conflicts); the ids moved, in order."""
     ids = list(
         session.scalars(select(Prediction.id).where(column == old_id).order_by(Prediction.id))
+    )
+    # The bulk update passes the ORM by: say which questions' kept scores it changes.
+    moved_on = select(Prediction.question_id).distinct().where(column == old_id)
+    kept.touch(
+        session, [*session.scalars(moved_on), into_id if column is Prediction.question_id else None]
     )
     if ids:
         session.execute(

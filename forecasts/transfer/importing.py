@@ -55,7 +55,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from forecasts import bulk, rules, search, services
+from forecasts import bulk, kept, rules, search, services
 from forecasts.errors import FieldErrors, ValidationError
 from forecasts.models import QuestionKind, Role, User, utcnow
 from forecasts.transfer import columns as C
@@ -154,6 +154,7 @@ def import_file(
         try:
             with services.batch(session):
                 _one_import_at_a_time(session)
+                kept.watch(session)  # the scores of what is added are kept at commit
                 with search.bulk_indexing(session):
                     return importer().run(rows)
         except IntegrityError as error:  # another writer added the same row meanwhile

@@ -4,7 +4,7 @@ list and a note. Counted beside each pundit's scores (the share of scorable clai
 listed on their page; never scored.
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-03 16:00:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0012"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

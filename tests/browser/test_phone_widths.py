@@ -52,7 +52,7 @@ def phone_registry(seeded_url):
             tags=["iran", "shipping"],
         )
         pundit = session.scalars(select(Pundit)).first()
-        services.log_prediction(
+        logged = services.log_prediction(
             session,
             SYSTEM,
             question_id=question.id,
@@ -85,6 +85,9 @@ def phone_registry(seeded_url):
         users = list(session.scalars(select(User)))
         editor += ["/account", "/admin/users", "/admin/audit"]
         editor += [f"/admin/users/{user.id}" for user in users]
+        paths.append(f"/predictions/{logged.id}/history")
+        editor += [f"/predictions/{logged.id}/correct", f"/predictions/{logged.id}/retract"]
+        editor += [f"/pundits/{pundit.slug}/merge"]
     engine.dispose()
     return paths, editor
 

@@ -664,20 +664,16 @@ def leaderboard(page: int, per_page: int, **_filters):
         return error_response(400, message, problems)
     board, _ = board_and_calibration(filters, min_n)
     ranked, unranked = scores.board_lists(board)
-    parts = [part for part in (ranked, unranked) if len(part)]
-    rows = (
-        scores.records(pd.concat(parts))
-        if len(parts) > 1
-        else scores.records(parts[0] if parts else board)
-    )
+    ordered = pd.concat([part for part in (ranked, unranked) if len(part)] or [board])
     start = (page - 1) * per_page
+    rows = scores.records(ordered.iloc[start : start + per_page])  # this page's rows only
     return jsonify(
         {
-            "items": rows[start : start + per_page],
+            "items": rows,
             "page": page,
             "per_page": per_page,
-            "total": len(rows),
-            "pages": queries.page_count(len(rows), per_page),
+            "total": len(ordered),
+            "pages": queries.page_count(len(ordered), per_page),
             "filters": {
                 "tag": filters.tag,
                 "kind": filters.kind,

@@ -1,0 +1,474 @@
+"""Scores kept, not recomputed: each prediction's status and scores in the table
+``prediction_scores``, brought up to date in the same transaction as every write.
+
+What a write can change is local to questions: a prediction's scores depend on its own
+question (its resolution, deadline, condition, reference forecasts and the pundit's other
+forecasts on it), and a question conditional on another changes with that one. So a
+transaction notes the questions it touches, and just before it commits their rows are
+computed again (by ``forecasts.scores.prediction_frame``, the one definition of a
+score) and replaced. The boards then read the kept rows with one plain query instead of
+joining and scoring the whole registry on every change.
+
+How writes are noticed:
+
+* through the ORM (every service action): the rows a flush adds, changes or deletes
+  (predictions, their distributions, resolutions, questions, reference forecasts);
+* bulk writers (the importer, the demo generator) call ``watch`` first: the rows added
+  after it, found by id, are noted at commit;
+* bulk updates that bypass both (a merge moving predictions) call ``touch``.
+
+``verify`` compares the kept rows with a computation from scratch (``forecasts scores
+verify``); ``rebuild`` recomputes them all (``forecasts scores rebuild``, and
+``forecasts db upgrade`` when the table is new).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, delete, event, func, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from forecasts.models import (
+    Prediction,
+    PredictionOption,
+    PredictionScore,
+    Question,
+    ReferenceForecast,
+    Resolution,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from forecasts.scores import Filters
+
+# numpy, pandas and the scores load on the first refresh or read, not with the session
+# hooks (every command that opens a session imports this module).
+
+#: The kept columns, as ``prediction_frame`` names them.
+KEPT = [
+    "prediction_id",
+    "pundit_id",
+    "question_id",
+    "kind",
+    "made_at",
+    "probability",
+    "known_at",
+    "reference",
+    "status",
+    "outcome",
+    "brier",
+    "log_score",
+    "final",
+]
+_TOUCHED = "forecasts.kept.touched"
+_MARKS = "forecasts.kept.marks"
+_CHUNK = 500
+# Beyond this many questions a refresh computes the whole frame once instead of by
+# question (one indexed read per question stops paying).
+_BY_QUESTION_LIMIT = 200
+_MARKED = (
+    ("predictions", Prediction),
+    ("resolutions", Resolution),
+    ("reference_forecasts", ReferenceForecast),
+)
+
+
+# ------------------------------------------------------------------ noticing writes
+
+
+def touch(session: Session, question_ids: Iterable[int]) -> None:
+    """Note that these questions' predictions must be scored again at commit."""
+    session.info.setdefault(_TOUCHED, set()).update(int(q) for q in question_ids if q is not None)
+
+
+def watch(session: Session) -> None:
+    """Before a bulk write: remember the newest ids, so the rows added after are found."""
+    session.info[_MARKS] = {
+        name: session.scalar(select(func.coalesce(func.max(model.id), 0)))
+        for name, model in _MARKED
+    }
+
+
+def _question_of(row) -> Iterable[int]:
+    if isinstance(row, Prediction | Resolution | ReferenceForecast):
+        yield from (q for q in (row.question_id, _previous(row, "question_id")) if q)
+    elif isinstance(row, Question):
+        if row.id is not None:
+            yield row.id
+    elif isinstance(row, PredictionOption):
+        prediction = row.prediction
+        if prediction is not None and prediction.question_id:
+            yield prediction.question_id
+
+
+def _previous(row, attribute: str):
+    history = inspect(row).attrs[attribute].history
+    return history.deleted[0] if history.deleted else None
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context) -> None:
+    touched = session.info.setdefault(_TOUCHED, set())
+    for row in (*session.new, *session.dirty, *session.deleted):
+        touched.update(q for q in _question_of(row) if q is not None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_TOUCHED, None)
+    session.info.pop(_MARKS, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _keep(session: Session) -> None:
+    session.flush()
+    touched = session.info.pop(_TOUCHED, set())
+    marks = session.info.pop(_MARKS, None)
+    if not touched and not marks:
+        return
+    connection = session.connection()
+    if not has_table(connection):  # a database before the table's migration
+        return
+    if marks:
+        for name, model in _MARKED:
+            touched.update(
+                session.scalars(select(model.question_id).distinct().where(model.id > marks[name]))
+            )
+    if touched:
+        refresh(session, touched)
+
+
+def has_table(connection: Connection) -> bool:
+    if connection.dialect.name == "sqlite":
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'prediction_scores'"
+    else:
+        sql = "SELECT to_regclass('prediction_scores') IS NOT NULL"
+    return bool(connection.exec_driver_sql(sql).scalar())
+
+
+# ------------------------------------------------------------------ computing
+
+
+def _with_dependents(session: Session, question_ids: set[int]) -> set[int]:
+    """The questions and, transitively, the questions conditional on them."""
+    found, frontier = set(question_ids), set(question_ids)
+    while frontier:
+        wave: set[int] = set()
+        ids = sorted(frontier)
+        for start in range(0, len(ids), _CHUNK):
+            wave.update(
+                session.scalars(
+                    select(Question.id).where(
+                        Question.condition_question_id.in_(ids[start : start + _CHUNK])
+                    )
+                )
+            )
+        frontier = wave - found
+        found |= frontier
+    return found
+
+
+def _fresh(session: Session, question_ids: set[int] | None) -> pd.DataFrame:
+    """The kept columns computed from the rows, for these questions (None: all)."""
+    import pandas as pd
+
+    from forecasts import scores
+
+    columns = [name for name in KEPT if name not in scores.SCORE_COLUMNS]
+    if question_ids is None or len(question_ids) > _BY_QUESTION_LIMIT:
+        frame = scores.prediction_frame(session, columns=columns)
+        if question_ids is not None:
+            frame = frame[frame["question_id"].isin(list(question_ids))]
+    else:
+        parts = [
+            scores.prediction_frame(session, question_id=q, columns=columns)
+            for q in sorted(question_ids)
+        ]
+        parts = [part for part in parts if len(part)]
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=KEPT)
+    return frame[KEPT]
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The frame's rows as the table's (times as microseconds, missing values None)."""
+    import numpy as np
+    import pandas as pd
+
+    if frame.empty:
+        return []
+    made = pd.DatetimeIndex(frame["made_at"]).as_unit("us").asi8
+    known = np.array(list(frame["known_at"]), dtype="datetime64[D]").astype("datetime64[us]")
+    known_us = known.astype(np.int64).astype(object)
+    known_us[np.isnat(known)] = None
+    table = pd.DataFrame(
+        {
+            "prediction_id": frame["prediction_id"].astype(np.int64).to_numpy(),
+            "pundit_id": frame["pundit_id"].astype(np.int64).to_numpy(),
+            "question_id": frame["question_id"].astype(np.int64).to_numpy(),
+            "kind": frame["kind"].astype(str).to_numpy(),
+            "made_at_us": made,
+            "probability": frame["probability"].astype(float).to_numpy(),
+            "known_at_us": known_us,
+            "reference": frame["reference"].astype(float).to_numpy(),
+            "status": frame["status"].astype(str).to_numpy(),
+            "outcome": frame["outcome"].astype(float).to_numpy(),
+            "brier": frame["brier"].astype(float).to_numpy(),
+            "log_score": frame["log_score"].astype(float).to_numpy(),
+            "final": frame["final"].astype(bool).to_numpy(),
+        }
+    )
+    table = table.astype(object).where(table.notna(), None)
+    records = table.to_dict("records")
+    for record in records:  # plain Python numbers for every driver
+        for name in ("prediction_id", "pundit_id", "question_id", "made_at_us"):
+            record[name] = int(record[name])
+        if record["known_at_us"] is not None:
+            record["known_at_us"] = int(record["known_at_us"])
+        record["final"] = bool(record["final"])
+    return records
+
+
+def _nan(value) -> bool:
+    try:
+        return math.isnan(value)
+    except TypeError:
+        return str(value) == "NaT"
+
+
+def refresh(session: Session, question_ids: Iterable[int]) -> int:
+    """Replace the kept rows of these questions (and their dependents) with fresh ones,
+    in the session's transaction; returns how many rows were written."""
+    ids = _with_dependents(session, set(question_ids))
+    if not ids:
+        return 0
+    if len(ids) > _BY_QUESTION_LIMIT:
+        everything = session.scalar(select(func.count()).select_from(Question))
+        if 2 * len(ids) >= everything:  # most of the registry (an import): all at once
+            return fill(session)
+    frame = _fresh(session, ids)
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _CHUNK):
+        session.execute(
+            delete(PredictionScore).where(
+                PredictionScore.question_id.in_(ordered[start : start + _CHUNK])
+            )
+        )
+    return _insert(session, frame)
+
+
+def _insert(session: Session, frame: pd.DataFrame) -> int:
+    records = _records(frame)
+    for start in range(0, len(records), 10_000):
+        session.execute(insert(PredictionScore), records[start : start + 10_000])
+    return len(records)
+
+
+def fill(bind: Session | Connection) -> int:
+    """Recompute every kept row from the registry's rows, in the caller's transaction
+    (not committed); a database without the table is left alone (0)."""
+    if isinstance(bind, Connection):
+        if not has_table(bind):
+            return 0
+        with Session(bind=bind) as session:  # joins the connection's transaction
+            return fill(session)
+    if not has_table(bind.connection()):
+        return 0
+    bind.execute(delete(PredictionScore))
+    written = _insert(bind, _fresh(bind, None))
+    bind.info.pop(_TOUCHED, None)
+    bind.info.pop(_MARKS, None)
+    return written
+
+
+def rebuild(session: Session) -> int:
+    """Recompute every kept row from the registry's rows, and commit."""
+    written = fill(session)
+    session.commit()
+    return written
+
+
+def needs_rebuild(session: Session) -> bool:
+    """Whether the table is empty while the registry has predictions (just migrated)."""
+    if not has_table(session.connection()):
+        return False
+    kept = session.scalar(select(PredictionScore.prediction_id).limit(1))
+    return kept is None and session.scalar(select(Prediction.id).limit(1)) is not None
+
+
+# ------------------------------------------------------------------ reading
+
+
+_READ_SQL = (
+    "SELECT s.prediction_id, s.pundit_id, s.question_id, s.kind, s.made_at_us, "
+    "s.probability, s.known_at_us, s.reference, s.status, s.outcome, s.brier, s.log_score, "
+    "s.final FROM prediction_scores s"
+)
+_READ_COLUMNS = [
+    "prediction_id",
+    "pundit_id",
+    "question_id",
+    "kind",
+    "made_at_us",
+    "probability",
+    "known_at_us",
+    "reference",
+    "status",
+    "outcome",
+    "brier",
+    "log_score",
+    "final",
+]
+
+
+def frame(session: Session, filters: Filters | None = None) -> pd.DataFrame:
+    """The leaderboard's input (``scores.LEADERBOARD_INPUT`` and the scores) from the
+    kept rows, with the board's filters: what ``prediction_frame`` would compute."""
+    import numpy as np
+    import pandas as pd
+
+    from forecasts import scores
+
+    filters = filters or scores.Filters()
+    conditions, params = [], []
+    if filters.tag:
+        conditions.append(
+            "s.question_id IN (SELECT qt.question_id FROM question_tags qt "
+            "JOIN tags t ON t.id = qt.tag_id WHERE t.slug = ?)"
+        )
+        params.append(filters.tag)
+    moments = scores.filter_moments(filters)
+    if moments[0] is not None:
+        conditions.append("s.made_at_us >= ?")
+        params.append(_microseconds(moments[0]))
+    if moments[1] is not None:
+        conditions.append("s.made_at_us < ?")
+        params.append(_microseconds(moments[1]))
+    if filters.kind:
+        conditions.append("s.kind = ?")
+        params.append(filters.kind)
+    reader = scores.Reader(session)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = reader.rows(f"{_READ_SQL}{where} ORDER BY s.prediction_id", params)
+    read = pd.DataFrame.from_records(rows, columns=_READ_COLUMNS, coerce_float=True)
+    del rows
+    # The pundits' slugs and names once each (few), taken for every row.
+    pundits = reader.rows("SELECT id, slug, name FROM pundits ORDER BY id")
+    ids = np.array([row[0] for row in pundits], dtype=np.int64)
+    slugs = np.array([row[1] for row in pundits] + [None], dtype=object)
+    names = np.array([row[2] for row in pundits] + [None], dtype=object)
+    at_pundit = np.searchsorted(ids, read["pundit_id"].to_numpy(dtype=np.int64))
+    found = at_pundit < len(ids)
+    found[found] = ids[at_pundit[found]] == read["pundit_id"].to_numpy(dtype=np.int64)[found]
+    at_pundit[~found] = len(ids)
+    known = read["known_at_us"].to_numpy(dtype=float)
+    days = np.where(np.isnan(known), -1, known // 86_400_000_000).astype(np.int64)
+    distinct, at = np.unique(days, return_inverse=True)
+    as_date = np.array(
+        [None if d < 0 else _EPOCH + dt.timedelta(days=int(d)) for d in distinct], dtype=object
+    )
+    out = pd.DataFrame(
+        {
+            "prediction_id": read["prediction_id"].to_numpy(dtype=np.int64),
+            "pundit_id": read["pundit_id"].to_numpy(dtype=np.int64),
+            "pundit_slug": slugs[at_pundit],
+            "pundit_name": names[at_pundit],
+            "question_id": read["question_id"].to_numpy(dtype=np.int64),
+            "kind": read["kind"].to_numpy(dtype=object),
+            "made_at": pd.to_datetime(
+                read["made_at_us"].to_numpy(dtype=np.int64), unit="us", utc=True
+            ),
+            "probability": read["probability"].to_numpy(dtype=float),
+            "known_at": as_date[at.reshape(-1)] if len(read) else np.array([], dtype=object),
+            "reference": read["reference"].to_numpy(dtype=float),
+            "status": read["status"].to_numpy(dtype=object),
+            "outcome": read["outcome"].to_numpy(dtype=float),
+            "brier": read["brier"].to_numpy(dtype=float),
+            "log_score": read["log_score"].to_numpy(dtype=float),
+            "final": read["final"].to_numpy().astype(bool),
+        }
+    )
+    if not found.all():  # a pundit gone since (not possible through the services)
+        out = out[found].reset_index(drop=True)
+    if any(moments):  # final within the dates, as a frame of those dates has it
+        out["final"] = scores.final_flags(
+            (out["status"] == scores.SCORED).to_numpy(),
+            out["pundit_id"].to_numpy(),
+            out["question_id"].to_numpy(),
+            out["made_at"].array.asi8,
+        )
+    return out
+
+
+def board_input(session: Session, filters: Filters | None = None) -> pd.DataFrame:
+    """The leaderboard's input: from the kept rows when the database keeps them, else
+    computed from the registry's rows (a database not yet migrated, or not yet filled)."""
+    from forecasts import scores
+
+    filters = filters or scores.Filters()
+    if has_table(session.connection()) and not needs_rebuild(session):
+        return frame(session, filters)
+    return scores.prediction_frame(session, filters, columns=scores.LEADERBOARD_INPUT)
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _microseconds(moment: dt.datetime) -> int:
+    return int((moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1))
+
+
+# ------------------------------------------------------------------ verifying
+
+
+def verify(session: Session, limit: int = 20) -> list[str]:
+    """How the kept rows differ from a computation from scratch, one line per
+    difference (at most ``limit``); empty when they agree."""
+    import numpy as np
+    import pandas as pd
+
+    fresh = _fresh(session, None).set_index("prediction_id").sort_index()
+    kept = frame(session).set_index("prediction_id").sort_index()[fresh.columns]
+    problems = []
+    missing = fresh.index.difference(kept.index)
+    extra = kept.index.difference(fresh.index)
+    problems += [f"prediction {i}: not kept" for i in missing[:limit]]
+    problems += [f"prediction {i}: kept but not in the registry" for i in extra[:limit]]
+    both = fresh.index.intersection(kept.index)
+    a, b = fresh.loc[both], kept.loc[both]
+    for name in fresh.columns:
+        left, right = a[name], b[name]
+        if name in ("probability", "reference", "outcome", "brier", "log_score"):
+            x, y = left.to_numpy(dtype=float), right.to_numpy(dtype=float)
+            same = (np.isnan(x) & np.isnan(y)) | np.isclose(x, y, rtol=0, atol=1e-12)
+        elif name == "made_at":
+            same = pd.DatetimeIndex(left).asi8 == pd.DatetimeIndex(right).asi8
+        else:
+            same = np.array(
+                [_same(u, v) for u, v in zip(left.to_numpy(), right.to_numpy(), strict=True)]
+            )
+        for prediction_id in both[~same][:limit]:
+            problems.append(
+                f"prediction {prediction_id}: {name} kept {_shown(b.at[prediction_id, name])}, "
+                f"computed {_shown(a.at[prediction_id, name])}"
+            )
+    return problems[:limit]
+
+
+def _shown(value) -> str:
+    if isinstance(value, float) or hasattr(value, "dtype"):
+        try:
+            return f"{float(value):.12g}"
+        except (TypeError, ValueError):
+            pass
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _same(u, v) -> bool:
+    if (u is None or _nan(u)) and (v is None or _nan(v)):
+        return True
+    return u == v
