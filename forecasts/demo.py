@@ -49,6 +49,7 @@ from forecasts.models import (
     Resolution,
     Source,
     Tag,
+    UnscorableClaim,
     question_tags,
 )
 
@@ -324,6 +325,39 @@ _CONDITIONAL_SHARE = 0.08
 _CORRECTED_SHARE = 0.01
 _LOOK_AHEAD_RATE = 0.002
 
+# Claims too vague to score, as the demo's editors log them: (quote, hedge phrase,
+# reason, note); {s} is a subject.
+_VAGUE_CLAIMS = (
+    ("Sooner or later {s} will come to a head.", "sooner or later", "no_deadline", ""),
+    (
+        "{s} could well turn out to matter more than people think.",
+        "could well",
+        "vague_wording",
+        "'Matter more' has no measure.",
+    ),
+    (
+        "{s} will get worse before it gets better, unless something changes.",
+        "will",
+        "escape_clause",
+        "'Unless something changes' fits any outcome.",
+    ),
+    (
+        "Expect a major shift on {s}.",
+        "expect",
+        "no_criteria",
+        "No way to tell a major shift from a minor one.",
+    ),
+    ("The days of the old approach to {s} are numbered.", "", "no_deadline", ""),
+)
+_VAGUE_SUBJECTS = (
+    "the trade dispute",
+    "the housing market",
+    "the coalition",
+    "the border question",
+    "inflation",
+    "the league",
+)
+
 _CHUNK = 20_000  # rows per executemany
 # The tables the demo writes, locked against other writers on PostgreSQL while it runs.
 _TABLES = (
@@ -336,6 +370,7 @@ _TABLES = (
     "predictions",
     "prediction_options",
     "resolutions",
+    "unscorable_claims",
     "audit_events",
 )
 _PREDICTION_BLOCK = 100_000  # predictions generated at a time
@@ -558,6 +593,7 @@ class _Generator:
         self._predictions()
         self._resolutions()
         self._references()
+        self._unscorable_claims()
         self._audit()
         kept.fill(self.conn)  # the kept scores, in the same transaction
         return dict(self.counts)
@@ -1300,6 +1336,49 @@ class _Generator:
             )
         self.counts["reference_forecasts"] = n
         self.counts["questions_with_references"] = len(set(question_ids))
+
+    # ---- unscorable claims
+
+    def _unscorable_claims(self) -> None:
+        """Claims too vague to score, as editors log them: each pundit has a vagueness of
+        their own (most say something checkable nearly always, a few hedge often), and
+        about that share of what they say is logged as unscorable, with a reason. Drawn
+        from a generator of its own, so the rest of the registry is what it was."""
+        rng = np.random.default_rng([self.seed, 19])
+        n_pundits = self.n_pundits
+        vagueness = rng.beta(1.2, 8.0, n_pundits)
+        said = self.p_activity * self.n_predictions / 2.0
+        per_pundit = rng.poisson(said * vagueness / (1.0 - vagueness))
+        n = int(per_pundit.sum())
+        self.counts["unscorable_claims"] = n
+        if not n:
+            return
+        pundit_ids = np.repeat(self.pundit_ids, per_pundit)
+        kinds = rng.integers(0, len(_VAGUE_CLAIMS), n)
+        days = rng.integers(_day(FIRST_DAY), _day(LAST_DAY) + 1, n)
+        moments = self._moments(days * _DAY + rng.integers(6 * 3600, 22 * 3600, n))
+        subjects = rng.integers(0, len(_VAGUE_SUBJECTS), n)
+        first_id = self.ids.block(UnscorableClaim.__table__, n)
+        self._insert(
+            UnscorableClaim.__table__,
+            {
+                "id": list(range(first_id, first_id + n)),
+                "pundit_id": pundit_ids.tolist(),
+                "source_id": [None] * n,
+                "question_id": [None] * n,
+                "quote": [
+                    _VAGUE_CLAIMS[k][0].format(s=_VAGUE_SUBJECTS[j])
+                    for k, j in zip(kinds.tolist(), subjects.tolist(), strict=True)
+                ],
+                "hedge_phrase": [_VAGUE_CLAIMS[k][1] for k in kinds.tolist()],
+                "reason": [_VAGUE_CLAIMS[k][2] for k in kinds.tolist()],
+                "note": [_VAGUE_CLAIMS[k][3] for k in kinds.tolist()],
+                "made_at": moments,
+                "logged_at": moments,
+                "logged_by_id": [None] * n,
+                "version": [1] * n,
+            },
+        )
 
     # ---- audit
 

@@ -109,6 +109,29 @@ class ProbabilityOrigin(StrEnum):
     ESTIMATED = "estimated"  # the editor's estimate
 
 
+class UnscorableReason(StrEnum):
+    """Why a logged claim cannot be scored as it stands (``UnscorableClaim.reason``)."""
+
+    NO_DEADLINE = "no_deadline"  # no date by which it would be known
+    NO_CRITERIA = "no_criteria"  # no way to tell whether it came true
+    ESCAPE_CLAUSE = "escape_clause"  # "unless...", "in some form": any outcome fits
+    VAGUE_WORDING = "vague_wording"  # words two careful readers would resolve apart
+    OTHER = "other"  # the note says why
+
+    @property
+    def label(self) -> str:
+        return UNSCORABLE_REASON_LABELS[self]
+
+
+UNSCORABLE_REASON_LABELS = {
+    UnscorableReason.NO_DEADLINE: "no deadline",
+    UnscorableReason.NO_CRITERIA: "no resolution criteria",
+    UnscorableReason.ESCAPE_CLAUSE: "an escape clause",
+    UnscorableReason.VAGUE_WORDING: "vague wording",
+    UnscorableReason.OTHER: "another reason (see the note)",
+}
+
+
 class Outcome(StrEnum):
     YES = "yes"
     NO = "no"
@@ -324,6 +347,49 @@ class Prediction(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class UnscorableClaim(Base):
+    """A pundit's claim logged as said but not scorable as it stands: no deadline, no
+    criteria, an escape clause, vague wording. Kept, counted and listed (each pundit's
+    share of scorable claims), never scored. ``question_id`` names the question it was
+    about, when there is one."""
+
+    __tablename__ = "unscorable_claims"
+    __table_args__ = (
+        CheckConstraint(_in("reason", UnscorableReason), name="reason"),
+        CheckConstraint("reason <> 'other' OR note <> ''", name="other_has_note"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pundit_id: Mapped[int] = mapped_column(
+        ForeignKey("pundits.id", ondelete="RESTRICT"), index=True
+    )
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="RESTRICT"), index=True
+    )
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL"), index=True
+    )
+    quote: Mapped[str] = mapped_column(Text)
+    hedge_phrase: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    logged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer)
+
+    pundit: Mapped[Pundit] = relationship()
+    source: Mapped[Source | None] = relationship()
+    question: Mapped[Question | None] = relationship()
+    logged_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def reason_label(self) -> str:
+        return UnscorableReason(self.reason).label
 
 
 class PredictionOption(Base):

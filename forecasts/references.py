@@ -54,6 +54,11 @@ def _moment(value: object, field: str) -> dt.datetime:
     return parse_datetime(text, field)
 
 
+def _given(value: object) -> bool:
+    """Whether a cell holds something (a JSON 0 is a probability, not a blank)."""
+    return value is not None and str(value).strip() != ""
+
+
 def add_references(
     session: Session,
     actor: Actor,
@@ -84,7 +89,7 @@ def add_references(
         if unknown:
             bad(unknown[0], f"is not a column of a reference file ({', '.join(COLUMNS)})")
         for column in REQUIRED:
-            if not str(row.get(column) or "").strip():
+            if not _given(row.get(column)):
                 bad(column, "is required")
         name = str(row.get("question") or "").strip()
         question_id = by_slug.get(name) or by_statement.get(name)
@@ -99,7 +104,7 @@ def add_references(
             ("probability", lambda v: parse_probability(v, reading=reading)),
             ("url", lambda v: check_url(str(v or ""), "url")),
         ):
-            if str(row.get(column) or "").strip() or column == "url":
+            if _given(row.get(column)) or column == "url":
                 try:
                     point[column] = read(row.get(column))
                 except ValidationError as error:

@@ -13,7 +13,14 @@ import math
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
 from forecasts.errors import FieldErrors, ValidationError
-from forecasts.models import Outcome, ProbabilityOrigin, QuestionKind, Role, utcnow
+from forecasts.models import (
+    Outcome,
+    ProbabilityOrigin,
+    QuestionKind,
+    Role,
+    UnscorableReason,
+    utcnow,
+)
 from forecasts.validation import (
     RESERVED_SLUGS,
     check_probability,
@@ -448,6 +455,54 @@ def check_prediction_forecast(
         "scale_version": scale_version,
         "hedge_phrase": hedge_phrase,
     }
+
+
+def check_unscorable_claim_fields(
+    errors: FieldErrors,
+    *,
+    reason: str | None,
+    note: str = "",
+    quote: str = "",
+    hedge_phrase: str = "",
+    made_at=None,
+    source_published_on: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> dict:
+    """A claim logged as unscorable: the words (a quote is required: the claim is what
+    was said), why it cannot be scored (one of ``UnscorableReason``; ``other`` needs the
+    note to say why), and when it was made (as a prediction's made-at)."""
+    clean_reason = (reason or "").strip()
+    if not clean_reason:
+        errors.add("reason", f"is required: one of {_REASONS}")
+    elif clean_reason not in _REASON_VALUES:
+        errors.add("reason", f"must be one of {_REASONS} (got {clean_reason[:40]!r})")
+    clean_note = check_free_text(errors, "note", note)
+    if clean_reason == UnscorableReason.OTHER and not visible(clean_note):
+        errors.add("note", "is required when the reason is other: say why it cannot be scored")
+    clean_quote = ""
+    with errors.field():
+        clean_quote = require_text(quote, "quote")
+    with errors.field():
+        hedge_phrase = limit_text(hedge_phrase, "hedge_phrase", 200)
+    moment = check_prediction_moment(
+        errors,
+        made_at=made_at,
+        kind=None,
+        resolve_by=None,
+        source_published_on=source_published_on,
+        now=now,
+    )
+    return {
+        "reason": clean_reason,
+        "note": clean_note,
+        "quote": clean_quote,
+        "hedge_phrase": hedge_phrase,
+        "made_at": moment,
+    }
+
+
+_REASON_VALUES = {reason.value for reason in UnscorableReason}
+_REASONS = ", ".join(reason.value for reason in UnscorableReason)
 
 
 def check_resolution_fields(

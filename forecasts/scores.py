@@ -34,6 +34,7 @@ import pandas as pd
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from forecasts import claims as claim_counts_of
 from forecasts import scoring
 from forecasts.models import Tag, UTCDateTime, question_tags
 from forecasts.scoring import verdict as verdicts
@@ -618,7 +619,9 @@ def leaderboard(
     Brier with its 95% bootstrap interval, log score, peer scores, time-averaged Brier."""
     from forecasts import kept  # the kept rows, when the database has them
 
-    return leaderboard_from(kept.board_input(session, filters), min_n)
+    return leaderboard_from(
+        kept.board_input(session, filters), min_n, claim_counts_of.claim_counts(session)
+    )
 
 
 #: The columns of a prediction frame that ``leaderboard_from`` reads (besides
@@ -658,10 +661,16 @@ LEADERBOARD_COLUMNS = [
     "vs_reference_ci_low",
     "vs_reference_ci_high",
     "weighted_brier",
+    *claim_counts_of.CLAIM_COLUMNS,
 ]
 
 
-def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+def leaderboard_from(
+    frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N, claims: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The board of ``frame``'s scored forecasts (``LEADERBOARD_COLUMNS``). ``claims``
+    (``forecasts.claims.claim_counts``) gives each pundit's count of logged claims and
+    their scorable share; without it those columns are empty."""
     if not len(frame) or not frame["final"].any():
         return pd.DataFrame(columns=LEADERBOARD_COLUMNS)
     final = frame.loc[
@@ -728,6 +737,9 @@ def leaderboard_from(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> pd.Data
         )
         board.loc[ranked, "rank_low"] = low
         board.loc[ranked, "rank_high"] = high
+    if claims is None:
+        claims = pd.DataFrame(columns=claim_counts_of.CLAIM_COLUMNS)
+    board = claim_counts_of.with_claim_counts(board, claims)
     return board[LEADERBOARD_COLUMNS]
 
 
@@ -766,6 +778,34 @@ def _add_reference_scores(board: pd.DataFrame, frame: pd.DataFrame) -> None:
     board["vs_reference_brier"] = board["pundit"].map(intervals["mean"]).to_numpy()
     board["vs_reference_ci_low"] = board["pundit"].map(intervals["ci_low"]).to_numpy()
     board["vs_reference_ci_high"] = board["pundit"].map(intervals["ci_high"]).to_numpy()
+
+
+def line_scores(frame: pd.DataFrame) -> dict[int, dict]:
+    """Per prediction id, what its line on a page says: ``status``, ``brier``,
+    ``log_score``, ``final``, and for a scored binary forecast made while a reference
+    stood, that ``reference`` and ``vs_reference_brier`` (the forecast's Brier minus the
+    reference's; negative: it beat the market or crowd), else None."""
+    table = frame.set_index("prediction_id")[["status", "brier", "log_score", "final"]].copy()
+    table["reference"] = table["vs_reference_brier"] = np.nan
+    if "reference" in frame and len(frame):
+        pick = (
+            (frame["status"] == SCORED).to_numpy()
+            & (frame["kind"] == "binary").to_numpy()
+            & frame["reference"].notna().to_numpy()
+        )
+        if pick.any():
+            rows = frame.loc[pick]
+            brier, _ = scoring.scores_against_reference(
+                rows["probability"].to_numpy(),
+                rows["reference"].to_numpy(),
+                rows["outcome"].to_numpy(),
+            )
+            table.loc[rows["prediction_id"].to_numpy(), "reference"] = rows["reference"].to_numpy()
+            table.loc[rows["prediction_id"].to_numpy(), "vs_reference_brier"] = brier
+    return {
+        key: {name: _plain(value) for name, value in row.items()}
+        for key, row in table.astype(object).to_dict("index").items()
+    }
 
 
 def _rank_interval(
@@ -833,6 +873,9 @@ class Standing:
     rank_high: int | None = None
     adjusted_brier: float | None = None
     shrunk_brier: float | None = None
+    n_claims: int | None = None
+    n_unscorable: int | None = None
+    scorable_share: float | None = None
 
     def as_dict(self) -> dict:
         """The fields of ``STANDING_FIELDS``, as plain values for JSON."""

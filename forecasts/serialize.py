@@ -12,6 +12,7 @@ from forecasts.models import (
     Question,
     Resolution,
     Source,
+    UnscorableClaim,
     User,
 )
 
@@ -130,6 +131,25 @@ def prediction_dict(prediction: Prediction) -> dict:
         "retracted_at": _iso(prediction.retracted_at),
         "retraction_reason": prediction.retraction_reason or "",
         "version": prediction.version,
+    }
+
+
+def unscorable_claim_dict(claim: UnscorableClaim) -> dict:
+    return {
+        "id": claim.id,
+        "pundit_id": claim.pundit_id,
+        "pundit_slug": claim.pundit.slug,
+        "source_id": claim.source_id,
+        "question_id": claim.question_id,
+        "question_slug": claim.question.slug if claim.question is not None else None,
+        "quote": claim.quote,
+        "hedge_phrase": claim.hedge_phrase,
+        "reason": claim.reason,
+        "note": claim.note,
+        "made_at": _iso(claim.made_at),
+        "logged_at": _iso(claim.logged_at),
+        "logged_by": claim.logged_by.name if claim.logged_by else None,
+        "version": claim.version,
     }
 
 

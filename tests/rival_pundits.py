@@ -174,7 +174,7 @@ def peer_cell(cell: str) -> tuple[str, int]:
 def standing_on_page(html: str) -> dict:
     """What a pundit's page says of their standing: rank and ranked pundits (None when
     not ranked), scored forecasts, mean Brier, peer Brier and shared questions (as
-    printed), and the link to the leaderboard."""
+    printed), and the link to the leaderboard (the Leaderboard fact's)."""
     reader = read_page(html)
     facts = reader.facts
     summary = " ".join(facts.values())
@@ -192,6 +192,6 @@ def standing_on_page(html: str) -> dict:
         "brier": brier.group(0) if brier else None,
         "peer_brier": peer.group(1) if peer else "—",
         "n_peer": int(peer.group(2)) if peer else 0,
-        "links": [href for hrefs in reader.fact_links.values() for href in hrefs],
+        "links": reader.fact_links.get("Leaderboard", []),
         "no_scores": "No scored forecasts yet" in html,
     }

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from forecasts import kept, scores, services
+from forecasts import claims, kept, scores, services
 from forecasts.errors import RegistryError
 from forecasts.models import Prediction, PredictionScore, Pundit, Question
 from forecasts.references import add_references
@@ -21,7 +21,7 @@ ADMIN = services.Actor.system("test")
 
 def _board_from_rows(session) -> pd.DataFrame:
     frame = scores.prediction_frame(session, columns=scores.LEADERBOARD_INPUT)
-    return scores.leaderboard_from(frame, min_n=1)
+    return scores.leaderboard_from(frame, min_n=1, claims=claims.claim_counts(session))
 
 
 def _assert_kept(session, done=()) -> None:

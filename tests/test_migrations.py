@@ -183,6 +183,14 @@ def _add_what_the_seeds_lack(session) -> None:
         distribution={"Red": 0.7, "Blue": 0.3},
     )
     services.resolve_question(session, system, question.id, outcome="Red", known_at="2020-06-01")
+    services.log_unscorable_claim(
+        session,
+        system,
+        pundit_id=session.scalar(select(Pundit.id).limit(1)),
+        made_at="2020-01-01",
+        reason="escape_clause",
+        quote="Something will happen, in some form.",
+    )
     duplicate = services.add_pundit(session, system, name="A duplicate spelling")
     services.merge_pundits(
         session,

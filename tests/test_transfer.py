@@ -645,6 +645,8 @@ def test_export_then_import_gives_the_same_registry_and_scores(
             "sources",
             "questions",
             "resolutions",
+            "references",
+            "unscorable_claims",
             "scores",
             "leaderboard",
         )

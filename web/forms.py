@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from forecasts.models import ProbabilityOrigin, QuestionKind, Role
+from forecasts.models import ProbabilityOrigin, QuestionKind, Role, UnscorableReason
 
 DATE = {"type": "date"}
 
@@ -156,6 +156,21 @@ class PredictionForm(FlaskForm):
         validate_choice=False,
     )
     note = TextAreaField("Note")
+    unscorable_reason = SelectField(
+        "Can it be scored?",
+        description="A claim with no deadline, no criteria, an escape clause or vague "
+        "wording is logged as said, with the reason: it counts in the pundit's share of "
+        "scorable claims and is listed on their page, never scored. It needs no question "
+        "or probability.",
+        choices=choices(
+            [("", "Yes: log it as a prediction")]
+            + [(reason.value, f"No: {reason.label}") for reason in UnscorableReason]
+        ),
+        validate_choice=False,
+    )
+    unscorable_note = TextAreaField(
+        "Why it cannot be scored", description="Optional; required for another reason."
+    )
     # The review-queue candidate this prediction comes from ("SOURCE:START-END"): saving
     # the prediction marks it accepted, in the same transaction.
     candidate = HiddenField()

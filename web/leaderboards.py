@@ -6,7 +6,7 @@ import math
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from forecasts import kept, queries, scores
+from forecasts import claims, kept, queries, scores
 from forecasts.errors import FieldError, ValidationError
 from forecasts.models import QuestionKind
 from forecasts.validation import parse_date
@@ -15,19 +15,22 @@ from web.database import get_session
 
 blueprint = Blueprint("leaderboards", __name__)
 
-SORTABLE = {
-    "rank",
-    "pundit",
-    "n",
-    "brier",
-    "log_score",
-    "peer_brier",
-    "time_averaged_brier",
-    "adjusted_brier",
-    "shrunk_brier",
-    "vs_reference_brier",
-}
-HIGHER_IS_BETTER = {"log_score", "n"}
+# The columns the board sorts by, as the filter form's "Sort by" names them.
+SORT_CHOICES = (
+    ("rank", "rank (final forecast's Brier)"),
+    ("time_averaged_brier", "time-averaged Brier"),
+    ("weighted_brier", "weighted Brier (every forecast)"),
+    ("adjusted_brier", "Brier adjusted for difficulty"),
+    ("shrunk_brier", "shrunk Brier"),
+    ("vs_reference_brier", "Brier against the reference"),
+    ("peer_brier", "peer Brier"),
+    ("log_score", "log score"),
+    ("scorable_share", "scorable share of claims"),
+    ("n", "scored forecasts"),
+    ("pundit", "pundit"),
+)
+SORTABLE = {value for value, _ in SORT_CHOICES} | {"brier"}  # brier: the rank's order
+HIGHER_IS_BETTER = {"log_score", "n", "scorable_share"}
 
 
 def read_filters(args) -> tuple[scores.Filters, int, list[FieldError]]:
@@ -68,8 +71,9 @@ def board_and_calibration(filters: scores.Filters, min_n: int):
     state of the registry for each filter."""
 
     def compute():
-        frame = kept.board_input(get_session(), filters)
-        board = scores.leaderboard_from(frame, min_n)
+        session = get_session()
+        frame = kept.board_input(session, filters)
+        board = scores.leaderboard_from(frame, min_n, claims.claim_counts(session))
         calibrated = frame.loc[
             (frame["final"] & (frame["kind"] == QuestionKind.BINARY.value)).to_numpy(dtype=bool),
             ["pundit_slug", "kind", "final", "probability", "outcome"],
@@ -153,6 +157,7 @@ def leaderboard():
         filters=filters,
         min_n=min_n,
         sort=sort,
+        sort_choices=SORT_CHOICES,
         descending=descending,
         page=page,
         pages=pages,

@@ -18,6 +18,7 @@ from forecasts.models import (
     Pundit,
     Question,
     Source,
+    UnscorableClaim,
 )
 from forecasts.phrases.mapping import map_phrase
 from forecasts.phrases.scales import all_scales, default_scale, load_scale
@@ -63,6 +64,14 @@ def create():
     _choices(form)
 
     def saved(prediction):
+        if isinstance(prediction, UnscorableClaim):
+            flash(
+                f"Claim logged as one that cannot be scored ({prediction.reason_label}).",
+                "success",
+            )
+            return redirect(
+                url_for("pundits.show", slug=prediction.pundit.slug, _anchor="unscorable")
+            )
         if prediction.probability is not None:
             read = written_percent(prediction.probability)
         else:
@@ -109,6 +118,7 @@ def _prefill() -> dict | None:
         "new_question_resolve_by",
         "new_question_resolution_criteria",
         "candidate",
+        "unscorable_reason",
     )
     return {key: request.args[key] for key in keys if key in request.args}
 
@@ -125,6 +135,8 @@ def _log(form: PredictionForm):
             errors.extend(error.errors)
             return None
 
+    if (form.unscorable_reason.data or "").strip():
+        return _log_unscorable(form, errors, attempt)
     probability = distribution = None
     origin = form.probability_origin.data
     if (form.probability.data or "").strip():
@@ -203,6 +215,64 @@ def _log(form: PredictionForm):
             ]
             raise ValidationError(errors)  # rolls back whatever was created
     return prediction
+
+
+def _log_unscorable(form: PredictionForm, errors: list[FieldError], attempt):
+    """Log the claim as one that cannot be scored: who, where, the words, why; a
+    question only if the editor named one. A number typed is refused (nothing would
+    score it), rather than dropped unseen."""
+    session, actor = get_session(), current_actor()
+    for field in (form.probability, form.distribution):
+        if (field.data or "").strip():
+            errors.append(
+                FieldError(
+                    field.name,
+                    "must be empty for a claim that cannot be scored: nothing would score it "
+                    "(choose 'Yes' under 'Can it be scored?' to log a prediction)",
+                )
+            )
+    with services.batch(session):
+        pundit_id = _pick(
+            form.pundit.data, errors, "pundit", lambda: attempt(lambda: _new_pundit(form))
+        )
+        source_id = question_id = None
+        if form.source.data:
+            source_id = _pick(
+                form.source.data, errors, "source", lambda: attempt(lambda: _new_source(form))
+            )
+        if (form.question.data or "").strip():
+            question_id = _pick(
+                form.question.data, errors, "question", lambda: attempt(lambda: _new_question(form))
+            )
+        made_at = form.made_at.data or _source_date(session, source_id)
+        if made_at is None:
+            errors.append(FieldError("made_at", "is required when there is no source"))
+        notes = [text.strip() for text in (form.unscorable_note.data, form.note.data) if text]
+        claim = None
+        if not errors:
+            try:
+                claim = services.log_unscorable_claim(
+                    session,
+                    actor,
+                    pundit_id=pundit_id,
+                    source_id=source_id,
+                    question_id=question_id,
+                    made_at=made_at,
+                    reason=form.unscorable_reason.data,
+                    quote=form.quote.data,
+                    hedge_phrase=form.hedge_phrase.data,
+                    note="\n\n".join(note for note in notes if note),
+                )
+            except ValidationError as error:
+                renamed = {"reason": "unscorable_reason", "note": "unscorable_note"}
+                errors.extend(
+                    FieldError(renamed.get(e.field, e.field), e.rule) for e in error.errors
+                )
+        if claim is not None and form.candidate.data:
+            attempt(lambda: _accept_candidate(session, actor, form.candidate.data, form))
+        if errors:
+            raise ValidationError(errors)  # rolls back whatever was created
+    return claim
 
 
 _CANDIDATE = re.compile(r"(\d+):(\d+)-(\d+)")

@@ -27,13 +27,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from forecasts import scores
+from forecasts import claims, references, scores
 from forecasts.csvsafe import neutralise_frame
 from forecasts.models import Prediction, Pundit, Question, Resolution, Source
 from forecasts.phrases.scales import all_scales
+from forecasts.transfer import exporting
 from web import create_app
 
 FEED_ID = "tag:forecast-registry,2020:resolutions"
@@ -44,6 +46,10 @@ DATA_FILES = (
     "/data/predictions.json",
     "/data/leaderboard.csv",
     "/data/leaderboard.json",
+    "/data/references.csv",
+    "/data/references.json",
+    "/data/unscorable_claims.csv",
+    "/data/unscorable_claims.json",
 )
 PREDICTION_COLUMNS = [
     "prediction_id",
@@ -143,7 +149,9 @@ def publish(
             pages = _page_map(session)
             frame = scores.prediction_frame(session)
             board = scores.leaderboard_from(
-                frame, app.config.get("LEADERBOARD_MIN_N", scores.DEFAULT_MIN_N)
+                frame,
+                app.config.get("LEADERBOARD_MIN_N", scores.DEFAULT_MIN_N),
+                claims.claim_counts(session),
             )
             resolutions = list(
                 session.scalars(
@@ -158,7 +166,7 @@ def publish(
             )
             _write_pages(app, pages, staging, progress)
             _copy_static(app, staging)
-            _write_data(frame, board, staging)
+            _write_data(frame, board, staging, _outside_tables(session))
             (staging / "feed.xml").write_text(_atom(resolutions, pages), encoding="utf-8")
     finally:
         engine.dispose()
@@ -225,7 +233,21 @@ def _copy_static(app, outdir: Path) -> None:
         shutil.copyfile(Path(app.static_folder) / name, static / name)
 
 
-def _write_data(frame, board, outdir: Path) -> None:
+def _outside_tables(session) -> dict[str, pd.DataFrame]:
+    """The reference forecasts (in the format ``forecasts import references`` reads)
+    and the unscorable claims (without who logged them: no accounts go out)."""
+    claim_columns = [c for c in exporting.UNSCORABLE_CLAIM_COLUMNS if c != "logged_by"]
+    return {
+        "references": pd.DataFrame(
+            list(exporting.reference_rows(session)), columns=list(references.COLUMNS)
+        ),
+        "unscorable_claims": pd.DataFrame(
+            list(exporting.unscorable_claim_rows(session)), columns=claim_columns
+        ),
+    }
+
+
+def _write_data(frame, board, outdir: Path, tables: dict[str, pd.DataFrame]) -> None:
     data = outdir / "data"
     data.mkdir(exist_ok=True)
     predictions = frame.assign(
@@ -235,7 +257,7 @@ def _write_data(frame, board, outdir: Path) -> None:
             lambda d: d.isoformat() if d is not None and d == d else None
         ),
     )[PREDICTION_COLUMNS]
-    for name, table in (("predictions", predictions), ("leaderboard", board)):
+    for name, table in (("predictions", predictions), ("leaderboard", board), *tables.items()):
         neutralise_frame(table).to_csv(data / f"{name}.csv", index=False, lineterminator="\n")
         (data / f"{name}.json").write_text(
             json.dumps(scores.records(table), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 
-from forecasts import charts, queries, scores, services, svgcharts
+from forecasts import charts, claims, queries, scores, services, svgcharts
 from web import leaderboards, pagecache
 from web.auth import current_actor, editor_required
 from web.corrections import moved
@@ -48,6 +48,8 @@ def show(slug: str):
     result = scores.calibration(frame)
     corp = scores.corp_calibration(frame)
     on_page = frame[frame["prediction_id"].isin([p.id for p in predictions])]
+    counts = claims.claim_counts(session, pundit.id)
+    claim_count = scores.records(counts)[0] if len(counts) else None
     return render_template(
         "pundits/show.html",
         pundit=pundit,
@@ -55,15 +57,15 @@ def show(slug: str):
         **listing.numbers(),
         standing=standing,
         standing_link=leaderboards.standing_link(standing),
-        scored=on_page.set_index("prediction_id")[
-            ["status", "brier", "log_score", "final"]
-        ].to_dict("index"),
+        scored=scores.line_scores(on_page),
         chart=charts.calibration_svg(result["table"] if result else None),
         corp=corp,
         reliability=svgcharts.reliability_svg(corp["reliability"]) if corp else None,
         words=scores.calibration_words(result),
         calibration=result,
         phrases=scores.phrase_table(frame).to_dict("records"),
+        claims=claim_count,
+        unscorable=claims.unscorable_claims(session, pundit.id),
     )
 
 

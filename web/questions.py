@@ -91,9 +91,7 @@ def show(slug: str):
         question=question,
         chart=chart,
         references=references,
-        scored=frame.set_index("prediction_id")[["status", "brier", "log_score", "final"]].to_dict(
-            "index"
-        ),
+        scored=scores.line_scores(frame),
     )
 
 

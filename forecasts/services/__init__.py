@@ -11,6 +11,7 @@ one module per noun and are re-exported here, so callers write ``services.add_pu
 """
 
 from forecasts.errors import FieldErrors
+from forecasts.services.claims import log_unscorable_claim
 from forecasts.services.corrections import (
     correct_prediction,
     delete_pundit,
@@ -76,6 +77,7 @@ __all__ = [
     "get_row",
     "insert_row",
     "log_prediction",
+    "log_unscorable_claim",
     "record_audit",
     "resolve_question",
     "unit_of_work",

@@ -30,6 +30,7 @@ from forecasts.models import (
     Resolution,
     Role,
     Source,
+    UnscorableClaim,
     utcnow,
 )
 from forecasts.rules import check_prediction_fields
@@ -264,6 +265,21 @@ def _move_predictions(session: Session, column, old_id: int, into_id: int) -> li
     return ids
 
 
+def _move_claims(session: Session, column, old_id: int, into_id: int) -> dict:
+    """Point the unscorable claims of ``old_id`` at ``into_id``; for the merge's audit
+    event, the ids moved (nothing when there were none)."""
+    ids = list(session.scalars(select(UnscorableClaim.id).where(column == old_id)))
+    if not ids:
+        return {}
+    session.execute(
+        update(UnscorableClaim)
+        .where(column == old_id)
+        .values({column.key: into_id, "version": UnscorableClaim.version + 1})
+        .execution_options(synchronize_session=False)
+    )
+    return {"unscorable_claims_moved": sorted(ids)}
+
+
 def _merged(session: Session, actor: Actor, kind: str, row, into, as_dict, extra: dict) -> None:
     record_audit(
         session,
@@ -290,11 +306,14 @@ def delete_pundit(session: Session, actor: Actor, pundit_id: int, *, expected_ve
         lock_for_update(session, pundit)
         check_version(pundit, expected_version, "pundit", serialize.pundit_dict)
         count = _count(session, Prediction.pundit_id, pundit.id)
-        if count:
+        claims = _count(session, UnscorableClaim.pundit_id, pundit.id)
+        if count or claims:
+            held = f"{count} prediction(s)" + (
+                f" and {claims} unscorable claim(s)" if claims else ""
+            )
             raise ValidationError(
                 "pundit",
-                f"has {count} prediction(s): merge it into another pundit instead, "
-                "so that none is lost",
+                f"has {held}: merge it into another pundit instead, so that none is lost",
             )
         session.execute(
             update(Source).where(Source.author_pundit_id == pundit.id).values(author_pundit_id=None)
@@ -314,6 +333,7 @@ def merge_pundits(
         lock_for_update(session, pundit)
         check_version(pundit, expected_version, "pundit", serialize.pundit_dict)
         moved = _move_predictions(session, Prediction.pundit_id, pundit.id, into.id)
+        claims = _move_claims(session, UnscorableClaim.pundit_id, pundit.id, into.id)
         session.execute(
             update(Source)
             .where(Source.author_pundit_id == pundit.id)
@@ -326,7 +346,7 @@ def merge_pundits(
             pundit,
             into,
             serialize.pundit_dict,
-            {"merged_into_slug": into.slug, "predictions_moved": moved},
+            {"merged_into_slug": into.slug, "predictions_moved": moved, **claims},
         )
         _redirect(session, "pundit", pundit.slug, pundit.id, into.id)
         session.delete(pundit)
@@ -342,10 +362,13 @@ def delete_source(session: Session, actor: Actor, source_id: int, *, expected_ve
         lock_for_update(session, source)
         check_version(source, expected_version, "source", serialize.source_dict)
         count = _count(session, Prediction.source_id, source.id)
-        if count:
+        claims = _count(session, UnscorableClaim.source_id, source.id)
+        if count or claims:
+            cited = f"{count} prediction(s)" + (
+                f" and {claims} unscorable claim(s)" if claims else ""
+            )
             raise ValidationError(
-                "source",
-                f"is cited by {count} prediction(s): merge it into another source instead",
+                "source", f"is cited by {cited}: merge it into another source instead"
             )
         session.execute(delete(CandidateReview).where(CandidateReview.source_id == source.id))
         _deleted(session, actor, "source", source, lambda row: serialize.source_dict(row, True))
@@ -376,6 +399,7 @@ def merge_sources(
                 "citing this source were made",
             )
         moved = _move_predictions(session, Prediction.source_id, source.id, into.id)
+        claims = _move_claims(session, UnscorableClaim.source_id, source.id, into.id)
         same_text = source.full_text == into.full_text
         reviews = CandidateReview.source_id == source.id
         if same_text:
@@ -402,7 +426,7 @@ def merge_sources(
             source,
             into,
             lambda row: serialize.source_dict(row, True),
-            {"predictions_moved": moved, "filled_from_it": sorted(filled)},
+            {"predictions_moved": moved, "filled_from_it": sorted(filled), **claims},
         )
         _redirect(session, "source", str(source.id), source.id, into.id)
         session.delete(source)
@@ -480,6 +504,7 @@ def merge_questions(
                 .values(option_id=options[option.label])
             )
         moved = _move_predictions(session, Prediction.question_id, question.id, into.id)
+        claims = _move_claims(session, UnscorableClaim.question_id, question.id, into.id)
         taken = {
             (point.source, point.at)
             for point in session.scalars(
@@ -508,7 +533,7 @@ def merge_questions(
             question,
             into,
             serialize.question_dict,
-            {"merged_into_slug": into.slug, "predictions_moved": moved},
+            {"merged_into_slug": into.slug, "predictions_moved": moved, **claims},
         )
         _redirect(session, "question", question.slug, question.id, into.id)
         session.delete(question)

@@ -15,8 +15,15 @@ Files written (``.csv``, or ``.json`` with ``--format json``):
 * ``resolutions``: every resolution, by question (slug) and oldest first, with
   ``standing`` marking the one that counts (for reading; re-resolution history is not
   imported).
+* ``references``: every reference forecast (a market's, a platform's or a panel's
+  point), by question slug, source and time, in the format ``forecasts import
+  references FILE`` reads (``forecasts.references.COLUMNS``): re-importing it adds
+  nothing new, and into a registry with the same questions it gives the same points.
+* ``unscorable_claims``: every claim logged as unscorable, with its pundit, reason
+  and note (for reading; not imported).
 * ``scores``: per prediction, its status, Brier and log scores and whether it is the
-  pundit's final forecast on the question (``forecasts.scores.prediction_frame``).
+  pundit's final forecast on the question (``forecasts.scores.prediction_frame``), and
+  the reference standing at made-at with the scores against it (pundit minus reference).
 * ``leaderboard``: ``forecasts.scores.leaderboard`` with the default minimum.
 
 Predictions are streamed from the database in chunks, so memory does not grow with
@@ -34,21 +41,25 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from forecasts import scores, serialize
+from forecasts import claims, references, scores, scoring, serialize
 from forecasts.csvsafe import neutralise, neutralise_frame
 from forecasts.models import (
     Prediction,
     PredictionOption,
     Pundit,
     Question,
+    QuestionKind,
     QuestionOption,
+    ReferenceForecast,
     Resolution,
     Source,
     Tag,
+    UnscorableClaim,
     User,
     question_tags,
 )
@@ -87,8 +98,59 @@ SCORE_COLUMNS = (
     "brier",
     "log_score",
     "final",
+    "reference",
+    "vs_reference_brier",
+    "vs_reference_log",
+)
+UNSCORABLE_CLAIM_COLUMNS = (
+    "claim_id",
+    "pundit_slug",
+    "made_at",
+    "quote",
+    "hedge_phrase",
+    "reason",
+    "note",
+    "question_slug",
+    "source_id",
+    "logged_at",
+    "logged_by",
 )
 _CHUNK = 5_000
+
+
+def reference_rows(session: Session) -> Iterator[dict]:
+    """Reference points as ``forecasts import references`` reads them. A probability
+    is written as the fraction it is (``repr``, exact), certainty as ``100%`` (a bare 1
+    is refused on import as ambiguous)."""
+    query = (
+        select(
+            Question.slug,
+            ReferenceForecast.source,
+            ReferenceForecast.at,
+            ReferenceForecast.probability,
+            ReferenceForecast.url,
+            ReferenceForecast.licence,
+        )
+        .join(Question, Question.id == ReferenceForecast.question_id)
+        .order_by(Question.slug, ReferenceForecast.source, ReferenceForecast.at)
+        .execution_options(yield_per=_CHUNK)
+    )
+    for slug, source, at, probability, url, licence in session.execute(query):
+        yield {
+            "question": slug,
+            "source": source,
+            "time": serialize._iso(at),
+            "probability": "100%" if probability == 1 else probability,
+            "url": url,
+            "licence": licence,
+        }
+
+
+def unscorable_claim_rows(session: Session) -> Iterator[dict]:
+    query = select(UnscorableClaim).order_by(UnscorableClaim.id)
+    for claim in session.scalars(query):
+        row = serialize.unscorable_claim_dict(claim)
+        yield {**row, "claim_id": row["id"]}
 
 
 def export(session: Session, outdir: Path, file_format: str = "csv") -> dict[str, int]:
@@ -137,10 +199,23 @@ def export(session: Session, outdir: Path, file_format: str = "csv") -> dict[str
             registry.resolution_history(),
         ),
     }
+    counts["references"] = _write(
+        outdir, "references", file_format, references.COLUMNS, reference_rows(session)
+    )
+    counts["unscorable_claims"] = _write(
+        outdir,
+        "unscorable_claims",
+        file_format,
+        UNSCORABLE_CLAIM_COLUMNS,
+        unscorable_claim_rows(session),
+    )
     frame = scores.prediction_frame(session)
     counts["scores"] = _write_frame(outdir, "scores", file_format, _score_table(frame))
     counts["leaderboard"] = _write_frame(
-        outdir, "leaderboard", file_format, scores.leaderboard_from(frame)
+        outdir,
+        "leaderboard",
+        file_format,
+        scores.leaderboard_from(frame, claims=claims.claim_counts(session)),
     )
     session.rollback()  # end the read transaction
     return counts
@@ -153,6 +228,23 @@ def _score_table(frame: pd.DataFrame) -> pd.DataFrame:
         for moment in table["made_at"]
     ]
     table["final"] = table["final"].astype(bool)
+    # Against the reference standing at made-at (scored binary forecasts made while one
+    # stood): the pundit's score minus the reference's, Brier lower and log higher better.
+    table["vs_reference_brier"] = table["vs_reference_log"] = np.nan
+    pick = (
+        (frame["status"] == scores.SCORED).to_numpy()
+        & (frame["kind"] == QuestionKind.BINARY.value).to_numpy()
+        & frame["reference"].notna().to_numpy()
+        if "reference" in frame
+        else np.zeros(len(frame), dtype=bool)
+    )
+    if pick.any():
+        rows = frame.loc[pick]
+        brier, log = scoring.scores_against_reference(
+            rows["probability"].to_numpy(), rows["reference"].to_numpy(), rows["outcome"].to_numpy()
+        )
+        table.loc[pick, "vs_reference_brier"] = brier
+        table.loc[pick, "vs_reference_log"] = log
     return table
 
 

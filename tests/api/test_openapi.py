@@ -25,6 +25,7 @@ WRITES = {
     ("post", "/api/v1/questions/{slug}/resolve"),
     ("post", "/api/v1/questions/{slug}/annul"),
     ("post", "/api/v1/questions/{slug}/references"),
+    ("post", "/api/v1/unscorable-claims"),
 }
 # Writes that change or remove a row (answering 200 or 204), each with a version to check.
 CHANGES = {
@@ -64,7 +65,7 @@ def test_every_api_route_is_described(app, document):
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (method.lower(), path) in described
-    assert len(described) == 13 + len(CHANGES)
+    assert len(described) == 15 + len(CHANGES)  # 13 + the unscorable claims' two
 
 
 def test_writes_need_the_bearer_scheme_and_list_every_answer(document):

@@ -18,6 +18,7 @@ from forecasts.models import (
     Pundit,
     Question,
     Resolution,
+    UnscorableClaim,
 )
 
 QUESTION_STATUSES = queries.QUESTION_STATUSES
@@ -72,3 +73,17 @@ def resolutions(question: str | None = None) -> Select:
             Resolution.question_id.in_(select(Question.id).where(Question.slug == question))
         )
     return query
+
+
+def unscorable_claims(pundit: str | None = None) -> Select:
+    """Claims logged as unscorable, in the order they were made; by a pundit's slug."""
+    query = select(UnscorableClaim).options(
+        selectinload(UnscorableClaim.pundit),
+        selectinload(UnscorableClaim.question),
+        selectinload(UnscorableClaim.logged_by),
+    )
+    if pundit:
+        query = query.where(
+            UnscorableClaim.pundit_id.in_(select(Pundit.id).where(Pundit.slug == pundit))
+        )
+    return query.order_by(UnscorableClaim.made_at, UnscorableClaim.id)

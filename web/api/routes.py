@@ -59,6 +59,10 @@ from web.api.schemas import (
     SearchArgs,
     SearchOut,
     SourceOut,
+    UnscorableClaimArgs,
+    UnscorableClaimIn,
+    UnscorableClaimOut,
+    UnscorableClaimPage,
 )
 from web.database import get_session
 from web.extensions import csrf
@@ -357,6 +361,41 @@ def log_prediction(data: dict):
         fields.update(_forecast(data))
         prediction = services.log_prediction(get_session(), current_actor(), **fields)
     return _created(serialize.prediction_dict(prediction))
+
+
+UNSCORABLE_EXAMPLE = {
+    "pundit_id": 1,
+    "made_at": "2020-01-02",
+    "reason": "escape_clause",
+    "quote": "Tensions will rise, unless cooler heads prevail.",
+    "note": "'Unless cooler heads prevail' fits any outcome.",
+}
+
+
+@blueprint.route("/unscorable-claims")
+@listing_read
+@blueprint.arguments(UnscorableClaimArgs, location="query", as_kwargs=True)
+@blueprint.response(200, UnscorableClaimPage)
+def list_unscorable_claims(page: int, per_page: int, pundit=None):
+    """Claims logged as unscorable, in the order they were made, by pundit"""
+    query = listing.unscorable_claims(pundit=pundit)
+    return jsonify(
+        _page(
+            queries.page_of(get_session(), query, page, per_page), serialize.unscorable_claim_dict
+        )
+    )
+
+
+@blueprint.route("/unscorable-claims", methods=["POST"])
+@write
+@blueprint.arguments(UnscorableClaimIn, example=UNSCORABLE_EXAMPLE)
+@blueprint.response(201, UnscorableClaimOut)
+def log_unscorable_claim(data: dict):
+    """Log a claim that cannot be scored as it stands, with the reason"""
+    fields = {"pundit_id": None, "made_at": None, "reason": None, **data}
+    with _required(data, "pundit_id"):
+        claim = services.log_unscorable_claim(get_session(), current_actor(), **fields)
+    return _created(serialize.unscorable_claim_dict(claim))
 
 
 PREDICTION_ID = [

@@ -15,7 +15,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from forecasts import search
-from forecasts.models import MAX_ROW_ID, ProbabilityOrigin, QuestionKind
+from forecasts.models import MAX_ROW_ID, ProbabilityOrigin, QuestionKind, UnscorableReason
 from web.api.listing import QUESTION_STATUSES
 
 MAX_PER_PAGE = 100
@@ -24,6 +24,7 @@ MAX_PAGE = 1_000_000
 MAX_ID = MAX_ROW_ID  # the databases' INTEGER
 KINDS = [kind.value for kind in QuestionKind]
 ORIGINS = [origin.value for origin in ProbabilityOrigin]
+REASONS = [reason.value for reason in UnscorableReason]
 
 
 class Text(fields.String):
@@ -190,6 +191,28 @@ class PredictionIn(_Body):
     scale_name = Text(allow_none=True, metadata={"description": "Scale used when mapped."})
     scale_version = Text(allow_none=True, metadata={"description": "Its version."})
     note = Text()
+
+
+class UnscorableClaimIn(_Body):
+    pundit_id = _id("Who made the claim.", required=False)
+    made_at = Text(
+        metadata={
+            "description": "When the claim was made: ISO 8601 date or timestamp (no offset "
+            "means UTC); defaults to nothing (required)."
+        }
+    )
+    reason = Text(
+        metadata={
+            "enum": REASONS,
+            "description": "Why it cannot be scored as it stands: no_deadline, no_criteria, "
+            "escape_clause, vague_wording, or other (then note says why).",
+        }
+    )
+    quote = Text(metadata={"description": "The pundit's words, verbatim (required)."})
+    note = Text(metadata={"description": "More on why; required when reason is other."})
+    hedge_phrase = Text(metadata={"description": "The hedge phrase, if any."})
+    source_id = _id("The commentary it came from.", allow_none=True)
+    question_id = _id("The question it was about, if there is one.", allow_none=True)
 
 
 class QuestionIn(_Body):
@@ -491,6 +514,27 @@ class _BoardNumbersOut(ma.Schema):
             "short records move most."
         },
     )
+    n_claims = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Claims logged for the pundit, over the whole registry: "
+            "questions forecast (each once) and claims logged as unscorable."
+        },
+    )
+    n_unscorable = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Of them, those that cannot be scored: logged as such, or "
+            "forecast on a question with no deadline."
+        },
+    )
+    scorable_share = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Scorable claims over all claims logged (0 to 1)."},
+    )
 
 
 class LeaderboardRowOut(_BoardNumbersOut):
@@ -518,6 +562,23 @@ class PunditWithStandingOut(PunditOut):
     )
 
 
+class UnscorableClaimOut(ma.Schema):
+    id = fields.Integer(required=True)
+    pundit_id = fields.Integer(required=True)
+    pundit_slug = fields.String(required=True)
+    source_id = fields.Integer(allow_none=True, required=True)
+    question_id = fields.Integer(allow_none=True, required=True)
+    question_slug = fields.String(allow_none=True, required=True)
+    quote = fields.String(required=True)
+    hedge_phrase = fields.String(required=True)
+    reason = fields.String(required=True, metadata={"enum": REASONS})
+    note = fields.String(required=True)
+    made_at = fields.String(required=True, metadata={"format": "date-time"})
+    logged_at = fields.String(required=True, metadata={"format": "date-time"})
+    logged_by = fields.String(allow_none=True, required=True)
+    version = fields.Integer(required=True)
+
+
 class _PageOut(ma.Schema):
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
@@ -531,6 +592,14 @@ class PunditPage(_PageOut):
 
 class QuestionPage(_PageOut):
     items = fields.List(fields.Nested(QuestionOut), required=True)
+
+
+class UnscorableClaimArgs(PageArgs):
+    pundit = Text(metadata={"description": "Only this pundit's claims (slug)."})
+
+
+class UnscorableClaimPage(_PageOut):
+    items = fields.List(fields.Nested(UnscorableClaimOut), required=True)
 
 
 class PredictionPage(_PageOut):

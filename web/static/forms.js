@@ -121,6 +121,21 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!output || !phrase || !scale || !probability || !origin) return;
   let filled = null;  // the value this script put in the probability field
   let timer = null;
+  // A claim logged as one that cannot be scored carries no number: the reading is shown,
+  // not filled in, and a number this script filled in goes again.
+  const reason = document.getElementById("unscorable_reason");
+  const unscorable = () => Boolean(reason && reason.value);
+  if (reason) {
+    reason.addEventListener("change", () => {
+      if (unscorable() && filled !== null && probability.value === filled) {
+        probability.value = "";
+        probability.dispatchEvent(new Event("input"));
+        filled = null;
+      } else if (!unscorable()) {
+        show();
+      }
+    });
+  }
   const percent = (p) => `${Math.round(p * 1000) / 10}%`;
   const show = async () => {
     const text = phrase.value.trim();
@@ -136,7 +151,7 @@ document.addEventListener("DOMContentLoaded", () => {
         source.className = "citation";
         source.textContent = `Source: ${answer.citation}`;
         output.append(source);
-        if (!probability.value.trim() || probability.value === filled) {
+        if (!unscorable() && (!probability.value.trim() || probability.value === filled)) {
           filled = percent(answer.probability);
           probability.value = filled;
           probability.dispatchEvent(new Event("input"));
