@@ -81,7 +81,7 @@ def parse_when(value: object, field: str) -> When:
         except ValueError:
             raise ValidationError(
                 field,
-                "must be a date as YYYY-MM-DD or an ISO 8601 moment as "
+                "must be an ISO 8601 date or timestamp: YYYY-MM-DD, or with a time "
                 f"YYYY-MM-DDTHH:MM[:SS][+HH:MM] (got {text!r})",
             ) from None
     if is_moment(when):
@@ -128,6 +128,14 @@ class Comparison:
     by: str
     lead: dt.timedelta | None = None
     days: int = 0
+
+    @property
+    def close(self) -> bool:
+        """Whether the prediction came near the outcome (within two days), so a page
+        says how the rule judged it."""
+        if self.lead is not None:
+            return self.lead < dt.timedelta(days=2)
+        return self.days <= 1
 
     def describe(self) -> str:
         """A page's words: "made 3 h before the outcome was known", "made on the day
