@@ -176,3 +176,45 @@ def test_the_question_page_says_which_comparison_was_made(make_app, as_role):
     assert "made on the day it was known (compared by day)" in page
     assert page.count("made after the outcome was known: not scored") == 2
     assert "2021-06-01 16:30 UTC" in page and "2021-06-01 15:00 UTC" in page
+
+
+def test_the_forms_take_a_date_and_an_optional_time(app, as_role):
+    from forecasts.db import make_session_factory
+
+    factory = make_session_factory(app.extensions["forecasts.engine"])
+    with factory() as session:
+        pundit = services.add_pundit(session, ADMIN, name="Form Pundit")
+        question = services.add_question(
+            session,
+            ADMIN,
+            statement="Will the form keep the time?",
+            resolution_criteria="As reported.",
+            resolve_by="2021-06-30",
+        )
+        prediction = services.log_prediction(
+            session,
+            ADMIN,
+            question_id=question.id,
+            pundit_id=pundit.id,
+            made_at="2021-06-01T09:15:00Z",
+            probability=0.3,
+        )
+        slug, question_id, prediction_id = question.slug, question.id, prediction.id
+    editor = as_role("editor")
+    path = f"/questions/{slug}/resolve"
+    refused = editor.post(path, data={"outcome": "no", "known_at": "", "known_time": "14:30"})
+    assert refused.status_code == 422
+    assert "needs a date for the time given" in refused.get_data(as_text=True)
+    saved = editor.post(
+        path, data={"outcome": "no", "known_at": "2021-06-01", "known_time": "14:30"}
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    with factory() as session:
+        standing = session.get(
+            Resolution,
+            session.scalar(select(Resolution.id).where(Resolution.question_id == question_id)),
+        )
+        assert standing.known == dt.datetime(2021, 6, 1, 14, 30, tzinfo=dt.UTC)
+    # The correction form shows the moment's date and time, so saving it keeps the time.
+    form = editor.get(f"/predictions/{prediction_id}/correct").get_data(as_text=True)
+    assert 'value="2021-06-01"' in form and 'value="09:15:00"' in form

@@ -21,7 +21,7 @@ from forecasts.models import ProbabilityOrigin, QuestionKind, Role
 
 DATE = {"type": "date"}
 TIME = {"type": "time", "step": "1"}
-_TIME_HELP = "Optional, in UTC (24-hour): when the source gives the time."
+_TIME_HELP = "Optional, in UTC: when the source gives the time."
 
 
 def when_text(day: str | None, time: str | None, field: str) -> str:
