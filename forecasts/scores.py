@@ -344,7 +344,7 @@ def _dates(column: Sequence) -> tuple[np.ndarray, np.ndarray]:
     return days.astype(object), days
 
 
-def _microseconds(reader: _Reader, column: np.ndarray) -> np.ndarray:
+def _microseconds(reader: Reader, column: np.ndarray) -> np.ndarray:
     """Timestamps as the driver gives them (aware datetimes, or UTC text from SQLite) as
     microseconds since 1970-01-01 UTC."""
     if not len(column):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from forecasts import moments, scores, serialize, services
+from forecasts import kept, moments, scores, serialize, services
 from forecasts.errors import ValidationError
 from forecasts.models import Prediction, Resolution
 from forecasts.scoring import look_ahead
@@ -117,6 +117,10 @@ def test_a_same_day_forecast_before_the_moment_is_scored(session, question):
     assert frame.loc[ids["that day, no time"], "status"] == scores.LOOK_AHEAD  # by day
     board = scores.leaderboard_from(frame.reset_index(), min_n=1)
     assert board["pundit"].tolist() == ["jane-doe"]
+    # The kept scores (refreshed in the resolving transaction) say the same.
+    assert kept.verify(session) == []
+    kept_status = kept.frame(session).set_index("prediction_id")["status"]
+    assert kept_status.to_dict() == frame["status"].to_dict()
     as_json = {p.id: serialize.prediction_dict(p) for p in session.scalars(select(Prediction))}
     assert as_json[ids["an hour before"]]["made_at"] == "2021-06-01T14:00:00Z"
     assert as_json[ids["that day, no time"]]["made_at"] == "2021-06-01"
