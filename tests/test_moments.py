@@ -222,3 +222,59 @@ def test_the_forms_take_a_date_and_an_optional_time(app, as_role):
     # The correction form shows the moment's date and time, so saving it keeps the time.
     form = editor.get(f"/predictions/{prediction_id}/correct").get_data(as_text=True)
     assert 'value="2021-06-01"' in form and 'value="09:15:00"' in form
+
+
+ROW = {
+    "pundit": "Jane Doe",
+    "statement": "Will the treaty be signed on 1 June 2021?",
+    "resolution_criteria": "Signed by both parties.",
+    "resolve_by": "2021-06-30",
+    "probability": "80%",
+    "outcome": "yes",
+    "known_at": "2021-06-01 17:00:00+02:00",
+}
+
+
+def test_an_import_keeps_moments_and_its_export_imports_back_the_same(
+    session, tmp_path, second_database_url
+):
+    import csv
+
+    from forecasts.db import make_engine, make_session_factory
+    from forecasts.transfer import import_file
+    from forecasts.transfer.exporting import export
+
+    path = tmp_path / "calls.csv"
+    rows = [
+        {**ROW, "made_at": "2021-06-01T14:00:00Z"},  # scored: an hour before
+        {**ROW, "made_at": "2021-06-01T16:00:00Z", "probability": "90%"},  # after
+        {**ROW, "made_at": "2021-05-30", "probability": "70%"},  # a day
+    ]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert import_file(session, path).added["predictions"] == 3
+    statuses = sorted(scores.prediction_frame(session)["status"])
+    assert statuses == sorted([scores.SCORED, scores.SCORED, scores.LOOK_AHEAD])
+    assert import_file(session, path).already_present == 3  # the moments match the rows
+    export(session, tmp_path / "out")
+    with (tmp_path / "out" / "predictions.csv").open(newline="", encoding="utf-8") as handle:
+        exported = list(csv.DictReader(handle))
+    assert sorted(row["made_at"] for row in exported) == [
+        "2021-05-30",
+        "2021-06-01T14:00:00Z",
+        "2021-06-01T16:00:00Z",
+    ]
+    assert {row["known_at"] for row in exported} == {"2021-06-01T15:00:00Z"}
+    engine = make_engine(second_database_url)
+    try:
+        with make_session_factory(engine)() as other:
+            assert (
+                import_file(other, tmp_path / "out" / "predictions.csv").added["predictions"] == 3
+            )
+            again = scores.prediction_frame(other)
+            assert sorted(again["status"]) == statuses
+            assert other.scalar(select(Resolution)).known == KNOWN
+    finally:
+        engine.dispose()
