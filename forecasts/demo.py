@@ -1153,6 +1153,7 @@ class _Generator:
                 "scale_name": [SCALE_NAME if o == "mapped" else None for o in origin_list],
                 "scale_version": [SCALE_VERSION if o == "mapped" else None for o in origin_list],
                 "made_at": self._moments(seconds),
+                "made_at_precision": ["moment"] * n,
                 "logged_at": self._moments(logged),
                 "logged_by_id": [None] * n,
                 "note": [""] * n,
@@ -1273,7 +1274,9 @@ class _Generator:
                 "question_id": self.q_ids[positions].tolist() if n else [],
                 "outcome": [row[2] for row in rows],
                 "option_id": [row[3] for row in rows],
-                "known_at": self._days(known[positions]) if n else [],
+                # Days alone (stored as midnight UTC), as an editor's form gives them.
+                "known_at": self._moments(known[positions].astype(np.int64) * 86_400) if n else [],
+                "known_at_precision": ["day"] * n,
                 "evidence_url": [
                     None
                     if row[5]

@@ -32,6 +32,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from forecasts import moments
+
 #: The largest id a row can have (the databases' INTEGER, PostgreSQL's 32 bits): a
 #: larger number typed as an id names no row, rather than overflowing the driver.
 MAX_ROW_ID = 2**31 - 1
@@ -325,7 +327,14 @@ class Prediction(Base):
     probability_origin: Mapped[str] = mapped_column(String(16))
     scale_name: Mapped[str | None] = mapped_column(String(80))
     scale_version: Mapped[str | None] = mapped_column(String(40))
+    # When it was made: a moment, or (made_at_precision 'day') only its day, stored as
+    # midnight UTC. ``made`` is the value as given (forecasts.moments).
     made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    made_at_precision: Mapped[str] = mapped_column(
+        String(6),
+        CheckConstraint("made_at_precision IN ('moment', 'day')", name="made_at_precision"),
+        server_default="moment",
+    )
     logged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -347,6 +356,11 @@ class Prediction(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def made(self) -> dt.date | dt.datetime:
+        """When it was made as the source gave it: a moment (UTC) or a day."""
+        return moments.when_of(self.made_at, self.made_at_precision)
 
 
 class UnscorableClaim(Base):
@@ -417,6 +431,7 @@ class Resolution(Base):
     __table_args__ = (
         CheckConstraint(_in("outcome", Outcome), name="outcome"),
         CheckConstraint("(outcome = 'option') = (option_id IS NOT NULL)", name="option_outcome"),
+        CheckConstraint("known_at_precision IN ('moment', 'day')", name="known_at_precision"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -427,7 +442,11 @@ class Resolution(Base):
     option_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_options.id", ondelete="RESTRICT")
     )
-    known_at: Mapped[dt.date] = mapped_column(Date)
+    # When it became known: a moment, or (known_at_precision 'day') only its day, stored
+    # as midnight UTC. ``known`` is the value as given (forecasts.moments).
+    known_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # (The server defaults say what the rows written before revision 0010 were.)
+    known_at_precision: Mapped[str] = mapped_column(String(6), server_default="day")
     evidence_url: Mapped[str | None] = mapped_column(String(2000))
     note: Mapped[str] = mapped_column(Text, default="")
     # True when the registry annulled it because the question's condition failed.
@@ -438,6 +457,11 @@ class Resolution(Base):
     question: Mapped[Question] = relationship(back_populates="resolutions")
     option: Mapped[QuestionOption | None] = relationship()
     resolved_by: Mapped[User | None] = relationship()
+
+    @property
+    def known(self) -> dt.date | dt.datetime:
+        """When it became known as given: a moment (UTC) or a day."""
+        return moments.when_of(self.known_at, self.known_at_precision)
 
     @property
     def outcome_label(self) -> str:

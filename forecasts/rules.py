@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
+from forecasts import moments
 from forecasts.errors import FieldErrors, ValidationError
 from forecasts.models import (
     Outcome,
@@ -27,7 +28,6 @@ from forecasts.validation import (
     check_url,
     limit_text,
     parse_date,
-    parse_datetime,
     plain_text,
     require_text,
     slugify,
@@ -379,25 +379,35 @@ def check_prediction_moment(
     resolve_by: dt.date | None,
     source_published_on: dt.date | None,
     now: dt.datetime | None = None,
-) -> dt.datetime | None:
-    """When a prediction was made (UTC): not in the future, not after its question's
-    deadline, not before its source was published."""
-    moment = None
+) -> moments.When | None:
+    """When a prediction was made, as given: a moment (UTC) or a day
+    (``forecasts.moments``); not in the future, not after its question's deadline, not
+    before its source was published."""
+    when = None
     with errors.field():
-        moment = parse_datetime(made_at, "made_at")
-        if moment > (now or utcnow()) + _FUTURE_SLACK:
+        when = moments.parse_when(made_at, "made_at")
+        day = moments.day_of(when)
+        if _in_future(when, now):
             errors.add("made_at", "must not be in the future")
-        elif kind is not None and resolve_by and moment.date() > resolve_by:
+        elif kind is not None and resolve_by and day > resolve_by:
             errors.add(
                 "made_at",
                 f"must be on or before the question's resolve-by date ({resolve_by})",
             )
-        elif source_published_on is not None and moment.date() < source_published_on:
+        elif source_published_on is not None and day < source_published_on:
             errors.add(
                 "made_at",
                 f"must not be before the source's publication date ({source_published_on})",
             )
-    return moment
+    return when
+
+
+def _in_future(when: moments.When, now: dt.datetime | None) -> bool:
+    """A moment after now (give or take a clock's slack), or a day after today (UTC)."""
+    now = now or utcnow()
+    if moments.is_moment(when):
+        return when > now + _FUTURE_SLACK
+    return when > (now + _FUTURE_SLACK).astimezone(dt.UTC).date()
 
 
 def check_prediction_forecast(
@@ -497,7 +507,8 @@ def check_unscorable_claim_fields(
         "note": clean_note,
         "quote": clean_quote,
         "hedge_phrase": hedge_phrase,
-        "made_at": moment,
+        # A claim keeps a time only (a day as its midnight, UTC): it is never scored.
+        "made_at": moments.columns(moment)[0] if moment is not None else None,
     }
 
 
@@ -533,8 +544,13 @@ def check_resolution_fields(
     if outcome == Outcome.ANNULLED and not visible(note):
         errors.add("note", "is required when annulling: give the reason")
     with errors.field():
-        known_at = parse_date(known_at, "known_at")
-        if known_at > (today or utc_today()):
+        known_at = moments.parse_when(known_at, "known_at")
+        future = (
+            _in_future(known_at, None)
+            if moments.is_moment(known_at)
+            else known_at > (today or utc_today())
+        )
+        if future:
             errors.add("known_at", "must not be in the future")
     with errors.field():
         evidence_url = check_url(evidence_url, "evidence_url")

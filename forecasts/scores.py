@@ -2,8 +2,10 @@
 
 A prediction is scored only when it is not retracted, its question has a standing yes /
 no / option resolution (not annulled), its condition (if any) resolved the way it
-needed, and it was made before the day the outcome became known (no look-ahead). Everything else is
-kept and shown with the reason it is not scored.
+needed, and it was made before its outcome became known (no look-ahead: moments are
+compared when the made-at and the known-at are both moments, their days when either is
+a date only; ``forecasts.scoring.look_ahead``). Everything else is kept and shown with
+the reason it is not scored.
 
 The numbers come from ``forecasts.scoring``; this module only gathers the rows. Brier
 scores of multiple-choice forecasts are the multi-category Brier score halved, so that
@@ -35,7 +37,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from forecasts import claims as claim_counts_of
-from forecasts import scoring
+from forecasts import moments, scoring
 from forecasts.models import Tag, UTCDateTime, question_tags
 from forecasts.scoring import verdict as verdicts
 from forecasts.scoring.groups import factorize
@@ -75,6 +77,7 @@ _COLUMNS = [
     "condition_question_id",
     "condition_outcome",
     "made_at",
+    "made_at_precision",
     "probability",
     "hedge_phrase",
     "probability_origin",
@@ -85,6 +88,7 @@ _COLUMNS = [
     "outcome_option",
     "outcome_position",
     "known_at",
+    "known_at_precision",
     "condition_resolution",
     "condition_option",
     "reference",
@@ -119,7 +123,8 @@ _BY_ID_LIMIT = 50_000
 _ID_CHUNK = 500
 
 _PREDICTIONS_SQL = (
-    "SELECT p.id, p.pundit_id, p.question_id, p.made_at, p.probability, p.retracted_at{texts} "
+    "SELECT p.id, p.pundit_id, p.question_id, p.made_at, p.probability, p.retracted_at, "
+    "p.made_at_precision{texts} "
     "FROM predictions p"
 )
 # The slug and statement are read as NULL when not wanted; the columns keep their places.
@@ -129,7 +134,7 @@ _QUESTIONS_SQL = (
 )
 _PUNDITS_SQL = "SELECT id, slug, name FROM pundits"
 _STANDING_SQL = (
-    "SELECT r.question_id, r.outcome, r.known_at, o.label, o.position "
+    "SELECT r.question_id, r.outcome, r.known_at, o.label, o.position, r.known_at_precision "
     "FROM resolutions r LEFT JOIN question_options o ON o.id = r.option_id "
     "WHERE r.id IN (SELECT max(s.id) FROM resolutions s{where} GROUP BY s.question_id)"
 )
@@ -340,6 +345,26 @@ def _dates(column: Sequence) -> tuple[np.ndarray, np.ndarray]:
     return days.astype(object), days
 
 
+def _microseconds(reader: Reader, column: np.ndarray) -> np.ndarray:
+    """Timestamps as the driver gives them (aware datetimes, or UTC text from SQLite) as
+    microseconds since 1970-01-01 UTC."""
+    if not len(column):
+        return np.empty(0, dtype=np.int64)
+    times = pd.to_datetime(column, utc=True, format="ISO8601" if reader.sqlite else None)
+    return np.asarray(times.as_unit("us").asi8, dtype=np.int64)
+
+
+def _whens(us: np.ndarray, by_day: np.ndarray) -> np.ndarray:
+    """``forecasts.moments`` values of timestamps: a date where only the day is known,
+    else an aware datetime (UTC)."""
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    values = np.empty(len(us), dtype=object)
+    for i, (value, day) in enumerate(zip(us.tolist(), by_day.tolist(), strict=True)):
+        moment = epoch + dt.timedelta(microseconds=value)
+        values[i] = moment.date() if day else moment
+    return values
+
+
 def _dense(ids: np.ndarray, top: int, rows: int) -> bool:
     """Whether ids from 0 to ``top`` are few enough for a table indexed by id: cheaper
     than sorting or searching ``rows`` of them."""
@@ -429,13 +454,14 @@ def _assemble(
     q_condition = questions[:, 5]
     has_condition = ~_missing(q_condition)
     needed = _distinct(np.concatenate([q_ids, _ints(q_condition[has_condition])]))
-    standing = _table(reader.by_ids(_STANDING_SQL, "s.question_id", needed), 5)
+    standing = _table(reader.by_ids(_STANDING_SQL, "s.question_id", needed), 6)
     r_ids = _ints(standing[:, 0])
     q_res = _lookup(r_ids, q_ids)
     q_cond_res = np.full(len(q_ids), -1, dtype=np.intp)
     q_cond_res[has_condition] = _lookup(r_ids, _ints(q_condition[has_condition]))
     res_outcome, res_label = standing[:, 1], standing[:, 3]
-    res_known, res_days = _dates(standing[:, 2])
+    res_known_us = _microseconds(reader, standing[:, 2])
+    res_by_day = standing[:, 5] == moments.DAY
     resolve_by, resolve_days = _dates(questions[:, 4])
 
     # Why a question's forecasts are not scored (before the look-ahead test per row).
@@ -463,13 +489,18 @@ def _assemble(
     row_res = q_res[q_at]
     row_cond = q_cond_res[q_at]
     status = question_status[q_at]
-    made_day = made_us // 86_400_000_000
-    known_day = _take(res_days, row_res, np.datetime64("NaT")).astype(np.int64)
-    late = (status == _SCORED) & (row_res >= 0) & (made_day >= known_day)
-    status[late] = _LOOK_AHEAD
+    made_by_day = table[:, 6] == moments.DAY
+    resolved_row = row_res >= 0
+    late, _ = scoring.look_ahead(
+        made_us,
+        made_by_day,
+        np.where(resolved_row, _take(res_known_us, row_res, 0).astype(np.int64), 0),
+        _take(res_by_day, row_res, False).astype(bool),
+    )
+    status[(status == _SCORED) & resolved_row & late] = _LOOK_AHEAD
     status[~_missing(table[:, 5])] = _RETRACTED  # whatever else holds
 
-    text_at = {name: 6 + i for i, name in enumerate(texts)}
+    text_at = {name: 7 + i for i, name in enumerate(texts)}
     builders = {
         "prediction_id": lambda: prediction_id,
         "pundit_id": lambda: pundit_id,
@@ -483,12 +514,14 @@ def _assemble(
         "condition_question_id": lambda: _numbers(q_condition[q_at], integer=True),
         "condition_outcome": lambda: _texts(questions[:, 6], q_at),
         "made_at": lambda: made_at,
+        "made_at_precision": lambda: table[:, 6],
         "probability": lambda: _numbers(table[:, 4]),
         **{name: (lambda at=at: table[:, at]) for name, at in text_at.items()},
         "resolution": lambda: _texts(res_outcome, row_res),
         "outcome_option": lambda: _texts(res_label, row_res),
         "outcome_position": lambda: _numbers(_take(standing[:, 4], row_res), integer=True),
-        "known_at": lambda: _take(res_known, row_res),
+        "known_at": lambda: _take(_whens(res_known_us, res_by_day), row_res),
+        "known_at_precision": lambda: _take(standing[:, 5], row_res),
         "condition_resolution": lambda: _texts(res_outcome, row_cond),
         "condition_option": lambda: _texts(res_label, row_cond),
         "reference": lambda: _standing_references(reader, question_id, made_us),
@@ -912,6 +945,15 @@ def _time_averaged(frame: pd.DataFrame) -> pd.Series:
     mask = np.equal(frame["status"].to_numpy(dtype=object), SCORED) & np.equal(
         frame["kind"].to_numpy(dtype=object), "binary"
     )
+    if not mask.any():
+        return pd.Series(dtype=float)
+    # The time average counts whole days: a forecast made on the day the outcome became
+    # known (before that moment) stands for none, so it is left out of this score only.
+    rows = np.flatnonzero(mask)
+    by_question, _ = pd.factorize(frame["question_id"].to_numpy()[rows])
+    known_on = _day_numbers(frame["known_at"].to_numpy()[rows][_first_of(by_question)])
+    made_on = pd.DatetimeIndex(frame["made_at"].array[rows]).as_unit("us").asi8 // 86_400_000_000
+    mask[rows[made_on >= known_on[by_question]]] = False
     if not mask.any():
         return pd.Series(dtype=float)
     pundit = frame["pundit_id"].to_numpy()[mask]

@@ -18,10 +18,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from forecasts import _seeds, services
+from forecasts import _seeds, moments, services
 from forecasts.errors import ValidationError
 from forecasts.models import Outcome, Prediction, Pundit, Question, Resolution, Source
-from forecasts.validation import parse_datetime
 from forecasts.wording import counted
 
 SEEDS_DIR = Path(_seeds.__file__).parent
@@ -157,12 +156,12 @@ def _ensure_prediction(
     report: SeedReport,
 ) -> None:
     fields = dict(record["prediction"])
-    made_at = parse_datetime(fields.pop("made_at"), "made_at")
+    made_at = moments.parse_when(fields.pop("made_at"), "made_at")
     exists = session.scalar(
         select(Prediction.id).where(
             Prediction.question_id == question.id,
             Prediction.pundit_id == pundit.id,
-            Prediction.made_at == made_at,
+            Prediction.made_at == moments.columns(made_at)[0],
             Prediction.quote == fields.get("quote", ""),
         )
     )
@@ -185,7 +184,10 @@ def _ensure_resolution(session: Session, question: Question, data: dict) -> None
     if (
         standing is not None
         and standing.outcome_label == data["outcome"]
-        and (standing.outcome == Outcome.ANNULLED or standing.known_at == data["known_at"])
+        and (
+            standing.outcome == Outcome.ANNULLED
+            or standing.known == moments.parse_when(data["known_at"], "known_at")
+        )
     ):
         return
     services.resolve_question(session, SEED_ACTOR, question.id, **data)

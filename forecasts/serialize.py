@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from forecasts import moments
 from forecasts.models import (
     AuditEvent,
     CandidateReview,
@@ -16,18 +15,22 @@ from forecasts.models import (
     User,
 )
 
+# ISO 8601: a moment in UTC with its offset (Z), a day as a date.
+_iso = moments.iso
 
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
-    if value is None:
+
+def look_ahead_of(prediction: Prediction) -> moments.Comparison | None:
+    """The look-ahead rule applied to a prediction and its question's standing
+    resolution (None while unresolved): moments compared when both are moments."""
+    standing = prediction.question.standing_resolution
+    if standing is None:
         return None
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    return value.isoformat()
+    return moments.compare(prediction.made, standing.known)
 
 
-def is_look_ahead(made_at: dt.datetime, known_at: dt.date | None) -> bool:
-    """A prediction made on or after the day its outcome became known (never scored)."""
-    return known_at is not None and made_at.astimezone(dt.UTC).date() >= known_at
+def is_look_ahead(made: moments.When, known: moments.When | None) -> bool:
+    """A prediction made after its outcome became known (never scored)."""
+    return known is not None and moments.compare(made, known).look_ahead
 
 
 def pundit_dict(pundit: Pundit) -> dict:
@@ -64,7 +67,7 @@ def resolution_dict(resolution: Resolution) -> dict:
         "id": resolution.id,
         "question_id": resolution.question_id,
         "outcome": resolution.outcome_label,
-        "known_at": _iso(resolution.known_at),
+        "known_at": moments.iso(resolution.known),
         "evidence_url": resolution.evidence_url,
         "note": resolution.note,
         "automatic": resolution.automatic,
@@ -96,14 +99,14 @@ def question_dict(question: Question) -> dict:
         "note": question.note,
         "scorable": question.resolve_by is not None,
         "outcome": standing.outcome_label if standing else None,
-        "known_at": _iso(standing.known_at) if standing else None,
+        "known_at": moments.iso(standing.known) if standing else None,
         "resolution": resolution_dict(standing) if standing else None,
         "version": question.version,
     }
 
 
 def prediction_dict(prediction: Prediction) -> dict:
-    standing = prediction.question.standing_resolution
+    comparison = look_ahead_of(prediction)
     return {
         "id": prediction.id,
         "question_id": prediction.question_id,
@@ -122,11 +125,14 @@ def prediction_dict(prediction: Prediction) -> dict:
         "probability_origin": prediction.probability_origin,
         "scale_name": prediction.scale_name,
         "scale_version": prediction.scale_version,
-        "made_at": _iso(prediction.made_at),
+        "made_at": moments.iso(prediction.made),
         "logged_at": _iso(prediction.logged_at),
         "logged_by": prediction.logged_by.name if prediction.logged_by else None,
         "note": prediction.note,
-        "look_ahead": bool(standing) and is_look_ahead(prediction.made_at, standing.known_at),
+        "look_ahead": comparison is not None and comparison.look_ahead,
+        # How the look-ahead rule compared the made-at with the known-at: 'moment' or
+        # 'day' (either is a date only); None while unresolved.
+        "look_ahead_by": comparison.by if comparison is not None else None,
         "corrected_at": _iso(prediction.corrected_at),
         "retracted_at": _iso(prediction.retracted_at),
         "retraction_reason": prediction.retraction_reason or "",

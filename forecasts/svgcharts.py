@@ -28,6 +28,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pandas as pd
 
+from forecasts.moments import shown as shown_when
+
 INK = "#1d2330"
 MUTED = "#5b6475"
 FADED = "#9aa3b2"
@@ -210,7 +212,7 @@ def forecast_chart(
         shift = -0.6 if anchor == "end" else 0.6
         outer_labels.append(
             f'<text x="{percent + shift:.1f}%" y="{4.5 + 5.5 * row:.1f}%" text-anchor="{anchor}"'
-            f' dominant-baseline="middle" class="marker">{label} {day.isoformat()}</text>'
+            f' dominant-baseline="middle" class="marker">{label} {shown_when(day)}</text>'
         )
     for source, series in (references or {}).items():
         series = sorted(series)
@@ -252,7 +254,7 @@ def forecast_chart(
     if resolve_by is not None:
         summary += f"; deadline {resolve_by.isoformat()}"
     if known_at is not None:
-        summary += f"; outcome known {known_at.isoformat()}"
+        summary += f"; outcome known {shown_when(known_at)}"
     summary += "."
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="forecast-chart" width="100%"'

@@ -3,15 +3,27 @@ models, downgrade to base and upgrade again work, and append-only tables stay so
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import column as sa_column
 from sqlalchemy import inspect, select, text
+from sqlalchemy import table as sa_table
 
 from forecasts import migrate, search, services, tokens
 from forecasts.db import make_engine, make_session_factory
-from forecasts.models import Base, Pundit, Question, Source
+from forecasts.models import (
+    Base,
+    Prediction,
+    Pundit,
+    Question,
+    Resolution,
+    Source,
+    UTCDateTime,
+)
 from forecasts.references import add_references
 from forecasts.reviews import review_candidate
 from forecasts.seeding import load_seeds
@@ -255,3 +267,66 @@ def test_upgrading_to_session_tokens_gives_each_user_a_token_of_their_own(empty_
         assert len(set(issued)) == 3 and all(len(token) >= 43 for token in issued)
     finally:
         engine.dispose()
+
+
+def test_moments_migration_converts_days_and_moments_both_ways(empty_database_url, tmp_path):
+    """Revision 0010: every known-at (a date before) becomes that day at 'day' precision,
+    a made-at at midnight UTC a day and any other a moment; downgrading gives back the
+    dates and keeps every made-at."""
+    migrate.upgrade(empty_database_url, "0014")
+    seed_at_an_old_revision(empty_database_url, tmp_path)
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            timed = connection.execute(text("SELECT min(id) FROM predictions")).scalar()
+            connection.execute(
+                text("UPDATE predictions SET made_at = :at WHERE id = :id"),
+                {"at": dt.datetime(2020, 1, 1, 9, 30, tzinfo=dt.UTC), "id": timed},
+            )
+        made_before = _made_at(engine)
+        known_before = _known_at(engine)
+        assert all(isinstance(day, dt.date) for _, day in known_before) and len(known_before) == 6
+        migrate.upgrade(empty_database_url, "0010")
+        with make_session_factory(engine)() as session:
+            predictions = session.scalars(select(Prediction).order_by(Prediction.id)).all()
+            assert [(p.id, p.made_at) for p in predictions] == made_before
+            precision = {p.id: p.made_at_precision for p in predictions}
+            assert precision.pop(timed) == "moment" and set(precision.values()) == {"day"}
+            assert predictions[0].made == dt.datetime(2020, 1, 1, 9, 30, tzinfo=dt.UTC)
+            resolutions = session.scalars(select(Resolution).order_by(Resolution.id)).all()
+            assert [(r.id, r.known) for r in resolutions] == known_before
+            assert {r.known_at_precision for r in resolutions} == {"day"}
+            services.resolve_question(
+                session,
+                services.Actor.system(),
+                resolutions[0].question_id,
+                outcome=resolutions[0].outcome_label,
+                known_at="2021-01-01T18:45:00-05:00",  # 23:45 UTC
+            )
+        with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
+            connection.execute(text("UPDATE resolutions SET note = 'rewritten'"))
+        migrate.downgrade(empty_database_url, "0014")
+        assert _made_at(engine) == made_before
+        known_after = _known_at(engine)
+        assert known_after[:6] == known_before and known_after[6][1] == dt.date(2021, 1, 1)
+        with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
+            connection.execute(text("DELETE FROM resolutions"))
+    finally:
+        engine.dispose()
+
+
+def _made_at(engine) -> list[tuple]:
+    table = sa_table("predictions", sa_column("id"), sa_column("made_at", UTCDateTime()))
+    with engine.connect() as connection:
+        return [tuple(r) for r in connection.execute(select(table).order_by(table.c.id))]
+
+
+def _known_at(engine) -> list[tuple]:
+    """Each resolution's known-at date as the old schema holds it (on SQLite the text of
+    a date; rows copied in by ``seed_at_an_old_revision`` carry a midnight after it)."""
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, known_at FROM resolutions ORDER BY id"))
+        return [
+            (i, day if isinstance(day, dt.date) else dt.date.fromisoformat(day[:10]))
+            for i, day in rows
+        ]

@@ -427,7 +427,7 @@ def test_conditions_may_point_forward_and_failed_ones_annul(database_url, sessio
     assert treaty.condition_question.statement == CEASEFIRE["statement"]
     standing = treaty.standing_resolution
     assert standing.outcome == "annulled" and standing.automatic
-    assert standing.known_at == dt.date(2022, 1, 3)
+    assert standing.known == dt.date(2022, 1, 3)
     assert standing.note.startswith("Annulled automatically: condition not met")
     # The dependent may not say otherwise once its condition failed.
     contrary = write_csv(
@@ -895,7 +895,7 @@ def test_outcomes_and_moments_as_other_tools_write_them(session, tmp_path, writt
     row = {
         **CEASEFIRE,
         "outcome": written,
-        "known_at": "2022-01-03 08:00:00+00:00",  # a moment: its day in UTC is kept
+        "known_at": "2022-01-03 10:00:00+02:00",  # a moment: kept as one, in UTC
         "resolve_by": "2021-12-31T23:00:00-05:00",  # 2022-01-01 in UTC
         "source_published_on": "2021-03-01T09:30:00Z",
     }
@@ -904,7 +904,11 @@ def test_outcomes_and_moments_as_other_tools_write_them(session, tmp_path, writt
     question = session.scalar(select(Question))
     assert question.resolve_by.isoformat() == "2022-01-01"
     standing = question.standing_resolution
-    assert (standing.outcome, standing.known_at.isoformat()) == (outcome, "2022-01-03")
+    assert (standing.outcome, standing.known) == (
+        outcome,
+        dt.datetime(2022, 1, 3, 8, tzinfo=dt.UTC),
+    )
+    assert standing.known_at_precision == "moment"
     assert session.scalar(select(Source)).published_on.isoformat() == "2021-03-01"
 
 

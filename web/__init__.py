@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from forecasts import moments
 from forecasts.db import (
     make_engine,
     make_session_factory,
@@ -22,7 +23,7 @@ from forecasts.db import (
 from forecasts.demo import has_demo_data
 from forecasts.models import MAX_ROW_ID
 from forecasts.rules import utc_today
-from forecasts.serialize import is_look_ahead
+from forecasts.serialize import look_ahead_of
 from web import errors
 from web.extensions import csrf, limiter, login_manager
 
@@ -121,7 +122,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     api.init_app(app)
 
     app.jinja_env.filters["percent"] = percent
-    app.jinja_env.globals["is_look_ahead"] = is_look_ahead
+    app.jinja_env.filters["when"] = moments.shown
+    app.jinja_env.filters["iso"] = moments.iso
+    app.jinja_env.globals["look_ahead_of"] = look_ahead_of
     app.context_processor(auth.navigation_context)
     app.jinja_env.globals["utc_today"] = utc_today
     app.jinja_env.globals["can"] = auth.can

@@ -8,14 +8,21 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from forecasts import audit, queries, services
+from forecasts import audit, moments, queries, services
 from forecasts.errors import ConflictError, FieldError, ValidationError
 from forecasts.models import Prediction, ProbabilityOrigin, Pundit, Question, Source
 from forecasts.phrases.scales import all_scales, load_scale
 from forecasts.validation import parse_distribution, parse_probability
 from web.auth import admin_required, current_actor, editor_required
 from web.database import get_session
-from web.forms import CorrectionForm, DeleteForm, MergeForm, RetractionForm, choices
+from web.forms import (
+    CorrectionForm,
+    DeleteForm,
+    MergeForm,
+    RetractionForm,
+    choices,
+    when_text,
+)
 from web.formtools import submit, version_of
 from web.predictions import _resolve, _source_label
 
@@ -67,7 +74,10 @@ def correct(prediction_id: int):
                 if prediction.scale_name
                 else ""
             ),
-            "made_at": prediction.made_at.date().isoformat(),
+            "made_at": moments.day_of(prediction.made).isoformat(),
+            "made_time": (
+                f"{prediction.made_at:%H:%M:%S}" if moments.is_moment(prediction.made) else ""
+            ),
             "source": _source_label(prediction.source) or "",
             "note": prediction.note,
             "version": str(prediction.version),
@@ -107,7 +117,8 @@ def _correct(prediction: Prediction, form: CorrectionForm) -> Prediction:
         "quote": form.quote.data or "",
         "hedge_phrase": form.hedge_phrase.data or "",
         "probability_origin": form.probability_origin.data,
-        "made_at": form.made_at.data or None,
+        "made_at": attempt(lambda: when_text(form.made_at.data, form.made_time.data, "made_at"))
+        or None,
         "note": form.note.data or "",
     }
     if prediction.distribution:

@@ -16,9 +16,23 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from forecasts.errors import ValidationError
 from forecasts.models import ProbabilityOrigin, QuestionKind, Role, UnscorableReason
 
 DATE = {"type": "date"}
+TIME = {"type": "time", "step": "1"}
+_TIME_HELP = "Optional, in UTC: when the source gives the time."
+
+
+def when_text(day: str | None, time: str | None, field: str) -> str:
+    """A date field and its optional time field (UTC) as one value for the services: the
+    date alone (a day), or the date and time as an ISO 8601 moment."""
+    day, time = (day or "").strip(), (time or "").strip()
+    if not time:
+        return day
+    if not day:
+        raise ValidationError(field, "needs a date for the time given")
+    return f"{day}T{time}+00:00"
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -138,6 +152,7 @@ class PredictionForm(FlaskForm):
     made_at = StringField(
         "Made on", render_kw=DATE, description="Defaults to the source's publication date."
     )
+    made_time = StringField("At (UTC)", render_kw=TIME, description=_TIME_HELP)
     probability_origin = SelectField(
         "Where the number came from",
         choices=choices(
@@ -179,6 +194,7 @@ class PredictionForm(FlaskForm):
 class ResolveForm(FlaskForm):
     outcome = SelectField("Outcome", validate_choice=False)
     known_at = StringField("Became known on", render_kw=DATE)
+    known_time = StringField("At (UTC)", render_kw=TIME, description=_TIME_HELP)
     evidence_url = StringField(
         "Evidence link", render_kw={"type": "url"}, description="http or https."
     )
@@ -252,6 +268,7 @@ class CorrectionForm(FlaskForm):
     )
     scale = SelectField("Scale", validate_choice=False, description="For a mapped number.")
     made_at = StringField("Made on", render_kw=DATE)
+    made_time = StringField("At (UTC)", render_kw=TIME, description=_TIME_HELP)
     source = StringField(
         "Source",
         description="Type to search (title or link); empty for none.",

@@ -29,7 +29,7 @@ from forecasts.validation import (
 )
 from web.auth import current_actor, editor_required
 from web.database import get_session
-from web.forms import PredictionForm, choices
+from web.forms import PredictionForm, choices, when_text
 from web.formtools import comma_list, lines, prefixed, submit
 
 blueprint = Blueprint("predictions", __name__, url_prefix="/predictions")
@@ -182,9 +182,11 @@ def _log(form: PredictionForm):
         question_id = _pick(
             form.question.data, errors, "question", lambda: attempt(lambda: _new_question(form))
         )
-        made_at = form.made_at.data or _source_date(session, source_id)
-        if made_at is None:
-            errors.append(FieldError("made_at", "is required when there is no source"))
+        made_at = attempt(lambda: when_text(form.made_at.data, form.made_time.data, "made_at"))
+        if made_at == "":
+            made_at = _source_date(session, source_id)
+            if made_at is None:
+                errors.append(FieldError("made_at", "is required when there is no source"))
         prediction = None
         if not errors:
             prediction = attempt(

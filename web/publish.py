@@ -31,7 +31,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from forecasts import claims, references, scores
+from forecasts import claims, moments, references, scores
 from forecasts.csvsafe import neutralise_frame
 from forecasts.models import Prediction, Pundit, Question, Resolution, Source
 from forecasts.phrases.scales import all_scales
@@ -252,9 +252,12 @@ def _write_data(frame, board, outdir: Path, tables: dict[str, pd.DataFrame]) -> 
     data.mkdir(exist_ok=True)
     predictions = frame.assign(
         outcome=frame["outcome_option"].where(frame["outcome_option"].notna(), frame["resolution"]),
-        made_at=frame["made_at"].map(_iso),
+        made_at=[
+            None if m is None or m != m else moments.iso(moments.when_of(m.to_pydatetime(), p))
+            for m, p in zip(frame["made_at"], frame["made_at_precision"], strict=True)
+        ],
         known_at=frame["known_at"].map(
-            lambda d: d.isoformat() if d is not None and d == d else None
+            lambda when: moments.iso(when) if when is not None and when == when else None
         ),
     )[PREDICTION_COLUMNS]
     for name, table in (("predictions", predictions), ("leaderboard", board), *tables.items()):
@@ -282,7 +285,7 @@ def _atom(resolutions: list[Resolution], pages: dict[str, str]) -> str:
             if resolution.resolved_by
             else ("the registry (automatic)" if resolution.automatic else "registry editors")
         )
-        summary = f"Outcome: {resolution.outcome_label}, known {resolution.known_at}."
+        summary = f"Outcome: {resolution.outcome_label}, known {moments.shown(resolution.known)}."
         if resolution.note:
             summary += f" {resolution.note}"
         if resolution.evidence_url:

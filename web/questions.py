@@ -79,9 +79,7 @@ def show(slug: str):
         chart = svgcharts.forecast_chart(
             standing_forecasts,
             resolve_by=question.resolve_by,
-            known_at=standing.known_at
-            if standing and standing.outcome != Outcome.ANNULLED
-            else None,
+            known_at=standing.known if standing and standing.outcome != Outcome.ANNULLED else None,
             references={
                 name: [(p.at, p.probability) for p in points] for name, points in references.items()
             },

@@ -8,7 +8,7 @@ from forecasts import queries, rules, services
 from forecasts.models import Outcome
 from web.auth import current_actor, editor_required
 from web.database import get_session
-from web.forms import ResolveForm, choices
+from web.forms import ResolveForm, choices, when_text
 from web.formtools import submit
 
 blueprint = Blueprint("resolutions", __name__)
@@ -63,7 +63,7 @@ def resolve(slug: str):
             current_actor(),
             question.id,
             outcome=form.outcome.data,
-            known_at=form.known_at.data,
+            known_at=when_text(form.known_at.data, form.known_time.data, "known_at"),
             evidence_url=form.evidence_url.data,
             note=form.note.data,
             expected_resolution_id=expected(),

@@ -136,3 +136,53 @@ def row_error(path: Path, column: str, row: int, rule: str, value: Any) -> click
     else:
         message = f"line {line}, column {column!r}: {rule} (got {show_value(value)})"
     return _fail(path, message)
+
+
+#: How an outcome may be written: as ``forecasts import`` reads it.
+OUTCOME_RULE = "must be 1 or 0, yes or no, true or false, y or n (any case)"
+#: The optional columns the look-ahead rule reads.
+WHEN_COLUMNS = ("made_at", "known_at")
+WHEN_RULE = "must be an ISO 8601 date (YYYY-MM-DD) or moment (YYYY-MM-DDTHH:MM[:SS][+HH:MM])"
+
+
+def read_outcomes(path: Path, frame: pd.DataFrame) -> np.ndarray:
+    """The ``outcome`` column as 0.0 and 1.0, each distinct spelling read once with the
+    importer's rule (``yes``/``no``/``true``/``false``/``y``/``n``/``1``/``0``, any case;
+    a number equal to 0 or 1 too)."""
+    from forecasts.transfer.cells import outcome_of
+
+    column = frame["outcome"]
+    codes, spellings = pd.factorize(column, use_na_sentinel=True)
+    if (codes < 0).any():
+        raise row_error(path, "outcome", int(np.argmax(codes < 0)), OUTCOME_RULE, None)
+    values = np.full(len(spellings), np.nan)
+    for i, spelling in enumerate(spellings):
+        word = outcome_of(spelling if isinstance(spelling, str) else str(spelling))
+        if word in ("yes", "no"):
+            values[i] = 1.0 if word == "yes" else 0.0
+        elif isinstance(spelling, int | float | np.number) and spelling in (0, 1):
+            values[i] = float(spelling)
+    bad = np.isnan(values)
+    if bad.any():
+        row = int(np.argmax(bad[codes]))
+        raise row_error(path, "outcome", row, OUTCOME_RULE, column.iloc[row])
+    return values[codes]
+
+
+def read_moments(path: Path, frame: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A date-or-moment column as microseconds since 1970 (UTC; a date is its midnight,
+    a time without an offset is UTC) and whether each is a date only. Each distinct
+    text is parsed once."""
+    column = frame[name]
+    codes, texts = pd.factorize(column, use_na_sentinel=True)
+    if (codes < 0).any():
+        raise row_error(path, name, int(np.argmax(codes < 0)), WHEN_RULE, None)
+    written = pd.Series([str(text).strip() for text in texts], dtype=object)
+    day_only = (written.str.len() <= 10).to_numpy()
+    parsed = pd.to_datetime(written, utc=True, format="ISO8601", errors="coerce")
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        row = int(np.argmax(bad[codes]))
+        raise row_error(path, name, row, WHEN_RULE, column.iloc[row])
+    stamps = parsed.dt.as_unit("us").astype(np.int64).to_numpy()
+    return stamps[codes], day_only[codes]

@@ -1,8 +1,12 @@
 """``forecasts score FILE``: score the forecasts in a CSV file.
 
 The file has one row per forecast with the columns ``probability`` (a number
-in [0, 1]) and ``outcome`` (0 or 1), and optionally ``forecaster`` and
-``question``; other columns are ignored. The report is computed by
+in [0, 1]) and ``outcome`` (1/0, yes/no, true/false or y/n in any case, as
+``forecasts import`` reads it), and optionally ``forecaster`` and ``question``,
+and ``made_at`` with ``known_at`` (an ISO 8601 date or moment each) to leave out
+the forecasts made after their outcome was known (the registry's look-ahead rule:
+moments compared when both are moments, days when either is a date only; the
+report counts them, ``excluded``). Other columns are ignored. The report is computed by
 :func:`forecasts.scoring.score_table` and printed as JSON (default) or as an
 aligned table for people. A bad row stops the command with a message naming
 its line in the file (the header is line 1), the column and the rule, and
@@ -19,6 +23,9 @@ import click
 
 from forecasts.cli import defaults
 from forecasts.wording import counted
+
+#: Why a forecast of the file is left out when the file gives made_at and known_at.
+LOOK_AHEAD_REASON = "made after the outcome was known (not scored)"
 
 
 def _number(value: float | None, digits: int = 4) -> str:
@@ -53,7 +60,15 @@ def _bin_label(entry: dict[str, Any]) -> str:
 def format_table(report: dict[str, Any], source: str, bins: int) -> str:
     """The report as aligned text for people, forecasters ranked by Brier, best first."""
     overall = report["overall"]
-    lines = [f"Scored {counted(overall['n'], 'forecast')} from {source}", "", "Overall"]
+    lines = [f"Scored {counted(overall['n'], 'forecast')} from {source}"]
+    if "excluded" in report:
+        left = report["excluded"]
+        lines.append(
+            f"Left out: {counted(left['look_ahead'], 'forecast')} {left['reason']} "
+            f"({left['compared_by_moment']} compared by moment, "
+            f"{left['compared_by_day']} by day)"
+        )
+    lines += ["", "Overall"]
     summary = [
         ["Brier score", _number(overall["brier"]),
          f"95% CI {_interval(overall['brier_ci_low'], overall['brier_ci_high'])};"
@@ -138,23 +153,59 @@ def format_table(report: dict[str, Any], source: str, bins: int) -> str:
 def score(file: Path, output_format: str, bins: int, eps: float) -> None:
     """Score the forecasts in the CSV FILE.
 
-    FILE has the columns probability (0 to 1) and outcome (0 or 1), and
-    optionally forecaster and question (for per-forecaster and peer scores).
+    FILE has the columns probability (0 to 1) and outcome (1/0, yes/no,
+    true/false or y/n, any case), and optionally forecaster and question (for
+    per-forecaster and peer scores), and made_at with known_at (ISO 8601 dates
+    or moments) to leave out, and count, the forecasts made after their outcome
+    was known: moments are compared when both are moments, days otherwise.
     Prints the Brier score with a bootstrap 95% interval, the log score, skill
     scores, the Murphy decomposition and a calibration table; with a
     forecaster column, the same per forecaster, ranked by Brier score.
     """
-    from forecasts.cli.forecast_file import check_blank_labels, read_forecast_csv, row_error
-    from forecasts.scoring import InvalidInput, score_table
+    import numpy as np
 
-    frame = read_forecast_csv(file)
-    check_blank_labels(file, frame)
+    from forecasts.cli import forecast_file as ff
+    from forecasts.scoring import InvalidInput, look_ahead, score_table
+
+    frame = ff.read_forecast_csv(file)
+    ff.check_blank_labels(file, frame)
+    frame["outcome"] = ff.read_outcomes(file, frame)
+    rows = np.arange(len(frame))  # the file's data rows that are scored
+    excluded = None
+    given = [name for name in ff.WHEN_COLUMNS if name in frame.columns]
+    if given:
+        if len(given) == 1:
+            other = next(name for name in ff.WHEN_COLUMNS if name != given[0])
+            raise click.ClickException(
+                f"{click.format_filename(file)}: column {given[0]!r} needs a column "
+                f"{other!r} too: the look-ahead rule compares when each forecast was made "
+                "with when its outcome became known"
+            )
+        late, by_day = look_ahead(
+            *ff.read_moments(file, frame, "made_at"), *ff.read_moments(file, frame, "known_at")
+        )
+        excluded = {
+            "look_ahead": int(late.sum()),
+            "compared_by_moment": int((late & ~by_day).sum()),
+            "compared_by_day": int((late & by_day).sum()),
+            "reason": LOOK_AHEAD_REASON,
+        }
+        rows = np.flatnonzero(~late)
+        if not len(rows):
+            raise click.ClickException(
+                f"{click.format_filename(file)}: nothing to score: every forecast was "
+                "made after its outcome was known"
+            )
+        frame = frame.iloc[rows].reset_index(drop=True)
     try:
         report = score_table(frame, bins=bins, eps=eps)
     except InvalidInput as error:
         if error.argument in frame.columns and isinstance(error.position, int):
-            raise row_error(file, error.argument, error.position, error.rule, error.value) from None
+            row = int(rows[error.position])
+            raise ff.row_error(file, error.argument, row, error.rule, error.value) from None
         raise click.ClickException(str(error)) from None
+    if excluded is not None:
+        report["excluded"] = excluded
     if output_format == "json":
         click.echo(json.dumps(report, allow_nan=False))
     else:

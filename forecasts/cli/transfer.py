@@ -11,7 +11,13 @@ import click
 from forecasts.cli import defaults
 from forecasts.cli.context import Context
 
-PROGRESS_FROM_BYTES = 1 << 20  # show a progress bar for files of a megabyte or more
+
+def _progress(label: str, *, length: int | None = None, iterable=None):
+    """A progress bar on standard error when it is a terminal; otherwise nothing at all
+    (a pipe, a log file and the tests see only the report)."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(iterable)
+    return click.progressbar(iterable, length=length, label=label, file=sys.stderr)
 
 
 @click.command("import")
@@ -81,20 +87,15 @@ def import_command(
         actor = actor_for(session, as_user)
         size = file.stat().st_size if file.is_file() else 0
         passes = 1 if probabilities else 2  # the probability column is read first
-        bar = (
-            click.progressbar(length=size * passes, label=f"Importing {file.name}", file=sys.stderr)
-            if size >= PROGRESS_FROM_BYTES
-            else contextlib.nullcontext()
-        )
         try:
-            with bar:
+            with _progress(f"Importing {file.name}", length=max(size * passes, 1)) as bar:
                 report = import_file(
                     session,
                     file,
                     actor=actor,
                     file_format=file_format,
                     dry_run=dry_run,
-                    progress=bar.update if size >= PROGRESS_FROM_BYTES else None,
+                    progress=bar.update if bar is not None else None,
                     max_listed=max_errors,
                     probabilities=probabilities,
                 )
@@ -129,7 +130,8 @@ def _import_references(obj: Context, file: Path, as_user: str | None, dry_run: b
     rows = references.read_reference_file(file)
     with obj.session() as session:
         actor = actor_for(session, as_user)
-        report = references.add_references(session, actor, rows, dry_run=dry_run)
+        with _progress(f"Checking {file.name}", iterable=rows) as checked:
+            report = references.add_references(session, actor, checked, dry_run=dry_run)
     if dry_run:
         click.echo(f"dry run: {report.summary(file.name, dry_run=True)}; nothing was written")
     else:

@@ -20,6 +20,8 @@ Python loop over forecasts.
   difficulty, ridge-regularised, with question-bootstrap and rank intervals),
   :func:`honest_ranks`, :func:`shrunk_means` (Efron & Morris 1975),
   :func:`question_weights`.
+* :func:`look_ahead`: which forecasts were made after the outcome was known
+  (moments compared when both are moments, else days).
 * :func:`score_table`: the full report printed by ``forecasts score``.
 
 Bad input raises :class:`InvalidInput` (a ``ValueError``) whose message names
@@ -55,6 +57,7 @@ from .calibration import (
     wilson_interval,
 )
 from .corp import CorpDecomposition, corp_decomposition, corp_reliability, isotonic_fit
+from .lookahead import look_ahead
 from .metrics import (
     DEFAULT_EPS,
     brier_score,
@@ -95,6 +98,7 @@ __all__ = [
     "calibration_table",
     "calibration_verdict",
     "log_score",
+    "look_ahead",
     "multi_brier_score",
     "multi_log_score",
     "murphy_decomposition",

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from forecasts import kept, serialize
+from forecasts import kept, moments, serialize
 from forecasts.errors import FieldErrors, ValidationError
 from forecasts.models import (
     CandidateReview,
@@ -110,7 +110,7 @@ def correct_prediction(
         "probability_origin": prediction.probability_origin,
         "scale_name": prediction.scale_name,
         "scale_version": prediction.scale_version,
-        "made_at": prediction.made_at,
+        "made_at": prediction.made,
         "note": prediction.note,
     }
     wanted = {**current, **{k: v for k, v in changes.items() if k in current}}
@@ -134,6 +134,7 @@ def correct_prediction(
 
     def new_values() -> dict:
         values = {key: clean[key] for key in current if key != "distribution"}
+        values["made_at"], values["made_at_precision"] = moments.columns(clean["made_at"])
         values["source"] = source
         values["corrected_at"] = utcnow()
         if proposed["distribution"] != current["distribution"]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
-from forecasts import serialize
+from forecasts import moments, serialize
 from forecasts.errors import FieldErrors
 from forecasts.models import (
     Prediction,
@@ -49,8 +49,9 @@ def log_prediction(
 ) -> Prediction:
     """Log one pundit's forecast. A revision is a new prediction: history is kept.
 
-    A prediction made on or after the day its question's outcome became known is
-    accepted but flagged (``look_ahead``) and never scored.
+    ``made_at`` is a moment or a day (``forecasts.moments``). A prediction made after
+    its question's outcome became known is accepted but flagged (``look_ahead``) and
+    never scored.
     """
     actor.require(Role.EDITOR, "logging a prediction")
     errors = FieldErrors()
@@ -79,6 +80,7 @@ def log_prediction(
         note=note,
     )
     errors.raise_any()
+    made = moments.columns(clean["made_at"])
     with unit_of_work(session):
         by_label = {option.label: option for option in question.options}
         prediction = Prediction(
@@ -91,7 +93,8 @@ def log_prediction(
             probability_origin=clean["probability_origin"],
             scale_name=clean["scale_name"],
             scale_version=clean["scale_version"],
-            made_at=clean["made_at"],
+            made_at=made[0],
+            made_at_precision=made[1],
             logged_at=utcnow(),
             logged_by_id=actor.user_id,
             note=clean["note"],

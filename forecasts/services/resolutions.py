@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forecasts import serialize
+from forecasts import moments, serialize
 from forecasts.errors import ConflictError, FieldErrors
 from forecasts.models import (
     Outcome,
@@ -40,7 +40,7 @@ def resolve_question(
     question_id: int,
     *,
     outcome: str,
-    known_at: dt.date | str,
+    known_at: dt.date | dt.datetime | str,
     evidence_url: str | None = None,
     note: str = "",
     expected_resolution_id: int | None | object = _UNSET,
@@ -98,7 +98,7 @@ def annul_question(
     question_id: int,
     *,
     reason: str,
-    known_at: dt.date | str,
+    known_at: dt.date | dt.datetime | str,
     evidence_url: str | None = None,
     expected_resolution_id: int | None | object = _UNSET,
 ) -> Resolution:
@@ -128,11 +128,13 @@ def _append_resolution(
     automatic: bool = False,
 ) -> Resolution:
     before = serialize.question_dict(question)
+    known_moment, precision = moments.columns(known_at)
     resolution = Resolution(
         question=question,
         outcome=outcome,
         option=option,
-        known_at=known_at,
+        known_at=known_moment,
+        known_at_precision=precision,
         evidence_url=evidence_url,
         note=note,
         automatic=automatic,
@@ -178,7 +180,7 @@ def cascade_condition(session: Session, actor: Actor, condition: Question) -> No
             dependent,
             outcome=Outcome.ANNULLED.value,
             option=None,
-            known_at=condition.standing_resolution.known_at,
+            known_at=condition.standing_resolution.known,
             evidence_url=None,
             note=automatic_annulment_note(reason),
             automatic=True,

@@ -46,7 +46,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from forecasts import claims, references, scores, scoring, serialize
+from forecasts import claims, moments, references, scores, scoring, serialize
 from forecasts.csvsafe import neutralise, neutralise_frame
 from forecasts.models import (
     Prediction,
@@ -224,8 +224,12 @@ def export(session: Session, outdir: Path, file_format: str = "csv") -> dict[str
 def _score_table(frame: pd.DataFrame) -> pd.DataFrame:
     table = frame.reindex(columns=list(SCORE_COLUMNS)).copy()
     table["made_at"] = [
-        serialize._iso(moment.to_pydatetime() if hasattr(moment, "to_pydatetime") else moment)
-        for moment in table["made_at"]
+        moments.iso(
+            moments.when_of(
+                moment.to_pydatetime() if hasattr(moment, "to_pydatetime") else moment, precision
+            )
+        )
+        for moment, precision in zip(table["made_at"], frame["made_at_precision"], strict=True)
     ]
     table["final"] = table["final"].astype(bool)
     # Against the reference standing at made-at (scored binary forecasts made while one
@@ -399,7 +403,7 @@ class _Registry:
             cells.update(
                 {
                     "outcome": label or resolution.outcome,
-                    "known_at": resolution.known_at.isoformat(),
+                    "known_at": moments.iso(resolution.known),
                     "evidence_url": resolution.evidence_url,
                     "resolution_note": resolution.note or None,
                 }
@@ -470,7 +474,7 @@ class _Registry:
                         "scale": f"{row.scale_name}@{row.scale_version}"
                         if row.scale_name and row.scale_version
                         else None,
-                        "made_at": serialize._iso(row.made_at),
+                        "made_at": moments.iso(moments.when_of(row.made_at, row.made_at_precision)),
                         "note": row.note or None,
                         "logged_at": serialize._iso(row.logged_at),
                         "logged_by": self.users.get(row.logged_by_id),
@@ -516,7 +520,7 @@ class _Registry:
                 "question_slug": question.slug,
                 "statement": question.statement,
                 "outcome": label or resolution.outcome,
-                "known_at": resolution.known_at.isoformat(),
+                "known_at": moments.iso(resolution.known),
                 "evidence_url": resolution.evidence_url,
                 "note": resolution.note or None,
                 "automatic": bool(resolution.automatic),

@@ -642,7 +642,7 @@ class _Importer:
                 kind=question.kind,
                 option_labels=question.labels,
                 outcome=outcome_of(cells.outcome),
-                known_at=date_of(cells.known_at),
+                known_at=text_of(cells.known_at),
                 evidence_url=text_of(cells.evidence_url),
                 note=text_of(cells.note),
                 today=self.today,

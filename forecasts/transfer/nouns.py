@@ -10,6 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from forecasts import moments
 from forecasts.models import (
     Prediction,
     PredictionOption,
@@ -27,7 +28,7 @@ class Standing:
 
     __slots__ = ("outcome", "label", "known_at")
 
-    def __init__(self, outcome: str, label: str, known_at: dt.date):
+    def __init__(self, outcome: str, label: str, known_at: dt.date | dt.datetime):
         self.outcome, self.label, self.known_at = outcome, label, known_at
 
 
@@ -103,7 +104,7 @@ class Checked(NamedTuple):
     pundit: PunditNoun
     source: SourceNoun | None
     question: QuestionNoun
-    made_at: dt.datetime
+    made_at: dt.date | dt.datetime  # a moment or a day (forecasts.moments)
     forecast: dict  # as ``rules.check_prediction_forecast`` cleans it
     quote: str
     note: str
@@ -177,17 +178,20 @@ class Registry:
             .group_by(Resolution.question_id)
             .subquery()
         )
-        for question_id, outcome, label, known_at in s.execute(
+        for question_id, outcome, label, known_at, precision in s.execute(
             select(
                 Resolution.question_id,
                 Resolution.outcome,
                 QuestionOption.label,
                 Resolution.known_at,
+                Resolution.known_at_precision,
             )
             .join(latest, latest.c.rid == Resolution.id)
             .outerjoin(QuestionOption, QuestionOption.id == Resolution.option_id)
         ):
-            by_id[question_id].standing = Standing(outcome, label or outcome, known_at)
+            by_id[question_id].standing = Standing(
+                outcome, label or outcome, moments.when_of(known_at, precision)
+            )
         self.questions_by_id = by_id
         self.tag_ids: dict[str, int] = dict(s.execute(select(Tag.slug, Tag.id)).tuples().all())
         self.pundit_slugs = set(self.pundit_by_slug)
@@ -218,6 +222,7 @@ class Registry:
                     Prediction.pundit_id,
                     Prediction.question_id,
                     Prediction.made_at,
+                    Prediction.made_at_precision,
                     Prediction.probability,
                     Prediction.quote,
                 ).where(Prediction.question_id.in_(batch))
@@ -228,7 +233,7 @@ class Registry:
                         (
                             row.pundit_id,
                             row.question_id,
-                            row.made_at,
+                            moments.when_of(row.made_at, row.made_at_precision),
                             row.probability,
                             tuple(sorted(dist)) if dist else None,
                             row.quote,

@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from forecasts import bulk, rules, serialize
+from forecasts import bulk, moments, rules, serialize
 from forecasts.models import (
     AuditEvent,
     Outcome,
@@ -43,6 +43,7 @@ PREDICTION_COLUMNS = (
     "scale_name",
     "scale_version",
     "made_at",
+    "made_at_precision",
     "logged_at",
     "logged_by_id",
     "note",
@@ -189,7 +190,8 @@ class Writes:
                     forecast["probability_origin"],
                     forecast["scale_name"],
                     forecast["scale_version"],
-                    made(moment),
+                    made(moments.columns(moment)[0]),
+                    moments.precision_of(moment),
                     logged,
                     user_id,
                     note,
@@ -253,6 +255,7 @@ class Writes:
                 "outcome",
                 "option_id",
                 "known_at",
+                "known_at_precision",
                 "evidence_url",
                 "note",
                 "automatic",
@@ -267,7 +270,7 @@ class Writes:
                     a["question"].option_ids.get(a["label"])
                     if a["outcome"] == Outcome.OPTION
                     else None,
-                    a["known_at"],
+                    *moments.columns(a["known_at"]),
                     a["evidence_url"],
                     a["note"],
                     a["automatic"],
@@ -364,7 +367,7 @@ class Writes:
                 "id": resolution_id,
                 "question_id": question.id,
                 "outcome": append["label"],
-                "known_at": append["known_at"].isoformat(),
+                "known_at": moments.iso(append["known_at"]),
                 "evidence_url": append["evidence_url"],
                 "note": append["note"],
                 "automatic": append["automatic"],

@@ -117,10 +117,42 @@ def test_table_output(tmp_path):
             "line 3, column 'probability': must be a number between 0 and 1 (got '70%')",
         ),
         (
-            "probability,outcome\n0.5,1\n0.3,yes\n",
-            "line 3, column 'outcome': must be 0 or 1 (got 'yes')",
+            "probability,outcome\n0.5,1\n0.3,maybe\n",
+            "line 3, column 'outcome': must be 1 or 0, yes or no, true or false, y or n "
+            "(any case) (got 'maybe')",
         ),
-        ("probability,outcome\n0.5,1\n0.3,2\n", "line 3, column 'outcome': must be 0 or 1 (got 2)"),
+        (
+            "probability,outcome\n0.5,1\n0.3,2\n",
+            "line 3, column 'outcome': must be 1 or 0, yes or no",
+        ),
+        (
+            "probability,outcome,made_at,known_at\n0.5,1,2020-01-01,2020-02-01\n"
+            "0.3,0,2020-13-01,2020-02-01\n",
+            "line 3, column 'made_at': must be an ISO 8601 date (YYYY-MM-DD) or moment "
+            "(YYYY-MM-DDTHH:MM[:SS][+HH:MM]) (got '2020-13-01')",
+        ),
+        (
+            "probability,outcome,made_at,known_at\n0.5,1,2020-01-01,2020-02-01\n"
+            "0.3,0,2020-01-01,soon\n",
+            "line 3, column 'known_at': must be an ISO 8601 date",
+        ),
+        (
+            "probability,outcome,made_at,known_at\n0.5,1,2020-01-01,2020-02-01\n0.3,0,,2020-02-01\n",
+            "line 3, column 'made_at': must not be empty",
+        ),
+        (  # a bad probability after a row left out is named by its own line
+            "probability,outcome,made_at,known_at\n0.5,1,2020-03-01,2020-02-01\n"
+            "0.2,0,2020-01-01,2020-02-01\n1.5,0,2020-01-01,2020-02-01\n",
+            "line 4, column 'probability': must be between 0 and 1 (got 1.5)",
+        ),
+        (
+            "probability,outcome,made_at\n0.5,1,2020-01-01\n",
+            "column 'made_at' needs a column 'known_at' too",
+        ),
+        (
+            "probability,outcome,made_at,known_at\n0.5,1,2020-03-01,2020-02-01\n",
+            "nothing to score: every forecast was made after its outcome was known",
+        ),
         ("probability,outcome\n0.5,1\n,1\n", "line 3, column 'probability': must not be empty"),
         ("probability,outcome\n0.5,1\n0.4\n", "line 3, column 'outcome': must not be empty"),
         (
@@ -197,3 +229,46 @@ def test_help():
     result = run("--help")
     assert result.exit_code == 0
     assert "--format [json|table]" in result.stdout and "--eps" in result.stdout
+
+
+def test_outcomes_are_spelled_as_import_reads_them(tmp_path):
+    spelled = SMALL.replace("q1,0.9,1", "q1,0.9,YES").replace("q1,0.6,1", "q1,0.6,true")
+    spelled = spelled.replace("q2,0.2,0", "q2,0.2,No").replace("q3,0.7,0", "q3,0.7,n")
+    assert spelled != SMALL
+    same = json.loads(run(write(tmp_path, SMALL)).stdout)
+    result = run(write(tmp_path, spelled, name="spelled.csv"))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == same
+
+
+TIMED = """forecaster,question,probability,outcome,made_at,known_at
+alice,q1,0.9,1,2021-06-01T14:00:00Z,2021-06-01T17:00:00+02:00
+bob,q1,0.6,1,2021-06-01T16:00:00Z,2021-06-01T15:00:00Z
+alice,q2,0.2,0,2021-05-01,2021-06-01
+carol,q2,0.5,0,2021-06-01T08:00:00Z,2021-06-01
+bob,q3,0.7,0,2021-05-31 23:00,2021-06-01T00:30+01:00
+"""
+
+
+def test_made_at_and_known_at_leave_out_what_was_made_after(tmp_path):
+    """alice's q1 (1 h before the moment) is scored, bob's q1 (1 h after) is not; carol's
+    same-day forecast against a date falls back to the day and is left out; bob's q3 at
+    23:00 UTC is 30 minutes before 23:30 UTC and is kept."""
+    result = run(write(tmp_path, TIMED))
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["excluded"] == {
+        "look_ahead": 2,
+        "compared_by_moment": 1,
+        "compared_by_day": 1,
+        "reason": "made after the outcome was known (not scored)",
+    }
+    kept = pd.read_csv(tmp_path / "forecasts.csv").iloc[[0, 2, 4]]
+    expected = score_table(kept[["forecaster", "question", "probability", "outcome"]])
+    assert {k: v for k, v in report.items() if k != "excluded"} == json.loads(json.dumps(expected))
+    assert report["overall"]["n"] == 3
+    table = run(write(tmp_path, TIMED), "--format", "table").stdout
+    assert (
+        "Left out: 2 forecasts made after the outcome was known (not scored) "
+        "(1 compared by moment, 1 by day)" in table
+    )

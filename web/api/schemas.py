@@ -161,8 +161,8 @@ class PredictionIn(_Body):
     pundit_id = _id("Who made the forecast.", required=False)
     made_at = Text(
         metadata={
-            "description": "When the forecast was made: ISO 8601 date or "
-            "timestamp (no offset means UTC)."
+            "description": "When the forecast was made: a date (YYYY-MM-DD, kept as a "
+            "day) or an ISO 8601 moment (no offset means UTC)."
         }
     )
     probability = Probability(
@@ -244,7 +244,12 @@ class _Expected(_Body):
 
 class ResolveIn(_Expected):
     outcome = Text(metadata={"description": "yes / no, an option's label, or annulled."})
-    known_at = Text(metadata={"format": "date", "description": "When it became known."})
+    known_at = Text(
+        metadata={
+            "description": "When it became known: a date (YYYY-MM-DD), or a moment in "
+            "ISO 8601 (2020-01-05T14:30:00+02:00; no offset means UTC)."
+        }
+    )
     evidence_url = Text(allow_none=True, metadata={"description": "http(s) link."})
     note = Text(metadata={"description": "Required when annulling: the reason."})
 
@@ -329,11 +334,22 @@ class DeleteArgs(ma.Schema):
 
 class AnnulIn(_Expected):
     reason = Text(metadata={"description": "Why the question will not be scored."})
-    known_at = Text(metadata={"format": "date", "description": "When it became known."})
+    known_at = Text(
+        metadata={
+            "description": "When it became known: a date (YYYY-MM-DD), or a moment in "
+            "ISO 8601 (2020-01-05T14:30:00+02:00; no offset means UTC)."
+        }
+    )
     evidence_url = Text(allow_none=True, metadata={"description": "http(s) link."})
 
 
 # ---------------------------------------------------------------------------- answers
+
+
+_WHEN = (
+    "ISO 8601: a moment in UTC with its offset (2020-01-05T14:30:00Z) when the source "
+    "gave a time, else a date (2020-01-05)."
+)
 
 
 def _nullable_string(**metadata):
@@ -356,7 +372,7 @@ class ResolutionOut(ma.Schema):
     outcome = fields.String(
         required=True, metadata={"description": "yes, no, annulled, or the option's label."}
     )
-    known_at = fields.Date(required=True)
+    known_at = fields.String(required=True, metadata={"description": _WHEN})
     evidence_url = _nullable_string()
     note = fields.String(required=True)
     automatic = fields.Boolean(
@@ -388,7 +404,7 @@ class QuestionOut(ma.Schema):
     note = fields.String(required=True)
     scorable = fields.Boolean(required=True)
     outcome = _nullable_string(description="The standing outcome's label.")
-    known_at = fields.Date(allow_none=True, required=True)
+    known_at = _nullable_string(description=_WHEN)
     resolution = fields.Nested(ResolutionOut, allow_none=True, required=True)
     version = fields.Integer(required=True)
 
@@ -409,15 +425,22 @@ class PredictionOut(ma.Schema):
     probability_origin = fields.String(required=True, metadata={"enum": ORIGINS})
     scale_name = _nullable_string()
     scale_version = _nullable_string()
-    made_at = fields.DateTime(required=True)
+    made_at = fields.String(required=True, metadata={"description": _WHEN})
     logged_at = fields.DateTime(required=True)
     logged_by = _nullable_string()
     note = fields.String(required=True)
     look_ahead = fields.Boolean(
         required=True,
         metadata={
-            "description": "Made on or after the day the outcome became known: never scored."
+            "description": "Made after the outcome became known: never scored (moments "
+            "compared when both are moments, else days: a forecast made on the day counts)."
         },
+    )
+    look_ahead_by = _nullable_string(
+        enum=["moment", "day"],
+        description="How the look-ahead rule compared: 'moment' when the made-at and the "
+        "known-at are both moments, 'day' when either is a date only; null while "
+        "unresolved.",
     )
     corrected_at = fields.DateTime(
         allow_none=True, required=True, metadata={"description": "Last corrected; null: never."}
