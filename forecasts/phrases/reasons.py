@@ -651,6 +651,9 @@ def _deontic_should(tokens: list[Token], first: int, last: int) -> bool:
     return not stems & _EPISTEMIC_SHOULD_VERBS
 
 
+_COMPARATIVE = re.compile(r"\s+than\b(?!\s+not\b)", re.IGNORECASE)
+
+
 def reason_for(
     text: str,
     part: tuple[int, int],
@@ -690,6 +693,15 @@ def reason_for(
         return REASON_EVALUATION
     if cue.kind == "modal" and _intention(tokens, first, text, cue):
         return REASON_INTENTION
+    if (
+        cue.kind == "adjective"
+        and _COMPARATIVE.match(text, cue.end)
+        and (
+            re.search(r"\b(?:less|more)\s+(?:\w+\s+)?$", text[part[0] : cue.start], re.I)
+            or re.match(r"(?:less|more)\b", text[cue.start : cue.end], re.I)
+        )
+    ):
+        return IGNORED  # "less likely than some would have you believe": a comparison
     if cue.kind == "adverb" and not _adverb_attached(tokens, first, last):
         return IGNORED
     if cue.kind == "adverb" and _progressive(tokens, first, last):
