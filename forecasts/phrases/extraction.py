@@ -342,6 +342,62 @@ def _continuation(
     )
 
 
+# "... at 30 percent in the coming year, and just under 50 percent in the next two
+# years": a second probability for the same event over a longer time
+_SECOND_FIGURE = re.compile(
+    r",?\s+and\s+(?P<figure>(?:(?:just|about|around|roughly|nearly|almost|some)\s+)?"
+    r"(?:(?:under|over|below|above)\s+)?\d{1,3}(?:\.\d+)?\s*(?:%|percent|per\s+cent))"
+    r"\s+(?P<time>(?:in|by|within|over|for|before|during|through)\s+[^,;.()]+)",
+    re.IGNORECASE,
+)
+
+
+def _second_figure(ctx: _Context, part: tuple[int, int], first: Candidate) -> Candidate | None:
+    """The same event with another probability and another time, stated after the first
+    one's number: a candidate of its own, the first's question with its own deadline."""
+    if first.match.origin != ORIGIN_STATED or first.match.kind != "number":
+        return None
+    text = ctx.text
+    found = _SECOND_FIGURE.search(text, first.match.end, part[1])
+    if found is None:
+        return None
+    readings = find_stated(found["figure"], require_context=False)
+    deadline = find_deadline(text, ctx.published, found.start("time"), found.end("time"))
+    if not readings or deadline is None or deadline.date == first.deadline:
+        return None
+    stated = readings[0]
+    start = found.start("figure")
+    question = first.question
+    if first.deadline is not None:
+        wording = Deadline(first.deadline, first.deadline_phrase or "", None, None, "").wording
+        question = question.replace(f" {wording}", "")
+    question = _with_deadline(question, deadline)
+    match = replace(
+        first.match,
+        text=found["figure"],
+        start=start,
+        end=found.end("figure"),
+        probability=round(stated.probability, 6),
+        low=round(stated.low, 6),
+        high=round(stated.high, 6),
+        spans=((start, found.end("figure")),),
+        notes=(*first.match.notes, "a second figure for the same event, over another time"),
+    )
+    flags = [f for f in first.flags if not f.startswith(("deadline", UNDATED_FLAG))]
+    return replace(
+        first,
+        clause_start=found.start(),
+        clause_end=found.end(),
+        match=match,
+        question=question,
+        deadline=deadline.date,
+        deadline_phrase=deadline.phrase,
+        deadline_start=deadline.start,
+        deadline_end=deadline.end,
+        flags=(*flags, "a second figure of the sentence: the event from the first"),
+    )
+
+
 _RATING = re.compile(
     r"^(?:likelihood|probability|chances?|odds|confidence|certainty|my\s+odds|verdict)\s*"
     r"[?:=\-–—]*\s*(?P<number>\d{1,3}(?:\.\d+)?\s*(?:%|per\s*cent|percent)|\d{1,2}\s*/\s*10|"
@@ -1194,6 +1250,15 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
             if outcomes[k] is None and isinstance(outcomes[k - 1], Candidate):
                 outcomes[k] = _continuation(ctx, sentences, index, parts[k], outcomes[k - 1])
         found = [o for o in outcomes if isinstance(o, Candidate)]
+        for k, outcome in list(enumerate(outcomes)):
+            if isinstance(outcome, Candidate):
+                second = _second_figure(ctx, parts[k], outcome)
+                if second is not None:
+                    outcome = replace(
+                        outcome, clause_end=min(outcome.clause_end, second.clause_start)
+                    )
+                    found[found.index(outcomes[k])] = outcome
+                    found.insert(found.index(outcome) + 1, second)
         if not outcomes or all(o is None for o in outcomes):
             bare = _bare_candidate(ctx, sentences, index, listing)
             if bare is not None:

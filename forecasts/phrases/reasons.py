@@ -762,7 +762,11 @@ def reason_for(
         # "the range of their forecasts is wide", "the forecast it published": the noun
         # names a forecast, it does not make one ("our forecast is for" is its own form)
         return REASON_META
-    if cue.kind == "verb" and re.search(r"\bhad\s+(?:\w+ly\s+)?$", text[part[0] : cue.start]):
+    if cue.kind == "verb" and re.search(
+        r"\bhad\s+(?:\w+ly\s+)?(?:$|(?:forecast|predicted|projected|expected)\b)",
+        text[part[0] : cue.start],
+        re.IGNORECASE,
+    ):
         return REASON_PAST  # "the agency had forecast $93": the forecast it made before
     if cue.kind == "adverb" and _past_modal_after(text, cue.end):
         return REASON_PAST  # "I probably should have spread it out"

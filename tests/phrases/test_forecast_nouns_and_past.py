@@ -45,3 +45,8 @@ def test_not_a_forecast(text, reason):
 def test_still_a_forecast(text, probability):
     (candidate,) = extract_candidates(text, DAY)
     assert candidate.match.probability == pytest.approx(probability)
+
+
+def test_a_forecast_made_before_stays_past_through_the_sentence():
+    text = "Last month the agency had forecast a 2025 forecast for the price at $90."
+    assert extract_candidates(text, DAY) == []

@@ -84,3 +84,21 @@ def test_figures_and_questions_are_not_labelled_claims(line):
 )
 def test_the_coming_year_counts_from_publication(phrase, date):
     assert find_deadline(phrase, DAY).date == date
+
+
+def test_a_second_figure_over_a_longer_time_is_a_second_forecast():
+    text = (
+        "Ana Ortiz puts the probability of a default in the coming year at 20 percent, "
+        "and about 35 percent in the next three years."
+    )
+    first, second = extract_candidates(text, DAY)
+    assert (first.match.probability, first.deadline) == (0.2, dt.date(2025, 3, 15))
+    assert (second.match.probability, second.deadline) == (0.35, dt.date(2027, 3, 15))
+    assert first.question == "Will there be a default by 15 March 2025?"
+    assert second.question == "Will there be a default by 15 March 2027?"
+    assert second.speaker == first.speaker == "Ana Ortiz"
+
+
+def test_a_second_figure_with_the_same_time_is_not_a_second_forecast():
+    text = "Ben Lee puts the chance of a strike at 30 percent, and 40 percent by June."
+    assert len(extract_candidates(text, DAY)) == 1
