@@ -476,7 +476,7 @@ def attribute_quote(
     before = text[s_start : quote[0]]
     lead = re.search(
         rf"(?P<who>[^.;!?\"“”]{{2,120}}?)\s+(?P<verb>{REPORTING_VERBS})"
-        r"(?:\s+that)?\s*[:,]?\s*$",
+        r"(?:\s+that)?(?:\s+(?:the|a|an)(?:\s+[\w’'-]+){0,2})?\s*[:,]?\s*$",
         before,
         re.IGNORECASE,
     )

@@ -271,6 +271,12 @@ def _analyse(
             break
         eligible = [c for c in eligible if c not in inside]
         best = None
+    if best is not None and re.search(r"\s(?:that|for)$", text[best.start : best.end]):
+        # "the baseline scenario remains that a recession is unlikely": the hedge inside
+        # the noun's complement says how likely, the noun only introduces it
+        inner = [c for c in eligible if c.start >= best.end]
+        if inner:
+            best = best_cue(inner)
     if best is None:
         if reasons:
             cue, reason = max(reasons, key=lambda r: r[0].rank)

@@ -64,3 +64,14 @@ def test_the_coming_year_is_the_deadline_not_part_of_the_subject():
     candidate = only("Economists put the probability of a recession in the coming year at 30%.")
     assert candidate.question == "Will there be a recession by 15 March 2025?"
     assert candidate.deadline == dt.date(2025, 3, 15)
+
+
+def test_a_second_reported_clause_is_read_on_its_own():
+    first, second = extract_candidates(
+        "Ben Lee says the “central case is that a strike is unlikely”, and that if there "
+        "is one, it will be short.",
+        DAY,
+    )
+    assert first.match.probability == pytest.approx(0.2)  # the hedge inside, not the noun
+    assert first.speaker == "Ben Lee" and first.voice == "reported"
+    assert second.conditional and second.condition == "if there is one"
