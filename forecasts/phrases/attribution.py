@@ -341,6 +341,10 @@ def _make(subject: str, evidence: str, start: int, end: int) -> Attribution | No
     return Attribution(speaker, role, affiliation, " ".join(evidence.split()), start, end, share)
 
 
+_NAME_RE = r"(?-i:[A-Z])[\w.'’-]+(?:\s+(?-i:[A-Z])[\w.'’-]+){1,3}"
+_NAMES_JOINED = re.compile(rf"{_NAME_RE}(?:,\s+{_NAME_RE})*,?\s+and\s+{_NAME_RE}")
+
+
 def _subject_before(text: str, sentence_start: int, verb_start: int) -> tuple[str, int]:
     """The subject of a reporting verb: back from it to the start of its clause, across
     appositive commas ("X, chief economist at Y, has predicted")."""
@@ -348,6 +352,11 @@ def _subject_before(text: str, sentence_start: int, verb_start: int) -> tuple[st
     cut = max(before.rfind(";"), before.rfind(":"), before.rfind("—"), before.rfind("("))
     before_start = sentence_start + cut + 1 if cut >= 0 else sentence_start
     chunk = text[before_start:verb_start]
+    # "Ana Ortiz, who leads the team at the bank, estimates": the relative clause between
+    # commas describes the subject, it is not the subject
+    relative = re.search(r",\s*(?:who|which)\s[^,]*,\s*$", chunk, re.IGNORECASE)
+    if relative and chunk[: relative.start()].strip():
+        chunk = chunk[: relative.start()]
     # a clause boundary word ends the subject: "..., but analysts expect"
     boundary = list(
         re.finditer(
@@ -357,6 +366,8 @@ def _subject_before(text: str, sentence_start: int, verb_start: int) -> tuple[st
             re.IGNORECASE,
         )
     )
+    if boundary and _NAMES_JOINED.fullmatch(chunk.strip()):
+        boundary = []  # "Ana Ortiz and Ben Lee estimate": two names, one subject
     if boundary:
         last = boundary[-1]
         tail = chunk[last.end() :]
@@ -465,7 +476,7 @@ def attribute_quote(
     before = text[s_start : quote[0]]
     lead = re.search(
         rf"(?P<who>[^.;!?\"“”]{{2,120}}?)\s+(?P<verb>{REPORTING_VERBS})"
-        r"(?:\s+that)?\s*[:,]?\s*$",
+        r"(?:\s+that)?(?:\s+(?:the|a|an)(?:\s+[\w’'-]+){0,2})?\s*[:,]?\s*$",
         before,
         re.IGNORECASE,
     )

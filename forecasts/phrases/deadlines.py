@@ -403,6 +403,26 @@ def _duration(match, published):
 
 
 @_rule(
+    r"\b(?:(?:within|in|over|during|throughout|for)\s+)?the\s+(?:next|coming|following)\s+"
+    r"(?P<unit>year|month|week)\b"
+)
+def _the_coming_unit(match, published):
+    """ "in the coming year", "over the next month": one such span from publication (not
+    the calendar's "next year", which ends on 31 December)."""
+    unit = match["unit"].lower()
+    return _after(published, 1, unit), f"one {unit} after publication"
+
+
+@_rule(
+    r"\b(?:by|until|till|before|around)?\s*(?:this|the\s+same)\s+time\s+next\s+(?P<unit>year|month|week)\b"
+)
+def _this_time_next(match, published):
+    """ "until this time next year": a year after publication."""
+    unit = match["unit"].lower()
+    return _after(published, 1, unit), f"this time next {unit}: one {unit} after publication"
+
+
+@_rule(
     r"\b(?:within|in|over)\s+(?:the\s+)?(?:(?P<coming>next|coming)\s+)?(?P<unit>days|weeks|"
     r"months|years)\b"
 )

@@ -271,6 +271,12 @@ def _analyse(
             break
         eligible = [c for c in eligible if c not in inside]
         best = None
+    if best is not None and re.search(r"\s(?:that|for)$", text[best.start : best.end]):
+        # "the baseline scenario remains that a recession is unlikely": the hedge inside
+        # the noun's complement says how likely, the noun only introduces it
+        inner = [c for c in eligible if c.start >= best.end]
+        if inner:
+            best = best_cue(inner)
     if best is None:
         if reasons:
             cue, reason = max(reasons, key=lambda r: r[0].rank)
@@ -342,6 +348,62 @@ def _continuation(
     )
 
 
+# "... at 30 percent in the coming year, and just under 50 percent in the next two
+# years": a second probability for the same event over a longer time
+_SECOND_FIGURE = re.compile(
+    r",?\s+and\s+(?P<figure>(?:(?:just|about|around|roughly|nearly|almost|some)\s+)?"
+    r"(?:(?:under|over|below|above)\s+)?\d{1,3}(?:\.\d+)?\s*(?:%|percent|per\s+cent))"
+    r"\s+(?P<time>(?:in|by|within|over|for|before|during|through)\s+[^,;.()]+)",
+    re.IGNORECASE,
+)
+
+
+def _second_figure(ctx: _Context, part: tuple[int, int], first: Candidate) -> Candidate | None:
+    """The same event with another probability and another time, stated after the first
+    one's number: a candidate of its own, the first's question with its own deadline."""
+    if first.match.origin != ORIGIN_STATED or first.match.kind != "number":
+        return None
+    text = ctx.text
+    found = _SECOND_FIGURE.search(text, first.match.end, part[1])
+    if found is None:
+        return None
+    readings = find_stated(found["figure"], require_context=False)
+    deadline = find_deadline(text, ctx.published, found.start("time"), found.end("time"))
+    if not readings or deadline is None or deadline.date == first.deadline:
+        return None
+    stated = readings[0]
+    start = found.start("figure")
+    question = first.question
+    if first.deadline is not None:
+        wording = Deadline(first.deadline, first.deadline_phrase or "", None, None, "").wording
+        question = question.replace(f" {wording}", "")
+    question = _with_deadline(question, deadline)
+    match = replace(
+        first.match,
+        text=found["figure"],
+        start=start,
+        end=found.end("figure"),
+        probability=round(stated.probability, 6),
+        low=round(stated.low, 6),
+        high=round(stated.high, 6),
+        spans=((start, found.end("figure")),),
+        notes=(*first.match.notes, "a second figure for the same event, over another time"),
+    )
+    flags = [f for f in first.flags if not f.startswith(("deadline", UNDATED_FLAG))]
+    return replace(
+        first,
+        clause_start=found.start(),
+        clause_end=found.end(),
+        match=match,
+        question=question,
+        deadline=deadline.date,
+        deadline_phrase=deadline.phrase,
+        deadline_start=deadline.start,
+        deadline_end=deadline.end,
+        flags=(*flags, "a second figure of the sentence: the event from the first"),
+    )
+
+
 _RATING = re.compile(
     r"^(?:likelihood|probability|chances?|odds|confidence|certainty|my\s+odds|verdict)\s*"
     r"[?:=\-–—]*\s*(?P<number>\d{1,3}(?:\.\d+)?\s*(?:%|per\s*cent|percent)|\d{1,2}\s*/\s*10|"
@@ -399,6 +461,114 @@ def _rating_candidate(ctx: _Context, sentences: list[Sentence], index: int) -> C
         condition_start=None,
         condition_end=None,
         question=question or sentence.text,
+        deadline=deadline.date if deadline else None,
+        deadline_phrase=deadline.phrase if deadline else None,
+        deadline_start=deadline.start if deadline else None,
+        deadline_end=deadline.end if deadline else None,
+        speaker=sentence.speaker or ctx.author,
+        flags=tuple(flags),
+    )
+
+
+# "Risk of use of chemical weapons in the next 12 months: 12%", "Tablet delayed to
+# spring: 75%", "Likelihood of a ceasefire by end of year - 21%": a claim, then its
+# probability after a colon or dash (a forecasting panel's key figures, a prediction list).
+_LABELLED_LINE = re.compile(
+    r"^(?P<claim>[^:=–—]{6,200}?)\s*(?::|=|–|—|\s-\s)\s*(?P<number>\d{1,3}(?:\.\d+)?\s*"
+    r"(?:%|per\s*cent|percent)|\d{1,2}\s*/\s*10|\d+\s*(?:in|-in-)\s*\d+)\s*\.?$",
+    re.IGNORECASE,
+)
+_CHANCE_OF = re.compile(
+    r"^(?:the\s+)?(?:risk|likelihood|chances?|probability|odds|possibility)\s+"
+    r"(?:of|for)\s+(?P<rest>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+# "Tablet delayed to spring", "Vote postponed until May": a participle after the subject
+_PASSIVE_CLAIM = re.compile(
+    r"^(?P<subject>(?:the\s+)?[\w'’&.-]+(?:\s+[\w'’&.-]+){0,4}?)\s+"
+    r"(?P<participle>[a-z]+ed|held|won|lost|sold|built|given|taken|made|cut|set|shut)\s+"
+    r"(?P<rest>(?:to|until|till|by|in|on|at|for|before|after|from)\b.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _stated_number(number: str) -> StatedProbability | None:
+    out_of_ten = re.fullmatch(r"(\d{1,2})\s*/\s*10", number)
+    if out_of_ten:
+        value = int(out_of_ten.group(1)) / 10
+        return StatedProbability(number, 0, len(number), value, value, value, "a rating out of 10")
+    readings = find_stated(number.replace("-in-", " in "), require_context=False)
+    if not readings or not 0 <= readings[0].probability <= 1:
+        return None
+    return replace(readings[0], start=0, end=len(number))
+
+
+def _labelled_line(ctx: _Context, sentences: list[Sentence], index: int) -> Candidate | None:
+    """A claim with its probability after a colon or dash, on a line of its own: "Risk of
+    a ceasefire by end of year: 21%", "Tablet delayed to spring: 75%". The claim is the
+    question ("Will there be ...?" after a chance noun, else read as a bare claim); the
+    deadline is the claim's own, else the context's."""
+    sentence = sentences[index]
+    found = _LABELLED_LINE.match(sentence.text)
+    if found is None or within(sentence.start, ctx.quotes):
+        return None
+    claim_text = found["claim"].strip(" -*•\t")
+    if len(claim_text.split()) < 2 or claim_text.endswith("?"):
+        return None
+    stated = _stated_number(found["number"])
+    if stated is None:
+        return None
+    text = ctx.text
+    start = sentence.start + found.start("number")
+    stated = replace(stated, start=start, end=start + len(found["number"]))
+    claim_start = sentence.start + found.start("claim")
+    claim_end = sentence.start + found.end("claim")
+    cue = Cue(start, stated.end, "number", stated=stated)
+    match = read_cue(text, cue, ctx.lex, sentence.start, sentence.end, [])
+    flags = ["a claim with its probability after a colon"]
+    chance = _CHANCE_OF.match(claim_text)
+    if chance is not None:
+        question = f"Will there be {chance['rest'].strip()}?"
+    else:
+        claim = bare_claim(text, claim_start, claim_end, listed=True)
+        question = _bare_question(text, (claim_start, claim_end), claim) if claim else None
+        passive = _PASSIVE_CLAIM.match(claim_text)
+        if question is None and passive is not None:
+            question = f"Will {passive['subject']} be {passive['participle']} {passive['rest']}?"
+        if question is None:
+            question = f"{claim_text}?"
+            flags.append("question to be reworded")
+    deadline = find_deadline(text, ctx.published, claim_start, claim_end)
+    if deadline is None:
+        deadline = _context_deadline(ctx, sentences, index)
+        if deadline is not None and any(
+            other.start <= (deadline.start or -1) < other.end and _LABELLED_LINE.match(other.text)
+            for other in sentences
+        ):
+            deadline = None  # another item's time, not this one's
+        if deadline is not None:
+            flags.append(f"deadline taken from the context: {deadline.phrase!r}")
+    question = questions.tidy(_common_noun_case(text, question))
+    if not questions.usable(question) and "question to be reworded" not in flags:
+        flags.append("question to be reworded")
+    if deadline is not None:
+        question = _with_deadline(question, deadline)
+    else:
+        flags.append(UNDATED_FLAG)
+    return Candidate(
+        sentence=sentence.text,
+        start=sentence.start,
+        end=sentence.end,
+        clause_start=sentence.start,
+        clause_end=sentence.end,
+        match=match,
+        conditional=False,
+        condition=None,
+        condition_start=None,
+        condition_end=None,
+        question=question,
         deadline=deadline.date if deadline else None,
         deadline_phrase=deadline.phrase if deadline else None,
         deadline_start=deadline.start if deadline else None,
@@ -1065,7 +1235,7 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
     ctx.headlines = headlines
     listing = prediction_context(text)
     for index, sentence in enumerate(sentences):
-        rated = _rating_candidate(ctx, sentences, index)
+        rated = _rating_candidate(ctx, sentences, index) or _labelled_line(ctx, sentences, index)
         if rated is not None:
             candidates.append(rated)
             continue
@@ -1086,6 +1256,15 @@ def extract(text: str, published: dt.date, scale: Scale | str | None = None) -> 
             if outcomes[k] is None and isinstance(outcomes[k - 1], Candidate):
                 outcomes[k] = _continuation(ctx, sentences, index, parts[k], outcomes[k - 1])
         found = [o for o in outcomes if isinstance(o, Candidate)]
+        for k, outcome in list(enumerate(outcomes)):
+            if isinstance(outcome, Candidate):
+                second = _second_figure(ctx, parts[k], outcome)
+                if second is not None:
+                    outcome = replace(
+                        outcome, clause_end=min(outcome.clause_end, second.clause_start)
+                    )
+                    found[found.index(outcomes[k])] = outcome
+                    found.insert(found.index(outcome) + 1, second)
         if not outcomes or all(o is None for o in outcomes):
             bare = _bare_candidate(ctx, sentences, index, listing)
             if bare is not None:

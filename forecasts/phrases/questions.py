@@ -563,12 +563,33 @@ def question_from_clause(clause: str) -> str | None:
     return _question(*present) if present is not None else None
 
 
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|this|that|these|those|its|their|his|her|our|my|your|next|every)\s*$",
+    re.IGNORECASE,
+)
+
+
 def _gerund_question(rest: str) -> str | None:
     """ "war happening between these two" -> "Will there be war between these two?";
     "any club ... making it past the quarter-finals" -> "Will any club ... make it past
     the quarter-finals?"."""
     rest = first_segment(rest)
-    match = re.match(r"^(?P<np>.+?)\s+(?P<verb>[a-z]+ing)\b\s*(?P<tail>.*)$", rest)
+    # the first -ing word that is a verb: not "the coming year", "its remaining games"
+    verb = next(
+        (
+            m
+            for m in re.finditer(r"\s(?P<verb>[a-z]+ing)\b", rest)
+            if not _DETERMINER_BEFORE.search(rest[: m.start()])
+        ),
+        None,
+    )
+    match = None
+    if verb is not None and rest[: verb.start()].strip():
+        match = {
+            "np": rest[: verb.start()].strip(),
+            "verb": verb["verb"],
+            "tail": rest[verb.end() :].strip(),
+        }
     if not match or len(match["np"].split()) > 10:
         return None
     if match["verb"].lower() in _HAPPEN:

@@ -651,6 +651,64 @@ def _deontic_should(tokens: list[Token], first: int, last: int) -> bool:
     return not stems & _EPISTEMIC_SHOULD_VERBS
 
 
+_NOUN_FORECAST = re.compile(
+    r"\b(?:the|their|our|its|his|her|my|your|this|that|these|those|a|an|whose|"
+    r"(?:\w+['’]s))\s+(?:(?:\w+\s+){0,2}?)?$",
+    re.IGNORECASE,
+)
+_POSSESSIVE_BEFORE = re.compile(
+    r"\b(?:their|our|its|his|her|my|your|whose)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
+_NOUN_NEXT = re.compile(
+    r"\s+(?:is|was|are|were|has|had|have|it|they|we|he|she|which|that\s+was|price|prices|"
+    r"figures?|range|error|record|proved|turned)\b|\s*[,.;:]",
+    re.IGNORECASE,
+)
+_PAST_MODAL_AFTER = re.compile(
+    r"\s+(?:should|could|would|might|may|must)\s+(?:not\s+|well\s+)?have\s+(?:been\s+)?"
+    r"(?P<participle>[a-z]+)\b",
+    re.IGNORECASE,
+)
+
+
+def _past_modal_after(text: str, position: int) -> bool:
+    """ "probably should have sold", "possibly could have been avoided": a hedge on what
+    might have happened, not a forecast."""
+    found = _PAST_MODAL_AFTER.match(text, position)
+    if found is None:
+        return False
+    word = found["participle"].lower()
+    return (
+        word in IRREGULAR_PAST
+        or word.endswith(("ed", "en", "wn"))
+        or word
+        in {
+            "been",
+            "done",
+            "gone",
+            "seen",
+            "known",
+            "taken",
+            "given",
+            "sold",
+            "put",
+            "set",
+            "cut",
+            "spread",
+            "hit",
+            "let",
+            "won",
+            "lost",
+            "held",
+            "made",
+            "left",
+        }
+    )
+
+
+_COMPARATIVE = re.compile(r"\s+than\b(?!\s+not\b)", re.IGNORECASE)
+
+
 def reason_for(
     text: str,
     part: tuple[int, int],
@@ -690,6 +748,37 @@ def reason_for(
         return REASON_EVALUATION
     if cue.kind == "modal" and _intention(tokens, first, text, cue):
         return REASON_INTENTION
+    if (
+        cue.kind == "verb"
+        and re.fullmatch(
+            r"(?:forecasts?|predictions?|projections?)", text[cue.start : cue.end], re.I
+        )
+        and (
+            _POSSESSIVE_BEFORE.search(text[part[0] : cue.start])
+            or _NOUN_FORECAST.search(text[part[0] : cue.start])
+            and _NOUN_NEXT.match(text, cue.end)
+        )
+    ):
+        # "the range of their forecasts is wide", "the forecast it published": the noun
+        # names a forecast, it does not make one ("our forecast is for" is its own form)
+        return REASON_META
+    if cue.kind == "verb" and re.search(
+        r"\bhad\s+(?:\w+ly\s+)?(?:$|(?:forecast|predicted|projected|expected)\b)",
+        text[part[0] : cue.start],
+        re.IGNORECASE,
+    ):
+        return REASON_PAST  # "the agency had forecast $93": the forecast it made before
+    if cue.kind == "adverb" and _past_modal_after(text, cue.end):
+        return REASON_PAST  # "I probably should have spread it out"
+    if (
+        cue.kind == "adjective"
+        and _COMPARATIVE.match(text, cue.end)
+        and (
+            re.search(r"\b(?:less|more)\s+(?:\w+\s+)?$", text[part[0] : cue.start], re.I)
+            or re.match(r"(?:less|more)\b", text[cue.start : cue.end], re.I)
+        )
+    ):
+        return IGNORED  # "less likely than some would have you believe": a comparison
     if cue.kind == "adverb" and not _adverb_attached(tokens, first, last):
         return IGNORED
     if cue.kind == "adverb" and _progressive(tokens, first, last):

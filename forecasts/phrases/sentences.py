@@ -315,12 +315,14 @@ CONTINUATION = re.compile(
 
 
 def clause_parts(sentence: Sentence, text: str) -> list[tuple[int, int]]:
-    """A sentence split where it joins independent claims: at ";", at ", but" and where
+    """A sentence split where it joins independent claims: at ";", at ", but", at ", and
+    that" (a second reported clause: "says a recession is unlikely, and that ...") and where
     a second claim continues the first (``CONTINUATION``)."""
     cuts = [sentence.start]
     # not ", but to VP" ("has no choice, but to clarify") nor ", but not X"
     splits = re.finditer(
-        r";|,\s+but\s+(?!to\b|not\b|only\b)|,\s+and\s+(?=(?:she|he|they)\s+(?:\w+\s+)?"
+        r";|,\s+but\s+(?!to\b|not\b|only\b)|,\s+and\s+(?=that\s)|"
+        r",\s+and\s+(?=(?:she|he|they)\s+(?:\w+\s+)?"
         r"(?:told|said|says|added|expects?|predicted|warned|thinks?|believes?)\b)",
         text[sentence.start : sentence.end],
     )
