@@ -40,7 +40,6 @@ from forecasts.models import (
     ReferenceForecast,
     Resolution,
 )
-from forecasts.moments import day_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -192,13 +191,7 @@ def _fresh(session: Session, question_ids: set[int] | None) -> pd.DataFrame:
         ]
         parts = [part for part in parts if len(part)]
         frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=KEPT)
-    frame = frame[KEPT].copy()
-    # The status already applied the look-ahead rule to the moment; what the boards still
-    # need of the known-at is its day (the time-averaged score counts whole days).
-    frame["known_at"] = [
-        None if when is None or when != when else day_of(when) for when in frame["known_at"]
-    ]
-    return frame
+    return frame[KEPT]
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

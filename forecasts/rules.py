@@ -507,7 +507,7 @@ def check_unscorable_claim_fields(
         "note": clean_note,
         "quote": clean_quote,
         "hedge_phrase": hedge_phrase,
-        # A claim keeps a time only (a day as its midnight, UTC): it is never scored.
+        # A claim is never scored, so no precision is kept: a day is its midnight UTC.
         "made_at": moments.columns(moment)[0] if moment is not None else None,
     }
 

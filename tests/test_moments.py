@@ -278,3 +278,35 @@ def test_an_import_keeps_moments_and_its_export_imports_back_the_same(
             assert other.scalar(select(Resolution)).known == KNOWN
     finally:
         engine.dispose()
+
+
+def test_the_published_data_and_the_api_write_moments_and_days(session, database_url, tmp_path):
+    import json
+
+    from web import publish as web_publish
+
+    pundit = services.add_pundit(session, ADMIN, name="Jane Doe")
+    question = services.add_question(
+        session,
+        ADMIN,
+        statement="Will the treaty be signed on 1 June 2021?",
+        resolution_criteria="Signed by both parties.",
+        resolve_by="2021-06-30",
+    )
+    for when in ("2021-06-01T14:00:00+02:00", "2021-05-30"):
+        services.log_prediction(
+            session,
+            ADMIN,
+            question_id=question.id,
+            pundit_id=pundit.id,
+            made_at=when,
+            probability=0.6,
+        )
+    services.resolve_question(session, ADMIN, question.id, outcome="yes", known_at=KNOWN)
+    session.commit()
+    web_publish.publish(database_url, tmp_path / "site")
+    rows = json.loads((tmp_path / "site" / "data" / "predictions.json").read_text())
+    assert sorted((row["made_at"], row["known_at"]) for row in rows) == [
+        ("2021-05-30", "2021-06-01T15:00:00Z"),
+        ("2021-06-01T12:00:00Z", "2021-06-01T15:00:00Z"),
+    ]
