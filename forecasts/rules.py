@@ -155,6 +155,10 @@ def check_source_fields(
     return clean
 
 
+STATEMENT_LIMIT = 500  # characters, in the forms and the API
+IMPORTED_STATEMENT_LIMIT = 2000  # a platform's title (Metaculus allows 2,000)
+
+
 def check_question_fields(
     errors: FieldErrors,
     *,
@@ -162,12 +166,19 @@ def check_question_fields(
     resolution_criteria,
     resolve_by,
     statement_taken: Callable[[str], bool] | None = None,
+    imported: bool = False,
 ) -> dict:
     """A question's wording and deadline, cleaned; ``statement_taken(statement)`` says
-    whether another question has this statement (its slug, when it can say which)."""
+    whether another question has this statement (its slug, when it can say which).
+
+    ``imported`` relaxes two rules for history brought in from a file or a platform
+    (``docs/import-format.md``): the resolution criteria may be missing (the question
+    then says "criteria not recorded"), and the statement may be as long as a platform's
+    title (``IMPORTED_STATEMENT_LIMIT``); the forms keep both rules."""
     clean: dict = {}
+    limit = IMPORTED_STATEMENT_LIMIT if imported else STATEMENT_LIMIT
     with errors.field():
-        clean["statement"] = require_text(statement, "statement", 500)
+        clean["statement"] = require_text(statement, "statement", limit)
         taken = statement_taken(clean["statement"]) if statement_taken is not None else None
         if taken:
             known = (
@@ -176,8 +187,11 @@ def check_question_fields(
                 else ""
             )
             errors.add("statement", f"must be unique; a question with this statement exists{known}")
-    with errors.field():
-        clean["resolution_criteria"] = require_text(resolution_criteria, "resolution_criteria")
+    if imported and not visible(resolution_criteria or ""):
+        clean["resolution_criteria"] = ""
+    else:
+        with errors.field():
+            clean["resolution_criteria"] = require_text(resolution_criteria, "resolution_criteria")
     clean["resolve_by"] = None
     if resolve_by not in (None, ""):
         with errors.field():
@@ -372,15 +386,20 @@ def check_prediction_moment(
     resolve_by: dt.date | None,
     source_published_on: dt.date | None,
     now: dt.datetime | None = None,
+    late_allowed: bool = False,
 ) -> dt.datetime | None:
     """When a prediction was made (UTC): not in the future, not after its question's
-    deadline, not before its source was published."""
+    deadline, not before its source was published.
+
+    ``late_allowed`` (imported history only) lets a forecast made after the deadline
+    through: the importer keeps it when the question was still open then
+    (``late_forecast_rule``), as the platforms that took it did."""
     moment = None
     with errors.field():
         moment = parse_datetime(made_at, "made_at")
         if moment > (now or utcnow()) + _FUTURE_SLACK:
             errors.add("made_at", "must not be in the future")
-        elif kind is not None and resolve_by and moment.date() > resolve_by:
+        elif not late_allowed and kind is not None and resolve_by and moment.date() > resolve_by:
             errors.add(
                 "made_at",
                 f"must be on or before the question's resolve-by date ({resolve_by})",
@@ -391,6 +410,16 @@ def check_prediction_moment(
                 f"must not be before the source's publication date ({source_published_on})",
             )
     return moment
+
+
+def late_forecast_rule(resolve_by: dt.date, known_at: dt.date) -> str:
+    """Why an imported forecast made after the deadline is refused: the question had been
+    resolved by then (a late forecast is kept only while the question was still open)."""
+    return (
+        f"is after the question's resolve-by date ({resolve_by}) and after its outcome "
+        f"was known ({known_at}): a late forecast is kept only while the question was "
+        "still open"
+    )
 
 
 def check_prediction_forecast(

@@ -38,7 +38,18 @@ def pundit_dict(pundit: Pundit) -> dict:
         "affiliation": pundit.affiliation,
         "links": list(pundit.links or []),
         "version": pundit.version,
+        **platform_of_pundit(pundit.platform, pundit.platform_handle),
     }
+
+
+def platform_of_pundit(platform: str | None, handle: str | None) -> dict:
+    """A platform pundit's provenance as a dict's extra key (none for one entered here)."""
+    return {"platform": {"name": platform, "handle": handle}} if platform else {}
+
+
+def platform_of_question(platform: str | None, platform_id: str | None, url: str | None) -> dict:
+    """A platform question's provenance as a dict's extra key (none for one entered here)."""
+    return {"platform": {"name": platform, "id": platform_id, "url": url}} if platform else {}
 
 
 def source_dict(source: Source, with_text: bool = False) -> dict:
@@ -98,6 +109,7 @@ def question_dict(question: Question) -> dict:
         "known_at": _iso(standing.known_at) if standing else None,
         "resolution": resolution_dict(standing) if standing else None,
         "version": question.version,
+        **platform_of_question(question.platform, question.platform_id, question.platform_url),
     }
 
 

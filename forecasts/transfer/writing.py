@@ -92,13 +92,15 @@ class Writes:
         self._new_rows(
             Pundit.__table__,
             pundits,
-            ("slug", "name", "bio", "affiliation", "links"),
+            ("slug", "name", "bio", "affiliation", "links", "platform", "platform_handle"),
             lambda p: (
                 p.slug,
                 p.clean["name"],
                 p.clean["bio"],
                 p.clean["affiliation"],
                 p.clean["links"],
+                p.clean["platform"],
+                p.clean["platform_handle"],
             ),
             process=("links",),
         )
@@ -127,6 +129,9 @@ class Writes:
                 "kind",
                 "note",
                 "created_by_id",
+                "platform",
+                "platform_id",
+                "platform_url",
             ),
             lambda q: (
                 q.slug,
@@ -136,6 +141,9 @@ class Writes:
                 q.kind,
                 q.clean["note"],
                 self.actor.user_id,
+                q.clean["platform"],
+                q.clean["platform_id"],
+                q.clean["platform_url"],
             ),
             process=("resolve_by",),
         )
@@ -329,6 +337,9 @@ class Writes:
                     "affiliation": pundit.clean["affiliation"],
                     "links": list(pundit.clean["links"]),
                     "version": 1,
+                    **serialize.platform_of_pundit(
+                        pundit.clean["platform"], pundit.clean["platform_handle"]
+                    ),
                 },
             )
         for source in new_sources:
@@ -424,6 +435,11 @@ class Writes:
             "known_at": None,
             "resolution": None,
             "version": 1,
+            **serialize.platform_of_question(
+                question.clean["platform"],
+                question.clean["platform_id"],
+                question.clean["platform_url"],
+            ),
         }
 
     def existing_question_dicts(self, questions: list[QuestionNoun]) -> dict[int, dict]:
