@@ -150,7 +150,13 @@ class User(Base):
 
 
 #: The forecasting platforms whose exports ``forecasts import --from`` reads.
-PLATFORMS = ("predictionbook", "fatebook", "metaculus", "manifold")
+PLATFORM_NAMES = {
+    "predictionbook": "PredictionBook",
+    "fatebook": "Fatebook",
+    "metaculus": "Metaculus",
+    "manifold": "Manifold",
+}
+PLATFORMS = tuple(PLATFORM_NAMES)
 
 
 class Pundit(Base):

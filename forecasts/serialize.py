@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from forecasts.models import (
+    PLATFORM_NAMES,
     AuditEvent,
     CandidateReview,
     Prediction,
@@ -27,6 +28,18 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
 def is_look_ahead(made_at: dt.datetime, known_at: dt.date | None) -> bool:
     """A prediction made on or after the day its outcome became known (never scored)."""
     return known_at is not None and made_at.astimezone(dt.UTC).date() >= known_at
+
+
+def is_judged_late(prediction: Prediction) -> bool:
+    """Made after its question's resolve-by date (imported history, kept because the
+    question was still open then: ``rules.late_forecast_rule``)."""
+    resolve_by = prediction.question.resolve_by
+    return resolve_by is not None and prediction.made_at.astimezone(dt.UTC).date() > resolve_by
+
+
+def platform_name(platform: str | None) -> str:
+    """A platform as its users write it (``predictionbook`` is PredictionBook)."""
+    return PLATFORM_NAMES.get(platform or "", platform or "")
 
 
 def pundit_dict(pundit: Pundit) -> dict:

@@ -22,7 +22,7 @@ from forecasts.db import (
 from forecasts.demo import has_demo_data
 from forecasts.models import MAX_ROW_ID
 from forecasts.rules import utc_today
-from forecasts.serialize import is_look_ahead
+from forecasts.serialize import is_judged_late, is_look_ahead, platform_name
 from web import errors
 from web.extensions import csrf, limiter, login_manager
 
@@ -118,6 +118,8 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["is_look_ahead"] = is_look_ahead
+    app.jinja_env.globals["platform_name"] = platform_name
+    app.jinja_env.tests["judged_late"] = is_judged_late
     app.context_processor(auth.navigation_context)
     app.jinja_env.globals["utc_today"] = utc_today
     app.jinja_env.globals["can"] = auth.can

@@ -122,9 +122,15 @@ def import_file(
     progress: Progress | None = None,
     max_listed: int = MAX_LISTED_ERRORS,
     probabilities: str | None = None,
+    platform: str | None = None,
+    options=None,
 ) -> ImportReport:
     """Import ``path`` in one transaction; raises ``ImportRefused`` listing every bad row
     (nothing written), or ``ValidationError`` for a file it cannot read.
+
+    ``platform`` (one of ``models.PLATFORMS``) reads ``path`` as that platform's own
+    export, through its adapter in ``forecasts.transfer.platforms`` (``options``: its
+    ``Options``); the report then says what came from where and what was skipped.
 
     ``probabilities`` (``fraction`` or ``percent``) says how the bare numbers of the file
     are read; without it the probability column is read once first to decide
@@ -136,14 +142,24 @@ def import_file(
         raise ValidationError(
             "probabilities", f"must be one of {', '.join(READINGS)} (got {probabilities!r})"
         )
-    file_format = detect_format(path, file_format)
-    reading = probabilities or _column_reading(path, file_format, progress, max_listed)
-    rows = read_rows(path, file_format, progress)
+    dump = None
+    if platform is not None:
+        from forecasts.transfer import platforms
+
+        dump = platforms.read(platform, path, options)
+        file_format, reading = platform, FRACTION  # an adapter writes fractions or "N%"
+        rows = dump.rows(progress)
+    else:
+        file_format = detect_format(path, file_format)
+        reading = probabilities or _column_reading(path, file_format, progress, max_listed)
+        rows = read_rows(path, file_format, progress)
 
     def importer() -> _Importer:  # reads the registry: made once this import has its turn
-        return _Importer(
+        made = _Importer(
             session, actor, path.name, file_format, dry_run, max_listed, reading, probabilities
         )
+        made.dump = dump
+        return made
 
     cache = contextlib.nullcontext() if dry_run else bulk.sqlite_page_cache(session)
     with _no_cyclic_gc(), cache:
@@ -261,7 +277,8 @@ class _Importer:
         self.dry_run = dry_run
         self.max_listed = max_listed
         self.report = ImportReport(name, file_format, dry_run)
-        self.text_cells = file_format == "csv"  # every cell a str
+        self.text_cells = file_format != "json"  # every cell a str (CSV, an adapter's rows)
+        self.dump = None  # a platform adapter's Dump: its references, skips and origins
         self.errors: list[RowError] = []
         self.error_count = 0
         self.bad_lines: set[int] = set()
@@ -885,6 +902,36 @@ class _Importer:
 
     # ------------------------------------------------------------------------ finish
 
+    def _plan_references(self) -> list[tuple]:
+        """A platform's aggregate points to add: (question, source, at, probability, url)
+        for the questions the import knows, less those the registry (or the dump
+        itself) already has; the report counts both, and what names no question."""
+        dump = self.dump
+        if dump is None:
+            return []
+        report = self.report
+        report.platform = dump.platform
+        report.origins = list(dump.origins)
+        report.skipped = dict(dump.skipped)
+        by_platform = self.known.question_by_platform
+        points: dict[tuple, tuple] = {}
+        unknown = 0
+        for point in dump.references:
+            question = by_platform.get(point.question)
+            if question is None or question.bad:
+                unknown += 1
+                continue
+            key = (question.ref, point.source, point.at)
+            points[key] = (question, point.source, point.at, point.probability, point.url)
+        if unknown:
+            report.skipped["reference points on questions not imported"] = unknown
+        existing = self.out.existing_reference_keys(
+            [q for q in {p[0] for p in points.values()} if not q.new]
+        )
+        new = [p for key, p in points.items() if key not in existing]
+        report.references, report.references_present = len(new), len(points) - len(new)
+        return new
+
     def _check_late(self) -> None:
         """Forecasts made after their question's deadline are kept (imported history: the
         platform took them) while the question was still open: not once its outcome was
@@ -913,6 +960,7 @@ class _Importer:
         for kind in ("pundits", "sources", "questions"):
             self.report.added[kind] = len(getattr(self, f"new_{kind}"))
         self.report.added["resolutions"] = len(self.appends)
+        points = self._plan_references()
         if self.error_count:
             ordered = sorted(self.errors, key=lambda e: e.line)
             raise ImportRefused(self.report.file, ordered, self.error_count, len(self.bad_lines))
@@ -926,6 +974,7 @@ class _Importer:
             [a["question"] for a in self.appends if not a["question"].new]
         )
         resolution_ids = self.out.resolutions(self.appends)
+        self.out.references(points)
         self.out.audit(
             self.new_pundits,
             self.new_sources,

@@ -19,6 +19,7 @@ from forecasts.models import (
     Pundit,
     Question,
     QuestionOption,
+    ReferenceForecast,
     Resolution,
     Source,
     Tag,
@@ -287,6 +288,37 @@ class Writes:
             process=("known_at", "automatic"),
         )
         return ids
+
+    def existing_reference_keys(self, questions: list[QuestionNoun]) -> set[tuple]:
+        """(question ref, source, at) of the reference points these existing questions have."""
+        ids = sorted(q.id for q in questions)
+        keys = set()
+        table = ReferenceForecast.__table__
+        for start in range(0, len(ids), _ID_BATCH):
+            for question_id, source, at in self.session.execute(
+                select(table.c.question_id, table.c.source, table.c.at).where(
+                    table.c.question_id.in_(ids[start : start + _ID_BATCH])
+                )
+            ):
+                keys.add((question_id, source, at))
+        return keys
+
+    def references(self, points: list[tuple]) -> None:
+        """A platform's aggregate points: (question, source, at, probability, url)."""
+        if not points:
+            return
+        table = ReferenceForecast.__table__
+        at = self.writer.processor(table.c.at)
+        added = self.writer.value(table.c.added_at, self.now)
+        ids = self.ids.take(table, len(points))
+        self.writer.executemany(
+            table,
+            ("id", "question_id", "source", "at", "probability", "url", "licence", "added_at"),
+            [
+                (point_id, q.id, source, at(moment), probability, url, "", added)
+                for point_id, (q, source, moment, probability, url) in zip(ids, points, strict=True)
+            ],
+        )
 
     def audit(
         self,
