@@ -76,13 +76,13 @@ class ImportReport:
     def details(self) -> list[str]:
         """Lines after the summary: where the rows came from, the late forecasts kept,
         the reference points, and what was skipped and why."""
-        lines = [f"  from {origin}" for origin in self.origins]
+        lines = [f"  {origin}" for origin in self.origins]
         if self.late:
             lines.append(
                 f"  kept {self.late} forecast{'s' * (self.late != 1)} made after the "
                 "deadline while the question was still open (judged late)"
             )
-        if self.references or self.references_present:
+        if self.references:
             present = (
                 f" ({self.references_present} already in the registry)"
                 if self.references_present
@@ -90,6 +90,10 @@ class ImportReport:
             )
             verb = "would add" if self.dry_run else "added"
             lines.append(f"  {verb} {self.references} reference points{present}")
+        elif self.references_present:
+            lines.append(
+                f"  reference points: the registry already has all {self.references_present}"
+            )
         for reason, count in sorted(self.skipped.items(), key=lambda item: -item[1]):
             lines.append(f"  skipped {count}: {reason}")
         return lines

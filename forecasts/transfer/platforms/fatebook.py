@@ -246,6 +246,6 @@ def _rows(path: Path, zone: dt.tzinfo, dump: Dump, progress):
         )
     zone_name = getattr(zone, "key", "UTC")
     dump.origins.append(
-        f"{path.name}: {forecasts} Fatebook forecasts on {len(questions)} questions "
+        f"from {path.name}: {forecasts} Fatebook forecasts on {len(questions)} questions "
         f"(multiple-choice options counted one by one), times read in {zone_name}"
     )

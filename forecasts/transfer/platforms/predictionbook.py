@@ -186,6 +186,6 @@ def _rows(path: Path, dump: Dump, progress):
                 ),
             )
     dump.origins.append(
-        f"{path.name}: {len(predictions)} PredictionBook predictions (questions), "
+        f"from {path.name}: {len(predictions)} PredictionBook predictions (questions), "
         f"{responses} responses with a confidence (forecasts)"
     )
