@@ -167,6 +167,7 @@ def check_question_fields(
     resolve_by,
     statement_taken: Callable[[str], bool] | None = None,
     imported: bool = False,
+    statement_limit: int | None = None,
 ) -> dict:
     """A question's wording and deadline, cleaned; ``statement_taken(statement)`` says
     whether another question has this statement (its slug, when it can say which).
@@ -174,9 +175,10 @@ def check_question_fields(
     ``imported`` relaxes two rules for history brought in from a file or a platform
     (``docs/import-format.md``): the resolution criteria may be missing (the question
     then says "criteria not recorded"), and the statement may be as long as a platform's
-    title (``IMPORTED_STATEMENT_LIMIT``); the forms keep both rules."""
+    title (``IMPORTED_STATEMENT_LIMIT``); the forms keep both rules. ``statement_limit``
+    overrides the length (an edit that keeps an imported statement as it is)."""
     clean: dict = {}
-    limit = IMPORTED_STATEMENT_LIMIT if imported else STATEMENT_LIMIT
+    limit = statement_limit or (IMPORTED_STATEMENT_LIMIT if imported else STATEMENT_LIMIT)
     with errors.field():
         clean["statement"] = require_text(statement, "statement", limit)
         taken = statement_taken(clean["statement"]) if statement_taken is not None else None
