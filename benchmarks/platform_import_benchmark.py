@@ -66,7 +66,9 @@ if platform == "fatebook":
 elif platform == "metaculus":
     frame = pd.read_csv(path + "/forecast_data.csv")
 elif platform == "predictionbook":
-    frame = pd.json_normalize(json.load(open(path)), record_path="responses", meta=["id"], meta_prefix="prediction_")
+    frame = pd.json_normalize(
+        json.load(open(path)), record_path="responses", meta=["id"], meta_prefix="prediction_"
+    )
 else:
     frame = pd.DataFrame(json.load(open(path))["bets"])
 engine = create_engine(url)
@@ -118,8 +120,15 @@ class Postgres:
         from sqlalchemy.engine import make_url
 
         name = make_url(url).database
-        with self.admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for attempt in range(20):  # an autovacuum worker may still be on it for a moment
+            try:
+                with self.admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                return
+            except Exception:
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
 
 
 def main() -> None:
