@@ -139,6 +139,7 @@ def _rows(path: Path, dump: Dump, progress):
         if not isinstance(items, list):
             yield number, BadRow(f"prediction {pid}: responses", "must be a JSON array", "")
             continue
+        before = responses
         for place, response in enumerate(items, start=1):
             where = f"prediction {pid}, response {place}"
             if not isinstance(response, dict):
@@ -185,6 +186,8 @@ def _rows(path: Path, dump: Dump, progress):
                     note,
                 ),
             )
+        if responses == before:
+            dump.skipped["predictions with no forecast to import (no question made)"] += 1
     dump.origins.append(
         f"from {path.name}: {len(predictions)} PredictionBook predictions (questions), "
         f"{responses} responses with a confidence (forecasts)"
