@@ -22,6 +22,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -173,8 +175,22 @@ class User(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+#: The forecasting platforms whose exports ``forecasts import --from`` reads.
+PLATFORM_NAMES = {
+    "predictionbook": "PredictionBook",
+    "fatebook": "Fatebook",
+    "metaculus": "Metaculus",
+    "manifold": "Manifold",
+}
+PLATFORMS = tuple(PLATFORM_NAMES)
+
+
 class Pundit(Base):
     __tablename__ = "pundits"
+    __table_args__ = (
+        # A platform's user is one pundit: re-importing a newer dump finds them again.
+        Index("uq_pundits_platform_handle", "platform", "platform_handle", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -182,6 +198,10 @@ class Pundit(Base):
     bio: Mapped[str] = mapped_column(Text, default="")
     affiliation: Mapped[str] = mapped_column(String(200), default="")
     links: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Provenance of a pundit imported from a forecasting platform: the platform's name
+    # (one of PLATFORMS) and the user's handle (username, or id where it has none).
+    platform: Mapped[str | None] = mapped_column(String(40))
+    platform_handle: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer)
 
@@ -241,11 +261,24 @@ class Question(Base):
             "condition_question_id IS NULL OR condition_question_id <> id",
             name="condition_not_self",
         ),
+        # A platform's question is one question, found again by its id on re-import.
+        Index("uq_questions_platform_id", "platform", "platform_id", unique=True),
+        # Statements are unique among questions entered here; imported history may repeat
+        # a statement (two platform questions worded alike are still two questions).
+        Index(
+            "uq_questions_statement_entered",
+            "statement",
+            unique=True,
+            sqlite_where=text("platform IS NULL"),
+            postgresql_where=text("platform IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    statement: Mapped[str] = mapped_column(String(500), unique=True)
+    # 500 characters in the forms; a platform's title may be longer (Metaculus: 2,000).
+    statement: Mapped[str] = mapped_column(String(2000))
+    # Empty only for imported history that recorded none ("criteria not recorded").
     resolution_criteria: Mapped[str] = mapped_column(Text)
     # No deadline means the question can never be scored; it is kept and flagged.
     resolve_by: Mapped[dt.date | None] = mapped_column(Date)
@@ -256,6 +289,11 @@ class Question(Base):
     # "yes" / "no" for a binary condition, an option label for a multiple-choice one.
     condition_outcome: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
+    # Provenance of a question imported from a forecasting platform: its name (one of
+    # PLATFORMS), the question's id there and its link.
+    platform: Mapped[str | None] = mapped_column(String(40))
+    platform_id: Mapped[str | None] = mapped_column(String(200))
+    platform_url: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer)

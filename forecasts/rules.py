@@ -162,6 +162,10 @@ def check_source_fields(
     return clean
 
 
+STATEMENT_LIMIT = 500  # characters, in the forms and the API
+IMPORTED_STATEMENT_LIMIT = 2000  # a platform's title (Metaculus allows 2,000)
+
+
 def check_question_fields(
     errors: FieldErrors,
     *,
@@ -169,12 +173,21 @@ def check_question_fields(
     resolution_criteria,
     resolve_by,
     statement_taken: Callable[[str], bool] | None = None,
+    imported: bool = False,
+    statement_limit: int | None = None,
 ) -> dict:
     """A question's wording and deadline, cleaned; ``statement_taken(statement)`` says
-    whether another question has this statement (its slug, when it can say which)."""
+    whether another question has this statement (its slug, when it can say which).
+
+    ``imported`` relaxes two rules for history brought in from a file or a platform
+    (``docs/import-format.md``): the resolution criteria may be missing (the question
+    then says "criteria not recorded"), and the statement may be as long as a platform's
+    title (``IMPORTED_STATEMENT_LIMIT``); the forms keep both rules. ``statement_limit``
+    overrides the length (an edit that keeps an imported statement as it is)."""
     clean: dict = {}
+    limit = statement_limit or (IMPORTED_STATEMENT_LIMIT if imported else STATEMENT_LIMIT)
     with errors.field():
-        clean["statement"] = require_text(statement, "statement", 500)
+        clean["statement"] = require_text(statement, "statement", limit)
         taken = statement_taken(clean["statement"]) if statement_taken is not None else None
         if taken:
             known = (
@@ -183,8 +196,11 @@ def check_question_fields(
                 else ""
             )
             errors.add("statement", f"must be unique; a question with this statement exists{known}")
-    with errors.field():
-        clean["resolution_criteria"] = require_text(resolution_criteria, "resolution_criteria")
+    if imported and not visible(resolution_criteria or ""):
+        clean["resolution_criteria"] = ""
+    else:
+        with errors.field():
+            clean["resolution_criteria"] = require_text(resolution_criteria, "resolution_criteria")
     clean["resolve_by"] = None
     if resolve_by not in (None, ""):
         with errors.field():
@@ -379,17 +395,22 @@ def check_prediction_moment(
     resolve_by: dt.date | None,
     source_published_on: dt.date | None,
     now: dt.datetime | None = None,
+    late_allowed: bool = False,
 ) -> moments.When | None:
     """When a prediction was made, as given: a moment (UTC) or a day
     (``forecasts.moments``); not in the future, not after its question's deadline, not
-    before its source was published."""
+    before its source was published.
+
+    ``late_allowed`` (imported history only) lets a forecast made after the deadline
+    through: the importer keeps it when the question was still open then
+    (``late_forecast_rule``), as the platforms that took it did."""
     when = None
     with errors.field():
         when = moments.parse_when(made_at, "made_at")
         day = moments.day_of(when)
         if _in_future(when, now):
             errors.add("made_at", "must not be in the future")
-        elif kind is not None and resolve_by and day > resolve_by:
+        elif not late_allowed and kind is not None and resolve_by and day > resolve_by:
             errors.add(
                 "made_at",
                 f"must be on or before the question's resolve-by date ({resolve_by})",
@@ -408,6 +429,16 @@ def _in_future(when: moments.When, now: dt.datetime | None) -> bool:
     if moments.is_moment(when):
         return when > now + _FUTURE_SLACK
     return when > (now + _FUTURE_SLACK).astimezone(dt.UTC).date()
+
+
+def late_forecast_rule(resolve_by: dt.date, known_at: dt.date) -> str:
+    """Why an imported forecast made after the deadline is refused: the question had been
+    resolved by then (a late forecast is kept only while the question was still open)."""
+    return (
+        f"is after the question's resolve-by date ({resolve_by}) and after its outcome "
+        f"was known ({known_at}): a late forecast is kept only while the question was "
+        "still open"
+    )
 
 
 def check_prediction_forecast(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from forecasts import moments
 from forecasts.models import (
+    PLATFORM_NAMES,
     AuditEvent,
     CandidateReview,
     Prediction,
@@ -33,6 +34,18 @@ def is_look_ahead(made: moments.When, known: moments.When | None) -> bool:
     return known is not None and moments.compare(made, known).look_ahead
 
 
+def is_judged_late(prediction: Prediction) -> bool:
+    """Made after its question's resolve-by date (imported history, kept because the
+    question was still open then: ``rules.late_forecast_rule``)."""
+    resolve_by = prediction.question.resolve_by
+    return resolve_by is not None and moments.day_of(prediction.made) > resolve_by
+
+
+def platform_name(platform: str | None) -> str:
+    """A platform as its users write it (``predictionbook`` is PredictionBook)."""
+    return PLATFORM_NAMES.get(platform or "", platform or "")
+
+
 def pundit_dict(pundit: Pundit) -> dict:
     return {
         "id": pundit.id,
@@ -42,7 +55,18 @@ def pundit_dict(pundit: Pundit) -> dict:
         "affiliation": pundit.affiliation,
         "links": list(pundit.links or []),
         "version": pundit.version,
+        **platform_of_pundit(pundit.platform, pundit.platform_handle),
     }
+
+
+def platform_of_pundit(platform: str | None, handle: str | None) -> dict:
+    """A platform pundit's provenance as a dict's extra key (none for one entered here)."""
+    return {"platform": {"name": platform, "handle": handle}} if platform else {}
+
+
+def platform_of_question(platform: str | None, platform_id: str | None, url: str | None) -> dict:
+    """A platform question's provenance as a dict's extra key (none for one entered here)."""
+    return {"platform": {"name": platform, "id": platform_id, "url": url}} if platform else {}
 
 
 def source_dict(source: Source, with_text: bool = False) -> dict:
@@ -102,6 +126,7 @@ def question_dict(question: Question) -> dict:
         "known_at": moments.iso(standing.known) if standing else None,
         "resolution": resolution_dict(standing) if standing else None,
         "version": question.version,
+        **platform_of_question(question.platform, question.platform_id, question.platform_url),
     }
 
 

@@ -23,7 +23,7 @@ from forecasts.db import (
 from forecasts.demo import has_demo_data
 from forecasts.models import MAX_ROW_ID
 from forecasts.rules import utc_today
-from forecasts.serialize import look_ahead_of
+from forecasts.serialize import is_judged_late, look_ahead_of, platform_name
 from web import errors
 from web.extensions import csrf, limiter, login_manager
 
@@ -125,6 +125,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.jinja_env.filters["when"] = moments.shown
     app.jinja_env.filters["iso"] = moments.iso
     app.jinja_env.globals["look_ahead_of"] = look_ahead_of
+    app.jinja_env.globals["platform_name"] = platform_name
+    app.jinja_env.tests["judged_late"] = is_judged_late
     app.context_processor(auth.navigation_context)
     app.jinja_env.globals["utc_today"] = utc_today
     app.jinja_env.globals["can"] = auth.can

@@ -56,6 +56,21 @@ def _progress(label: str, *, length: int | None = None, iterable=None):
     help="How bare numbers are read: fraction (0 to 1) or percent (0 to 100). Default: "
     "from the probability column, which must be all one or the other.",
 )
+@click.option(
+    "--from",
+    "platform",
+    type=click.Choice(["predictionbook", "fatebook", "metaculus", "manifold"]),
+    default=None,
+    help="Read FILE as this platform's own export (docs/import-format.md, Platform "
+    "exports): its users become pundits, its aggregates reference forecasts.",
+)
+@click.option(
+    "--timezone",
+    metavar="ZONE",
+    default=None,
+    help="With --from fatebook: the time zone of the export's times, which carry no "
+    "offset (an IANA name such as Europe/London; default UTC).",
+)
 @click.pass_obj
 def import_command(
     obj: Context,
@@ -66,6 +81,8 @@ def import_command(
     as_user: str | None,
     max_errors: int,
     probabilities: str | None,
+    platform: str | None,
+    timezone: str | None,
 ) -> None:
     """Import predictions from FILE (CSV or JSON, one row per prediction; the columns are
     in docs/import-format.md). All or nothing: one bad row and nothing is written, and
@@ -82,11 +99,24 @@ def import_command(
         _import_references(obj, second, as_user, dry_run)
         return
     file = Path(target)
+    options = None
+    if platform is not None:
+        from forecasts.transfer.platforms import Options
+
+        if file_format or probabilities:
+            raise click.UsageError(
+                "--from reads the platform's own format: drop --format and --probabilities"
+            )
+        options = Options(timezone=timezone)
+        passes = 1
+    elif timezone:
+        raise click.UsageError("--timezone goes with --from fatebook")
 
     with obj.session() as session:
         actor = actor_for(session, as_user)
         size = file.stat().st_size if file.is_file() else 0
-        passes = 1 if probabilities else 2  # the probability column is read first
+        if platform is None:
+            passes = 1 if probabilities else 2  # the probability column is read first
         try:
             with _progress(f"Importing {file.name}", length=max(size * passes, 1)) as bar:
                 report = import_file(
@@ -98,12 +128,16 @@ def import_command(
                     progress=bar.update if bar is not None else None,
                     max_listed=max_errors,
                     probabilities=probabilities,
+                    platform=platform,
+                    options=options,
                 )
         except ImportRefused as refused:
             for line in refused.report_lines():
                 click.echo(line, err=True)
             raise click.ClickException(refused.summary()) from refused
     click.echo(report.summary())
+    for line in report.details():
+        click.echo(line)
 
 
 @click.command("export")

@@ -22,6 +22,7 @@ from forecasts.models import (
 from forecasts.rules import (
     CONDITION_CYCLE,
     CONDITION_REQUIRED,
+    IMPORTED_STATEMENT_LIMIT,
     as_utc,
     check_condition_outcome,
     check_kind_and_options,
@@ -97,13 +98,18 @@ def _check_question_fields(
     resolution_criteria,
     resolve_by,
     exclude_id: int | None = None,
+    kept_statement: str | None = None,
 ) -> dict:
+    """``kept_statement``: the edited question's statement. Kept as it is, it is not
+    checked again (imported history may repeat a statement, or run past 500 characters)."""
+    kept = kept_statement is not None and (statement or "").strip() == kept_statement
     return check_question_fields(
         errors,
         statement=statement,
         resolution_criteria=resolution_criteria,
         resolve_by=resolve_by,
-        statement_taken=partial(_statement_owner, session, exclude_id=exclude_id),
+        statement_taken=None if kept else partial(_statement_owner, session, exclude_id=exclude_id),
+        statement_limit=IMPORTED_STATEMENT_LIMIT if kept else None,
     )
 
 
@@ -197,9 +203,11 @@ def edit_question(
         resolution_criteria=resolution_criteria,
         resolve_by=resolve_by,
         exclude_id=question.id,
+        kept_statement=question.statement,
     )
     new_deadline = changes.get("resolve_by")
-    if new_deadline is not None:
+    # A deadline left as it was stands, even with forecasts judged late (imported history).
+    if new_deadline is not None and new_deadline != question.resolve_by:
         latest = session.scalar(
             select(func.max(Prediction.made_at)).where(Prediction.question_id == question.id)
         )

@@ -23,6 +23,8 @@ class PunditCells(NamedTuple):
     affiliation: object
     bio: object
     links: object
+    platform: object
+    handle: object
 
 
 class SourceCells(NamedTuple):
@@ -45,6 +47,9 @@ class QuestionCells(NamedTuple):
     condition: object
     condition_outcome: object
     note: object
+    platform: object
+    platform_id: object
+    url: object
 
 
 class PredictionCells(NamedTuple):

@@ -9,7 +9,15 @@ prediction mentions). A JSON file is an array of objects with the same keys.
 from __future__ import annotations
 
 ENTRY = "entry"
-PUNDIT = ("pundit", "pundit_slug", "pundit_affiliation", "pundit_bio", "pundit_links")
+PUNDIT = (
+    "pundit",
+    "pundit_slug",
+    "pundit_affiliation",
+    "pundit_bio",
+    "pundit_links",
+    "pundit_platform",
+    "pundit_handle",
+)
 SOURCE = (
     "source_title",
     "source_url",
@@ -29,6 +37,9 @@ QUESTION = (
     "condition",
     "condition_outcome",
     "question_note",
+    "question_platform",
+    "question_platform_id",
+    "question_url",
 )
 PREDICTION = (
     "probability",

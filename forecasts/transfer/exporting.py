@@ -369,6 +369,8 @@ class _Registry:
             "pundit_affiliation": pundit.affiliation or None,
             "pundit_bio": pundit.bio or None,
             "pundit_links": list(pundit.links or []) or None,
+            "pundit_platform": pundit.platform,
+            "pundit_handle": pundit.platform_handle,
         }
 
     def source_cells(self, source: Source, with_text: bool) -> dict:
@@ -396,6 +398,9 @@ class _Registry:
             "condition": condition["row"].slug if condition else None,
             "condition_outcome": q.condition_outcome,
             "question_note": q.note or None,
+            "question_platform": q.platform,
+            "question_platform_id": q.platform_id,
+            "question_url": q.platform_url,
         }
         standing = entry["standing"]
         if standing is not None:

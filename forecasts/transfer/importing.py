@@ -47,6 +47,7 @@ How it works, in one streaming pass over the file and one transaction:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -55,7 +56,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from forecasts import bulk, kept, rules, search, services
+from forecasts import bulk, kept, moments, rules, search, services
 from forecasts.errors import FieldErrors, ValidationError
 from forecasts.models import QuestionKind, Role, User, utcnow
 from forecasts.transfer import columns as C
@@ -121,9 +122,15 @@ def import_file(
     progress: Progress | None = None,
     max_listed: int = MAX_LISTED_ERRORS,
     probabilities: str | None = None,
+    platform: str | None = None,
+    options=None,
 ) -> ImportReport:
     """Import ``path`` in one transaction; raises ``ImportRefused`` listing every bad row
     (nothing written), or ``ValidationError`` for a file it cannot read.
+
+    ``platform`` (one of ``models.PLATFORMS``) reads ``path`` as that platform's own
+    export, through its adapter in ``forecasts.transfer.platforms`` (``options``: its
+    ``Options``); the report then says what came from where and what was skipped.
 
     ``probabilities`` (``fraction`` or ``percent``) says how the bare numbers of the file
     are read; without it the probability column is read once first to decide
@@ -135,14 +142,24 @@ def import_file(
         raise ValidationError(
             "probabilities", f"must be one of {', '.join(READINGS)} (got {probabilities!r})"
         )
-    file_format = detect_format(path, file_format)
-    reading = probabilities or _column_reading(path, file_format, progress, max_listed)
-    rows = read_rows(path, file_format, progress)
+    dump = None
+    if platform is not None:
+        from forecasts.transfer import platforms
+
+        dump = platforms.read(platform, path, options)
+        file_format, reading = platform, FRACTION  # an adapter writes fractions or "N%"
+        rows = dump.rows(progress)
+    else:
+        file_format = detect_format(path, file_format)
+        reading = probabilities or _column_reading(path, file_format, progress, max_listed)
+        rows = read_rows(path, file_format, progress)
 
     def importer() -> _Importer:  # reads the registry: made once this import has its turn
-        return _Importer(
+        made = _Importer(
             session, actor, path.name, file_format, dry_run, max_listed, reading, probabilities
         )
+        made.dump = dump
+        return made
 
     cache = contextlib.nullcontext() if dry_run else bulk.sqlite_page_cache(session)
     with _no_cyclic_gc(), cache:
@@ -163,6 +180,28 @@ def import_file(
                 f"refused the import ({error.orig}); someone else changed the "
                 "registry meanwhile. Nothing was imported: run it again",
             ) from error
+
+
+def _day(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _provenance_problems(platform: tuple[str, str], key: tuple[str, str, int]) -> list:
+    """(column, rule) for a platform's name and the id (or handle) it gives a noun: both
+    given, the name a slug of at most 40 characters, the id at most ``limit``."""
+    (platform_column, name), (key_column, value, limit) = platform, key
+    problems = []
+    if not name:
+        problems.append((platform_column, f"is required when {key_column} is given"))
+    elif len(name) > 40 or slugify(name, 40) != name:
+        problems.append(
+            (platform_column, "must be a platform's name in lower case (letters, digits, -)")
+        )
+    if not value:
+        problems.append((key_column, f"is required when {platform_column} is given"))
+    elif len(value) > limit:
+        problems.append((key_column, f"must be at most {limit} characters"))
+    return problems
 
 
 def _column_reading(
@@ -239,7 +278,8 @@ class _Importer:
         self.dry_run = dry_run
         self.max_listed = max_listed
         self.report = ImportReport(name, file_format, dry_run)
-        self.text_cells = file_format == "csv"  # every cell a str
+        self.text_cells = file_format != "json"  # every cell a str (CSV, an adapter's rows)
+        self.dump = None  # a platform adapter's Dump: its references, skips and origins
         self.errors: list[RowError] = []
         self.error_count = 0
         self.bad_lines: set[int] = set()
@@ -258,6 +298,7 @@ class _Importer:
         self.buffer: list[Checked] = []  # predictions checked, waiting to be written
         self.file_keys: set[int] = set()
         self.appends: list[dict] = []  # resolutions to append, in order
+        self.late: list[tuple] = []  # (line, question, day) of forecasts after the deadline
         self.out = Writes(session, actor, self.now, {}, self.report)
         if not dry_run:
             self.out.ids.lock()  # SQLite: the maps below stay true until this import commits
@@ -334,7 +375,7 @@ class _Importer:
         if problems:
             items.extend(problems)
         moment, forecast, dist_key, quote, note = self._prediction_fields(
-            row.prediction, question, source, items
+            line, row.prediction, question, source, items
         )
         if question is not None and any(row.resolution):
             items.extend(self._resolution(line, question, row.resolution))
@@ -417,6 +458,19 @@ class _Importer:
 
     def _match_pundit(self, line: int, cells: PunditCells):
         name, slug = text_of(cells.name), text_of(cells.slug)
+        platform, handle = text_of(cells.platform), text_of(cells.handle)
+        if platform or handle:  # a platform's user: found by platform and handle alone
+            problems = _provenance_problems(
+                ("pundit_platform", platform), ("pundit_handle", handle, 200)
+            )
+            if problems:
+                return None, problems
+            found = self.known.pundit_by_platform.get((platform, handle))
+            if found is not None:
+                return self._matched(found, cells, C.PUNDIT, "pundit", "pundit_handle")
+            if slug and slug in self.known.pundit_by_slug:
+                return None, [("pundit_slug", rules.slug_taken_rule(slug))]
+            return self._new_pundit(line, cells, name or handle, slug, (platform, handle))
         if slug:
             found = self.known.pundit_by_slug.get(slug)
         elif name:
@@ -437,10 +491,13 @@ class _Importer:
                     f"is required: no pundit in the registry or the file has the slug {slug!r}",
                 )
             ]
+        return self._new_pundit(line, cells, name, slug, None)
+
+    def _new_pundit(self, line: int, cells: PunditCells, name: str, slug: str, platform):
         errors = FieldErrors()
         clean = rules.check_pundit_fields(
             errors,
-            name=cells.name,
+            name=name,
             bio=text_of(cells.bio),
             affiliation=text_of(cells.affiliation),
             links=list_of(cells.links, "pundit_links"),
@@ -452,10 +509,14 @@ class _Importer:
             slug = rules.unique_slug(slugify(clean.get("name") or name), self.known.pundit_slugs)
         pundit = PunditNoun(self._ref(), None, True, line)
         pundit.slug, pundit.name, pundit.clean = slug, clean.get("name") or name, clean
+        clean["platform"], clean["platform_handle"] = platform or (None, None)
         pundit.cells = cells
         self.known.pundit_by_slug[slug] = pundit
         self.known.pundit_slugs.add(slug)
-        self.known.pundits_by_name[name].append(pundit)
+        if platform:
+            self.known.pundit_by_platform[platform] = pundit
+        else:
+            self.known.pundits_by_name[name].append(pundit)
         problems = columns_of("pundit", errors.items)
         if problems:
             pundit.bad = True
@@ -534,6 +595,40 @@ class _Importer:
 
     def _match_question(self, line: int, cells: QuestionCells):
         statement, slug = text_of(cells.statement), text_of(cells.slug)
+        platform, platform_id = text_of(cells.platform), text_of(cells.platform_id)
+        url = text_of(cells.url)
+        if platform or platform_id or url:  # a platform's question: found by its id there
+            problems = _provenance_problems(
+                ("question_platform", platform), ("question_platform_id", platform_id, 200)
+            )
+            if url:
+                try:
+                    url = check_url(url, "question_url")
+                except ValidationError as error:
+                    problems.extend(("question_url", e.rule) for e in error.errors)
+            if problems:
+                return None, problems
+            found = self.known.question_by_platform.get((platform, platform_id))
+            if found is not None:
+                return self._matched(found, cells, C.QUESTION, "question", "question_platform_id")
+            if not statement:
+                return None, [("statement", "is required")]
+            if slug and slug in self.known.question_by_slug:
+                return None, [("question_slug", rules.slug_taken_rule(slug))]
+            return self._new_question(line, cells, statement, slug, (platform, platform_id, url))
+        if statement in self.known.repeated_statements:
+            found = self.known.question_by_slug.get(slug) if slug else None
+            if found is None or found.statement != statement:
+                return None, [
+                    (
+                        "question_slug" if slug else "statement",
+                        "names no question with this statement"
+                        if slug
+                        else "several questions have this statement; give question_slug "
+                        "(or question_platform and question_platform_id) to say which",
+                    )
+                ]
+            return self._matched(found, cells, C.QUESTION, "question", "statement")
         if statement:
             found = self.known.question_by_statement.get(statement)
             if found is not None and slug and slug != found.slug:
@@ -565,13 +660,18 @@ class _Importer:
             return None, [("statement", "is required")]
         if found is not None:
             return self._matched(found, cells, C.QUESTION, "question", "statement")
+        return self._new_question(line, cells, statement, slug, None)
+
+    def _new_question(self, line: int, cells: QuestionCells, statement: str, slug: str, platform):
         errors = FieldErrors()
         clean = rules.check_question_fields(
             errors,
             statement=cells.statement,
             resolution_criteria=text_of(cells.resolution_criteria),
             resolve_by=date_of(cells.resolve_by) or None,
+            imported=True,
         )
+        clean["platform"], clean["platform_id"], clean["platform_url"] = platform or (None,) * 3
         kind = text_of(cells.kind) or QuestionKind.BINARY.value
         labels = rules.check_kind_and_options(errors, kind, list_of(cells.options, "options"))
         tags = rules.check_tags(errors, list_of(cells.tags, "tags"))
@@ -590,7 +690,12 @@ class _Importer:
         if question.condition_outcome and not question.condition_text:
             errors.add("condition_question_id", rules.CONDITION_REQUIRED)
         question.cells = cells
-        self.known.question_by_statement[statement] = question
+        if platform:
+            question.platform_key = platform[:2]
+            self.known.question_by_platform[question.platform_key] = question
+            self.known.add_statement(statement, question)
+        else:
+            self.known.question_by_statement[statement] = question
         self.known.question_by_slug[slug] = question
         self.known.question_slugs.add(slug)
         problems = columns_of("question", errors.items)
@@ -662,6 +767,7 @@ class _Importer:
 
     def _prediction_fields(
         self,
+        line: int,
         cells: PredictionCells,
         question: QuestionNoun | None,
         source: SourceNoun | None,
@@ -684,9 +790,13 @@ class _Importer:
             resolve_by=resolve_by,
             source_published_on=source.published_on if source is not None else None,
             now=self.now,
+            late_allowed=True,
         )
         if errors.items:
             items.extend(columns_of("prediction", errors.items))
+        elif resolve_by is not None and moments.day_of(moment) > resolve_by:
+            # After the deadline: kept if the question was still open then (``_late``).
+            self.late.append((line, question, moments.day_of(moment)))
         if self.text_cells:
             # The forecast depends only on these cells and the question's kind and options,
             # which a file repeats: check each combination once.
@@ -793,14 +903,65 @@ class _Importer:
 
     # ------------------------------------------------------------------------ finish
 
+    def _plan_references(self) -> list[tuple]:
+        """A platform's aggregate points to add: (question, source, at, probability, url)
+        for the questions the import knows, less those the registry (or the dump
+        itself) already has; the report counts both, and what names no question."""
+        dump = self.dump
+        if dump is None:
+            return []
+        report = self.report
+        report.platform = dump.platform
+        report.origins = list(dump.origins)
+        report.skipped = dict(dump.skipped)
+        by_platform = self.known.question_by_platform
+        points: dict[tuple, tuple] = {}
+        unknown = 0
+        for point in dump.references:
+            question = by_platform.get(point.question)
+            if question is None or question.bad:
+                unknown += 1
+                continue
+            key = (question.ref, point.source, point.at)
+            points[key] = (question, point.source, point.at, point.probability, point.url)
+        if unknown:
+            report.skipped["reference points on questions not imported"] = unknown
+        existing = self.out.existing_reference_keys(
+            [q for q in {p[0] for p in points.values()} if not q.new]
+        )
+        new = [p for key, p in points.items() if key not in existing]
+        report.references, report.references_present = len(new), len(points) - len(new)
+        return new
+
+    def _check_late(self) -> None:
+        """Forecasts made after their question's deadline are kept (imported history: the
+        platform took them) while the question was still open: not once its outcome was
+        known on an earlier day. The question page says which were judged late."""
+        for line, question, made_on in self.late:
+            standing = question.standing
+            if standing is None or standing.outcome == "annulled":
+                continue
+            known_on = _day(standing.known_at)
+            if known_on < made_on:
+                self._bad(
+                    line,
+                    None,
+                    [("made_at", rules.late_forecast_rule(question.resolve_by, known_on))],
+                    {"made_at": made_on.isoformat()},
+                )
+            else:
+                self.report.late += 1
+
     def _finish(self) -> ImportReport:
         self._flush()
         plan = ResolutionPlan(self.known, self.new_questions, self._bad)
         plan.link_conditions()
         self.appends = plan.plan()
+        self._check_late()
         for kind in ("pundits", "sources", "questions"):
             self.report.added[kind] = len(getattr(self, f"new_{kind}"))
         self.report.added["resolutions"] = len(self.appends)
+        points = self._plan_references()
         if self.error_count:
             ordered = sorted(self.errors, key=lambda e: e.line)
             raise ImportRefused(self.report.file, ordered, self.error_count, len(self.bad_lines))
@@ -814,6 +975,7 @@ class _Importer:
             [a["question"] for a in self.appends if not a["question"].new]
         )
         resolution_ids = self.out.resolutions(self.appends)
+        self.out.references(points)
         self.out.audit(
             self.new_pundits,
             self.new_sources,

@@ -59,6 +59,7 @@ class SourceNoun(Noun):
 class QuestionNoun(Noun):
     __slots__ = (
         "slug",
+        "platform_key",
         "statement",
         "kind",
         "resolve_by",
@@ -80,6 +81,7 @@ class QuestionNoun(Noun):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.option_ids: dict[str, int] = {}
+        self.platform_key: tuple[str, str] | None = None  # (platform, its id there)
         self.labels: tuple[str, ...] = ()
         self.tags: list[str] = []
         self.clean: dict = {}
@@ -122,12 +124,19 @@ class Registry:
         self.session = session
         s = session
         self.pundit_by_slug: dict[str, PunditNoun] = {}
+        # Pundits entered here, by name; a platform's users are found by platform and handle.
         self.pundits_by_name: dict[str, list[PunditNoun]] = defaultdict(list)
-        for pundit_id, slug, name in s.execute(select(Pundit.id, Pundit.slug, Pundit.name)):
+        self.pundit_by_platform: dict[tuple[str, str], PunditNoun] = {}
+        for pundit_id, slug, name, platform, handle in s.execute(
+            select(Pundit.id, Pundit.slug, Pundit.name, Pundit.platform, Pundit.platform_handle)
+        ):
             pundit = PunditNoun(pundit_id, pundit_id, False)
             pundit.slug, pundit.name = slug, name
             self.pundit_by_slug[slug] = pundit
-            self.pundits_by_name[name].append(pundit)
+            if platform:
+                self.pundit_by_platform[(platform, handle)] = pundit
+            else:
+                self.pundits_by_name[name].append(pundit)
         self.source_by_url: dict[str, SourceNoun] = {}
         self.sources_by_title: dict[tuple, list[SourceNoun]] = defaultdict(list)
         for source_id, url, title, published_on in s.execute(
@@ -138,8 +147,12 @@ class Registry:
             if url:
                 self.source_by_url[url] = source
             self.sources_by_title[(title, published_on)].append(source)
+        # A statement names the question entered here with it, else the first imported one;
+        # ``repeated_statements`` are those several questions share (imported history).
         self.question_by_statement: dict[str, QuestionNoun] = {}
+        self.repeated_statements: set[str] = set()
         self.question_by_slug: dict[str, QuestionNoun] = {}
+        self.question_by_platform: dict[tuple[str, str], QuestionNoun] = {}
         by_id: dict[int, QuestionNoun] = {}
         for row in s.execute(
             select(
@@ -150,7 +163,9 @@ class Registry:
                 Question.resolve_by,
                 Question.condition_question_id,
                 Question.condition_outcome,
-            )
+                Question.platform,
+                Question.platform_id,
+            ).order_by(Question.platform.is_not(None), Question.id)
         ):
             question = QuestionNoun(row.id, row.id, False)
             question.slug, question.statement, question.kind = row.slug, row.statement, row.kind
@@ -158,8 +173,11 @@ class Registry:
             question.condition_id = row.condition_question_id
             question.condition_outcome = row.condition_outcome
             by_id[row.id] = question
-            self.question_by_statement[row.statement] = question
+            self.add_statement(row.statement, question)
             self.question_by_slug[row.slug] = question
+            if row.platform:
+                question.platform_key = (row.platform, row.platform_id)
+                self.question_by_platform[question.platform_key] = question
         labels: dict[int, list[str]] = defaultdict(list)
         for question_id, option_id, label in s.execute(
             select(QuestionOption.question_id, QuestionOption.id, QuestionOption.label).order_by(
@@ -198,6 +216,12 @@ class Registry:
         self.question_slugs = set(self.question_by_slug)
         self.prediction_keys: set[int] = set()  # on the questions ``load_keys`` was given
         self._keys_loaded: set[int] = set()
+
+    def add_statement(self, statement: str, question: QuestionNoun) -> None:
+        if statement in self.question_by_statement:
+            self.repeated_statements.add(statement)
+        else:
+            self.question_by_statement[statement] = question
 
     def load_keys(self, questions: set[QuestionNoun]) -> None:
         """The natural keys of the predictions already made on these existing questions."""

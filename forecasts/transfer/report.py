@@ -60,10 +60,43 @@ class ImportReport:
     already_present: int = 0  # prediction rows whose prediction the registry already has
     duplicates: int = 0  # rows repeating an earlier row's prediction
     prediction_ids: tuple[int, int] | None = None  # first and last id written
+    late: int = 0  # forecasts made after the deadline while the question was still open
+    # From a platform's export (``forecasts import --from``): what was read from where,
+    # what was left out and why (reason -> count), and the reference points added.
+    platform: str | None = None
+    origins: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    references: int = 0
+    references_present: int = 0
 
     @property
     def changed(self) -> bool:
-        return any(self.added.values())
+        return any(self.added.values()) or bool(self.references)
+
+    def details(self) -> list[str]:
+        """Lines after the summary: where the rows came from, the late forecasts kept,
+        the reference points, and what was skipped and why."""
+        lines = [f"  {origin}" for origin in self.origins]
+        if self.late:
+            lines.append(
+                f"  kept {self.late} forecast{'s' * (self.late != 1)} made after the "
+                "deadline while the question was still open (judged late)"
+            )
+        if self.references:
+            present = (
+                f" ({self.references_present} already in the registry)"
+                if self.references_present
+                else ""
+            )
+            verb = "would add" if self.dry_run else "added"
+            lines.append(f"  {verb} {self.references} reference points{present}")
+        elif self.references_present:
+            lines.append(
+                f"  reference points: the registry already has all {self.references_present}"
+            )
+        for reason, count in sorted(self.skipped.items(), key=lambda item: -item[1]):
+            lines.append(f"  skipped {count}: {reason}")
+        return lines
 
     def summary(self) -> str:
         rows = f"{self.rows} row{'s' if self.rows != 1 else ''}"
@@ -105,4 +138,14 @@ class ImportReport:
             "already_present": self.already_present,
             "duplicate_rows": self.duplicates,
             "prediction_ids": list(self.prediction_ids) if self.prediction_ids else None,
+            **({"late": self.late} if self.late else {}),
+            **(
+                {
+                    "platform": self.platform,
+                    "skipped": dict(self.skipped),
+                    "references": self.references,
+                }
+                if self.platform
+                else {}
+            ),
         }

@@ -19,6 +19,7 @@ from forecasts.models import (
     Pundit,
     Question,
     QuestionOption,
+    ReferenceForecast,
     Resolution,
     Source,
     Tag,
@@ -93,13 +94,15 @@ class Writes:
         self._new_rows(
             Pundit.__table__,
             pundits,
-            ("slug", "name", "bio", "affiliation", "links"),
+            ("slug", "name", "bio", "affiliation", "links", "platform", "platform_handle"),
             lambda p: (
                 p.slug,
                 p.clean["name"],
                 p.clean["bio"],
                 p.clean["affiliation"],
                 p.clean["links"],
+                p.clean["platform"],
+                p.clean["platform_handle"],
             ),
             process=("links",),
         )
@@ -128,6 +131,9 @@ class Writes:
                 "kind",
                 "note",
                 "created_by_id",
+                "platform",
+                "platform_id",
+                "platform_url",
             ),
             lambda q: (
                 q.slug,
@@ -137,6 +143,9 @@ class Writes:
                 q.kind,
                 q.clean["note"],
                 self.actor.user_id,
+                q.clean["platform"],
+                q.clean["platform_id"],
+                q.clean["platform_url"],
             ),
             process=("resolve_by",),
         )
@@ -283,6 +292,37 @@ class Writes:
         )
         return ids
 
+    def existing_reference_keys(self, questions: list[QuestionNoun]) -> set[tuple]:
+        """(question ref, source, at) of the reference points these existing questions have."""
+        ids = sorted(q.id for q in questions)
+        keys = set()
+        table = ReferenceForecast.__table__
+        for start in range(0, len(ids), _ID_BATCH):
+            for question_id, source, at in self.session.execute(
+                select(table.c.question_id, table.c.source, table.c.at).where(
+                    table.c.question_id.in_(ids[start : start + _ID_BATCH])
+                )
+            ):
+                keys.add((question_id, source, at))
+        return keys
+
+    def references(self, points: list[tuple]) -> None:
+        """A platform's aggregate points: (question, source, at, probability, url)."""
+        if not points:
+            return
+        table = ReferenceForecast.__table__
+        at = self.writer.processor(table.c.at)
+        added = self.writer.value(table.c.added_at, self.now)
+        ids = self.ids.take(table, len(points))
+        self.writer.executemany(
+            table,
+            ("id", "question_id", "source", "at", "probability", "url", "licence", "added_at"),
+            [
+                (point_id, q.id, source, at(moment), probability, url, "", added)
+                for point_id, (q, source, moment, probability, url) in zip(ids, points, strict=True)
+            ],
+        )
+
     def audit(
         self,
         new_pundits: list[PunditNoun],
@@ -332,6 +372,9 @@ class Writes:
                     "affiliation": pundit.clean["affiliation"],
                     "links": list(pundit.clean["links"]),
                     "version": 1,
+                    **serialize.platform_of_pundit(
+                        pundit.clean["platform"], pundit.clean["platform_handle"]
+                    ),
                 },
             )
         for source in new_sources:
@@ -427,6 +470,11 @@ class Writes:
             "known_at": None,
             "resolution": None,
             "version": 1,
+            **serialize.platform_of_question(
+                question.clean["platform"],
+                question.clean["platform_id"],
+                question.clean["platform_url"],
+            ),
         }
 
     def existing_question_dicts(self, questions: list[QuestionNoun]) -> dict[int, dict]:
