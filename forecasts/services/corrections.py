@@ -293,6 +293,11 @@ def _merged(session: Session, actor: Actor, kind: str, row, into, as_dict, extra
     )
 
 
+def _held(predictions: int, claims: int) -> str:
+    """What refers to a row a delete would lose: '3 prediction(s) and 1 unscorable claim(s)'."""
+    return f"{predictions} prediction(s)" + (f" and {claims} unscorable claim(s)" if claims else "")
+
+
 def _deleted(session: Session, actor: Actor, kind: str, row, as_dict) -> None:
     record_audit(session, actor, f"{kind}.delete", kind, row.id, as_dict(row), None)
     _forget_redirects(session, kind, row.id)
@@ -309,12 +314,10 @@ def delete_pundit(session: Session, actor: Actor, pundit_id: int, *, expected_ve
         count = _count(session, Prediction.pundit_id, pundit.id)
         claims = _count(session, UnscorableClaim.pundit_id, pundit.id)
         if count or claims:
-            held = f"{count} prediction(s)" + (
-                f" and {claims} unscorable claim(s)" if claims else ""
-            )
             raise ValidationError(
                 "pundit",
-                f"has {held}: merge it into another pundit instead, so that none is lost",
+                f"has {_held(count, claims)}: merge it into another pundit instead, "
+                "so that none is lost",
             )
         session.execute(
             update(Source).where(Source.author_pundit_id == pundit.id).values(author_pundit_id=None)
@@ -365,11 +368,9 @@ def delete_source(session: Session, actor: Actor, source_id: int, *, expected_ve
         count = _count(session, Prediction.source_id, source.id)
         claims = _count(session, UnscorableClaim.source_id, source.id)
         if count or claims:
-            cited = f"{count} prediction(s)" + (
-                f" and {claims} unscorable claim(s)" if claims else ""
-            )
             raise ValidationError(
-                "source", f"is cited by {cited}: merge it into another source instead"
+                "source",
+                f"is cited by {_held(count, claims)}: merge it into another source instead",
             )
         session.execute(delete(CandidateReview).where(CandidateReview.source_id == source.id))
         _deleted(session, actor, "source", source, lambda row: serialize.source_dict(row, True))
