@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from forecasts import serialize, services
+from forecasts import scores, serialize, services
 from forecasts.cli import cli
 from forecasts.db import make_engine, make_session_factory
 from forecasts.models import AuditEvent, Prediction, Pundit, Question, Resolution, Source
@@ -616,12 +616,13 @@ def _registry_state(url: str) -> dict:
                         "source_id",
                         "logged_at",
                         "logged_by",
+                        "version",  # a correction's or retraction's history is not imported
+                        "corrected_at",
                     )
                     | {"source": p.source.title if p.source else None}
                     for p in session.scalars(select(Prediction).order_by(Prediction.id))
                 ],
             }
-            from forecasts import scores
 
             state["leaderboard"] = scores.leaderboard(session)
             return state
@@ -634,6 +635,14 @@ def test_export_then_import_gives_the_same_registry_and_scores(
     database_url, session, second_database_url, tmp_path, file_format
 ):
     _rich_registry(session)
+    retracted = session.scalar(select(Prediction).order_by(Prediction.id.desc()).limit(1))
+    services.retract_prediction(
+        session,
+        services.Actor.system(),
+        retracted.id,
+        expected_version=retracted.version,
+        reason="Logged against the wrong pundit.",
+    )
     original = tmp_path / "original"
     result = run(database_url, "export", "--format", file_format, str(original))
     assert result.exit_code == 0, result.output
@@ -919,3 +928,32 @@ def test_a_moment_that_is_not_one_is_still_refused(session, tmp_path):
     assert [(r.column, r.value) for r in refused.value.rows] == [
         ("known_at", "2022-01-03 25:00:00")
     ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [
+        ({"retraction_reason": "Not said."}, "retracted_at"),
+        ({"retracted_at": "2021-01-01T10:00:00Z"}, "retraction_reason"),
+        ({"retracted_at": "last week", "retraction_reason": "Not said."}, "retracted_at"),
+    ],
+)
+def test_a_retraction_needs_its_time_and_its_reason(
+    session, engine, snapshot_of, tmp_path, cells, column
+):
+    before = snapshot_of(engine)
+    with pytest.raises(ImportRefused) as refused:
+        import_file(session, write_csv(tmp_path / "calls.csv", [{**CEASEFIRE, **cells}]))
+    assert column in [r.column for r in refused.value.rows]
+    session.rollback()
+    assert snapshot_of(engine) == before
+
+
+def test_a_retracted_row_is_imported_retracted_and_not_scored(session, tmp_path):
+    row = {**CEASEFIRE, "retracted_at": "2021-01-01T10:00:00Z", "retraction_reason": "Not said."}
+    import_file(session, write_csv(tmp_path / "calls.csv", [row]))
+    prediction = session.scalar(select(Prediction))
+    assert prediction.retraction_reason == "Not said."
+    assert prediction.retracted_at == dt.datetime(2021, 1, 1, 10, tzinfo=dt.UTC)
+    frame = scores.prediction_frame(session)
+    assert list(frame["status"]) == [scores.RETRACTED]

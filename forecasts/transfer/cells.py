@@ -61,6 +61,8 @@ class PredictionCells(NamedTuple):
     scale: object
     made_at: object
     note: object
+    retracted_at: object
+    retraction_reason: object
 
 
 class ResolutionCells(NamedTuple):

@@ -50,6 +50,9 @@ PREDICTION = (
     "scale",
     "made_at",
     "note",
+    # A prediction retracted in the registry it was exported from: kept, never scored.
+    "retracted_at",
+    "retraction_reason",
 )
 RESOLUTION = ("outcome", "known_at", "evidence_url", "resolution_note")
 
@@ -65,14 +68,12 @@ RESOLUTION_CELLS = slice(INDEX[RESOLUTION[0]], INDEX[RESOLUTION[-1]] + 1)
 
 # Written by ``forecasts export`` for readers; ignored on import (the registry assigns ids,
 # and the importing actor and time become the logger and logged-at; a correction's and a
-# retraction's history stays in the audit log of the registry that made it).
+# correction's history stays in the audit log of the registry that made it).
 INFORMATIONAL = (
     "prediction_id",
     "logged_at",
     "logged_by",
     "corrected_at",
-    "retracted_at",
-    "retraction_reason",
 )
 
 ENTRIES = ("prediction", "pundit", "source", "question")

@@ -72,8 +72,6 @@ PREDICTION_FILE_COLUMNS = (
     "logged_at",
     "logged_by",
     "corrected_at",
-    "retracted_at",
-    "retraction_reason",
 )
 RESOLUTION_HISTORY_COLUMNS = (
     "question_slug",

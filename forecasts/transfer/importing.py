@@ -90,6 +90,7 @@ from forecasts.validation import (
     check_slug,
     check_url,
     parse_date,
+    parse_datetime,
     parse_probability,
     parse_scale_reference,
     slugify,
@@ -180,6 +181,24 @@ def import_file(
                 f"refused the import ({error.orig}); someone else changed the "
                 "registry meanwhile. Nothing was imported: run it again",
             ) from error
+
+
+def _retraction(at, reason, items: list) -> tuple[dt.datetime | None, str]:
+    """A prediction's retraction as an export writes it: the time and the reason, both
+    or neither (a retracted prediction is imported retracted, so never scored)."""
+    reason_text = "" if blank(reason) else text_of(reason).strip()
+    if blank(at):
+        if reason_text:
+            items.append(("retracted_at", "is required with a retraction_reason"))
+        return None, ""
+    try:
+        moment = parse_datetime(text_of(at).strip(), "retracted_at")
+    except ValidationError as error:
+        items.extend(("retracted_at", e.rule) for e in error.errors)
+        return None, ""
+    if not reason_text:
+        items.append(("retraction_reason", "is required when retracted_at is given"))
+    return moment, reason_text
 
 
 def _day(value) -> dt.date:
@@ -374,7 +393,7 @@ class _Importer:
         )
         if problems:
             items.extend(problems)
-        moment, forecast, dist_key, quote, note = self._prediction_fields(
+        moment, forecast, dist_key, quote, note, retraction = self._prediction_fields(
             line, row.prediction, question, source, items
         )
         if question is not None and any(row.resolution):
@@ -385,7 +404,9 @@ class _Importer:
         if self.error_count:
             return  # the file will be refused: only check the remaining rows
         key = hash((pundit.ref, question.ref, moment, forecast["probability"], dist_key, quote))
-        self.buffer.append(Checked(key, pundit, source, question, moment, forecast, quote, note))
+        self.buffer.append(
+            Checked(key, pundit, source, question, moment, forecast, quote, note, *retraction)
+        )
         if len(self.buffer) >= CHUNK_ROWS:
             self._flush()
 
@@ -774,8 +795,10 @@ class _Importer:
         items: list,
     ) -> tuple:
         """The prediction's cells, checked by the service's rules: (made-at, the forecast
-        as ``check_prediction_forecast`` cleans it, its distribution as a key, quote, note)."""
-        (probability, distribution, quote, hedge_phrase, origin, scale, made_at, note) = cells
+        as ``check_prediction_forecast`` cleans it, its distribution as a key, quote, note,
+        and its retraction: a time and a reason, or None and "")."""
+        (probability, distribution, quote, hedge_phrase, origin, scale, made_at, note) = cells[:8]
+        retraction = _retraction(cells.retracted_at, cells.retraction_reason, items)
         if question is not None:
             kind, labels, resolve_by = question.kind, question.labels, question.resolve_by
         else:
@@ -817,7 +840,7 @@ class _Importer:
         forecast, dist_key, problems = hit
         if problems:
             items.extend(problems)
-        return moment, forecast, dist_key, quote.strip(), note.strip()
+        return moment, forecast, dist_key, quote.strip(), note.strip(), retraction
 
     def _check_forecast(
         self, kind, labels, probability, distribution, origin, scale, hedge_phrase

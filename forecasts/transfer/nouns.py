@@ -110,6 +110,8 @@ class Checked(NamedTuple):
     forecast: dict  # as ``rules.check_prediction_forecast`` cleans it
     quote: str
     note: str
+    retracted_at: dt.datetime | None = None  # retracted in the registry it came from
+    retraction_reason: str = ""
 
 
 _ID_BATCH = 500  # ids per IN (...) query

@@ -48,6 +48,8 @@ PREDICTION_COLUMNS = (
     "logged_at",
     "logged_by_id",
     "note",
+    "retracted_at",
+    "retraction_reason",
     "version",
 )
 
@@ -181,6 +183,7 @@ class Writes:
         if self._dropped_indexes is None:
             self._dropped_indexes = self.writer.drop_indexes_if_empty(table)
         made = self.writer.processor(table.c.made_at)
+        retracted = self.writer.processor(table.c.retracted_at)
         logged = self.writer.processor(table.c.logged_at)(self.now)
         user_id = self.actor.user_id
         ids = self.ids.take(table, len(rows))
@@ -204,6 +207,8 @@ class Writes:
                     logged,
                     user_id,
                     note,
+                    retracted(retracted_at) if retracted_at is not None else None,
+                    retraction_reason,
                     1,
                 )
                 for prediction_id, (
@@ -215,6 +220,8 @@ class Writes:
                     forecast,
                     quote,
                     note,
+                    retracted_at,
+                    retraction_reason,
                 ) in zip(ids, rows, strict=True)
             ],
         )
