@@ -311,8 +311,11 @@ def rebuild(session: Session) -> int:
 
 def needs_rebuild(session: Session) -> bool:
     """Whether the table is empty while the registry has predictions (just migrated)."""
-    if not has_table(session.connection()):
-        return False
+    return has_table(session.connection()) and _unfilled(session)
+
+
+def _unfilled(session: Session) -> bool:
+    """The table (which exists) keeps nothing while the registry has predictions."""
     kept = session.scalar(select(PredictionScore.prediction_id).limit(1))
     return kept is None and session.scalar(select(Prediction.id).limit(1)) is not None
 
@@ -354,10 +357,7 @@ def frame(session: Session, filters: Filters | None = None) -> pd.DataFrame:
     filters = filters or scores.Filters()
     conditions, params = [], []
     if filters.tag:
-        conditions.append(
-            "s.question_id IN (SELECT qt.question_id FROM question_tags qt "
-            "JOIN tags t ON t.id = qt.tag_id WHERE t.slug = ?)"
-        )
+        conditions.append(f"s.question_id IN {scores.TAGGED_QUESTIONS_SQL}")
         params.append(filters.tag)
     moments = scores.filter_moments(filters)
     if moments[0] is not None:
@@ -433,7 +433,7 @@ def board_input(session: Session, filters: Filters | None = None) -> pd.DataFram
     from forecasts import scores
 
     filters = filters or scores.Filters()
-    if has_table(session.connection()) and not needs_rebuild(session):
+    if has_table(session.connection()) and not _unfilled(session):
         return frame(session, filters)
     return scores.prediction_frame(session, filters, columns=scores.LEADERBOARD_INPUT)
 

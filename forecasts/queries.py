@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from forecasts.models import (
+    MAX_ROW_ID,
     Outcome,
     Prediction,
     PredictionOption,
@@ -455,6 +456,16 @@ def prediction_count(session: Session, kind: str, row_id: int) -> int:
         "source": Prediction.source_id,
     }[kind]
     return session.scalar(select(func.count()).where(column == row_id))
+
+
+def row_by_address(session: Session, kind: str, key: str):
+    """The pundit or question whose slug is ``key``, or the source whose id it is (its
+    address), or None; an id no row can have names none."""
+    if kind == "source":
+        return session.get(Source, int(key)) if key.isdigit() and int(key) <= MAX_ROW_ID else None
+    if kind == "pundit":
+        return pundit_by_slug(session, key)
+    return question_by_slug(session, key, with_predictions=False)
 
 
 def redirected(session: Session, kind: str, old_key: str):

@@ -241,10 +241,7 @@ def _conditions(
     conditions: list[str] = []
     params: list = []
     if filters.tag:
-        conditions.append(
-            "p.question_id IN (SELECT qt.question_id FROM question_tags qt "
-            "JOIN tags t ON t.id = qt.tag_id WHERE t.slug = ?)"
-        )
+        conditions.append(f"p.question_id IN {TAGGED_QUESTIONS_SQL}")
         params.append(filters.tag)
     since, until = filter_moments(filters)
     if since is not None:
@@ -263,6 +260,12 @@ def _conditions(
         conditions.append("p.question_id = ?")
         params.append(int(question_id))
     return conditions, params
+
+
+#: The ids of the questions with a tag (one parameter: its slug), for a board's filter.
+TAGGED_QUESTIONS_SQL = (
+    "(SELECT qt.question_id FROM question_tags qt JOIN tags t ON t.id = qt.tag_id WHERE t.slug = ?)"
+)
 
 
 def filter_moments(filters: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from forecasts import audit, moments, queries, services
 from forecasts.errors import ConflictError, FieldError, ValidationError
-from forecasts.models import Prediction, ProbabilityOrigin, Pundit, Question, Source
+from forecasts.models import Prediction, ProbabilityOrigin
 from forecasts.phrases.scales import all_scales, load_scale
 from forecasts.validation import parse_distribution, parse_probability
 from web.auth import admin_required, current_actor, editor_required
@@ -24,7 +24,7 @@ from web.forms import (
     when_text,
 )
 from web.formtools import submit, version_of
-from web.predictions import _resolve, _source_label
+from web.predictions import _resolve, _source_label, one_scale_field
 
 blueprint = Blueprint("corrections", __name__)
 
@@ -146,13 +146,8 @@ def _correct(prediction: Prediction, form: CorrectionForm) -> Prediction:
             reason=form.reason.data,
             changes=changes,
         )
-    except ValidationError as error:  # the form names the scale with one field
-        raise ValidationError(
-            [
-                FieldError("scale", e.rule) if e.field in ("scale_name", "scale_version") else e
-                for e in error.errors
-            ]
-        ) from error
+    except ValidationError as error:
+        raise ValidationError(one_scale_field(error.errors)) from error
 
 
 @blueprint.route("/predictions/<int:prediction_id>/retract", methods=["GET", "POST"])
@@ -199,8 +194,6 @@ class Noun:
     """What the merge page needs to know of a kind of row."""
 
     kind: str
-    model: type
-    find: object  # (session, key) -> row or None
     show: str  # the endpoint of its page
     merge: object
     delete: object
@@ -219,24 +212,18 @@ class Noun:
 NOUNS = {
     "pundits": Noun(
         "pundit",
-        Pundit,
-        queries.pundit_by_slug,
         "pundits.show",
         services.merge_pundits,
         services.delete_pundit,
     ),
     "questions": Noun(
         "question",
-        Question,
-        lambda session, slug: queries.question_by_slug(session, slug),
         "questions.show",
         services.merge_questions,
         services.delete_question,
     ),
     "sources": Noun(
         "source",
-        Source,
-        lambda session, key: session.get(Source, int(key)) if key.isdigit() else None,
         "sources.show",
         services.merge_sources,
         services.delete_source,
@@ -246,7 +233,7 @@ NOUNS = {
 
 def _noun_and_row(nouns: str, key: str):
     noun = NOUNS.get(nouns) or abort(404)
-    row = noun.find(get_session(), key) or abort(404)
+    row = queries.row_by_address(get_session(), noun.kind, key) or abort(404)
     return noun, row
 
 

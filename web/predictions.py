@@ -210,12 +210,7 @@ def _log(form: PredictionForm):
         if prediction is not None and form.candidate.data:
             attempt(lambda: _accept_candidate(session, actor, form.candidate.data, form))
         if errors:
-            # The service names a scale by its two columns; the form has one field.
-            errors = [
-                FieldError("scale", e.rule) if e.field in ("scale_name", "scale_version") else e
-                for e in errors
-            ]
-            raise ValidationError(errors)  # rolls back whatever was created
+            raise ValidationError(one_scale_field(errors))  # rolls back whatever was created
     return prediction
 
 
@@ -275,6 +270,14 @@ def _log_unscorable(form: PredictionForm, errors: list[FieldError], attempt):
         if errors:
             raise ValidationError(errors)  # rolls back whatever was created
     return claim
+
+
+def one_scale_field(errors: list[FieldError]) -> list[FieldError]:
+    """The service names a scale by its two columns; the forms have one field, scale."""
+    return [
+        FieldError("scale", e.rule) if e.field in ("scale_name", "scale_version") else e
+        for e in errors
+    ]
 
 
 _CANDIDATE = re.compile(r"(\d+):(\d+)-(\d+)")

@@ -106,3 +106,13 @@ def test_an_admin_deletes_what_nothing_refers_to(client, token_for, sessions):
         f"/api/v1/pundits/{kept_slug}?expected_version={kept_version}", headers=bearer(admin_token)
     )
     assert refused.status_code == 422 and "merge it" in field_rules(refused)["pundit"]
+
+
+def test_an_id_no_row_can_have_is_no_source_to_merge(client, token_for):
+    admin_token = token_for("admin")[1]
+    response = client.post(
+        f"/api/v1/sources/{2**63}/merge",
+        headers=bearer(admin_token),
+        json={"into": "1", "expected_version": 1},
+    )
+    assert response.status_code == 404

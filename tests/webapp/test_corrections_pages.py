@@ -158,3 +158,8 @@ def test_the_published_copy_shows_the_retraction_and_the_history(
     assert "Retracted" in history.read_text(encoding="utf-8")
     data = (tmp_path / "site" / "data" / "predictions.csv").read_text(encoding="utf-8")
     assert "retracted: not scored" in data
+
+
+def test_an_id_no_row_can_have_names_no_source_to_merge(as_role):
+    admin = as_role("admin")
+    assert admin.get(f"/sources/{2**63}/merge").status_code == 404

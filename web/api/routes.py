@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound
 
 from forecasts import queries, references, scores, search, serialize, services
 from forecasts.errors import ConflictError, FieldError, FieldErrors, ValidationError
-from forecasts.models import Prediction, Role, Source
+from forecasts.models import Prediction, Role
 from forecasts.validation import FRACTION, parse_fraction, read_distribution
 from web.api import listing
 from web.api.auth import (
@@ -475,13 +475,7 @@ def restore_prediction(data: dict, prediction_id: int):
 
 
 def _row(kind: str, key: str):
-    session = get_session()
-    if kind == "source":
-        row = session.get(Source, int(key)) if str(key).isdigit() else None
-    elif kind == "pundit":
-        row = queries.pundit_by_slug(session, _slug_or_404(key))
-    else:
-        row = queries.question_by_slug(session, _slug_or_404(key), with_predictions=False)
+    row = queries.row_by_address(get_session(), kind, _slug_or_404(str(key)))
     if row is None:
         raise NotFound(f"No {kind} {key!r}.")
     return row
