@@ -103,3 +103,26 @@ def seed_at_an_old_revision(url: str, tmp_path) -> None:
     finally:
         source.dispose()
         target.dispose()
+
+
+def at_once(engine, *actions):
+    """Run each action (given a session of its own) in its own thread, all released
+    together; what each returned, or the ConflictError it raised."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from forecasts.db import make_session_factory
+    from forecasts.errors import ConflictError
+
+    barrier = threading.Barrier(len(actions))
+
+    def run(action):
+        with make_session_factory(engine)() as own:
+            barrier.wait()
+            try:
+                return action(own)
+            except ConflictError as error:
+                return error
+
+    with ThreadPoolExecutor(len(actions)) as pool:
+        return list(pool.map(run, actions))

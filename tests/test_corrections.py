@@ -476,3 +476,29 @@ def test_search_follows_corrections_and_merges(session, record):
         session, ADMIN, record["jane2"].id, into_id=record["jane"].id, expected_version=1
     )
     assert found("pundit", "Doe") == [record["jane"].id]
+
+
+def test_two_editors_correcting_one_version_at_once_one_wins(session, engine, record):
+    from support import at_once
+
+    for round_ in range(3):
+        prediction = session.get(Prediction, record["jane_rain"].id)
+        loaded = prediction.version
+
+        def correct(note, prediction_id=prediction.id, version=loaded):
+            return lambda own: services.correct_prediction(
+                own,
+                EDITOR,
+                prediction_id,
+                expected_version=version,
+                reason="typo",
+                changes={"note": note},
+            )
+
+        results = at_once(engine, correct(f"first {round_}"), correct(f"second {round_}"))
+        conflicts = [r for r in results if isinstance(r, ConflictError)]
+        assert len(conflicts) == 1, results
+        session.expire_all()
+        saved = session.get(Prediction, prediction.id)
+        winner = next(r for r in results if not isinstance(r, ConflictError))
+        assert saved.note == winner.note and saved.version == loaded + 1

@@ -4,16 +4,14 @@ refused input names the field and the rule and leaves the database exactly as it
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
 
 from forecasts import queries, services
-from forecasts.db import make_session_factory
 from forecasts.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from forecasts.models import AuditEvent, Prediction, Question, Resolution, Role, User
+from support import at_once
 
 ADMIN = services.Actor.system("test-admin")
 READER = services.Actor(name="rita", role=Role.READER)
@@ -553,7 +551,7 @@ def test_refuses_duplicate_slug(session, engine, snapshot_of, registry):
     )
 
 
-def test_refuses_several_bad_fields_at_once(session, engine, snapshot_of, registry):
+def test_refuses_several_bad_fieldsat_once(session, engine, snapshot_of, registry):
     error = _refused(
         session,
         engine,
@@ -706,23 +704,6 @@ def test_text_that_cannot_be_stored_or_seen_is_refused_and_nothing_written(
     assert snapshot_of(engine) == before
 
 
-def _at_once(engine, *actions):
-    """Run each action in its own session and thread, released together; what each
-    returned or raised."""
-    barrier = threading.Barrier(len(actions))
-
-    def run(action):
-        with make_session_factory(engine)() as own:
-            barrier.wait()
-            try:
-                return action(own)
-            except ConflictError as error:
-                return error
-
-    with ThreadPoolExecutor(len(actions)) as pool:
-        return list(pool.map(run, actions))
-
-
 def test_two_resolvers_of_one_question_at_once_one_wins_the_other_gets_the_conflict(
     session, engine
 ):
@@ -745,7 +726,7 @@ def test_two_resolvers_of_one_question_at_once_one_wins_the_other_gets_the_confl
                 expected_resolution_id=None,  # both saw it unresolved
             )
 
-        results = _at_once(engine, resolve("yes"), resolve("no"))
+        results = at_once(engine, resolve("yes"), resolve("no"))
         conflicts = [r for r in results if isinstance(r, ConflictError)]
         assert len(conflicts) == 1, results
         stored = session.scalars(select(Resolution).where(Resolution.question_id == question.id))
@@ -764,7 +745,7 @@ def test_two_editors_saving_one_version_at_once_one_wins_the_other_gets_the_conf
                 own, ADMIN, pundit_id, expected_version=version, name=name
             )
 
-        results = _at_once(engine, edit(f"First {round_}"), edit(f"Second {round_}"))
+        results = at_once(engine, edit(f"First {round_}"), edit(f"Second {round_}"))
         conflicts = [r for r in results if isinstance(r, ConflictError)]
         assert len(conflicts) == 1, results
         session.expire_all()
