@@ -40,8 +40,9 @@ from forecasts import claims as claim_counts_of
 from forecasts import moments, scoring
 from forecasts.models import Tag, UTCDateTime, question_tags
 from forecasts.scoring import verdict as verdicts
+from forecasts.scoring.bootstrap import grouped_mean_intervals
 from forecasts.scoring.groups import factorize
-from forecasts.scoring.peer import forecaster_peer_means
+from forecasts.scoring.peer import row_peer_scores
 from forecasts.scoring.timeavg import grouped_time_averaged_brier
 
 SCORED = "scored"
@@ -706,57 +707,179 @@ def leaderboard_from(
 ) -> pd.DataFrame:
     """The board of ``frame``'s scored forecasts (``LEADERBOARD_COLUMNS``). ``claims``
     (``forecasts.claims.claim_counts``) gives each pundit's count of logged claims and
-    their scorable share; without it those columns are empty."""
+    their scorable share; without it those columns are empty.
+
+    Made in three steps, each of which ``forecasts.kept`` keeps: what each final forecast
+    brings (``row_statistics``, local to its question), each pundit's totals of those
+    (``pundit_statistics``, local to the pundit), and the board from the totals
+    (``board_from_statistics``: ranks, shrinkage, and the difficulty-adjusted fit,
+    the one step that reads every pundit at once)."""
     if not len(frame) or not frame["final"].any():
         return pd.DataFrame(columns=LEADERBOARD_COLUMNS)
-    final = frame.loc[
-        frame["final"].to_numpy(dtype=bool),
-        ["pundit_id", "pundit_slug", "pundit_name", "question_id", "brier", "log_score"],
-    ]
-    # One code per pundit, in order of first appearance (hashing ids, not slugs); the
-    # intervals are grouped by the same codes, labelled with the slugs.
-    codes, _ = factorize(final["pundit_id"], "pundit")
-    first = _first_of(codes)
-    names = final["pundit_slug"].to_numpy(dtype=object)[first]
-    intervals = scoring.bootstrap_mean_intervals(
-        final["brier"].to_numpy(), pd.Categorical.from_codes(codes, categories=names)
+    frame = frame.assign(**row_statistics(frame))
+    return board_from_statistics(pundit_statistics(frame), min_n, claims, adjusted_by_pundit(frame))
+
+
+#: What each final forecast brings to its pundit's board row besides its Brier and log
+#: score, each depending on its own question's forecasts only: its peer scores against
+#: the question's other forecasters, its (pundit, question) pair's time-averaged Brier
+#: and mean Brier over every scored forecast (the weighted score), and its Brier minus
+#: the reference's standing when it was made. NaN on rows that are not final.
+ROW_STATISTICS = ["peer_brier", "peer_log", "time_averaged", "pair_brier", "vs_reference_brier"]
+
+
+def row_statistics(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """``ROW_STATISTICS`` of each row of ``frame``, as arrays in its row order."""
+    n = len(frame)
+    out = {name: np.full(n, np.nan) for name in ROW_STATISTICS}
+    final = frame["final"].to_numpy(dtype=bool) if n else np.zeros(0, dtype=bool)
+    if not final.any():
+        return out
+    rows = np.flatnonzero(final)
+    brier = frame["brier"].to_numpy(dtype=float)
+    q_codes, q_names = factorize(frame["question_id"].to_numpy()[rows], "question")
+    out["peer_brier"][rows], out["peer_log"][rows] = row_peer_scores(
+        q_codes, len(q_names), brier[rows], frame["log_score"].to_numpy(dtype=float)[rows]
     )
-    board = pd.DataFrame(
+    # Per (pundit, question) pair, onto the pair's final row (every pair with a scored
+    # forecast has exactly one).
+    pundit = frame["pundit_id"].to_numpy(dtype=np.int64)
+    question = frame["question_id"].to_numpy(dtype=np.int64)
+    width = int(question.max()) + 1
+    final_keys = pd.Index(pundit[rows] * width + question[rows])
+    pair_pundit, pair_question, averaged = _time_averaged_pairs(frame)
+    if len(averaged):
+        at = final_keys.get_indexer(pair_pundit * width + pair_question)
+        out["time_averaged"][rows[at]] = averaged
+    scored = np.flatnonzero(np.equal(frame["status"].to_numpy(dtype=object), SCORED))
+    keys = pundit[scored] * width + question[scored]
+    pair_mean = pd.Series(brier[scored]).groupby(keys, sort=False).mean()
+    out["pair_brier"][rows] = pair_mean.reindex(final_keys).to_numpy()
+    if "reference" in frame:
+        pick = final & frame["reference"].notna().to_numpy()
+        pick &= np.equal(frame["kind"].to_numpy(dtype=object), "binary")
+        if pick.any():
+            out["vs_reference_brier"][pick], _ = scoring.scores_against_reference(
+                frame["probability"].to_numpy(dtype=float)[pick],
+                frame["reference"].to_numpy(dtype=float)[pick],
+                frame["outcome"].to_numpy(dtype=float)[pick],
+            )
+    return out
+
+
+#: Each pundit's totals of their final forecasts, all a board needs of them.
+#: ``brier_ss`` is the sum of squared deviations of their Brier scores from their mean
+#: (for the shrunk mean).
+STATISTICS_COLUMNS = [
+    "pundit_id",
+    "pundit",
+    "name",
+    "n",
+    "brier",
+    "brier_ci_low",
+    "brier_ci_high",
+    "brier_ss",
+    "log_score",
+    "n_peer",
+    "peer_brier",
+    "peer_log",
+    "time_averaged_brier",
+    "n_reference",
+    "vs_reference_brier",
+    "vs_reference_ci_low",
+    "vs_reference_ci_high",
+    "weighted_brier",
+]
+
+
+def pundit_statistics(frame: pd.DataFrame) -> pd.DataFrame:
+    """``STATISTICS_COLUMNS``, one row per pundit with a final forecast in ``frame``
+    (which holds ``ROW_STATISTICS``), in order of first appearance. A pundit's row
+    depends on their own rows alone (in their order): the totals of some pundits are
+    the same computed from their rows only."""
+    final = frame.loc[frame["final"].to_numpy(dtype=bool)]
+    if not len(final):
+        return pd.DataFrame(columns=STATISTICS_COLUMNS)
+    codes, ids = factorize(final["pundit_id"].to_numpy(dtype=np.int64), "pundit")
+    first = _first_of(codes)
+    P = len(ids)
+    brier = final["brier"].to_numpy(dtype=float)
+    n, mean, low, high = grouped_mean_intervals(brier, codes, P)
+    stats = pd.DataFrame(
         {
-            "pundit": intervals.index,
-            "n": intervals["n"].to_numpy(),
-            "brier": intervals["mean"].to_numpy(),
-            "brier_ci_low": intervals["ci_low"].to_numpy(),
-            "brier_ci_high": intervals["ci_high"].to_numpy(),
+            "pundit_id": np.asarray(ids, dtype=np.int64),
+            "pundit": final["pundit_slug"].to_numpy(dtype=object)[first],
+            "name": final["pundit_name"].to_numpy(dtype=object)[first],
+            "n": n.astype(np.int64),
+            "brier": mean,
+            "brier_ci_low": low,
+            "brier_ci_high": high,
+            "brier_ss": np.bincount(codes, weights=(brier - mean[codes]) ** 2, minlength=P),
+            "log_score": np.bincount(codes, weights=final["log_score"].to_numpy(), minlength=P) / n,
         }
     )
-    board["name"] = final["pundit_name"].to_numpy()[first]
-    board["log_score"] = final["log_score"].groupby(codes).mean().to_numpy()
-    q_codes, q_names = factorize(final["question_id"], "question")
-    n_peer, peer_brier, peer_log = forecaster_peer_means(
-        codes,
-        len(names),
-        q_codes,
-        len(q_names),
-        final["brier"].to_numpy(),
-        final["log_score"].to_numpy(),
-    )
-    peers = pd.DataFrame(
-        {"n_peer": n_peer, "peer_brier": peer_brier, "peer_log": peer_log}, index=names
-    )
-    board = board.join(peers, on="pundit")
-    board["time_averaged_brier"] = board["pundit"].map(_time_averaged(frame))
-    # What a pundit adds across different questions (skill beside the questions'
-    # difficulty), and each mean pulled towards the board's by its record's size.
-    adjusted = scoring.adjusted_scores(
-        final["brier"].to_numpy(), codes, q_codes, n_resamples=0
+    for name, column in (("peer_brier", "peer_brier"), ("peer_log", "peer_log")):
+        stats[name] = _group_mean(final[column].to_numpy(dtype=float), codes, P)[1]
+    stats["n_peer"] = _group_mean(final["peer_brier"].to_numpy(dtype=float), codes, P)[0]
+    stats["time_averaged_brier"] = _group_mean(
+        final["time_averaged"].to_numpy(dtype=float), codes, P
+    )[1]
+    vs = final["vs_reference_brier"].to_numpy(dtype=float)
+    given = ~np.isnan(vs)
+    ref_n, ref_mean, ref_low, ref_high = grouped_mean_intervals(vs[given], codes[given], P)
+    stats["n_reference"] = ref_n.astype(np.int64)
+    stats["vs_reference_brier"] = ref_mean
+    stats["vs_reference_ci_low"] = ref_low
+    stats["vs_reference_ci_high"] = ref_high
+    stats["weighted_brier"] = _group_mean(final["pair_brier"].to_numpy(dtype=float), codes, P)[1]
+    return stats[STATISTICS_COLUMNS]
+
+
+def _group_mean(values: np.ndarray, codes: np.ndarray, groups: int) -> tuple:
+    """Per group: the count of the values given (not NaN) and their mean (NaN if none)."""
+    given = ~np.isnan(values)
+    count = np.bincount(codes[given], minlength=groups)
+    total = np.bincount(codes[given], weights=values[given], minlength=groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return count.astype(np.int64), total / count
+
+
+def adjusted_by_pundit(frame: pd.DataFrame) -> pd.Series:
+    """Per pundit id, the difficulty-adjusted Brier of their final forecasts
+    (``scoring.adjusted_scores``: skill beside the questions' difficulty, fitted on every
+    pundit's forecasts at once)."""
+    final = frame.loc[frame["final"].to_numpy(dtype=bool)]
+    if not len(final):
+        return pd.Series(dtype=float)
+    codes, ids = factorize(final["pundit_id"].to_numpy(dtype=np.int64), "pundit")
+    q_codes, _ = factorize(final["question_id"].to_numpy(), "question")
+    fitted = scoring.adjusted_scores(
+        final["brier"].to_numpy(dtype=float), codes, q_codes, n_resamples=0
     ).set_index("pundit")["adjusted"]
-    board["adjusted_brier"] = adjusted.reindex(range(len(names))).to_numpy()
-    board["shrunk_brier"] = scoring.shrunk_means(final["brier"].to_numpy(), codes)[
-        "shrunk"
-    ].to_numpy()
-    _add_reference_scores(board, frame)
-    board["weighted_brier"] = board["pundit"].map(_weighted_brier(frame)).to_numpy()
+    return pd.Series(
+        fitted.reindex(range(len(ids))).to_numpy(), index=np.asarray(ids, dtype=np.int64)
+    )
+
+
+def board_from_statistics(
+    stats: pd.DataFrame,
+    min_n: int = DEFAULT_MIN_N,
+    claims: pd.DataFrame | None = None,
+    adjusted: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The board (``LEADERBOARD_COLUMNS``) from each pundit's totals
+    (``pundit_statistics``), the claim counts, and the difficulty-adjusted Brier per
+    pundit id (``adjusted_by_pundit``; missing: NaN)."""
+    if not len(stats):
+        return pd.DataFrame(columns=LEADERBOARD_COLUMNS)
+    board = stats.reset_index(drop=True).copy()
+    board["adjusted_brier"] = (
+        board["pundit_id"].map(adjusted).to_numpy(dtype=float) if adjusted is not None else np.nan
+    )
+    # Each mean pulled towards the board's by its record's size.
+    board["shrunk_brier"], _ = scoring.shrunk_from_statistics(
+        board["n"].to_numpy(), board["brier"].to_numpy(), board["brier_ss"].to_numpy()
+    )
     # Equal means rank equal: compared to 12 places, not to the last bit of a float.
     board["_key"] = board["brier"].round(12)
     board = board.sort_values(["_key", "pundit"]).reset_index(drop=True)
@@ -777,43 +900,6 @@ def leaderboard_from(
         claims = pd.DataFrame(columns=claim_counts_of.CLAIM_COLUMNS)
     board = claim_counts_of.with_claim_counts(board, claims)
     return board[LEADERBOARD_COLUMNS]
-
-
-def _weighted_brier(frame: pd.DataFrame) -> pd.Series:
-    """Per pundit slug, the mean Brier of every scored forecast (revisions too), each
-    question's forecasts by one pundit weighing one in all (``scoring.question_weights``):
-    ten repeats of one forecast count once."""
-    scored = frame[(frame["status"] == SCORED).to_numpy()]
-    if scored.empty:
-        return pd.Series(dtype=float)
-    weights = scoring.question_weights(scored["pundit_slug"], scored["question_id"])
-    total = (scored["brier"] * weights).groupby(scored["pundit_slug"].to_numpy()).sum()
-    return total / pd.Series(weights).groupby(scored["pundit_slug"].to_numpy()).sum()
-
-
-def _add_reference_scores(board: pd.DataFrame, frame: pd.DataFrame) -> None:
-    """Per pundit, over their final scored binary forecasts made while a reference stood:
-    how many, and the mean Brier against the reference (pundit minus reference; negative
-    is better) with its bootstrap interval."""
-    board["n_reference"] = 0
-    for column in ("vs_reference_brier", "vs_reference_ci_low", "vs_reference_ci_high"):
-        board[column] = np.nan
-    if "reference" not in frame:
-        return
-    pick = frame["final"].to_numpy(dtype=bool) & frame["reference"].notna().to_numpy()
-    pick &= (frame["kind"] == "binary").to_numpy()
-    if not pick.any():
-        return
-    rows = frame.loc[pick]
-    brier, _ = scoring.scores_against_reference(
-        rows["probability"].to_numpy(), rows["reference"].to_numpy(), rows["outcome"].to_numpy()
-    )
-    intervals = scoring.bootstrap_mean_intervals(brier, rows["pundit_slug"].to_numpy())
-    found = board["pundit"].map(intervals["n"])
-    board["n_reference"] = found.fillna(0).astype(int).to_numpy()
-    board["vs_reference_brier"] = board["pundit"].map(intervals["mean"]).to_numpy()
-    board["vs_reference_ci_low"] = board["pundit"].map(intervals["ci_low"]).to_numpy()
-    board["vs_reference_ci_high"] = board["pundit"].map(intervals["ci_high"]).to_numpy()
 
 
 def line_scores(frame: pd.DataFrame) -> dict[int, dict]:
@@ -942,14 +1028,17 @@ def pundit_standing(board: pd.DataFrame, slug: str, min_n: int = DEFAULT_MIN_N) 
     return Standing(pundit=slug, min_n=min_n, ranked_pundits=ranked_pundits, place=place, **numbers)
 
 
-def _time_averaged(frame: pd.DataFrame) -> pd.Series:
-    """Mean over each pundit's questions of the time-averaged Brier of the binary forecasts
-    standing before the outcome became known."""
+_NO_PAIRS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+def _time_averaged_pairs(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (pundit id, question id) pair: the time-averaged Brier of its binary forecasts
+    standing before the outcome became known (three arrays: pundit, question, score)."""
     mask = np.equal(frame["status"].to_numpy(dtype=object), SCORED) & np.equal(
         frame["kind"].to_numpy(dtype=object), "binary"
     )
     if not mask.any():
-        return pd.Series(dtype=float)
+        return _NO_PAIRS
     # The time average counts whole days: a forecast made on the day the outcome became
     # known (before that moment) stands for none, so it is left out of this score only.
     rows = np.flatnonzero(mask)
@@ -958,7 +1047,7 @@ def _time_averaged(frame: pd.DataFrame) -> pd.Series:
     made_on = pd.DatetimeIndex(frame["made_at"].array[rows]).as_unit("us").asi8 // 86_400_000_000
     mask[rows[made_on >= known_on[by_question]]] = False
     if not mask.any():
-        return pd.Series(dtype=float)
+        return _NO_PAIRS
     pundit = frame["pundit_id"].to_numpy()[mask]
     question = frame["question_id"].to_numpy()[mask]
     # (pundit, question) pairs, numbered in order of first appearance.
@@ -979,14 +1068,7 @@ def _time_averaged(frame: pd.DataFrame) -> pd.Series:
         frame["outcome"].to_numpy(dtype=float)[mask][first],
         known_day[questions],
     )
-    pair_pundit = pundit[first]
-    by_pundit = pd.Series(score).groupby(pair_pundit, sort=False).mean()
-    pundit_codes, pundit_ids = pd.factorize(pair_pundit)
-    slug_of = pd.Series(
-        frame["pundit_slug"].to_numpy(dtype=object)[mask][first[_first_of(pundit_codes)]],
-        index=pundit_ids,
-    )
-    return pd.Series(by_pundit.to_numpy(), index=slug_of.loc[by_pundit.index].to_numpy())
+    return pundit[first].astype(np.int64), question[first].astype(np.int64), score
 
 
 def _first_of(codes: np.ndarray) -> np.ndarray:

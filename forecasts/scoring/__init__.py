@@ -18,7 +18,8 @@ Python loop over forecasts.
   :func:`isotonic_fit`, :func:`corp_decomposition`, :func:`corp_reliability`.
 * What a pundit adds across questions: :func:`adjusted_scores` (skill plus
   difficulty, ridge-regularised, with question-bootstrap and rank intervals),
-  :func:`honest_ranks`, :func:`shrunk_means` (Efron & Morris 1975),
+  :func:`honest_ranks`, :func:`shrunk_means` (Efron & Morris 1975; from kept totals,
+  :func:`shrunk_from_statistics`),
   :func:`question_weights`.
 * :func:`look_ahead`: which forecasts were made after the outcome was known
   (moments compared when both are moments, else days).
@@ -69,7 +70,13 @@ from .metrics import (
 from .peer import peer_scores, peer_scores_by_question
 from .reference import scores_against_reference
 from .report import score_table
-from .skill import adjusted_scores, honest_ranks, question_weights, shrunk_means
+from .skill import (
+    adjusted_scores,
+    honest_ranks,
+    question_weights,
+    shrunk_from_statistics,
+    shrunk_means,
+)
 from .timeavg import time_averaged_brier, time_averaged_brier_by_group
 from .validate import InvalidInput
 from .verdict import CalibrationVerdict, calibration_verdict
@@ -112,5 +119,6 @@ __all__ = [
     "scores_against_reference",
     "honest_ranks",
     "question_weights",
+    "shrunk_from_statistics",
     "shrunk_means",
 ]

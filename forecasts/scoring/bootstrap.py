@@ -32,9 +32,10 @@ a mean is indistinguishable from the normal distribution with the bootstrap
 standard error ``sd / sqrt(n)`` (``sd`` the plug-in standard deviation, ddof=0,
 which is exactly the standard error of the ideal bootstrap), so the interval
 is ``mean +- z sd / sqrt(n)`` (z = 1.96 for 95%), clipped to the range of the
-values given (for grouped values, the range of all groups together), as every
-bootstrap mean lies within it. This keeps a 1,000,000-row file, or 200
-forecasters with 5,000 forecasts each, to a few milliseconds; the exact
+set's own values, as every bootstrap mean lies within it (so a set's interval
+depends on its own scores alone, whatever the other groups hold). This keeps a
+1,000,000-row file, or 200 forecasters with 5,000 forecasts each, to a few
+milliseconds; the exact
 bootstrap costs about B operations per score in the smaller sets.
 
 Reference: Efron, B. (1979), Bootstrap methods: another look at the jackknife,
@@ -113,9 +114,14 @@ def grouped_mean_intervals(
             np.subtract(values, deviation, out=deviation)
             np.square(deviation, out=deviation)
             spread = np.bincount(codes, weights=deviation, minlength=n_groups)
-        # Clipped to the range of all the values (for one set, its own range).
-        smallest = values.min()
-        largest = values.max()
+        # Clipped to each set's own range.
+        if codes is None:
+            smallest, largest = values.min(), values.max()
+        else:
+            smallest = np.full(n_groups, np.inf)
+            largest = np.full(n_groups, -np.inf)
+            np.minimum.at(smallest, codes, values)
+            np.maximum.at(largest, codes, values)
         with np.errstate(invalid="ignore", divide="ignore"):
             half = z * np.sqrt(spread / count) / np.sqrt(count)
         low[large] = np.maximum(mean - half, smallest)[large]

@@ -335,3 +335,23 @@ def peer_scores(
             "peer_log": peer_log,
         }
     )
+
+
+def row_peer_scores(
+    question: np.ndarray, n_questions: int, brier: np.ndarray, log: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's peer Brier and peer log score, for rows that are one per
+    (forecaster, question) pair (no validation): ``s - (S_q - s) / (k_q - 1)``
+    with ``k_q`` the question's rows and ``S_q`` their sum, NaN where the row is
+    alone on its question. A row's peer scores depend on its question's rows
+    only, so they can be kept per row; a forecaster's mean of them is what
+    :func:`forecaster_peer_means` gives (to rounding)."""
+    k = np.bincount(question, minlength=n_questions).astype(float)
+    shared = k[question] > 1
+    out = []
+    for score in (brier, log):
+        total = np.bincount(question, weights=score, minlength=n_questions)[question]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            peer = score - (total - score) / (k[question] - 1.0)
+        out.append(np.where(shared, peer, np.nan))
+    return out[0], out[1]

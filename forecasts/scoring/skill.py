@@ -518,18 +518,24 @@ def shrunk_means(score: Any, pundit: Any) -> pd.DataFrame:
     P = len(pundits)
     n = np.bincount(who, minlength=P)
     mean = np.bincount(who, weights=s, minlength=P) / n
-    grand = float(s.mean())
-    within = float(((s - mean[who]) ** 2).sum() / max(len(s) - P, 1))
-    noise = within / n
+    within = np.bincount(who, weights=(s - mean[who]) ** 2, minlength=P)
+    shrunk, kept = shrunk_from_statistics(n, mean, within)
+    return pd.DataFrame({"pundit": pundits, "n": n, "mean": mean, "shrunk": shrunk, "weight": kept})
+
+
+def shrunk_from_statistics(
+    n: np.ndarray, mean: np.ndarray, within: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`shrunk_means` from each pundit's count ``n``, mean score and sum of
+    squared deviations from that mean (``within``): what a board keeps per pundit,
+    so the shrunk means need no pass over the forecasts. Returns the shrunk means
+    and the weights ``B`` (no validation)."""
+    n = np.asarray(n, dtype=float)
+    mean = np.asarray(mean, dtype=float)
+    P, total = len(n), float(n.sum())
+    grand = float(np.dot(n, mean) / total)
+    noise = float(np.sum(within)) / max(total - P, 1) / n
     between = max(float(np.var(mean, ddof=1)) - float(noise.mean()), 0.0) if P > 1 else 0.0
     with np.errstate(invalid="ignore", divide="ignore"):
         kept = np.where(between + noise > 0, between / (between + noise), 1.0)
-    return pd.DataFrame(
-        {
-            "pundit": pundits,
-            "n": n,
-            "mean": mean,
-            "shrunk": grand + kept * (mean - grand),
-            "weight": kept,
-        }
-    )
+    return grand + kept * (mean - grand), kept
