@@ -37,39 +37,65 @@ CLAIM_COLUMNS = ["n_claims", "n_unscorable", "scorable_share"]
 
 def _per_pundit(session: Session, statement) -> pd.Series:
     rows = session.execute(statement).all()
-    return pd.Series({slug: int(n) for slug, n in rows}, dtype="int64")
+    return pd.Series({key: int(n) for key, n in rows}, dtype="int64")
+
+
+#: Per pundit id, the counts ``claim_count_table`` gives (and the kept totals keep).
+COUNT_COLUMNS = ["claims_scorable", "claims_unscorable"]
+
+
+def claim_count_table(session: Session, pundit_ids: list[int] | None = None) -> pd.DataFrame:
+    """Per pundit id (of ``pundit_ids``; None: every pundit with a logged claim): how
+    many of their claims are scorable and how many are not (``COUNT_COLUMNS``)."""
+    questions = (
+        select(Prediction.pundit_id, func.count(distinct(Prediction.question_id)))
+        .join(Question, Question.id == Prediction.question_id)
+        .where(Prediction.retracted_at.is_(None))
+        .group_by(Prediction.pundit_id)
+    )
+    logged = select(UnscorableClaim.pundit_id, func.count(UnscorableClaim.id)).group_by(
+        UnscorableClaim.pundit_id
+    )
+    parts: dict[str, list[pd.Series]] = {"scorable": [], "no_deadline": [], "logged": []}
+    chunks = [None] if pundit_ids is None else _chunks(sorted(pundit_ids))
+    for chunk in chunks:
+        some = questions if chunk is None else questions.where(Prediction.pundit_id.in_(chunk))
+        claimed = logged if chunk is None else logged.where(UnscorableClaim.pundit_id.in_(chunk))
+        parts["scorable"].append(_per_pundit(session, some.where(Question.resolve_by.is_not(None))))
+        parts["no_deadline"].append(_per_pundit(session, some.where(Question.resolve_by.is_(None))))
+        parts["logged"].append(_per_pundit(session, claimed))
+    frame = pd.DataFrame(
+        {
+            name: pd.concat(series) if series else pd.Series(dtype="int64")
+            for name, series in parts.items()
+        }
+    )
+    frame = frame.fillna(0).astype("int64")
+    frame.index.name = "pundit_id"
+    return pd.DataFrame(
+        {
+            "claims_scorable": frame["scorable"],
+            "claims_unscorable": frame["no_deadline"] + frame["logged"],
+        },
+        columns=COUNT_COLUMNS,
+    )
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def claim_counts(session: Session, pundit_id: int | None = None) -> pd.DataFrame:
     """Per pundit slug (every pundit with a logged claim): ``n_claims`` logged,
     ``n_unscorable`` of them, and ``scorable_share`` (scorable over all, 0 to 1).
     ``pundit_id`` limits it to one pundit."""
-    questions = (
-        select(Pundit.slug, func.count(distinct(Prediction.question_id)))
-        .join(Prediction, Prediction.pundit_id == Pundit.id)
-        .join(Question, Question.id == Prediction.question_id)
-        .where(Prediction.retracted_at.is_(None))
-        .group_by(Pundit.slug)
-    )
-    logged = (
-        select(Pundit.slug, func.count(UnscorableClaim.id))
-        .join(UnscorableClaim, UnscorableClaim.pundit_id == Pundit.id)
-        .group_by(Pundit.slug)
-    )
+    counts = claim_count_table(session, None if pundit_id is None else [pundit_id])
+    named = select(Pundit.id, Pundit.slug)
     if pundit_id is not None:
-        questions = questions.where(Pundit.id == pundit_id)
-        logged = logged.where(Pundit.id == pundit_id)
-    scorable = _per_pundit(session, questions.where(Question.resolve_by.is_not(None)))
-    no_deadline = _per_pundit(session, questions.where(Question.resolve_by.is_(None)))
-    frame = pd.DataFrame(
-        {
-            "scorable": scorable,
-            "no_deadline": no_deadline,
-            "logged": _per_pundit(session, logged),
-        }
-    )
-    frame = frame.fillna(0).astype("int64")
-    return share_table(frame["scorable"], frame["no_deadline"] + frame["logged"])
+        named = named.where(Pundit.id == pundit_id)
+    slugs = dict(session.execute(named).all())
+    counts.index = [slugs.get(i) for i in counts.index]
+    return share_table(counts["claims_scorable"], counts["claims_unscorable"])
 
 
 def share_table(scorable: pd.Series, unscorable: pd.Series) -> pd.DataFrame:

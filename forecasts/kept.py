@@ -25,20 +25,25 @@ verify``); ``rebuild`` recomputes them all (``forecasts scores rebuild``, and
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from forecasts.models import (
+    BoardState,
     Prediction,
     PredictionOption,
     PredictionScore,
+    PunditScore,
     Question,
     ReferenceForecast,
     Resolution,
+    UnscorableClaim,
 )
 
 if TYPE_CHECKING:
@@ -64,8 +69,28 @@ KEPT = [
     "brier",
     "log_score",
     "final",
+    # scores.ROW_STATISTICS: what a final forecast brings to its pundit's board row
+    "peer_brier",
+    "peer_log",
+    "time_averaged",
+    "pair_brier",
+    "vs_reference_brier",
 ]
+_FLOATS = (
+    "probability",
+    "reference",
+    "outcome",
+    "brier",
+    "log_score",
+    "peer_brier",
+    "peer_log",
+    "time_averaged",
+    "pair_brier",
+    "vs_reference_brier",
+)
+_ROW_FLOATS = _FLOATS[5:]
 _TOUCHED = "forecasts.kept.touched"
+_PUNDITS = "forecasts.kept.pundits"
 _MARKS = "forecasts.kept.marks"
 _CHUNK = 500
 # Beyond this many questions a refresh computes the whole frame once instead of by
@@ -90,7 +115,7 @@ def watch(session: Session) -> None:
     """Before a bulk write: remember the newest ids, so the rows added after are found."""
     session.info[_MARKS] = {
         name: session.scalar(select(func.coalesce(func.max(model.id), 0)))
-        for name, model in _MARKED
+        for name, model in (*_MARKED, ("unscorable_claims", UnscorableClaim))
     }
 
 
@@ -111,16 +136,26 @@ def _previous(row, attribute: str):
     return history.deleted[0] if history.deleted else None
 
 
+def touch_pundits(session: Session, pundit_ids: Iterable[int]) -> None:
+    """Note that these pundits' totals must be computed again at commit (a write that
+    changes their claim counts without touching a question's forecasts)."""
+    session.info.setdefault(_PUNDITS, set()).update(int(p) for p in pundit_ids if p is not None)
+
+
 @event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, _context) -> None:
     touched = session.info.setdefault(_TOUCHED, set())
     for row in (*session.new, *session.dirty, *session.deleted):
-        touched.update(q for q in _question_of(row) if q is not None)
+        if isinstance(row, UnscorableClaim):
+            touch_pundits(session, (row.pundit_id, _previous(row, "pundit_id")))
+        else:
+            touched.update(q for q in _question_of(row) if q is not None)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_TOUCHED, None)
+    session.info.pop(_PUNDITS, None)
     session.info.pop(_MARKS, None)
 
 
@@ -128,8 +163,9 @@ def _forget(session: Session) -> None:
 def _keep(session: Session) -> None:
     session.flush()
     touched = session.info.pop(_TOUCHED, set())
+    pundits = session.info.pop(_PUNDITS, set())
     marks = session.info.pop(_MARKS, None)
-    if not touched and not marks:
+    if not touched and not marks and not pundits:
         return
     connection = session.connection()
     if not has_table(connection):  # a database before the table's migration
@@ -139,8 +175,11 @@ def _keep(session: Session) -> None:
             touched.update(
                 session.scalars(select(model.question_id).distinct().where(model.id > marks[name]))
             )
-    if touched:
-        refresh(session, touched)
+        claimed = select(UnscorableClaim.pundit_id).where(
+            UnscorableClaim.id > marks["unscorable_claims"]
+        )
+        pundits.update(session.scalars(claimed.distinct()))
+    refresh(session, touched, pundits)
 
 
 def has_table(connection: Connection) -> bool:
@@ -179,7 +218,11 @@ def _fresh(session: Session, question_ids: set[int] | None) -> pd.DataFrame:
 
     from forecasts import scores
 
-    columns = [name for name in KEPT if name not in scores.SCORE_COLUMNS]
+    columns = [
+        name
+        for name in KEPT
+        if name not in scores.SCORE_COLUMNS and name not in scores.ROW_STATISTICS
+    ]
     if question_ids is None or len(question_ids) > _BY_QUESTION_LIMIT:
         frame = scores.prediction_frame(session, columns=columns)
         if question_ids is not None:
@@ -190,7 +233,11 @@ def _fresh(session: Session, question_ids: set[int] | None) -> pd.DataFrame:
             for q in sorted(question_ids)
         ]
         parts = [part for part in parts if len(part)]
-        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=KEPT)
+        if not parts:
+            return pd.DataFrame(columns=KEPT)
+        frame = pd.concat(parts, ignore_index=True)
+    # Local to each question, so computed on the questions' rows alone.
+    frame = frame.assign(**scores.row_statistics(frame))
     return frame[KEPT]
 
 
@@ -219,6 +266,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
             "brier": frame["brier"].astype(float).to_numpy(),
             "log_score": frame["log_score"].astype(float).to_numpy(),
             "final": frame["final"].astype(bool).to_numpy(),
+            **{name: frame[name].astype(float).to_numpy() for name in _ROW_FLOATS},
         }
     )
     table = table.astype(object).where(table.notna(), None)
@@ -257,25 +305,137 @@ def _nan(value) -> bool:
         return str(value) == "NaT"
 
 
-def refresh(session: Session, question_ids: Iterable[int]) -> int:
+def refresh(session: Session, question_ids: Iterable[int], pundit_ids: Iterable[int] = ()) -> int:
     """Replace the kept rows of these questions (and their dependents) with fresh ones,
-    in the session's transaction; returns how many rows were written."""
+    then the totals of every pundit whose forecasts were among them (before or after)
+    and of ``pundit_ids``, in the session's transaction; returns how many prediction
+    rows were written."""
     ids = _with_dependents(session, set(question_ids))
-    if not ids:
+    pundits = set(pundit_ids)
+    if not ids and not pundits:
         return 0
     if len(ids) > _BY_QUESTION_LIMIT:
         everything = session.scalar(select(func.count()).select_from(Question))
         if 2 * len(ids) >= everything:  # most of the registry (an import): all at once
             return fill(session)
-    frame = _fresh(session, ids)
+    _lock_all(session, exclusive=False)
+    _lock(session, _QUESTIONS, ids)
     ordered = sorted(ids)
-    for start in range(0, len(ordered), _CHUNK):
-        session.execute(
-            delete(PredictionScore).where(
-                PredictionScore.question_id.in_(ordered[start : start + _CHUNK])
+    written = 0
+    if ordered:
+        frame = _fresh(session, ids)
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            pundits.update(
+                session.scalars(
+                    select(PredictionScore.pundit_id)
+                    .distinct()
+                    .where(PredictionScore.question_id.in_(chunk))
+                )
             )
+            session.execute(delete(PredictionScore).where(PredictionScore.question_id.in_(chunk)))
+        pundits.update(int(p) for p in frame["pundit_id"].unique())
+        written = _insert(session, frame)
+    refresh_pundits(session, pundits)
+    return written
+
+
+# Namespaces of the transaction locks (PostgreSQL) that keep two writers from computing
+# one question's rows or one pundit's totals at once from different snapshots.
+_EVERYTHING, _QUESTIONS, _PUNDIT_TOTALS = 7100, 7101, 7102
+
+
+def _lock_all(session: Session, exclusive: bool) -> None:
+    """On PostgreSQL, the lock of the kept tables as a whole: shared by the writers that
+    refresh some questions, held alone by a refill of everything."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        connection.exec_driver_sql(f"SELECT {function}(%s, 0)", (_EVERYTHING,))
+
+
+def _lock(session: Session, namespace: int, ids: Iterable[int]) -> None:
+    """On PostgreSQL, hold these ids' transaction locks (in order: no deadlock between
+    writers), so what is computed next reads what the writers before committed. Many
+    ids take the namespace's lock as a whole instead (which each few-id writer shares).
+    SQLite has one writer at a time already."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return
+    ids = sorted(ids)
+    whole = "SELECT {}(%s, -1)".format
+    if len(ids) > _BY_QUESTION_LIMIT:
+        connection.exec_driver_sql(whole("pg_advisory_xact_lock"), (namespace,))
+        return
+    connection.exec_driver_sql(whole("pg_advisory_xact_lock_shared"), (namespace,))
+    for key in ids:
+        connection.exec_driver_sql(
+            "SELECT pg_advisory_xact_lock(%s, %s)", (namespace, int(key) & 0x7FFFFFFF)
         )
-    return _insert(session, frame)
+
+
+def refresh_pundits(session: Session, pundit_ids: Iterable[int]) -> int:
+    """Recompute these pundits' totals (``pundit_scores``) from their kept rows, in the
+    session's transaction; returns how many totals rows were written."""
+    ids = sorted({int(p) for p in pundit_ids})
+    if not ids:
+        return 0
+    _lock_all(session, exclusive=False)
+    _lock(session, _PUNDIT_TOTALS, ids)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        session.execute(delete(PunditScore).where(PunditScore.pundit_id.in_(chunk)))
+    rows = _final_rows(session, ids)
+    return _insert_totals(session, rows, ids)
+
+
+def _final_rows(session: Session, pundit_ids: list[int] | None) -> pd.DataFrame:
+    """The kept final rows (of these pundits; None: all) as ``scores.pundit_statistics``
+    reads them, in prediction order."""
+    import pandas as pd
+
+    from forecasts import scores
+
+    columns = ["pundit_id", "question_id", "brier", "log_score", *scores.ROW_STATISTICS]
+    sql = f"SELECT {', '.join(columns)} FROM prediction_scores WHERE final = ?"
+    reader = scores.Reader(session)
+    if pundit_ids is None:
+        rows = reader.rows(f"{sql} ORDER BY prediction_id", [True])
+    else:
+        rows = []
+        for start in range(0, len(pundit_ids), _CHUNK):
+            chunk = pundit_ids[start : start + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows += reader.rows(
+                f"{sql} AND pundit_id IN ({marks}) ORDER BY pundit_id, prediction_id",
+                [True, *chunk],
+            )
+    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
+
+
+def _insert_totals(session: Session, rows: pd.DataFrame, pundit_ids: list[int] | None) -> int:
+    import numpy as np
+
+    from forecasts import claims, scores
+
+    if not len(rows):
+        return 0
+    rows = rows.assign(final=True, pundit_slug="", pundit_name="")
+    for name in ("brier", "log_score", *scores.ROW_STATISTICS):
+        rows[name] = rows[name].astype(float)
+    totals = scores.pundit_statistics(rows).drop(columns=["pundit", "name"])
+    counts = claims.claim_count_table(session, pundit_ids)
+    totals = totals.join(counts, on="pundit_id")
+    for name in ("claims_scorable", "claims_unscorable"):
+        totals[name] = totals[name].fillna(0).astype(np.int64)
+    table = totals.astype(object).where(totals.notna(), None)
+    records = table.to_dict("records")
+    for record in records:
+        for name in ("pundit_id", "n", "n_peer", "n_reference", *counts.columns):
+            record[name] = int(record[name])
+    for start in range(0, len(records), 10_000):
+        session.execute(insert(PunditScore), records[start : start + 10_000])
+    return len(records)
 
 
 def _insert(session: Session, frame: pd.DataFrame) -> int:
@@ -295,10 +455,13 @@ def fill(bind: Session | Connection) -> int:
             return fill(session)
     if not has_table(bind.connection()):
         return 0
+    _lock_all(bind, exclusive=True)
     bind.execute(delete(PredictionScore))
+    bind.execute(delete(PunditScore))
     written = _insert(bind, _fresh(bind, None))
-    bind.info.pop(_TOUCHED, None)
-    bind.info.pop(_MARKS, None)
+    _insert_totals(bind, _final_rows(bind, None), None)
+    for name in (_TOUCHED, _PUNDITS, _MARKS):
+        bind.info.pop(name, None)
     return written
 
 
@@ -438,6 +601,124 @@ def board_input(session: Session, filters: Filters | None = None) -> pd.DataFram
     return scores.prediction_frame(session, filters, columns=scores.LEADERBOARD_INPUT)
 
 
+@dataclass(frozen=True)
+class KeptBoard:
+    """The board read from the kept totals. ``adjusted_as_of`` is when the
+    difficulty-adjusted scores on it were fitted; ``adjusted_stale`` says the registry
+    has changed since (they are then as of that moment, and ``refit`` brings them up to
+    date)."""
+
+    board: pd.DataFrame
+    adjusted_as_of: dt.datetime | None
+    adjusted_stale: bool
+
+
+_TOTALS_SQL = (
+    "SELECT t.pundit_id, p.slug, p.name, t.n, t.brier, t.brier_ci_low, t.brier_ci_high, "
+    "t.brier_ss, t.log_score, t.n_peer, t.peer_brier, t.peer_log, t.time_averaged_brier, "
+    "t.n_reference, t.vs_reference_brier, t.vs_reference_ci_low, t.vs_reference_ci_high, "
+    "t.weighted_brier, t.claims_scorable, t.claims_unscorable "
+    "FROM pundit_scores t JOIN pundits p ON p.id = t.pundit_id"
+)
+
+
+def kept_board(session: Session, min_n: int | None = None, fresh: bool = False) -> KeptBoard | None:
+    """The whole registry's board (no filters) from the kept totals: one row per pundit
+    read, nothing recomputed but the ranks. ``fresh``: difficulty-adjusted scores fitted
+    now if the registry changed since they were (without keeping them), instead of as of
+    their last fit. None when the database does not keep them (not migrated, or not
+    filled yet)."""
+    import pandas as pd
+
+    from forecasts import claims, scores
+
+    if not has_table(session.connection()) or _unfilled(session):
+        return None
+    rows = scores.Reader(session).rows(_TOTALS_SQL)
+    columns = [*scores.STATISTICS_COLUMNS, *claims.COUNT_COLUMNS]
+    totals = pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
+    for name in scores.STATISTICS_COLUMNS[4:]:
+        if name not in ("n_peer", "n_reference"):
+            totals[name] = totals[name].astype(float)
+    state = session.get(BoardState, 1)
+    adjusted = None
+    if state is not None:
+        adjusted = pd.Series(
+            {int(key): value for key, value in json.loads(state.adjusted).items()}, dtype=float
+        )
+    stale = state is None or state.stamp != _stamp(session)
+    fitted_at = state.fitted_at if state is not None else None
+    if stale and fresh:
+        adjusted = scores.adjusted_by_pundit(_final_rows(session, None).assign(final=True))
+        stale, fitted_at = False, dt.datetime.now(dt.UTC)
+    counts = claims.share_table(
+        pd.Series(totals["claims_scorable"].to_numpy(), index=totals["pundit"].to_numpy()),
+        pd.Series(totals["claims_unscorable"].to_numpy(), index=totals["pundit"].to_numpy()),
+    )
+    board = scores.board_from_statistics(
+        totals[scores.STATISTICS_COLUMNS],
+        scores.DEFAULT_MIN_N if min_n is None else min_n,
+        counts,
+        adjusted,
+    )
+    return KeptBoard(board, fitted_at, stale)
+
+
+def calibration_rows(session: Session, slugs: list[str]) -> pd.DataFrame:
+    """The kept final binary forecasts of these pundits, as
+    ``scores.calibration_by_pundit`` reads them (through the index on the pundit)."""
+    import pandas as pd
+
+    from forecasts import scores
+
+    columns = ["pundit_slug", "kind", "final", "probability", "outcome"]
+    rows: list[tuple] = []
+    for start in range(0, len(slugs), _CHUNK):
+        chunk = slugs[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows += scores.Reader(session).rows(
+            "SELECT p.slug, s.kind, s.final, s.probability, s.outcome FROM pundits p "
+            "JOIN prediction_scores s ON s.pundit_id = p.id "
+            f"WHERE p.slug IN ({marks}) AND s.final = ? AND s.kind = ? "
+            "ORDER BY s.pundit_id, s.prediction_id",
+            [*chunk, True, "binary"],
+        )
+    found = pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
+    found["final"] = found["final"].astype(bool)
+    return found
+
+
+def _stamp(session: Session) -> str:
+    from forecasts import scores
+
+    return ".".join(map(str, scores.registry_stamp(session)))
+
+
+def refit(session: Session) -> bool:
+    """Fit the difficulty-adjusted scores again from the kept final rows, when the
+    registry has changed since they were fitted, in the session's transaction (the
+    caller commits). Returns whether it fitted."""
+    from forecasts import scores
+
+    if not has_table(session.connection()):
+        return False
+    stamp = _stamp(session)
+    state = session.get(BoardState, 1)
+    if state is not None and state.stamp == stamp:
+        return False
+    rows = _final_rows(session, None).assign(final=True)
+    adjusted = scores.adjusted_by_pundit(rows) if len(rows) else {}
+    values = {str(int(key)): float(value) for key, value in dict(adjusted).items()}
+    if state is None:
+        state = BoardState(id=1)
+        session.add(state)
+    state.adjusted = json.dumps(values, sort_keys=True)
+    state.stamp = stamp
+    state.fitted_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    return True
+
+
 def _known_value(key: int):
     if key < 0:
         return None
@@ -461,8 +742,17 @@ def verify(session: Session, limit: int = 20) -> list[str]:
     import numpy as np
     import pandas as pd
 
+    from forecasts import scores
+
     fresh = _fresh(session, None).set_index("prediction_id").sort_index()
-    kept = frame(session).set_index("prediction_id").sort_index()[fresh.columns]
+    extras = pd.DataFrame.from_records(
+        scores.Reader(session).rows(
+            f"SELECT prediction_id, {', '.join(scores.ROW_STATISTICS)} FROM prediction_scores"
+        ),
+        columns=["prediction_id", *scores.ROW_STATISTICS],
+        coerce_float=True,
+    ).set_index("prediction_id")
+    kept = frame(session).set_index("prediction_id").join(extras).sort_index()[fresh.columns]
     problems = []
     missing = fresh.index.difference(kept.index)
     extra = kept.index.difference(fresh.index)
@@ -472,19 +762,61 @@ def verify(session: Session, limit: int = 20) -> list[str]:
     a, b = fresh.loc[both], kept.loc[both]
     for name in fresh.columns:
         left, right = a[name], b[name]
-        if name in ("probability", "reference", "outcome", "brier", "log_score"):
+        if name in _FLOATS:
             x, y = left.to_numpy(dtype=float), right.to_numpy(dtype=float)
             same = (np.isnan(x) & np.isnan(y)) | np.isclose(x, y, rtol=0, atol=1e-12)
         elif name == "made_at":
             same = pd.DatetimeIndex(left).asi8 == pd.DatetimeIndex(right).asi8
         else:
             same = np.array(
-                [_same(u, v) for u, v in zip(left.to_numpy(), right.to_numpy(), strict=True)]
+                [_same(u, v) for u, v in zip(left.to_numpy(), right.to_numpy(), strict=True)],
+                dtype=bool,
             )
         for prediction_id in both[~same][:limit]:
             problems.append(
                 f"prediction {prediction_id}: {name} kept {_shown(b.at[prediction_id, name])}, "
                 f"computed {_shown(a.at[prediction_id, name])}"
+            )
+    problems += _verify_totals(session, fresh.reset_index(), limit)
+    return problems[:limit]
+
+
+def _verify_totals(session: Session, fresh: pd.DataFrame, limit: int) -> list[str]:
+    """How the kept pundit totals differ from totals of the fresh rows."""
+    import numpy as np
+    import pandas as pd
+
+    from forecasts import claims, scores
+
+    computed = scores.pundit_statistics(fresh.assign(pundit_slug="", pundit_name="")).set_index(
+        "pundit_id"
+    )
+    computed = computed.join(claims.claim_count_table(session)).drop(columns=["pundit", "name"])
+    for name in claims.COUNT_COLUMNS:
+        computed[name] = computed[name].fillna(0)
+    kept = pd.DataFrame.from_records(
+        scores.Reader(session).rows(
+            f"SELECT pundit_id, {', '.join(computed.columns)} FROM pundit_scores"
+        ),
+        columns=["pundit_id", *computed.columns],
+        coerce_float=True,
+    ).set_index("pundit_id")
+    problems = [f"pundit {i}: totals not kept" for i in computed.index.difference(kept.index)]
+    problems += [
+        f"pundit {i}: totals kept but no scored forecast"
+        for i in kept.index.difference(computed.index)
+    ]
+    both = computed.index.intersection(kept.index)
+    for name in computed.columns:
+        x = computed.loc[both, name].to_numpy(dtype=float)
+        y = kept.loc[both, name].to_numpy(dtype=float)
+        # Totals of one pundit's rows against totals of everyone's: sums in one order,
+        # so equal; an interval's resampled means may be added in another (a few ulps).
+        same = (np.isnan(x) & np.isnan(y)) | np.isclose(x, y, rtol=1e-9, atol=1e-12)
+        for pundit_id in both[~same][:limit]:
+            problems.append(
+                f"pundit {pundit_id}: {name} kept {_shown(kept.at[pundit_id, name])}, "
+                f"computed {_shown(computed.at[pundit_id, name])}"
             )
     return problems[:limit]
 

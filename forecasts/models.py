@@ -532,6 +532,57 @@ class PredictionScore(Base):
     brier: Mapped[float | None] = mapped_column(Float)
     log_score: Mapped[float | None] = mapped_column(Float)
     final: Mapped[bool] = mapped_column(Boolean)
+    # What a final forecast brings to its pundit's board row (``scores.ROW_STATISTICS``):
+    # each depends on its own question's forecasts only. Null on the other rows.
+    peer_brier: Mapped[float | None] = mapped_column(Float)
+    peer_log: Mapped[float | None] = mapped_column(Float)
+    time_averaged: Mapped[float | None] = mapped_column(Float)
+    pair_brier: Mapped[float | None] = mapped_column(Float)
+    vs_reference_brier: Mapped[float | None] = mapped_column(Float)
+
+
+class PunditScore(Base):
+    """A pundit's totals as the board reads them (``scores.STATISTICS_COLUMNS``, and the
+    counts of their claims that can and cannot be scored), kept with the kept prediction
+    scores (``forecasts.kept``): recomputed, in the transaction of a write, for the
+    pundits whose forecasts it touched. One row per pundit with a scored final forecast.
+    Derived data, like ``prediction_scores``: no foreign keys."""
+
+    __tablename__ = "pundit_scores"
+
+    pundit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer)
+    brier: Mapped[float] = mapped_column(Float)
+    brier_ci_low: Mapped[float | None] = mapped_column(Float)
+    brier_ci_high: Mapped[float | None] = mapped_column(Float)
+    brier_ss: Mapped[float] = mapped_column(Float)
+    log_score: Mapped[float] = mapped_column(Float)
+    n_peer: Mapped[int] = mapped_column(Integer)
+    peer_brier: Mapped[float | None] = mapped_column(Float)
+    peer_log: Mapped[float | None] = mapped_column(Float)
+    time_averaged_brier: Mapped[float | None] = mapped_column(Float)
+    n_reference: Mapped[int] = mapped_column(Integer)
+    vs_reference_brier: Mapped[float | None] = mapped_column(Float)
+    vs_reference_ci_low: Mapped[float | None] = mapped_column(Float)
+    vs_reference_ci_high: Mapped[float | None] = mapped_column(Float)
+    weighted_brier: Mapped[float | None] = mapped_column(Float)
+    claims_scorable: Mapped[int] = mapped_column(Integer)
+    claims_unscorable: Mapped[int] = mapped_column(Integer)
+
+
+class BoardState(Base):
+    """The one board number that reads every pundit at once, kept apart from the
+    per-pundit totals: the difficulty-adjusted Brier of each pundit (JSON, pundit id to
+    value), the registry stamp it was fitted at (``scores.registry_stamp``) and when.
+    A board read after a later write shows it "as of" that moment until it is refitted
+    (``forecasts.kept.refit``). One row, id 1."""
+
+    __tablename__ = "board_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    adjusted: Mapped[str] = mapped_column(Text)
+    stamp: Mapped[str] = mapped_column(String(80))
+    fitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class Redirect(Base):

@@ -656,6 +656,10 @@ def leaderboard(
     Brier with its 95% bootstrap interval, log score, peer scores, time-averaged Brier."""
     from forecasts import kept  # the kept rows, when the database has them
 
+    if filters == Filters():
+        found = kept.kept_board(session, min_n, fresh=True)
+        if found is not None:
+            return found.board
     return leaderboard_from(
         kept.board_input(session, filters), min_n, claim_counts_of.claim_counts(session)
     )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from forecasts import claims, kept, scores, services
 from forecasts.errors import RegistryError
-from forecasts.models import Prediction, PredictionScore, Pundit, Question
+from forecasts.models import Prediction, PredictionScore, Pundit, PunditScore, Question
 from forecasts.references import add_references
 
 ADMIN = services.Actor.system("test")
@@ -61,6 +61,7 @@ def _write(session, rng: random.Random, step: int) -> str:
             "edit_deadline",
             "reference",
             "conditional",
+            "claim",
         ]
     )
     try:
@@ -143,6 +144,15 @@ def _write(session, rng: random.Random, step: int) -> str:
                 condition_question_id=condition.id,
                 condition_outcome=rng.choice(["yes", "no"]),
             )
+        elif kind == "claim" and pundits:
+            services.log_unscorable_claim(
+                session,
+                ADMIN,
+                pundit_id=rng.choice(pundits).id,
+                made_at="2020-05-01",
+                reason="no_deadline",
+                quote="It will all end badly.",
+            )
         else:
             return "skip"
     except RegistryError:
@@ -186,6 +196,54 @@ def test_verify_names_a_kept_row_that_went_wrong(session):
     problems = kept.verify(session)
     assert problems == [f"prediction {prediction.id}: brier kept 0.5, computed 0.49"]
     session.rollback()
+    totals = session.get(PunditScore, pundit.id)
+    totals.n_peer = 3
+    session.flush()
+    assert kept.verify(session) == [f"pundit {pundit.id}: n_peer kept 3, computed 0"]
+    session.rollback()
+
+
+def test_the_adjusted_scores_are_shown_as_of_their_fit_until_refitted(session):
+    rng = random.Random(5)
+    pundits = [services.add_pundit(session, ADMIN, name=f"P{i}") for i in range(3)]
+    questions = [_question(session, rng, i) for i in range(4)]
+    for question in questions:
+        for pundit in pundits:
+            services.log_prediction(
+                session,
+                ADMIN,
+                question_id=question.id,
+                pundit_id=pundit.id,
+                made_at="2020-03-01",
+                probability=round(rng.random(), 2),
+            )
+        services.resolve_question(session, ADMIN, question.id, outcome="yes", known_at="2021-01-01")
+    first = kept.kept_board(session, min_n=1)
+    assert first.adjusted_stale and first.adjusted_as_of is None
+    assert first.board["adjusted_brier"].isna().all()
+    assert kept.refit(session)
+    session.commit()
+    fitted = kept.kept_board(session, min_n=1)
+    assert not fitted.adjusted_stale and fitted.adjusted_as_of is not None
+    pd.testing.assert_frame_equal(fitted.board, _board_from_rows(session))
+    assert not kept.refit(session)  # nothing changed since
+    # A new forecast: the totals follow at once, the fit is as of before it.
+    services.log_prediction(
+        session,
+        ADMIN,
+        question_id=questions[0].id,
+        pundit_id=pundits[0].id,
+        made_at="2020-04-01",
+        probability=0.99,
+    )
+    after = kept.kept_board(session, min_n=1)
+    assert after.adjusted_stale and after.adjusted_as_of == fitted.adjusted_as_of
+    expected = _board_from_rows(session)
+    assert after.board["brier"].tolist() == pytest.approx(expected["brier"].tolist())
+    assert after.board["adjusted_brier"].tolist() != pytest.approx(
+        expected["adjusted_brier"].tolist()
+    )
+    pd.testing.assert_frame_equal(scores.leaderboard(session, min_n=1), expected)
 
 
 def test_an_import_and_a_demo_keep_their_scores(session):

@@ -13,7 +13,7 @@ from sqlalchemy import column as sa_column
 from sqlalchemy import inspect, select, text
 from sqlalchemy import table as sa_table
 
-from forecasts import migrate, search, services, tokens
+from forecasts import kept, migrate, search, services, tokens
 from forecasts.db import make_engine, make_session_factory
 from forecasts.models import (
     Base,
@@ -211,6 +211,8 @@ def _add_what_the_seeds_lack(session) -> None:
         into_id=session.scalar(select(Pundit.id).order_by(Pundit.id).limit(1)),
         expected_version=1,
     )
+    kept.refit(session)  # the difficulty-adjusted fit a board read makes
+    session.commit()
 
 
 def test_every_revision_downgrades_a_seeded_registry(empty_database_url):

@@ -249,9 +249,10 @@ def test_published_pundit_pages_show_their_published_leaderboard_row(
     load_seeds(session)
     rivals = add_rivals(session)
     boards = []
-    computed = scores.leaderboard_from
+    # Every board, from the kept totals or from rows, is made by board_from_statistics.
+    computed = scores.board_from_statistics
     monkeypatch.setattr(
-        scores, "leaderboard_from", lambda *a, **k: boards.append(a) or computed(*a, **k)
+        scores, "board_from_statistics", lambda *a, **k: boards.append(a) or computed(*a, **k)
     )
     web_publish.publish(database_url, tmp_path / "site")
     # One board for the data files, one that the leaderboard and all 6 pundit pages share.

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import threading
+from dataclasses import dataclass
 
+import pandas as pd
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from forecasts import claims, kept, queries, scores
@@ -66,21 +70,89 @@ def read_filters(args) -> tuple[scores.Filters, int, list[FieldError]]:
     return scores.Filters(**values), min_n, errors
 
 
-def board_and_calibration(filters: scores.Filters, min_n: int):
-    """The board and the rows its calibration glyphs are drawn from, computed once per
-    state of the registry for each filter."""
+@dataclass(frozen=True)
+class Board:
+    """A board as the pages and the API show it. ``calibrated``: the rows its
+    calibration glyphs are drawn from, or None where they are read per page from the
+    kept rows (``glyph_rows``). ``adjusted_as_of``/``adjusted_stale``: when the
+    difficulty-adjusted scores were fitted, and whether the registry changed since."""
 
-    def compute():
+    board: pd.DataFrame
+    calibrated: pd.DataFrame | None = None
+    adjusted_as_of: dt.datetime | None = None
+    adjusted_stale: bool = False
+
+
+def board_of(filters: scores.Filters, min_n: int) -> Board:
+    """The board of these filters, computed once per state of the registry. The board
+    of the whole registry is read from the kept totals (a write has already updated
+    them); a filtered one is computed from the kept rows."""
+
+    def compute() -> Board:
         session = get_session()
+        if filters == scores.Filters():
+            if _refit_inline() and kept.refit(session):
+                session.commit()
+            found = kept.kept_board(session, min_n)
+            if found is not None:
+                return Board(found.board, None, found.adjusted_as_of, found.adjusted_stale)
         frame = kept.board_input(session, filters)
         board = scores.leaderboard_from(frame, min_n, claims.claim_counts(session))
         calibrated = frame.loc[
             (frame["final"] & (frame["kind"] == QuestionKind.BINARY.value)).to_numpy(dtype=bool),
             ["pundit_slug", "kind", "final", "probability", "outcome"],
         ]
-        return board, calibrated.astype({"pundit_slug": "category", "kind": "category"})
+        return Board(board, calibrated.astype({"pundit_slug": "category", "kind": "category"}))
 
-    return pagecache.remember("leaderboard", (filters, min_n), compute)
+    found = pagecache.remember("leaderboard", (filters, min_n), compute)
+    if found.adjusted_stale:
+        refit_soon()
+    return found
+
+
+def glyph_rows(found: Board, slugs: list[str]) -> pd.DataFrame:
+    """The rows the calibration glyphs of these pundits are drawn from."""
+    if found.calibrated is not None:
+        return found.calibrated
+    return kept.calibration_rows(get_session(), slugs)
+
+
+def _refit_inline() -> bool:
+    """Whether a stale difficulty-adjusted fit is redone before the board is shown
+    (``REFIT_INLINE``, default: under test) rather than in the background."""
+    return current_app.config.get("REFIT_INLINE", current_app.testing)
+
+
+_refitting = threading.Lock()
+
+
+def refit_soon() -> None:
+    """Fit the difficulty-adjusted scores again in a thread of this worker, once at a
+    time (and, with a shared store, once across the workers); the boards show the
+    previous fit, marked "as of", until it is done."""
+    if not _refitting.acquire(blocking=False):
+        return
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        try:
+            with app.app_context(), pagecache.exclusive("refit") as mine:
+                if mine:
+                    with app.extensions["forecasts.sessions"]() as session:
+                        kept.refit(session)
+                        session.commit()
+        except Exception:  # a failed fit leaves the previous one shown, "as of"
+            app.logger.exception("fitting the difficulty-adjusted scores failed")
+        finally:
+            _refitting.release()
+
+    threading.Thread(target=run, name="refit", daemon=True).start()
+
+
+def board_and_calibration(filters: scores.Filters, min_n: int):
+    """(board, calibration rows) of these filters; see ``board_of``."""
+    found = board_of(filters, min_n)
+    return found.board, found.calibrated
 
 
 def standing_of(slug: str) -> scores.Standing:
@@ -133,7 +205,8 @@ def leaderboard():
         )
         sort = "rank"
     descending = request.args.get("order") == "desc"
-    board, calibrated = board_and_calibration(filters, min_n)
+    found = board_of(filters, min_n)
+    board = found.board
     ranked, unranked = scores.board_lists(board)
     ranked = ranked.sort_values(
         [sort, "pundit"], ascending=[not descending, True], na_position="last"
@@ -143,9 +216,8 @@ def leaderboard():
     unranked_shown, unranked_page, unranked_pages = _page_of(
         unranked, request.args.get("unranked_page", 1, type=int) or 1, size
     )
-    glyphs = scores.calibration_by_pundit(
-        calibrated, list(shown["pundit"]) + list(unranked_shown["pundit"])
-    )
+    slugs = list(shown["pundit"]) + list(unranked_shown["pundit"])
+    glyphs = scores.calibration_by_pundit(glyph_rows(found, slugs), slugs)
     status = 400 if errors else 200
     return render_template(
         "leaderboards/leaderboard.html",
@@ -163,6 +235,8 @@ def leaderboard():
         pages=pages,
         errors=errors,
         glyphs=glyphs,
+        adjusted_stale=found.adjusted_stale,
+        adjusted_as_of=found.adjusted_as_of,
         axis=interval_axis(board),
         tags=pagecache.remember("tags", (), lambda: scores.tags_in_use(get_session())),
         args=request.args,

@@ -143,6 +143,26 @@ def _shared_lock(key: str):
     )
 
 
+@contextlib.contextmanager
+def exclusive(name: str):
+    """Yields whether this worker may do the named background task now: always without
+    a shared store; with one, only the worker that takes its lock (the others skip it)."""
+    client = _redis()
+    if client is None:
+        yield True
+        return
+    lock = client.lock(
+        f"{current_app.config['CACHE_KEY_PREFIX']}task:{name}", timeout=SHARED_LOCK_SECONDS
+    )
+    mine = lock.acquire(blocking=False)
+    try:
+        yield mine
+    finally:
+        if mine:
+            with contextlib.suppress(Exception):  # expired meanwhile: nothing to free
+                lock.release()
+
+
 def _count_computation(kind: str) -> None:
     """In a shared store, how many times each kind of board was computed (all workers
     together): ``forecasts:<registry>:computed:<kind>``, for operators and the tests."""

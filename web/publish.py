@@ -140,6 +140,7 @@ def publish(
             # standing from computed once, in a store of this process's own.
             "PAGE_CACHE": False,
             "BOARD_CACHE": True,
+            "REFIT_INLINE": True,  # a copy shows every score as of its publication
             "CACHE_TYPE": "SimpleCache",
         }
     )
