@@ -10,9 +10,19 @@ predictions) in a SQLite file, or in a PostgreSQL database named by ``--postgres
 (b) a write through the services (``services.log_prediction`` on a random question; and
     ``services.resolve_question`` of an open question, which touches every forecaster
     of it), including the refresh of the kept scores in its transaction;
-(c) the board after it from the kept rows (``kept.frame`` and ``leaderboard_from``), and
-    ``kept.frame`` alone (one plain read of the kept table);
-(d) ``kept.verify`` at the end: the kept rows must equal a computation from scratch.
+(c) the board after it from the kept totals (``kept.kept_board``: one row per pundit),
+    and the leaderboard page an anonymous reader gets after the write (``GET
+    /leaderboard`` through the app, its page store missed: the board, the page's
+    calibration glyphs read from the kept rows, the HTML);
+(d) what the board costs without the totals: from the kept rows (``kept.frame`` and
+    ``leaderboard_from``, what a filtered board does);
+(e) the difficulty-adjusted refit a write leaves for the background (``kept.refit``);
+(f) the floor of the baseline (a): the rows it reads fetched by one plain SQL query
+    into pandas (the predictions with their standing resolutions) and grouped (mean
+    Brier per pundit); (a) should stay within 2x of it. And a full rebuild of everything
+    kept (``kept.fill``: scoring, then writing every row and total; rolled back);
+(g) ``kept.verify`` at the end: the kept rows and totals must equal a computation from
+    scratch.
 
 "write to fresh board" is (b) + (c). Each timed step runs ``--repeats`` times; medians
 are printed. Timings on a shared machine are noisy.
@@ -32,12 +42,14 @@ import time
 import uuid
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import create_engine, select, text
 
 from forecasts import kept, migrate, scores, services
 from forecasts.db import make_engine, make_session_factory
 from forecasts.demo import generate_demo, has_demo_data
 from forecasts.models import Pundit, Question, Resolution
+from web import create_app
 
 ACTOR = services.Actor.system("benchmark")
 
@@ -94,10 +106,23 @@ def run(url: str, args) -> None:
     figures: dict[str, list[float]] = {
         "baseline: board from the rows": [],
         "log a prediction (write + kept refresh)": [],
+        "board from the kept totals": [],
+        "leaderboard page after the write": [],
         "resolve a question (write + kept refresh)": [],
-        "kept.frame alone": [],
-        "board from the kept rows": [],
+        "leaderboard page after the resolution": [],
+        "board from the kept rows (filtered path)": [],
+        "refit of the adjusted scores (background)": [],
     }
+    # The refit is timed on its own below, not left to a background thread.
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "PAGE_CACHE": True,
+            "REFIT_INLINE": False,
+            "REFIT_IN_BACKGROUND": False,
+        }
+    )
+    client = app.test_client()
     for repeat in range(args.repeats):
         with sessions() as session:
             ms, _ = _timed(
@@ -121,6 +146,12 @@ def run(url: str, args) -> None:
             )
             figures["log a prediction (write + kept refresh)"].append(ms)
         with sessions() as session:
+            ms, _ = _timed(lambda s=session: kept.kept_board(s))
+            figures["board from the kept totals"].append(ms)
+        ms, page = _timed(lambda: client.get("/leaderboard"))
+        assert page.status_code == 200 and page.headers["X-Page-Cache"] == "miss"
+        figures["leaderboard page after the write"].append(ms)
+        with sessions() as session:
             question_id = open_questions[repeat % len(open_questions)]
             ms, _ = _timed(
                 lambda s=session, q=question_id: services.resolve_question(
@@ -128,27 +159,67 @@ def run(url: str, args) -> None:
                 )
             )
             figures["resolve a question (write + kept refresh)"].append(ms)
-        with sessions() as session:
-            ms, _ = _timed(lambda s=session: kept.frame(s))
-            figures["kept.frame alone"].append(ms)
+        ms, page = _timed(lambda: client.get("/leaderboard"))
+        assert page.status_code == 200 and page.headers["X-Page-Cache"] == "miss"
+        figures["leaderboard page after the resolution"].append(ms)
         with sessions() as session:
             ms, _ = _timed(lambda s=session: scores.leaderboard_from(kept.frame(s)))
-            figures["board from the kept rows"].append(ms)
+            figures["board from the kept rows (filtered path)"].append(ms)
+        with sessions() as session:
+            ms, _ = _timed(lambda s=session: kept.refit(s) and s.commit())
+            figures["refit of the adjusted scores (background)"].append(ms)
         print(f"run {repeat + 1}: " + ", ".join(f"{k} {v[-1]:.0f} ms" for k, v in figures.items()))
 
     median = {name: statistics.median(values) for name, values in figures.items()}
     print(f"\nmedians over {args.repeats} runs ({engine.dialect.name}, {total:,} predictions):")
     for name, value in median.items():
         print(f"  {name:45s} {value:10.1f} ms")
-    fresh = median["log a prediction (write + kept refresh)"] + median["board from the kept rows"]
+    fresh = median["log a prediction (write + kept refresh)"] + median["board from the kept totals"]
+    page = (
+        median["log a prediction (write + kept refresh)"]
+        + median["leaderboard page after the write"]
+    )
     baseline = median["baseline: board from the rows"]
     print(f"  {'write to fresh board, kept':45s} {fresh:10.1f} ms")
+    print(f"  {'write to fresh leaderboard page, kept':45s} {page:10.1f} ms")
     print(f"  {'write to fresh board, recomputed (baseline)':45s} {baseline:10.1f} ms")
     print(f"  ratio baseline / kept: {baseline / fresh:.1f}x")
+    rebuild, floor = _rebuild_and_floor(sessions)
+    print(f"  {'floor: fetch the rows and group them':45s} {floor:10.1f} ms")
+    print(f"  ratio board from the rows / floor: {baseline / floor:.2f}x (target at most 2)")
+    print(f"  {'rebuild of everything kept (kept.fill)':45s} {rebuild:10.1f} ms")
     with sessions() as session:
         ms, problems = _timed(lambda s=session: kept.verify(s))
     print(f"kept.verify: {problems or 'agrees'} ({ms:.0f} ms)")
     engine.dispose()
+
+
+_FLOOR_SQL = (
+    "SELECT p.id, p.pundit_id, p.question_id, p.made_at, p.probability, r.outcome, "
+    "r.known_at FROM predictions p LEFT JOIN resolutions r ON r.id = "
+    "(SELECT max(s.id) FROM resolutions s WHERE s.question_id = p.question_id)"
+)
+
+
+def _rebuild_and_floor(sessions) -> tuple[float, float]:
+    """A full rebuild of the kept rows and totals (rolled back), and the floor: the rows
+    it reads fetched in one query and grouped by pundit."""
+    with sessions() as session:
+        rebuild, _ = _timed(lambda s=session: kept.fill(s))
+        session.rollback()
+    with sessions() as session:
+
+        def floor(s=session):
+            frame = pd.DataFrame.from_records(
+                scores.Reader(s).rows(_FLOOR_SQL),
+                columns=["id", "pundit", "question", "made_at", "p", "outcome", "known_at"],
+            )
+            scored = frame[frame["outcome"].isin(["yes", "no"]) & frame["p"].notna()]
+            brier = (scored["p"] - (scored["outcome"] == "yes")) ** 2
+            return brier.groupby(scored["pundit"]).mean()
+
+        floor_ms, _ = _timed(floor)
+    return rebuild, floor_ms
 
 
 def main() -> None:

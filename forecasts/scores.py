@@ -41,6 +41,7 @@ from forecasts import moments, scoring
 from forecasts.models import Tag, UTCDateTime, question_tags
 from forecasts.scoring import verdict as verdicts
 from forecasts.scoring.bootstrap import grouped_mean_intervals
+from forecasts.scoring.calibration import grouped_calibration_bins
 from forecasts.scoring.groups import factorize
 from forecasts.scoring.peer import row_peer_scores
 from forecasts.scoring.timeavg import grouped_time_averaged_brier
@@ -1147,21 +1148,37 @@ CORP_RESAMPLES = 300
 def calibration_by_pundit(
     frame: pd.DataFrame, slugs: Iterable[str], bins: int = scoring.DEFAULT_BINS
 ) -> dict[str, dict | None]:
-    """``calibration`` of each named pundit's rows, reading the frame once: for each slug,
-    the same as ``calibration(frame[frame["pundit_slug"] == slug])`` (None when the
-    pundit has no final binary forecast), without a pass over the frame per pundit."""
+    """The calibration glyph of each named pundit: for each slug, ``{"bins": [...]}``,
+    the non-empty bins of ``calibration(frame[frame["pundit_slug"] == slug])``'s table
+    as dicts of ``n``, ``mean_forecast`` and ``observed_frequency`` (None when the
+    pundit has no final binary forecast), from one pass over the frame."""
     result: dict[str, dict | None] = dict.fromkeys(slugs)
     if not len(frame) or not result:
         return result
     mask = (frame["final"] & (frame["kind"] == "binary")).to_numpy(dtype=bool)
     rows = frame.loc[mask, ["pundit_slug", "probability", "outcome"]]
-    rows = rows[rows["pundit_slug"].isin(list(result))]
-    for slug, group in rows.groupby("pundit_slug", sort=False):
-        p = group["probability"].to_numpy(dtype=float)
-        o = group["outcome"].to_numpy(dtype=float)
+    rows = rows[rows["pundit_slug"].isin(list(result)).to_numpy()]
+    if not len(rows):
+        return result
+    codes, names = pd.factorize(rows["pundit_slug"].to_numpy(dtype=object))
+    group, _, n, mean, observed = grouped_calibration_bins(
+        rows["probability"].to_numpy(dtype=float),
+        rows["outcome"].to_numpy(dtype=float),
+        codes,
+        len(names),
+        bins,
+    )
+    for code, slug in enumerate(names):
+        at = np.flatnonzero(group == code)
         result[slug] = {
-            "table": scoring.calibration_table(p, o, bins),
-            "decomposition": scoring.murphy_decomposition(p, o, bins),
+            "bins": [
+                {
+                    "n": int(n[i]),
+                    "mean_forecast": float(mean[i]),
+                    "observed_frequency": float(observed[i]),
+                }
+                for i in at
+            ]
         }
     return result
 

@@ -105,7 +105,7 @@ def board_of(filters: scores.Filters, min_n: int) -> Board:
         return Board(board, calibrated.astype({"pundit_slug": "category", "kind": "category"}))
 
     found = pagecache.remember("leaderboard", (filters, min_n), compute)
-    if found.adjusted_stale:
+    if found.adjusted_stale and current_app.config.get("REFIT_IN_BACKGROUND", True):
         refit_soon()
     return found
 

@@ -484,3 +484,22 @@ def calibration_table(probability: Any, outcome: Any, bins: int = DEFAULT_BINS) 
     o = as_outcomes(outcome)
     check_same_length(("probability", p), ("outcome", o))
     return _calibration_frame(_bin_stats(p, o, bins))
+
+
+def grouped_calibration_bins(
+    probability: np.ndarray, outcome: np.ndarray, codes: np.ndarray, n_groups: int, bins: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`calibration_table`'s ``n``, ``mean_forecast`` and ``observed_frequency``
+    for many groups at once (no validation; *codes* numbers each row's group 0 ..
+    n_groups-1): five arrays over the non-empty (group, bin) cells, ordered by group
+    then bin: group, bin, n, mean forecast, observed frequency. One pass over the
+    rows, however many groups (a board draws a glyph per pundit)."""
+    cell, _ = _bin_index(probability, bins)
+    cell = codes.astype(np.int64) * bins + cell
+    size = n_groups * bins
+    count = np.bincount(cell, minlength=size)
+    sum_p = np.bincount(cell, weights=probability, minlength=size)
+    hits = np.bincount(cell, weights=outcome, minlength=size)
+    full = np.flatnonzero(count)
+    n = count[full]
+    return full // bins, full % bins, n, sum_p[full] / n, hits[full] / n
