@@ -89,6 +89,24 @@ _FLOATS = (
     "vs_reference_brier",
 )
 _ROW_FLOATS = _FLOATS[5:]
+# The table's columns, in the order ``_records`` writes them.
+_TABLE_COLUMNS = (
+    "prediction_id",
+    "pundit_id",
+    "question_id",
+    "kind",
+    "made_at_us",
+    "probability",
+    "known_at_us",
+    "known_at_day",
+    "reference",
+    "status",
+    "outcome",
+    "brier",
+    "log_score",
+    "final",
+    *_ROW_FLOATS,
+)
 _TOUCHED = "forecasts.kept.touched"
 _PUNDITS = "forecasts.kept.pundits"
 _MARKS = "forecasts.kept.marks"
@@ -323,19 +341,37 @@ def refresh(session: Session, question_ids: Iterable[int], pundit_ids: Iterable[
     ordered = sorted(ids)
     written = 0
     if ordered:
-        frame = _fresh(session, ids)
+        fresh = {record["prediction_id"]: record for record in _records(_fresh(session, ids))}
+        names = list(_TABLE_COLUMNS)
+        old: dict[int, tuple] = {}
+        from forecasts import scores
+
+        reader = scores.Reader(session)
         for start in range(0, len(ordered), _CHUNK):
             chunk = ordered[start : start + _CHUNK]
-            pundits.update(
-                session.scalars(
-                    select(PredictionScore.pundit_id)
-                    .distinct()
-                    .where(PredictionScore.question_id.in_(chunk))
+            marks = ", ".join("?" * len(chunk))
+            for row in reader.rows(
+                f"SELECT {', '.join(names)} FROM prediction_scores WHERE question_id IN ({marks})",
+                chunk,
+            ):
+                old[row[0]] = row
+        # Only the rows that changed are rewritten, and only their pundits' totals
+        # recomputed: a forecast logged on an open question changes its own row alone.
+        new = {key: tuple(record[name] for name in names) for key, record in fresh.items()}
+        gone = [key for key in old if key not in new or old[key] != new[key]]
+        changed = [key for key in new if key not in old or old[key] != new[key]]
+        pundits.update(old[key][1] for key in gone)
+        pundits.update(new[key][1] for key in changed)
+        for start in range(0, len(gone), _CHUNK):
+            session.execute(
+                delete(PredictionScore).where(
+                    PredictionScore.prediction_id.in_(gone[start : start + _CHUNK])
                 )
             )
-            session.execute(delete(PredictionScore).where(PredictionScore.question_id.in_(chunk)))
-        pundits.update(int(p) for p in frame["pundit_id"].unique())
-        written = _insert(session, frame)
+        records = [fresh[key] for key in changed]
+        for start in range(0, len(records), 10_000):
+            session.execute(insert(PredictionScore), records[start : start + 10_000])
+        written = len(records)
     refresh_pundits(session, pundits)
     return written
 

@@ -135,6 +135,28 @@ def grouped_mean_intervals(
     return count, mean, low, high
 
 
+# The transposed uniforms of the sizes most sets have, drawn once per (seed, B) and
+# kept: a board's write recomputes a few pundits' intervals, and drawing a million
+# uniforms each time would cost more than the resampling. Larger draws are not kept.
+_KEPT_DRAWS = 2048
+_drawn: dict[tuple[int, int], np.ndarray] = {}
+
+
+def _uniforms_by_resample(seed: int, n_resamples: int, size: int) -> np.ndarray:
+    """(B x m) array, m >= size, whose row b, columns :size, are resample b's uniforms
+    ``U[:size, b]`` (the first rows of U are the same whatever its length)."""
+    found = _drawn.get((seed, n_resamples))
+    if found is not None and found.shape[1] >= size:
+        return found
+    rows = size if size > _KEPT_DRAWS else max(size, min(_KEPT_DRAWS, 2 * size))
+    uniforms = np.random.Generator(np.random.PCG64(seed)).random((rows, n_resamples))
+    by_resample = np.ascontiguousarray(uniforms.T)
+    by_resample.flags.writeable = False
+    if rows <= _KEPT_DRAWS:
+        _drawn[(seed, n_resamples)] = by_resample
+    return by_resample
+
+
 def _percentiles(means: np.ndarray, levels: tuple[float, float]) -> list[np.ndarray]:
     """Row-wise quantiles of *means*, as ``numpy.quantile(..., method="linear")``.
 
@@ -166,12 +188,13 @@ class _Resampler:
     differ only by rounding (a few ulps).
     """
 
-    def __init__(self, uniforms: np.ndarray, largest_block: int):
-        largest, n_resamples = uniforms.shape
+    def __init__(self, by_resample: np.ndarray, largest: int, largest_block: int):
+        n_resamples = by_resample.shape[0]
         self.n_resamples = n_resamples
         # Resample b's uniforms in one row: row b, columns :size, are its draws.
-        self.by_resample = np.ascontiguousarray(uniforms.T)
-        self.highest = float(uniforms.max()) if uniforms.size else 0.0
+        self.by_resample = by_resample
+        used = by_resample[:, :largest]
+        self.highest = float(used.max()) if used.size else 0.0
         self.drawn = np.empty(largest * n_resamples, dtype=np.intp)
         self.scratch = np.empty(largest * n_resamples)
         self.means = np.empty(largest_block * n_resamples)
@@ -246,10 +269,12 @@ def _exact_bootstrap(
         key = key.astype(np.uint16)  # a stable sort of 16-bit keys is a radix sort
     ordered = values[rows[np.argsort(key, kind="stable")]]
     sizes, sets = np.unique(count[small], return_counts=True)
-    uniforms = np.random.Generator(np.random.PCG64(seed)).random((int(sizes[-1]), n_resamples))
     step = max(1, _BLOCK_FLOATS // n_resamples)
-    resampler = _Resampler(uniforms, min(int(sets.max()), step))
-    del uniforms
+    resampler = _Resampler(
+        _uniforms_by_resample(seed, n_resamples, int(sizes[-1])),
+        int(sizes[-1]),
+        min(int(sets.max()), step),
+    )
     alpha = (1.0 - float(confidence)) / 2.0
     start = 0
     for size in sizes.tolist():

@@ -75,11 +75,14 @@ def test_both_constructions_give_each_resample_s_documented_mean():
     # drawn scores; a counts matrix and products over slices of the resamples) against
     # the scheme written out, resample by resample (the intervals alone would not see a
     # wrong draw in one resample).
-    from forecasts.scoring.bootstrap import _Resampler
+    from forecasts.scoring.bootstrap import _Resampler, _uniforms_by_resample
 
     n_resamples = 300
     uniforms = np.random.Generator(np.random.PCG64(DEFAULT_SEED)).random((400, n_resamples))
-    resampler = _Resampler(uniforms, largest_block=6)
+    # The kept draws (drawn for more rows than asked) begin with the same uniforms.
+    kept = _uniforms_by_resample(DEFAULT_SEED, n_resamples, 400)
+    assert kept.shape[1] >= 400 and np.array_equal(kept[:, :400], uniforms.T)
+    resampler = _Resampler(kept, 400, largest_block=6)
     for size in (1, 2, 13, 60, 400):
         block = scores(6 * size, seed=size).reshape(6, size)
         expected = np.array(
