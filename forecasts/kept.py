@@ -28,7 +28,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, event, func, insert, inspect, select
@@ -432,7 +432,16 @@ def _final_rows(session: Session, pundit_ids: list[int] | None) -> pd.DataFrame:
 
     from forecasts import scores
 
-    columns = ["pundit_id", "question_id", "brier", "log_score", *scores.ROW_STATISTICS]
+    columns = [
+        "pundit_id",
+        "question_id",
+        "kind",
+        "probability",
+        "outcome",
+        "brier",
+        "log_score",
+        *scores.ROW_STATISTICS,
+    ]
     sql = f"SELECT {', '.join(columns)} FROM prediction_scores WHERE final = ?"
     reader = scores.Reader(session)
     if pundit_ids is None:
@@ -464,6 +473,7 @@ def _insert_totals(session: Session, rows: pd.DataFrame, pundit_ids: list[int] |
     totals = totals.join(counts, on="pundit_id")
     for name in ("claims_scorable", "claims_unscorable"):
         totals[name] = totals[name].fillna(0).astype(np.int64)
+    totals["calibration"] = totals["pundit_id"].map(glyph_bins(rows)).fillna("[]")
     table = totals.astype(object).where(totals.notna(), None)
     records = table.to_dict("records")
     for record in records:
@@ -472,6 +482,43 @@ def _insert_totals(session: Session, rows: pd.DataFrame, pundit_ids: list[int] |
     for start in range(0, len(records), 10_000):
         session.execute(insert(PunditScore), records[start : start + 10_000])
     return len(records)
+
+
+def glyph_bins(rows: pd.DataFrame) -> pd.Series:
+    """Per pundit id, the bins of the calibration glyph of their final binary forecasts
+    in ``rows`` (``scoring.calibration.grouped_calibration_bins``), as JSON: a list of
+    [n, mean forecast, observed frequency], by bin. Kept with the totals, so a board page
+    draws its glyphs without reading any forecast."""
+    import numpy as np
+    import pandas as pd
+
+    from forecasts import scoring
+    from forecasts.scoring.calibration import grouped_calibration_bins
+
+    binary = rows[np.equal(rows["kind"].to_numpy(dtype=object), "binary")]
+    if not len(binary):
+        return pd.Series(dtype=object)
+    codes, ids = pd.factorize(binary["pundit_id"].to_numpy(dtype=np.int64))
+    group, _, n, mean, observed = grouped_calibration_bins(
+        binary["probability"].to_numpy(dtype=float),
+        binary["outcome"].to_numpy(dtype=float),
+        codes,
+        len(ids),
+        scoring.DEFAULT_BINS,
+    )
+    cells: list[list] = [[] for _ in ids]
+    cells_of = zip(group.tolist(), n.tolist(), mean.tolist(), observed.tolist(), strict=True)
+    for g, count, m, o in cells_of:
+        cells[g].append([count, m, o])
+    return pd.Series([json.dumps(c) for c in cells], index=np.asarray(ids, dtype=np.int64))
+
+
+def glyphs_of(text: str) -> dict | None:
+    """A kept glyph (``glyph_bins``) as the leaderboard's glyph macro reads it."""
+    cells = json.loads(text) if text else []
+    if not cells:
+        return None
+    return {"bins": [{"n": n, "mean_forecast": m, "observed_frequency": o} for n, m, o in cells]}
 
 
 def _insert(session: Session, frame: pd.DataFrame) -> int:
@@ -647,13 +694,15 @@ class KeptBoard:
     board: pd.DataFrame
     adjusted_as_of: dt.datetime | None
     adjusted_stale: bool
+    #: Per pundit slug, the kept calibration glyph bins (JSON; ``glyphs_of`` reads one).
+    glyphs: dict[str, str] = field(default_factory=dict)
 
 
 _TOTALS_SQL = (
     "SELECT t.pundit_id, p.slug, p.name, t.n, t.brier, t.brier_ci_low, t.brier_ci_high, "
     "t.brier_ss, t.log_score, t.n_peer, t.peer_brier, t.peer_log, t.time_averaged_brier, "
     "t.n_reference, t.vs_reference_brier, t.vs_reference_ci_low, t.vs_reference_ci_high, "
-    "t.weighted_brier, t.claims_scorable, t.claims_unscorable "
+    "t.weighted_brier, t.claims_scorable, t.claims_unscorable, t.calibration "
     "FROM pundit_scores t JOIN pundits p ON p.id = t.pundit_id"
 )
 
@@ -671,7 +720,7 @@ def kept_board(session: Session, min_n: int | None = None, fresh: bool = False) 
     if not has_table(session.connection()) or _unfilled(session):
         return None
     rows = scores.Reader(session).rows(_TOTALS_SQL)
-    columns = [*scores.STATISTICS_COLUMNS, *claims.COUNT_COLUMNS]
+    columns = [*scores.STATISTICS_COLUMNS, *claims.COUNT_COLUMNS, "calibration"]
     totals = pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
     for name in scores.STATISTICS_COLUMNS[4:]:
         if name not in ("n_peer", "n_reference"):
@@ -697,31 +746,8 @@ def kept_board(session: Session, min_n: int | None = None, fresh: bool = False) 
         counts,
         adjusted,
     )
-    return KeptBoard(board, fitted_at, stale)
-
-
-def calibration_rows(session: Session, slugs: list[str]) -> pd.DataFrame:
-    """The kept final binary forecasts of these pundits, as
-    ``scores.calibration_by_pundit`` reads them (through the index on the pundit)."""
-    import pandas as pd
-
-    from forecasts import scores
-
-    columns = ["pundit_slug", "kind", "final", "probability", "outcome"]
-    rows: list[tuple] = []
-    for start in range(0, len(slugs), _CHUNK):
-        chunk = slugs[start : start + _CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        rows += scores.Reader(session).rows(
-            "SELECT p.slug, s.kind, s.final, s.probability, s.outcome FROM pundits p "
-            "JOIN prediction_scores s ON s.pundit_id = p.id "
-            f"WHERE p.slug IN ({marks}) AND s.final = ? AND s.kind = ? "
-            "ORDER BY s.pundit_id, s.prediction_id",
-            [*chunk, True, "binary"],
-        )
-    found = pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
-    found["final"] = found["final"].astype(bool)
-    return found
+    glyphs = dict(zip(totals["pundit"], totals["calibration"], strict=True))
+    return KeptBoard(board, fitted_at, stale, glyphs)
 
 
 def _stamp(session: Session) -> str:
@@ -830,6 +856,8 @@ def _verify_totals(session: Session, fresh: pd.DataFrame, limit: int) -> list[st
     computed = computed.join(claims.claim_count_table(session)).drop(columns=["pundit", "name"])
     for name in claims.COUNT_COLUMNS:
         computed[name] = computed[name].fillna(0)
+    final = fresh[fresh["final"].to_numpy(dtype=bool)]
+    glyphs = computed.index.map(glyph_bins(final)).fillna("[]")
     kept = pd.DataFrame.from_records(
         scores.Reader(session).rows(
             f"SELECT pundit_id, {', '.join(computed.columns)} FROM pundit_scores"
@@ -843,6 +871,12 @@ def _verify_totals(session: Session, fresh: pd.DataFrame, limit: int) -> list[st
         for i in kept.index.difference(computed.index)
     ]
     both = computed.index.intersection(kept.index)
+    kept_glyphs = dict(
+        scores.Reader(session).rows("SELECT pundit_id, calibration FROM pundit_scores")
+    )
+    for pundit_id, text in zip(computed.index, glyphs, strict=True):
+        if pundit_id in kept_glyphs and _glyph_cells(kept_glyphs[pundit_id]) != _glyph_cells(text):
+            problems.append(f"pundit {pundit_id}: calibration kept {kept_glyphs[pundit_id]}")
     for name in computed.columns:
         x = computed.loc[both, name].to_numpy(dtype=float)
         y = kept.loc[both, name].to_numpy(dtype=float)
@@ -855,6 +889,13 @@ def _verify_totals(session: Session, fresh: pd.DataFrame, limit: int) -> list[st
                 f"computed {_shown(computed.at[pundit_id, name])}"
             )
     return problems[:limit]
+
+
+def _glyph_cells(text: str):
+    import numpy as np
+
+    cells = np.array(json.loads(text), dtype=float).reshape(-1, 3)
+    return tuple(np.round(cells, 12).ravel().tolist())
 
 
 def _shown(value) -> str:

@@ -568,6 +568,8 @@ class PunditScore(Base):
     weighted_brier: Mapped[float | None] = mapped_column(Float)
     claims_scorable: Mapped[int] = mapped_column(Integer)
     claims_unscorable: Mapped[int] = mapped_column(Integer)
+    # The calibration glyph's bins, JSON ([n, mean forecast, observed frequency] by bin).
+    calibration: Mapped[str] = mapped_column(Text)
 
 
 class BoardState(Base):

@@ -28,6 +28,20 @@ def _assert_kept(session, done=()) -> None:
     assert kept.verify(session) == [], f"after {list(done)}"
     expected = _board_from_rows(session)
     pd.testing.assert_frame_equal(scores.leaderboard(session, min_n=1), expected)
+    # The kept glyphs are the calibration glyphs computed from the rows.
+    found = kept.kept_board(session, min_n=1)
+    if found is not None:
+        frame = scores.prediction_frame(session, columns=scores.LEADERBOARD_INPUT)
+        slugs = list(expected["pundit"])
+        computed = scores.calibration_by_pundit(frame, slugs)
+        for slug in slugs:
+            glyph = kept.glyphs_of(found.glyphs.get(slug, ""))
+            if computed[slug] is None:
+                assert glyph is None, slug
+            else:
+                assert pd.DataFrame(glyph["bins"]).to_numpy() == pytest.approx(
+                    pd.DataFrame(computed[slug]["bins"]).to_numpy()
+                ), slug
 
 
 def _question(session, rng, i, **extra):

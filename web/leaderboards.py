@@ -81,6 +81,7 @@ class Board:
     calibrated: pd.DataFrame | None = None
     adjusted_as_of: dt.datetime | None = None
     adjusted_stale: bool = False
+    kept_glyphs: dict[str, str] | None = None  # per slug, kept glyph bins (JSON)
 
 
 def board_of(filters: scores.Filters, min_n: int) -> Board:
@@ -95,7 +96,9 @@ def board_of(filters: scores.Filters, min_n: int) -> Board:
                 session.commit()
             found = kept.kept_board(session, min_n)
             if found is not None:
-                return Board(found.board, None, found.adjusted_as_of, found.adjusted_stale)
+                return Board(
+                    found.board, None, found.adjusted_as_of, found.adjusted_stale, found.glyphs
+                )
         frame = kept.board_input(session, filters)
         board = scores.leaderboard_from(frame, min_n, claims.claim_counts(session))
         calibrated = frame.loc[
@@ -110,11 +113,12 @@ def board_of(filters: scores.Filters, min_n: int) -> Board:
     return found
 
 
-def glyph_rows(found: Board, slugs: list[str]) -> pd.DataFrame:
-    """The rows the calibration glyphs of these pundits are drawn from."""
-    if found.calibrated is not None:
-        return found.calibrated
-    return kept.calibration_rows(get_session(), slugs)
+def glyphs_of(found: Board, slugs: list[str]) -> dict[str, dict | None]:
+    """The calibration glyphs of these pundits: kept with the totals, or computed from
+    the board's rows."""
+    if found.kept_glyphs is not None:
+        return {slug: kept.glyphs_of(found.kept_glyphs.get(slug, "")) for slug in slugs}
+    return scores.calibration_by_pundit(found.calibrated, slugs)
 
 
 def _refit_inline() -> bool:
@@ -217,7 +221,7 @@ def leaderboard():
         unranked, request.args.get("unranked_page", 1, type=int) or 1, size
     )
     slugs = list(shown["pundit"]) + list(unranked_shown["pundit"])
-    glyphs = scores.calibration_by_pundit(glyph_rows(found, slugs), slugs)
+    glyphs = glyphs_of(found, slugs)
     status = 400 if errors else 200
     return render_template(
         "leaderboards/leaderboard.html",

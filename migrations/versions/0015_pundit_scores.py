@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("weighted_brier", sa.Float(), nullable=True),
         sa.Column("claims_scorable", sa.Integer(), nullable=False),
         sa.Column("claims_unscorable", sa.Integer(), nullable=False),
+        sa.Column("calibration", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("pundit_id", name=op.f("pk_pundit_scores")),
     )
     op.create_table(
