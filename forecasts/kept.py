@@ -330,6 +330,7 @@ def refresh(session: Session, question_ids: Iterable[int], pundit_ids: Iterable[
     rows were written."""
     ids = _with_dependents(session, set(question_ids))
     pundits = set(pundit_ids)
+    recount = set(pundits)  # named pundits: an unscorable claim changed
     if not ids and not pundits:
         return 0
     if len(ids) > _BY_QUESTION_LIMIT:
@@ -362,6 +363,13 @@ def refresh(session: Session, question_ids: Iterable[int], pundit_ids: Iterable[
         changed = [key for key in new if key not in old or old[key] != new[key]]
         pundits.update(old[key][1] for key in gone)
         pundits.update(new[key][1] for key in changed)
+        # Claim counts change with a forecast added, removed, moved or retracted, or a
+        # question's deadline given or taken away (the status says which).
+        for key in changed:
+            before, after = old.get(key), new[key]
+            if before is None or _claim_changed(before, after):
+                recount.update((after[1], before[1] if before else after[1]))
+        recount.update(old[key][1] for key in gone if key not in new)
         for start in range(0, len(gone), _CHUNK):
             session.execute(
                 delete(PredictionScore).where(
@@ -372,8 +380,23 @@ def refresh(session: Session, question_ids: Iterable[int], pundit_ids: Iterable[
         for start in range(0, len(records), 10_000):
             session.execute(insert(PredictionScore), records[start : start + 10_000])
         written = len(records)
-    refresh_pundits(session, pundits)
+    refresh_pundits(session, pundits, recount)
     return written
+
+
+_STATUS = _TABLE_COLUMNS.index("status")
+
+
+def _claim_changed(before: tuple, after: tuple) -> bool:
+    """Whether a kept row's change can change its pundit's claim counts."""
+    from forecasts import scores
+
+    uncounted = (scores.RETRACTED, scores.NO_DEADLINE)
+    return (
+        before[1:3] != after[1:3]  # another pundit or question
+        or (before[_STATUS] != after[_STATUS])
+        and (before[_STATUS] in uncounted or after[_STATUS] in uncounted)
+    )
 
 
 # Namespaces of the transaction locks (PostgreSQL) that keep two writers from computing
@@ -410,58 +433,100 @@ def _lock(session: Session, namespace: int, ids: Iterable[int]) -> None:
         )
 
 
-def refresh_pundits(session: Session, pundit_ids: Iterable[int]) -> int:
+def refresh_pundits(
+    session: Session, pundit_ids: Iterable[int], recount: Iterable[int] | None = None
+) -> int:
     """Recompute these pundits' totals (``pundit_scores``) from their kept rows, in the
-    session's transaction; returns how many totals rows were written."""
+    session's transaction; returns how many totals rows were written. Their claim counts
+    are counted again for the pundits in ``recount`` (None: all of them) and for those
+    without totals yet; the others keep theirs (a resolution changes no claim count)."""
+    import pandas as pd
+
+    from forecasts import claims, scores
+
     ids = sorted({int(p) for p in pundit_ids})
     if not ids:
         return 0
     _lock_all(session, exclusive=False)
     _lock(session, _PUNDIT_TOTALS, ids)
+    kept_counts = []
+    again = set(ids) if recount is None else {int(p) for p in recount} & set(ids)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
+        if recount is not None:
+            marks = ", ".join("?" * len(chunk))
+            kept_counts += scores.Reader(session).rows(
+                "SELECT pundit_id, claims_scorable, claims_unscorable FROM pundit_scores "
+                f"WHERE pundit_id IN ({marks})",
+                chunk,
+            )
         session.execute(delete(PunditScore).where(PunditScore.pundit_id.in_(chunk)))
-    rows = _final_rows(session, ids)
-    return _insert_totals(session, rows, ids)
+    known = pd.DataFrame.from_records(
+        [row for row in kept_counts if row[0] not in again],
+        columns=["pundit_id", *claims.COUNT_COLUMNS],
+    ).set_index("pundit_id")
+    again |= set(ids) - set(known.index)
+    counts = pd.concat([known, claims.claim_count_table(session, sorted(again))])
+    return _insert_totals(session, _final_rows(session, ids), counts)
+
+
+_TOTALS_INPUT = [
+    "pundit_id",
+    "question_id",
+    "binary",
+    "probability",
+    "outcome",
+    "brier",
+    "log_score",
+    "peer_brier",
+    "peer_log",
+    "time_averaged",
+    "pair_brier",
+    "vs_reference_brier",
+]
+_TOTALS_INPUT_SQL = (
+    "SELECT pundit_id, question_id, CASE WHEN kind = 'binary' THEN 1 ELSE 0 END, "
+    "probability, outcome, brier, log_score, peer_brier, peer_log, time_averaged, "
+    "pair_brier, vs_reference_brier FROM prediction_scores WHERE final = ?"
+)
 
 
 def _final_rows(session: Session, pundit_ids: list[int] | None) -> pd.DataFrame:
     """The kept final rows (of these pundits; None: all) as ``scores.pundit_statistics``
-    reads them, in prediction order."""
+    reads them, in prediction order (a pundit's through the index that holds them)."""
+    import numpy as np
     import pandas as pd
 
     from forecasts import scores
 
-    columns = [
-        "pundit_id",
-        "question_id",
-        "kind",
-        "probability",
-        "outcome",
-        "brier",
-        "log_score",
-        *scores.ROW_STATISTICS,
-    ]
-    sql = f"SELECT {', '.join(columns)} FROM prediction_scores WHERE final = ?"
     reader = scores.Reader(session)
     if pundit_ids is None:
-        rows = reader.rows(f"{sql} ORDER BY prediction_id", [True])
+        rows = reader.rows(f"{_TOTALS_INPUT_SQL} ORDER BY prediction_id", [True])
     else:
         rows = []
         for start in range(0, len(pundit_ids), _CHUNK):
             chunk = pundit_ids[start : start + _CHUNK]
             marks = ", ".join("?" * len(chunk))
             rows += reader.rows(
-                f"{sql} AND pundit_id IN ({marks}) ORDER BY pundit_id, prediction_id",
+                f"{_TOTALS_INPUT_SQL} AND pundit_id IN ({marks}) "
+                "ORDER BY pundit_id, final, prediction_id",
                 [True, *chunk],
             )
-    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
+    # Numbers only (None becomes NaN): one conversion, not one per value.
+    table = np.array(rows, dtype=float).reshape(-1, len(_TOTALS_INPUT))
+    frame = pd.DataFrame(table, columns=_TOTALS_INPUT)
+    frame["pundit_id"] = frame["pundit_id"].astype(np.int64)
+    frame["question_id"] = frame["question_id"].astype(np.int64)
+    frame["kind"] = np.where(frame.pop("binary").to_numpy() == 1, "binary", "other")
+    return frame
 
 
-def _insert_totals(session: Session, rows: pd.DataFrame, pundit_ids: list[int] | None) -> int:
+def _insert_totals(session: Session, rows: pd.DataFrame, counts: pd.DataFrame) -> int:
+    """Write the totals of the pundits of ``rows`` with their claim counts (``counts``,
+    by pundit id, ``claims.COUNT_COLUMNS``)."""
     import numpy as np
 
-    from forecasts import claims, scores
+    from forecasts import scores
 
     if not len(rows):
         return 0
@@ -469,7 +534,6 @@ def _insert_totals(session: Session, rows: pd.DataFrame, pundit_ids: list[int] |
     for name in ("brier", "log_score", *scores.ROW_STATISTICS):
         rows[name] = rows[name].astype(float)
     totals = scores.pundit_statistics(rows).drop(columns=["pundit", "name"])
-    counts = claims.claim_count_table(session, pundit_ids)
     totals = totals.join(counts, on="pundit_id")
     for name in ("claims_scorable", "claims_unscorable"):
         totals[name] = totals[name].fillna(0).astype(np.int64)
@@ -542,7 +606,9 @@ def fill(bind: Session | Connection) -> int:
     bind.execute(delete(PredictionScore))
     bind.execute(delete(PunditScore))
     written = _insert(bind, _fresh(bind, None))
-    _insert_totals(bind, _final_rows(bind, None), None)
+    from forecasts import claims
+
+    _insert_totals(bind, _final_rows(bind, None), claims.claim_count_table(bind))
     for name in (_TOUCHED, _PUNDITS, _MARKS):
         bind.info.pop(name, None)
     return written

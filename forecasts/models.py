@@ -507,6 +507,25 @@ class Resolution(Base):
         return self.option.label if self.option is not None else self.outcome
 
 
+#: The columns of ``ix_prediction_scores_pundit_totals`` (migration 0015), in order.
+PUNDIT_TOTALS_COLUMNS = (
+    "pundit_id",
+    "final",
+    "prediction_id",
+    "question_id",
+    "kind",
+    "probability",
+    "outcome",
+    "brier",
+    "log_score",
+    "peer_brier",
+    "peer_log",
+    "time_averaged",
+    "pair_brier",
+    "vs_reference_brier",
+)
+
+
 class PredictionScore(Base):
     """A prediction's status and scores as kept (``forecasts.kept``): written in the
     transaction of every write that changes them, read by the boards. Derived data: the
@@ -514,6 +533,12 @@ class PredictionScore(Base):
     against them. No foreign keys: rebuilt whole or by question, never edited alone."""
 
     __tablename__ = "prediction_scores"
+    __table_args__ = (
+        # A pundit's final rows with every number their totals are made from, in one
+        # index: recomputing a pundit's totals reads the index alone, in order, instead
+        # of one table page per forecast.
+        Index("ix_prediction_scores_pundit_totals", *PUNDIT_TOTALS_COLUMNS),
+    )
 
     prediction_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     pundit_id: Mapped[int] = mapped_column(Integer, index=True)

@@ -22,6 +22,19 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 ROW_COLUMNS = ("peer_brier", "peer_log", "time_averaged", "pair_brier", "vs_reference_brier")
+# A pundit's final rows with the numbers of their totals, read from the index alone.
+TOTALS = (
+    "pundit_id",
+    "final",
+    "prediction_id",
+    "question_id",
+    "kind",
+    "probability",
+    "outcome",
+    "brier",
+    "log_score",
+    *ROW_COLUMNS,
+)
 
 
 def upgrade() -> None:
@@ -29,6 +42,7 @@ def upgrade() -> None:
     with op.batch_alter_table("prediction_scores") as table:
         for name in ROW_COLUMNS:
             table.add_column(sa.Column(name, sa.Float(), nullable=True))
+    op.create_index("ix_prediction_scores_pundit_totals", "prediction_scores", list(TOTALS))
     op.create_table(
         "pundit_scores",
         sa.Column("pundit_id", sa.Integer(), autoincrement=False, nullable=False),
@@ -65,6 +79,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("board_state")
     op.drop_table("pundit_scores")
+    op.drop_index("ix_prediction_scores_pundit_totals", table_name="prediction_scores")
     with op.batch_alter_table("prediction_scores") as table:
         for name in ROW_COLUMNS:
             table.drop_column(name)
