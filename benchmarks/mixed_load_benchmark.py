@@ -562,29 +562,31 @@ def _verify(url: str) -> tuple[int, str]:
     return done.returncode, (done.stdout + done.stderr).strip()
 
 
-def run(url: str, args, folder: Path) -> int:
-    rows, writer_tokens, before = _prepare(url, args)
-    print(
-        f"registry: {before[0]:,} predictions, {before[1]:,} resolutions, "
-        f"{len(rows.pundits):,} pundits, {len(rows.open_questions):,} open questions"
-    )
+def _load(url: str, args, folder: Path, rows: Rows, writer_tokens: list[str]):
+    """The server up, the two phases, the server down: {phase: (recorder, seconds)},
+    and the boards computed in each phase (None without the count)."""
     server, base = _start_gunicorn(url, args.redis_url, args.workers, folder)
     try:
         print(f"gunicorn: {args.workers} workers at {base}; warming up ...", file=sys.stderr)
         print(f"warm-up (every kind of read once): {_warm_up(base, rows):.1f} s")
-        computed_start = _computations(args.redis_url, url)
+        computed = [_computations(args.redis_url, url)]
         print(f"baseline: {args.readers} readers alone for {args.baseline_seconds:g} s ...")
         baseline = _run_phase(base, rows, args, args.baseline_seconds, [])
-        computed_baseline = _computations(args.redis_url, url)
+        computed.append(_computations(args.redis_url, url))
         print(
             f"mixed: {args.readers} readers and {args.writers} writers for {args.seconds:g} s ..."
         )
         mixed = _run_phase(base, rows, args, args.seconds, writer_tokens)
-        computed_mixed = _computations(args.redis_url, url)
+        computed.append(_computations(args.redis_url, url))
     finally:
         _stop_gunicorn(server)
-    problems = 0
+    boards = None if None in computed else (computed[1] - computed[0], computed[2] - computed[1])
+    return {"baseline": baseline, "mixed": mixed}, boards
 
+
+def _report_latency(args, before: tuple[int, int], phases: dict, boards) -> int:
+    """The latency tables; returns how many kinds of problem it found (errors, stopped
+    load threads)."""
     print(
         f"\nlatency in ms ({args.workers} gunicorn workers, PostgreSQL and Redis, "
         f"{before[0]:,} predictions at the start)"
@@ -593,26 +595,27 @@ def run(url: str, args, folder: Path) -> int:
         f"  {'phase':9s} {'kind':10s} {'count':>7s} {'errors':>6s} {'p50':>8s} {'p95':>8s} "
         f"{'p99':>8s} {'max':>8s} {'per s':>7s}"
     )
-    for phase, (recorder, elapsed) in (("baseline", baseline), ("mixed", mixed)):
+    for phase, (recorder, elapsed) in phases.items():
         for line in _table(phase, recorder, elapsed):
             print(line)
     print(
         f"\nreads by page, in ms\n  {'phase':9s} {'page':25s} {'count':>7s} {'p50':>8s} "
         f"{'p99':>8s} {'max':>8s} {'stored':>6s}"
     )
-    for phase, (recorder, _) in (("baseline", baseline), ("mixed", mixed)):
+    for phase, (recorder, _) in phases.items():
         for line in _by_page(phase, recorder):
             print(line)
     print("  (stored: the share of answers from the page store, X-Page-Cache: hit)\n")
-    for phase, (recorder, elapsed) in (("baseline", baseline), ("mixed", mixed)):
+    for phase, (recorder, elapsed) in phases.items():
         total = len(recorder.samples)
         print(f"  {phase}: {total:,} requests in {elapsed:.1f} s, {total / elapsed:.1f} per second")
-    if None not in (computed_start, computed_baseline, computed_mixed):
+    if boards is not None:
         print(
-            f"  leaderboards computed (all workers): {computed_baseline - computed_start} "
-            f"in the baseline, {computed_mixed - computed_baseline} in the mixed phase"
+            f"  leaderboards computed (all workers): {boards[0]} in the baseline, "
+            f"{boards[1]} in the mixed phase"
         )
-    for phase, (recorder, _) in (("baseline", baseline), ("mixed", mixed)):
+    problems = 0
+    for phase, (recorder, _) in phases.items():
         failed = [s for s in recorder.samples if s.status not in (200, 201)]
         if failed:
             problems += 1
@@ -624,8 +627,12 @@ def run(url: str, args, folder: Path) -> int:
             print(f"{phase}: {len(recorder.crashes)} load threads stopped early:")
             for line in sorted(set(recorder.crashes)):
                 print(f"  {line}")
+    return problems
 
-    recorder = mixed[0]
+
+def _report_writes(url: str, before: tuple[int, int], recorder: Recorder) -> int:
+    """Every write answered 201 is in the database, and nothing more; returns how many
+    kinds of write were not accounted for. Revokes the writers' tokens."""
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
         after = _counts(session)
@@ -636,6 +643,7 @@ def run(url: str, args, folder: Path) -> int:
         _revoke_tokens(session)
     engine.dispose()
     print("\nwrites lost:")
+    problems = 0
     for (name, was, now), written, gone in zip(
         (("predictions", before[0], after[0]), ("resolutions", before[1], after[1])),
         (len(recorder.logged_ids), len(recorder.resolution_ids)),
@@ -650,6 +658,18 @@ def run(url: str, args, folder: Path) -> int:
             f"  {name:12s} before {was:,} + answered 201 {written:,} = {was + written:,}; "
             f"after {now:,}: {verdict}"
         )
+    return problems
+
+
+def run(url: str, args, folder: Path) -> int:
+    rows, writer_tokens, before = _prepare(url, args)
+    print(
+        f"registry: {before[0]:,} predictions, {before[1]:,} resolutions, "
+        f"{len(rows.pundits):,} pundits, {len(rows.open_questions):,} open questions"
+    )
+    phases, boards = _load(url, args, folder, rows, writer_tokens)
+    problems = _report_latency(args, before, phases, boards)
+    problems += _report_writes(url, before, phases["mixed"][0])
     print("\nforecasts scores verify:")
     status, output = _verify(url)
     print("  " + output.replace("\n", "\n  "))
@@ -711,7 +731,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             try:
                 status = run(url, args, Path(folder))
-            except BaseException:
+            except KeyboardInterrupt:
+                print("\ninterrupted: stopping gunicorn and cleaning up", file=sys.stderr)
+                status = 130
+            except Exception:
                 print(_log_tail(Path(folder)), file=sys.stderr)
                 raise
     finally:
