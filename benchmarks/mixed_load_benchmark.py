@@ -8,7 +8,7 @@ drives it with a bounded load that stops by itself:
 (a) the baseline: ``--readers`` threads alone for ``--baseline-seconds``, each asking
     for public pages one after another (the leaderboard most often, also its second
     page and another sort, ``/api/v1/leaderboard``, a pundit's, a question's and a
-    source's page, the home page);
+    source's page, each one of ``--distinct`` sampled, the home page);
 (b) the mixed load: the same readers and ``--writers`` threads for ``--seconds``; each
     writer logs a prediction through the API (``POST /api/v1/predictions``) on a random
     open question by a random pundit and every ``--resolve-every``-th write resolves an
@@ -26,13 +26,16 @@ a shared machine are noisy).
 The server binds 127.0.0.1 only. The API's rate limits are raised for the run (the
 limiter still counts in Redis); the editor's tokens are revoked at the end, gunicorn is
 stopped on every way out (Ctrl-C too), and the database the script made is dropped
-unless ``--keep``. ``--reuse`` names the database after the sizes, generates it only
-when it does not hold the registry yet, and keeps it, so a second run at a million
-predictions starts in seconds.
+unless ``--keep`` (with its entries in Redis). ``--reuse`` names the database after the
+sizes, generates it only when it does not hold the registry yet, and keeps it, so a
+second run at a million predictions does not generate it again; it checks the kept
+scores first (``kept.verify``) and rebuilds them if an earlier run left them wrong, so
+the verdict at the end is this run's.
 
 Usage: python benchmarks/mixed_load_benchmark.py [--predictions P] [--pundits N]
        [--questions M] [--readers R] [--writers W] [--workers K] [--seconds S]
-       [--baseline-seconds B] [--database-url URL] [--redis-url URL] [--reuse] [--keep]
+       [--baseline-seconds B] [--distinct D] [--resolve-every E] [--pause SECONDS]
+       [--database-url URL] [--redis-url URL] [--reuse] [--keep]
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ READS = (
         lambda rows, rng: "/leaderboard?sort=log_score&order=desc",
     ),
     (15, "API read", "API leaderboard", lambda rows, rng: "/api/v1/leaderboard?per_page=50"),
-    (10, "page read", "a pundit", lambda rows, rng: f"/pundits/{rng.choice(rows.pundits)[1]}"),
+    (10, "page read", "a pundit", lambda rows, rng: f"/pundits/{rng.choice(rows.pundit_pages)}"),
     (10, "page read", "a question", lambda rows, rng: f"/questions/{rng.choice(rows.questions)}"),
     (10, "page read", "a source", lambda rows, rng: f"/sources/{rng.choice(rows.sources)}"),
     (10, "page read", "home", lambda rows, rng: "/"),
@@ -136,7 +139,8 @@ class ScratchDatabase:
 class Rows:
     """What the load picks from: sampled once, before the server starts."""
 
-    pundits: list[tuple[int, str]]
+    pundits: list[int]  # who the writers log for: any pundit
+    pundit_pages: list[str]  # the pages the readers visit: a sample of each kind
     questions: list[str]
     sources: list[int]
     open_questions: list[tuple[int, str]]  # binary, no condition, none on it, open
@@ -151,7 +155,7 @@ class Rows:
             return rng.choice(self.open_questions)
 
 
-def _sample_rows(session, seed: int) -> Rows:
+def _sample_rows(session, seed: int, distinct: int) -> Rows:
     rng = random.Random(seed)
     today = dt.datetime.now(dt.UTC).date()
     pundits = list(session.execute(select(Pundit.id, Pundit.slug)).tuples())
@@ -177,9 +181,10 @@ def _sample_rows(session, seed: int) -> Rows:
     )
     rng.shuffle(open_questions)
     return Rows(
-        pundits=pundits,
-        questions=rng.sample(questions, min(len(questions), 2000)),
-        sources=rng.sample(sources, min(len(sources), 2000)),
+        pundits=[pundit_id for pundit_id, _ in pundits],
+        pundit_pages=[slug for _, slug in rng.sample(pundits, min(len(pundits), distinct))],
+        questions=rng.sample(questions, min(len(questions), distinct)),
+        sources=rng.sample(sources, min(len(sources), distinct)),
         open_questions=open_questions,
     )
 
@@ -389,7 +394,7 @@ def _writer(base, rows, recorder, deadline, seed, token, resolve_every, pause) -
             question_id, _ = rows.to_forecast(rng)
             body = {
                 "question_id": question_id,
-                "pundit_id": rng.choice(rows.pundits)[0],
+                "pundit_id": rng.choice(rows.pundits),
                 "made_at": _now(),
                 "probability": round(rng.uniform(0.01, 0.99), 2),
                 "probability_origin": "estimated",
@@ -545,7 +550,7 @@ def _prepare(url: str, args) -> tuple[Rows, list[str], tuple[int, int]]:
         with sessions() as session:
             writer_tokens = _editor_tokens(session, args.writers)
         with sessions() as session:
-            rows = _sample_rows(session, seed=3)
+            rows = _sample_rows(session, seed=3, distinct=args.distinct)
             before = _counts(session)
     finally:
         engine.dispose()
@@ -699,6 +704,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--seconds", type=float, default=60, help="the mixed phase")
     parser.add_argument("--baseline-seconds", type=float, default=15, help="readers alone")
+    parser.add_argument(
+        "--distinct",
+        type=int,
+        default=100,
+        help="how many pundits', questions' and sources' pages the readers visit (each is "
+        "stored after its first visit; more is a longer tail of first visits)",
+    )
     parser.add_argument("--resolve-every", type=int, default=5, help="every Nth write resolves")
     parser.add_argument("--pause", type=float, default=0, help="seconds between a writer's writes")
     parser.add_argument(
