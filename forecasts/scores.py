@@ -27,7 +27,6 @@ not need (quotes, phrases, scales, statements) unread.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -550,21 +549,68 @@ def _standing_references(
     points["at"] = pd.to_datetime(
         points["at"], utc=True, format="ISO8601" if reader.sqlite else None
     ).dt.as_unit("us")
-    points = points.sort_values(["question_id", "source", "at"])
-    for qid, series in points.groupby("question_id", sort=False):
-        rows_on = np.flatnonzero(question_id == qid)
-        if not len(rows_on):
-            continue
-        moments = made_us[rows_on]
-        standing = []
-        for _, one in series.groupby("source", sort=False):
-            times = pd.DatetimeIndex(one["at"]).as_unit("us").asi8
-            at = np.searchsorted(times, moments, side="right") - 1
-            values = np.where(at >= 0, one["probability"].to_numpy()[np.maximum(at, 0)], np.nan)
-            standing.append(values)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN: no source yet
-            result[rows_on] = np.nanmedian(np.vstack(standing), axis=0)
+    return _medians_standing(
+        question_id,
+        made_us,
+        points["question_id"].to_numpy(dtype=np.int64),
+        points["source"].to_numpy(dtype=object),
+        points["at"].array.asi8,
+        points["probability"].to_numpy(dtype=float),
+    )
+
+
+def _medians_standing(
+    question_id: np.ndarray,
+    made_us: np.ndarray,
+    point_question: np.ndarray,
+    point_source: np.ndarray,
+    point_us: np.ndarray,
+    point_value: np.ndarray,
+) -> np.ndarray:
+    """For each row (question, moment): the median over the question's series (one per
+    source) of each series' latest value at or before the moment; NaN where none had
+    one. Whole arrays at once: each row is paired with every series of its question,
+    each pair finds its value by one search over all the points, and the medians are
+    taken per row from the pairs sorted by value."""
+    result = np.full(len(question_id), np.nan)
+    series, _ = pd.factorize(pd.MultiIndex.from_arrays([point_question, point_source]))
+    # Times as ranks among every time in play, so (series, time) fits one int64 key.
+    times, ranks = np.unique(np.concatenate([point_us, made_us]), return_inverse=True)
+    point_rank, row_rank = ranks[: len(point_us)], ranks[len(point_us) :]
+    width = np.int64(len(times) + 1)
+    point_key = series.astype(np.int64) * width + point_rank
+    order = np.argsort(point_key, kind="stable")
+    point_key, values = point_key[order], point_value[order]
+    # The series of each question, and each row paired with its question's series.
+    series_question = np.zeros(int(series.max()) + 1, dtype=np.int64)
+    series_question[series] = point_question
+    by_question = np.argsort(series_question, kind="stable")
+    questions, first, count = np.unique(
+        series_question[by_question], return_index=True, return_counts=True
+    )
+    at = np.searchsorted(questions, question_id)
+    at = np.minimum(at, len(questions) - 1)
+    has = questions[at] == question_id
+    rows = np.flatnonzero(has)
+    per_row = count[at[rows]]
+    pair_row = np.repeat(rows, per_row)
+    offsets = np.arange(len(pair_row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    pair_series = by_question[np.repeat(first[at[rows]], per_row) + offsets]
+    wanted = pair_series.astype(np.int64) * width + row_rank[pair_row]
+    found = np.searchsorted(point_key, wanted, side="right") - 1
+    valid = found >= 0
+    valid[valid] = point_key[found[valid]] // width == pair_series[valid]
+    pair_value = np.where(valid, values[np.maximum(found, 0)], np.nan)
+    keep = ~np.isnan(pair_value)
+    pair_row, pair_value = pair_row[keep], pair_value[keep]
+    if not len(pair_row):
+        return result
+    order = np.lexsort((pair_value, pair_row))
+    pair_row, pair_value = pair_row[order], pair_value[order]
+    row_ids, starts, counts = np.unique(pair_row, return_index=True, return_counts=True)
+    low = pair_value[starts + (counts - 1) // 2]
+    high = pair_value[starts + counts // 2]
+    result[row_ids] = (low + high) / 2
     return result
 
 
