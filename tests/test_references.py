@@ -161,3 +161,41 @@ def test_the_question_page_lists_the_references_and_draws_them(database_url, ses
     assert '<h2 id="references">Reference forecasts</h2>' in page
     assert "https://panel.example.org/q1" in page and "CC BY 4.0" in page
     assert "<title>Market (reference): 2 points, latest 90%</title>" in page
+
+
+def test_standing_medians_equal_each_rows_own_lookup():
+    """The whole-array lookup of each forecast's standing reference against the
+    definition, row by row: per source of the question, its latest point at or before
+    the moment; the median of those; NaN where no source had spoken."""
+    import numpy as np
+
+    from forecasts.scores import _medians_standing
+
+    rng = np.random.default_rng(3)
+    for _ in range(100):
+        n_questions = int(rng.integers(1, 6))
+        n_points, n_rows = int(rng.integers(1, 30)), int(rng.integers(1, 40))
+        point_question = rng.integers(0, n_questions, n_points)
+        point_source = rng.choice(np.array(["a", "b", "c"], dtype=object), n_points)
+        point_us = rng.integers(0, 50, n_points) * 1000
+        point_value = np.round(rng.random(n_points), 2)
+        question = rng.integers(0, n_questions + 1, n_rows)
+        moment = rng.integers(-5, 55, n_rows) * 1000
+        got = _medians_standing(
+            question, moment, point_question, point_source, point_us, point_value
+        )
+        for i in range(n_rows):
+            standing = []
+            for source in set(point_source[point_question == question[i]]):
+                mine = np.flatnonzero(
+                    (point_question == question[i])
+                    & (point_source == source)
+                    & (point_us <= moment[i])
+                )
+                if len(mine):
+                    latest = mine[np.lexsort((mine, point_us[mine]))][-1]
+                    standing.append(point_value[latest])
+            if standing:
+                assert got[i] == pytest.approx(np.median(standing)), i
+            else:
+                assert np.isnan(got[i]), i
