@@ -218,15 +218,84 @@ def filtered_questions(
 def filtered_question_page(
     session: Session, page: int, size: int, **filters
 ) -> tuple[list[Question], int]:
-    """One page of ``filtered_questions(**filters)`` with what the list shows loaded
-    (each question's predictions too), and the total."""
+    """One page of ``filtered_questions(**filters)`` with what the list shows of each
+    question loaded (its tags and condition; its forecasts come from
+    :func:`forecast_summaries`), and the total."""
     statement = filtered_questions(**filters).options(
-        selectinload(Question.predictions).selectinload(Prediction.pundit),
-        selectinload(Question.predictions)
-        .selectinload(Prediction.distribution)
-        .selectinload(PredictionOption.option),
+        selectinload(Question.tags), selectinload(Question.condition_question)
     )
     return paged(session, statement, page, size)
+
+
+LATEST_ON_LIST = 10  # forecasts a question list shows of each question; its page has all
+
+
+@dataclass(frozen=True)
+class ForecastSummary:
+    """What a list of questions says of one question's forecasts: how many, by how many
+    pundits, and the ``latest`` few (oldest first; the last is the newest). A busy
+    question's hundreds of forecasts stay on its own page."""
+
+    count: int
+    pundits: int
+    latest: list[Prediction]
+
+    @property
+    def newest(self) -> Prediction | None:
+        return self.latest[-1] if self.latest else None
+
+    @property
+    def earlier(self) -> int:
+        """How many forecasts the list leaves out."""
+        return self.count - len(self.latest)
+
+
+def forecast_summaries(
+    session: Session, question_ids: list[int], latest: int = LATEST_ON_LIST
+) -> dict[int, ForecastSummary]:
+    """Each question's :class:`ForecastSummary` (questions without forecasts left out):
+    two queries for the whole page, whatever the number of forecasts."""
+    if not question_ids:
+        return {}
+    counts = session.execute(
+        select(
+            Prediction.question_id,
+            func.count(Prediction.id),
+            func.count(Prediction.pundit_id.distinct()),
+        )
+        .where(Prediction.question_id.in_(question_ids))
+        .group_by(Prediction.question_id)
+    ).all()
+    ranked = (
+        select(
+            Prediction.id,
+            func.row_number()
+            .over(
+                partition_by=Prediction.question_id,
+                order_by=(Prediction.made_at.desc(), Prediction.id.desc()),
+            )
+            .label("place"),
+        )
+        .where(Prediction.question_id.in_(question_ids))
+        .subquery()
+    )
+    newest = session.scalars(
+        select(Prediction)
+        .join(ranked, ranked.c.id == Prediction.id)
+        .where(ranked.c.place <= latest)
+        .order_by(Prediction.question_id, Prediction.made_at, Prediction.id)
+        .options(
+            selectinload(Prediction.pundit),
+            selectinload(Prediction.distribution).selectinload(PredictionOption.option),
+        )
+    ).all()
+    by_question: dict[int, list[Prediction]] = {}
+    for prediction in newest:
+        by_question.setdefault(prediction.question_id, []).append(prediction)
+    return {
+        question_id: ForecastSummary(count, pundits, by_question.get(question_id, []))
+        for question_id, count, pundits in counts
+    }
 
 
 def tag_by_slug(session: Session, slug: str) -> Tag | None:

@@ -51,6 +51,7 @@ def index():
     return render_template(
         "questions/index.html",
         questions=listing.items,
+        summaries=queries.forecast_summaries(get_session(), [q.id for q in listing.items]),
         filters=filters,
         errors=errors,
         statuses=queries.QUESTION_STATUSES,

@@ -30,6 +30,7 @@ def show(slug: str):
         "tags/show.html",
         tag=tag,
         questions=listing.items,
+        summaries=queries.forecast_summaries(session, [q.id for q in listing.items], latest=0),
         **listing.numbers(),
         ranked=ranked.head(BOARD_ROWS).to_dict("records"),
         ranked_total=len(ranked),

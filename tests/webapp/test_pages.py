@@ -95,3 +95,34 @@ def test_a_registry_error_that_reaches_a_page_is_its_status_not_a_500(app, error
     assert response.status_code == status
     html = response.get_data(as_text=True)
     assert "<html" in html.lower() and str(error).split(":")[0] in html
+
+
+def test_a_busy_question_lists_its_latest_forecasts_and_links_to_the_rest(as_role, session):
+    """The list shows a question's count, pundits and newest forecasts, not hundreds of
+    them: the rest are one link away, on the question's page."""
+    from forecasts import queries, services
+
+    actor = services.Actor.system("test")
+    question = services.add_question(
+        session, actor, statement="Will the busy question resolve yes?", resolution_criteria="."
+    )
+    pundits = [services.add_pundit(session, actor, name=f"Busy pundit {i}") for i in range(3)]
+    for day in range(1, 13):
+        services.log_prediction(
+            session,
+            actor,
+            question_id=question.id,
+            pundit_id=pundits[day % 3].id,
+            made_at=f"2020-01-{day:02d}",
+            probability=day / 100,
+        )
+    summary = queries.forecast_summaries(session, [question.id])[question.id]
+    assert (summary.count, summary.pundits, summary.earlier) == (12, 3, 2)
+    assert [p.probability for p in summary.latest] == [day / 100 for day in range(3, 13)]
+    html = as_role(None).get("/?sort=newest").get_data(as_text=True)
+    item = html[html.index(f'id="q-{question.slug}"') :]
+    item = item[: item.index('<p class="more">')]
+    assert "12 forecasts by 3 pundits · latest 12%" in item
+    assert item.count('<li class="prediction') == 10
+    more = f'<a href="/questions/{question.slug}">all 12 forecasts</a>'
+    assert more in html[html.index(f'id="q-{question.slug}"') :]
