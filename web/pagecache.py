@@ -36,6 +36,7 @@ import functools
 import hashlib
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -180,26 +181,129 @@ def _for_reader() -> bool:
     )
 
 
-def reader_page(view: Callable) -> Callable:
-    """Serve the view's page to anonymous readers from ``pages`` while the registry is
-    unchanged; answers carry ``X-Page-Cache: hit`` or ``miss``."""
+AS_OF_MARK = "<!--page-as-of-->"  # where base.html lets a stored page say how old it is
+RENDER_WAIT_SECONDS = 30  # how long a reader waits for another worker's rendering
+
+
+def reader_page(view: Callable | None = None, *, stamp: Callable[..., Any] | None = None):
+    """Serve the view's page to anonymous readers from ``pages`` while what it shows is
+    unchanged; answers carry ``X-Page-Cache: hit``, ``miss`` or ``stale``.
+
+    Without ``stamp`` a page is keyed by the registry's stamp (any write renders it
+    anew). With one, ``stamp(**view_kwargs)`` is a value that changes whenever the
+    page's content can (``forecasts.pagestamps``; None: key by the registry's stamp),
+    and a write elsewhere leaves the page stored.
+
+    A page is rendered once across all workers: the first reader to miss renders it
+    under a lock in the store, and readers arriving meanwhile are served the previous
+    rendering of the same address, marked with the time it shows the registry as of
+    (``stale``), or, when there is none, wait for the new one."""
+    if view is None:
+        return functools.partial(reader_page, stamp=stamp)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if not _for_reader():
             return view(*args, **kwargs)
-        key = f"page:{registry_key()}:{request.full_path}"
+        own = stamp(**kwargs) if stamp is not None else None
+        version = registry_key() if own is None else f"{own!r}@{_today()}"
+        key = f"page:{version}:{request.full_path}"
         found = pages.get(key)
         if found is not None:
-            body, content_type = found
-            response = current_app.response_class(body, content_type=content_type)
-            response.headers[HEADER] = "hit"
-            return response
-        response = current_app.make_response(view(*args, **kwargs))
-        token = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        if response.status_code == 200 and token not in g:
-            pages.set(key, (response.get_data(), response.content_type))
-        response.headers[HEADER] = "miss"
-        return response
+            return _stored(found, "hit")
+        with _rendering(request.full_path) as mine:
+            if not mine:
+                previous = pages.get(_latest_key())
+                if previous is not None:
+                    return _stored(previous, "stale", as_of=True)
+                mine = _wait_for_rendering(request.full_path)
+            found = pages.get(key)
+            if found is not None:
+                return _stored(found, "hit")
+            return _render_and_keep(view, args, kwargs, key)
 
     return wrapper
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def _latest_key() -> str:
+    return f"latest:{request.full_path}"
+
+
+def _stored(found: tuple, how: str, as_of: bool = False):
+    body, content_type, rendered_at = (*found, None)[:3]  # (stored before "as of": 2)
+    if as_of and rendered_at:
+        note = (
+            '<p class="note as-of" role="status">This page shows the registry as of '
+            f"{rendered_at} UTC; a newer one is being prepared: reload in a moment.</p>"
+        )
+        body = body.replace(AS_OF_MARK.encode(), note.encode(), 1)
+    response = current_app.response_class(body, content_type=content_type)
+    response.headers[HEADER] = how
+    return response
+
+
+def _render_and_keep(view: Callable, args: tuple, kwargs: dict, key: str):
+    response = current_app.make_response(view(*args, **kwargs))
+    token = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if response.status_code == 200 and token not in g:
+        rendered_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+        kept = (response.get_data(), response.content_type, rendered_at)
+        pages.set(key, kept)
+        pages.set(_latest_key(), kept)
+    response.headers[HEADER] = "miss"
+    return response
+
+
+@contextlib.contextmanager
+def _rendering(address: str):
+    """Yields whether this reader renders ``address`` now (no one else is rendering it,
+    in this process or, with a shared store, in any worker)."""
+    with _computing_guard:
+        lock = _computing.setdefault(f"render:{address}", threading.Lock())
+    if not lock.acquire(blocking=False):
+        yield False
+        return
+    try:
+        client = _redis()
+        if client is None:
+            yield True
+            return
+        shared = client.lock(_render_lock_name(address), timeout=SHARED_LOCK_SECONDS)
+        mine = shared.acquire(blocking=False)
+        try:
+            yield mine
+        finally:
+            if mine:
+                with contextlib.suppress(Exception):  # expired meanwhile: nothing to free
+                    shared.release()
+    finally:
+        lock.release()
+        with _computing_guard:
+            _computing.pop(f"render:{address}", None)
+
+
+def _render_lock_name(address: str) -> str:
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"{current_app.config['CACHE_KEY_PREFIX']}render:{digest}"
+
+
+def _wait_for_rendering(address: str) -> bool:
+    """Wait (a bounded time) until no one renders ``address``; then this reader renders
+    it if it is still missing. Returns True."""
+    client = _redis()
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if client is not None:  # the renderer holds the lock in the store
+            busy = bool(client.exists(_render_lock_name(address)))
+        else:  # the renderer is a thread of this process
+            with _computing_guard:
+                local = _computing.get(f"render:{address}")
+            busy = local is not None and local.locked()
+        if not busy:
+            break
+        time.sleep(0.01)
+    return True

@@ -13,7 +13,8 @@ from flask import (
     url_for,
 )
 
-from forecasts import charts, claims, queries, scores, services, svgcharts
+from forecasts import charts, claims, pagestamps, queries, scores, services, svgcharts
+from forecasts.demo import has_demo_data
 from web import leaderboards, pagecache
 from web.auth import current_actor, editor_required
 from web.corrections import moved
@@ -32,8 +33,18 @@ def index():
     return render_template("pundits/index.html", pundits=listing.items, **listing.numbers())
 
 
+def _page_stamp(slug: str):
+    """What the pundit's page shows changes only with this (``forecasts.pagestamps``):
+    their own rows and scores, their standing on the board, the demo banner."""
+    session = get_session()
+    found = pagestamps.pundit_stamp(session, slug)
+    if found is None:
+        return None
+    return found, leaderboards.standing_of(slug), has_demo_data(session)
+
+
 @blueprint.get("/<slug>")
-@pagecache.reader_page
+@pagecache.reader_page(stamp=_page_stamp)
 def show(slug: str):
     session = get_session()
     pundit = queries.pundit_by_slug(session, slug) or moved("pundit", slug)

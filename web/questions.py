@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from forecasts import queries, scores, services, svgcharts
+from forecasts import pagestamps, queries, scores, services, svgcharts
+from forecasts.demo import has_demo_data
 from forecasts.errors import FieldError
 from forecasts.models import Outcome, QuestionKind
 from web import pagecache
@@ -66,8 +67,16 @@ def health():
     return {"status": "ok"}
 
 
+def _page_stamp(slug: str):
+    """What the question's page shows changes only with this (``forecasts.pagestamps``):
+    its own rows, its forecasts and their scores, the demo banner."""
+    session = get_session()
+    found = pagestamps.question_stamp(session, slug)
+    return None if found is None else (found, has_demo_data(session))
+
+
 @blueprint.get("/questions/<slug>")
-@pagecache.reader_page
+@pagecache.reader_page(stamp=_page_stamp)
 def show(slug: str):
     session = get_session()
     question = queries.question_by_slug(session, slug) or moved("question", slug)

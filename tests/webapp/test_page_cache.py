@@ -145,3 +145,82 @@ def test_readers_arriving_together_wait_for_one_computation(app):
         thread.join()
     assert len(calls) == 1
     assert answers == [{"board": 1}] * 3
+
+
+def _a_pundit_answering(session: Session, name: str, question: Question) -> Pundit:
+    pundit = services.add_pundit(session, ADMIN, name=name)
+    services.log_prediction(
+        session,
+        ADMIN,
+        question_id=question.id,
+        pundit_id=pundit.id,
+        made_at="2020-01-02",
+        probability=0.4,
+    )
+    return pundit
+
+
+def test_a_pundit_or_question_page_outlives_writes_elsewhere_not_writes_it_shows(as_role, engine):
+    """A pundit's and a question's pages are keyed by what they show: a forecast on
+    another question leaves them stored; one that moves their scores or lists renders
+    them anew, with the change."""
+    reader = as_role(None)
+    with Session(engine) as session:
+        elsewhere = services.add_question(
+            session, ADMIN, statement="Will an unrelated thing happen?", resolution_criteria="."
+        )
+        loner = _a_pundit_answering(session, "Unrelated Una", elsewhere)
+        ids = (elsewhere.id, loner.id)
+    pages = (f"/pundits/{AUTHOR}", f"/questions/{WAR}")
+    for path in pages:
+        assert reader.get(path).headers[HEADER] == "miss"
+        assert reader.get(path).headers[HEADER] == "hit"
+
+    with Session(engine) as session:  # another pundit, another question
+        services.log_prediction(
+            session,
+            ADMIN,
+            question_id=ids[0],
+            pundit_id=ids[1],
+            made_at="2020-01-03",
+            probability=0.7,
+        )
+    for path in pages:
+        assert reader.get(path).headers[HEADER] == "hit", path
+    assert reader.get("/leaderboard").headers[HEADER] == "miss"  # any write can move it
+
+    with Session(engine) as session:  # a rival on the author's question: peer scores move
+        war = session.scalar(select(Question).where(Question.slug == WAR))
+        _a_pundit_answering(session, "Rival Rhea", war)
+    for path in pages:
+        response = reader.get(path)
+        assert response.headers[HEADER] == "miss", path
+    assert "Rival Rhea" in reader.get(f"/questions/{WAR}").get_data(as_text=True)
+
+
+def test_a_reader_arriving_while_a_page_is_rendered_gets_the_previous_one_marked(
+    as_role, engine, monkeypatch
+):
+    """While one reader renders a page anew, others are served its previous rendering,
+    saying when it is as of, instead of each rendering it again."""
+    from web import pagecache
+
+    reader = as_role(None)
+    first = reader.get("/leaderboard")
+    assert first.headers[HEADER] == "miss"
+    assert b"as of" not in first.data
+    with Session(engine) as session:
+        war = session.scalar(select(Question).where(Question.slug == WAR))
+        _a_pundit_answering(session, "Late Lars", war)
+    busy = pagecache.threading.Lock()
+    busy.acquire()  # another thread of this process is rendering the address
+    monkeypatch.setitem(pagecache._computing, "render:/leaderboard?", busy)
+    stale = reader.get("/leaderboard")
+    assert stale.headers[HEADER] == "stale"
+    note = re.search(r"This page shows the registry as of [0-9: -]+ UTC", stale.get_data(True))
+    assert note, "the previous page says how old it is"
+    assert stale.data.replace(note.group(0).encode(), b"") != first.data  # otherwise the same
+    busy.release()
+    monkeypatch.delitem(pagecache._computing, "render:/leaderboard?")
+    fresh = reader.get("/leaderboard")
+    assert fresh.headers[HEADER] == "miss" and b"as of" not in fresh.data
