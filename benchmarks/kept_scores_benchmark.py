@@ -29,6 +29,7 @@ are printed. Timings on a shared machine are noisy.
 
 Usage: python benchmarks/kept_scores_benchmark.py [--predictions P] [--pundits N]
        [--questions M] [--repeats R] [--database FILE] [--postgres-url URL]
+       [--database-url URL]
 """
 
 from __future__ import annotations
@@ -230,7 +231,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--database", type=Path, help="reuse (or keep) this SQLite file")
     parser.add_argument("--postgres-url", help="a PostgreSQL server URL (a role with CREATEDB)")
+    parser.add_argument(
+        "--database-url",
+        help="use (and keep) this database: filled with the demo registry when it has none",
+    )
     args = parser.parse_args()
+    if args.database_url:
+        run(args.database_url, args)
+        return
     if args.postgres_url:
         url, drop = _postgres_database(args.postgres_url)
         try:

@@ -181,6 +181,7 @@ def _for_reader() -> bool:
     )
 
 
+AS_OF_HEADER = "X-As-Of"  # when a stale answer shows the registry as of
 AS_OF_MARK = "<!--page-as-of-->"  # where base.html lets a stored page say how old it is
 RENDER_WAIT_SECONDS = 30  # how long a reader waits for another worker's rendering
 
@@ -243,6 +244,8 @@ def _stored(found: tuple, how: str, as_of: bool = False):
         body = body.replace(AS_OF_MARK.encode(), note.encode(), 1)
     response = current_app.response_class(body, content_type=content_type)
     response.headers[HEADER] = how
+    if as_of and rendered_at:  # for answers without a page to carry the note (JSON)
+        response.headers[AS_OF_HEADER] = f"{rendered_at} UTC"
     return response
 
 

@@ -224,3 +224,17 @@ def test_a_reader_arriving_while_a_page_is_rendered_gets_the_previous_one_marked
     monkeypatch.delitem(pagecache._computing, "render:/leaderboard?")
     fresh = reader.get("/leaderboard")
     assert fresh.headers[HEADER] == "miss" and b"as of" not in fresh.data
+
+
+def test_the_api_leaderboard_is_stored_until_a_write(as_role, engine):
+    reader = as_role(None)
+    path = "/api/v1/leaderboard?per_page=5"
+    first, again = reader.get(path), reader.get(path)
+    assert (first.headers[HEADER], again.headers[HEADER]) == ("miss", "hit")
+    assert again.get_json() == first.get_json()
+    with Session(engine) as session:
+        war = session.scalar(select(Question).where(Question.slug == WAR))
+        _a_pundit_answering(session, "Api Ava", war)
+    changed = reader.get(path)
+    assert changed.headers[HEADER] == "miss"
+    assert changed.get_json()["total"] == first.get_json()["total"] + 1

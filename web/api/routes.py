@@ -18,6 +18,7 @@ from forecasts import queries, references, scores, search, serialize, services
 from forecasts.errors import ConflictError, FieldError, FieldErrors, ValidationError
 from forecasts.models import Prediction, Role
 from forecasts.validation import FRACTION, parse_fraction, read_distribution
+from web import pagecache
 from web.api import listing
 from web.api.auth import (
     authenticate_request,
@@ -650,6 +651,7 @@ def _resolved(action):
 @listing_read
 @blueprint.arguments(LeaderboardArgs, location="query", as_kwargs=True)
 @blueprint.response(200, LeaderboardPage)
+@pagecache.reader_page
 def leaderboard(page: int, per_page: int, **_filters):
     """The leaderboard: mean Brier with its 95% interval, by the web page's filters"""
     filters, min_n, problems = read_filters(request.args)
