@@ -481,12 +481,14 @@ def _by_page(phase: str, recorder: Recorder) -> list[str]:
             continue
         ms = np.array([s.ms for s in samples])
         hits = sum(1 for s in samples if s.cache == "hit")
-        stored = sum(1 for s in samples if s.cache in ("hit", "miss"))
+        stale = sum(1 for s in samples if s.cache == "stale")
+        stored = sum(1 for s in samples if s.cache in ("hit", "miss", "stale"))
         share = f"{100 * hits / stored:5.0f}%" if stored else "     -"
+        late = f"{100 * stale / stored:5.0f}%" if stored else "     -"
         p50, p99 = np.percentile(ms, [50, 99])
         lines.append(
             f"  {phase:9s} {page:25s} {len(samples):7d} {p50:8.1f} {p99:8.1f} {ms.max():8.1f} "
-            f"{share}"
+            f"{share} {late}"
         )
     return lines
 
@@ -605,12 +607,15 @@ def _report_latency(args, before: tuple[int, int], phases: dict, boards) -> int:
             print(line)
     print(
         f"\nreads by page, in ms\n  {'phase':9s} {'page':25s} {'count':>7s} {'p50':>8s} "
-        f"{'p99':>8s} {'max':>8s} {'stored':>6s}"
+        f"{'p99':>8s} {'max':>8s} {'stored':>6s} {'as of':>6s}"
     )
     for phase, (recorder, _) in phases.items():
         for line in _by_page(phase, recorder):
             print(line)
-    print("  (stored: the share of answers from the page store, X-Page-Cache: hit)\n")
+    print(
+        "  (stored: the share of answers from the page store, X-Page-Cache: hit; as of: the "
+        "previous rendering, served while another worker rendered the page anew)\n"
+    )
     for phase, (recorder, elapsed) in phases.items():
         total = len(recorder.samples)
         print(f"  {phase}: {total:,} requests in {elapsed:.1f} s, {total / elapsed:.1f} per second")
