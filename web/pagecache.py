@@ -122,6 +122,20 @@ def remember(kind: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     return found
 
 
+def keep(kind: str, stamp: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or what it gave while ``stamp`` (a value that changes whenever the
+    result can, such as ``forecasts.pagestamps``) was as it is now; kept in ``pages``
+    (many entries), for every user."""
+    if not current_app.config["BOARD_CACHE"]:
+        return compute()
+    key = f"{kind}:{stamp!r}"
+    found = pages.get(key)
+    if found is None:
+        found = compute()
+        pages.set(key, found)
+    return found
+
+
 SHARED_LOCK_SECONDS = 300  # a worker that dies holding the lock frees it after this
 
 

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    g,
     redirect,
     render_template,
     url_for,
@@ -33,14 +34,41 @@ def index():
     return render_template("pundits/index.html", pundits=listing.items, **listing.numbers())
 
 
+def _own_stamp(slug: str):
+    """``forecasts.pagestamps.pundit_stamp``, read once per request."""
+    if "pundit_stamp" not in g:
+        g.pundit_stamp = pagestamps.pundit_stamp(get_session(), slug)
+    return g.pundit_stamp
+
+
 def _page_stamp(slug: str):
     """What the pundit's page shows changes only with this (``forecasts.pagestamps``):
     their own rows and scores, their standing on the board, the demo banner."""
-    session = get_session()
-    found = pagestamps.pundit_stamp(session, slug)
-    if found is None:
+    own = _own_stamp(slug)
+    if own is None:
         return None
-    return found, leaderboards.standing_of(slug), has_demo_data(session)
+    return own, leaderboards.standing_of(slug), has_demo_data(get_session())
+
+
+def _record(session, pundit_id: int) -> dict:
+    """What the page shows of the pundit's own forecasts: their scores, calibration
+    (table, chart, words, CORP diagram), phrases and claim counts. It changes only with
+    the pundit's stamp, so it is kept under it: a page made again because the pundit's
+    rank moved does not compute it again."""
+    frame = scores.prediction_frame(session, pundit_id=pundit_id)
+    result = scores.calibration(frame)
+    corp = scores.corp_calibration(frame)
+    counts = claims.claim_counts(session, pundit_id)
+    return {
+        "scored": scores.line_scores(frame),
+        "chart": charts.calibration_svg(result["table"] if result else None),
+        "corp": corp,
+        "reliability": svgcharts.reliability_svg(corp["reliability"]) if corp else None,
+        "words": scores.calibration_words(result),
+        "calibration": result,
+        "phrases": scores.phrase_table(frame).to_dict("records"),
+        "claims": scores.records(counts)[0] if len(counts) else None,
+    }
 
 
 @blueprint.get("/<slug>")
@@ -51,31 +79,24 @@ def show(slug: str):
     listing = current_page(
         lambda page, size: queries.pundit_predictions(session, pundit.id, page, size)
     )
-    predictions = listing.items
-    # Rank and peer scores from the leaderboard's own board; calibration and phrases
-    # from the pundit's predictions alone.
+    # Rank and peer scores from the leaderboard's own board; the rest from the pundit's
+    # predictions alone.
     standing = leaderboards.standing_of(pundit.slug)
-    frame = scores.prediction_frame(session, pundit_id=pundit.id)
-    result = scores.calibration(frame)
-    corp = scores.corp_calibration(frame)
-    on_page = frame[frame["prediction_id"].isin([p.id for p in predictions])]
-    counts = claims.claim_counts(session, pundit.id)
-    claim_count = scores.records(counts)[0] if len(counts) else None
+    own = _own_stamp(slug)
+    record = (
+        pagecache.keep("pundit record", own, lambda: _record(session, pundit.id))
+        if own is not None
+        else _record(session, pundit.id)
+    )
+    on_page = {p.id for p in listing.items}
     return render_template(
         "pundits/show.html",
         pundit=pundit,
-        predictions=predictions,
+        predictions=listing.items,
         **listing.numbers(),
         standing=standing,
         standing_link=leaderboards.standing_link(standing),
-        scored=scores.line_scores(on_page),
-        chart=charts.calibration_svg(result["table"] if result else None),
-        corp=corp,
-        reliability=svgcharts.reliability_svg(corp["reliability"]) if corp else None,
-        words=scores.calibration_words(result),
-        calibration=result,
-        phrases=scores.phrase_table(frame).to_dict("records"),
-        claims=claim_count,
+        **{**record, "scored": {k: v for k, v in record["scored"].items() if k in on_page}},
         unscorable=claims.unscorable_claims(session, pundit.id),
     )
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forecasts import scores
+from forecasts.models import Pundit
 from rival_pundits import (
     add_rivals,
     leaderboard_rows,
@@ -96,3 +98,48 @@ def test_a_pundit_page_gives_the_corp_decomposition_with_intervals(as_role):
     assert "Calibration without bins" in page
     assert "Miscalibration" in page and "Discrimination" in page and "95% interval" in page
     assert 'aria-label="Reliability (CORP): said' in page
+
+
+def test_a_rank_that_moves_renders_the_page_again_but_not_the_record(
+    as_role, rivals, engine, monkeypatch
+):
+    """When only the pundit's place on the board moves (someone else became ranked),
+    their page is made again with the new standing, but what it shows of their own
+    forecasts (scores, calibration, phrases) is reused, not computed again."""
+    from forecasts import services
+    from web import pundits
+
+    computed = []
+    real = pundits._record
+    monkeypatch.setattr(pundits, "_record", lambda *a: computed.append(a) or real(*a))
+    client = as_role(None)
+    ann = rivals["Accurate Ann"]
+    before = standing_on_page(client.get(f"/pundits/{ann}").get_data(as_text=True))
+    assert len(computed) == 1
+    actor = services.Actor.system("test")
+    with Session(engine) as session:  # Dan answers four more questions: now ranked
+        dan = session.scalar(select(Pundit).where(Pundit.slug == rivals["Newcomer Dan"]))
+        for i in range(4):
+            question = services.add_question(
+                session,
+                actor,
+                statement=f"Will Dan's question {i} resolve yes?",
+                resolution_criteria=".",
+                resolve_by="2020-12-31",
+            )
+            services.log_prediction(
+                session,
+                actor,
+                question_id=question.id,
+                pundit_id=dan.id,
+                made_at="2020-01-01",
+                probability=0.6,
+            )
+            services.resolve_question(
+                session, actor, question.id, outcome="yes", known_at="2021-01-01"
+            )
+    response = client.get(f"/pundits/{ann}")
+    after = standing_on_page(response.get_data(as_text=True))
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert after["ranked_pundits"] == before["ranked_pundits"] + 1
+    assert len(computed) == 1  # the record under Ann's unchanged stamp was reused
