@@ -162,13 +162,19 @@ def _shared_lock(key: str):
 def exclusive(name: str):
     """Yields whether this worker may do the named background task now: always without
     a shared store; with one, only the worker that takes its lock (the others skip it)."""
+    with _first_to_take(f"{current_app.config['CACHE_KEY_PREFIX']}task:{name}") as mine:
+        yield mine
+
+
+@contextlib.contextmanager
+def _first_to_take(name: str):
+    """Yields whether this worker took the store's lock ``name`` (without waiting for
+    it), and frees it afterwards; always True without a shared store."""
     client = _redis()
     if client is None:
         yield True
         return
-    lock = client.lock(
-        f"{current_app.config['CACHE_KEY_PREFIX']}task:{name}", timeout=SHARED_LOCK_SECONDS
-    )
+    lock = client.lock(name, timeout=SHARED_LOCK_SECONDS)
     mine = lock.acquire(blocking=False)
     try:
         yield mine
@@ -285,18 +291,8 @@ def _rendering(address: str):
         yield False
         return
     try:
-        client = _redis()
-        if client is None:
-            yield True
-            return
-        shared = client.lock(_render_lock_name(address), timeout=SHARED_LOCK_SECONDS)
-        mine = shared.acquire(blocking=False)
-        try:
+        with _first_to_take(_render_lock_name(address)) as mine:
             yield mine
-        finally:
-            if mine:
-                with contextlib.suppress(Exception):  # expired meanwhile: nothing to free
-                    shared.release()
     finally:
         lock.release()
         with _computing_guard:
