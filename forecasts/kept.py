@@ -812,7 +812,7 @@ def kept_board(session: Session, min_n: int | None = None, fresh: bool = False) 
         counts,
         adjusted,
     )
-    glyphs = dict(zip(totals["pundit"], totals["calibration"], strict=True))
+    glyphs = dict(zip(totals["pundit"].tolist(), totals["calibration"].tolist(), strict=True))
     return KeptBoard(board, fitted_at, stale, glyphs)
 
 
