@@ -237,7 +237,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start_gunicorn(database_url: str, redis_url: str, workers: int, folder: Path):
+def _start_gunicorn(
+    database_url: str, redis_url: str, workers: int, folder: Path, threads: int = 1
+):
     port = _free_port()
     env = {
         **os.environ,
@@ -260,6 +262,8 @@ def _start_gunicorn(database_url: str, redis_url: str, workers: int, folder: Pat
             "gunicorn",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -572,9 +576,12 @@ def _verify(url: str) -> tuple[int, str]:
 def _load(url: str, args, folder: Path, rows: Rows, writer_tokens: list[str]):
     """The server up, the two phases, the server down: {phase: (recorder, seconds)},
     and the boards computed in each phase (None without the count)."""
-    server, base = _start_gunicorn(url, args.redis_url, args.workers, folder)
+    server, base = _start_gunicorn(url, args.redis_url, args.workers, folder, args.threads)
     try:
-        print(f"gunicorn: {args.workers} workers at {base}; warming up ...", file=sys.stderr)
+        print(
+            f"gunicorn: {args.workers} workers of {args.threads} threads at {base}; warming up",
+            file=sys.stderr,
+        )
         print(f"warm-up (every kind of read once): {_warm_up(base, rows):.1f} s")
         computed = [_computations(args.redis_url, url)]
         print(f"baseline: {args.readers} readers alone for {args.baseline_seconds:g} s ...")
@@ -595,7 +602,8 @@ def _report_latency(args, before: tuple[int, int], phases: dict, boards) -> int:
     """The latency tables; returns how many kinds of problem it found (errors, stopped
     load threads)."""
     print(
-        f"\nlatency in ms ({args.workers} gunicorn workers, PostgreSQL and Redis, "
+        f"\nlatency in ms ({args.workers} gunicorn workers of {args.threads} threads, "
+        "PostgreSQL and Redis, "
         f"{before[0]:,} predictions at the start)"
     )
     print(
@@ -707,6 +715,12 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=16)
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="threads per worker, as the README runs them (1: gunicorn's sync workers)",
+    )
     parser.add_argument("--seconds", type=float, default=60, help="the mixed phase")
     parser.add_argument("--baseline-seconds", type=float, default=15, help="readers alone")
     parser.add_argument(

@@ -27,6 +27,7 @@ from support import PASSWORD, csrf_token
 from web import pagecache
 
 WORKERS = 3
+THREADS = 2  # gthread workers, as the README runs them
 
 
 def _free_port() -> int:
@@ -65,6 +66,8 @@ def served(database_url, redis_url, tmp_path):
             "gunicorn",
             "--workers",
             str(WORKERS),
+            "--threads",
+            str(THREADS),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
