@@ -299,11 +299,17 @@ def _stop_gunicorn(server) -> None:
     server.log.close()
 
 
-def _log_tail(folder: Path, lines: int = 20) -> str:
+def _log_tail(folder: Path, lines: int = 20, trouble_only: bool = False) -> str:
+    """The last lines of gunicorn's log (``trouble_only``: those of errors, timeouts and
+    tracebacks)."""
     path = folder / "gunicorn.log"
     if not path.exists():
         return ""
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    found = path.read_text(errors="replace").splitlines()
+    if trouble_only:
+        words = ("ERROR", "CRITICAL", "TIMEOUT", "Traceback", "Error", "killed", "exited")
+        found = [line for line in found if any(word in line for word in words)]
+    return "\n".join(found[-lines:])
 
 
 # ---------------------------------------------------------------------------- the load
@@ -693,6 +699,8 @@ def run(url: str, args, folder: Path) -> int:
     print("  " + output.replace("\n", "\n  "))
     if status:
         problems += 1
+    if problems:
+        print("\nwhat gunicorn said of it:\n" + _log_tail(folder, 40, trouble_only=True))
     print("\nresult: " + ("FAILED (see above)" if problems else "no errors, no write lost"))
     return 1 if problems else 0
 
